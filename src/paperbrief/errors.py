@@ -1,0 +1,34 @@
+"""Exceptions that carry their own exit code and a one-line message for the user."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_TEMPFAIL = 75  # sysexits.h EX_TEMPFAIL: another run holds the lock
+
+
+class PaperbriefError(Exception):
+    """A failure the CLI reports as one line, then exits with `exit_code`."""
+
+    exit_code = EXIT_FAILURE
+
+
+class InputError(PaperbriefError):
+    """Bad input: unreadable, unknown or invalid source, unknown paper reference."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(InputError):
+    """Bad command-line usage that argparse cannot see (e.g. conflicting flags)."""
+
+
+class LockBusy(PaperbriefError):
+    """Another paperbrief run holds the database lock."""
+
+    exit_code = EXIT_TEMPFAIL
+
+
+class FatalLLMError(PaperbriefError):
+    """An LLM failure that must stop the run (e.g. a wrong API key), with no fallback."""
