@@ -22,6 +22,7 @@ STOPWORDS = frozenset(
     show showed demonstrate demonstrates existing various different recent recently first second
     two three however furthermore moreover additionally specifically particular particularly
     significant significantly address addresses across achieve achieves achieving able
+    available given give gives provide provides provided https http www com org github
     """.split()
 )
 
@@ -55,9 +56,17 @@ def sentences(text: str) -> list[str]:
     return out
 
 
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
+
+
+def strip_urls(text: str) -> str:
+    """Text without its web addresses."""
+    return _URL_RE.sub(" ", text)
+
+
 def tokens(text: str) -> list[str]:
     """Lowercase word tokens (hyphenated words kept whole), digits-only tokens dropped."""
-    return [t.lower() for t in _TOKEN_RE.findall(text)]
+    return [t.lower() for t in _TOKEN_RE.findall(strip_urls(text))]
 
 
 def content_tokens(text: str) -> list[str]:
