@@ -1,0 +1,86 @@
+"""Atomic output: a reader sees the old file or the new one, never a half-written one."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import stat
+from pathlib import Path
+
+from paperbrief.errors import PaperbriefError
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` through a temporary file in the same folder and a rename.
+
+    The file is fsynced before the rename and the folder after it. An existing file keeps its
+    permission bits; a new one gets 0o666 minus the umask. On any failure the temporary file is
+    removed, the old file is left as it was, and a PaperbriefError says why.
+    """
+    path = Path(path).expanduser()
+    data = text.encode("utf-8")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise PaperbriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise PaperbriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise PaperbriefError(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (best effort: not every platform allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def output_path(out: str | Path, period_label: str) -> Path:
+    """Where to write a digest: `out` itself, or `out/<period>.md` when `out` is a folder.
+
+    `out` is a folder when it exists as one or when it ends with a path separator (pass the raw
+    command-line string: `Path` drops a trailing "/"); a missing folder is created. Characters of
+    the label other than letters, digits, ".", "_" and "-" become "-" ("Mar 5, 2026" →
+    "Mar-5-2026.md").
+    """
+    raw = os.fspath(out)
+    path = Path(raw).expanduser()
+    seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
+    if not (raw.endswith(seps) or path.is_dir()):
+        return path
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PaperbriefError(f"cannot create the folder {path}: {exc.strerror or exc}") from exc
+    name = _UNSAFE.sub("-", period_label).strip("-.") or "digest"
+    return path / f"{name}.md"

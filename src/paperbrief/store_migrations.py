@@ -1,0 +1,145 @@
+"""Schema of the store as ordered, named migration steps recorded in the `_migrations` table.
+
+Each step is a function taking a connection; `migrate` applies, in list order, the steps whose name
+is not yet recorded, each in its own transaction together with its record. Never edit or rename a
+step once released: append a new one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register `fn` as the next migration step."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial(conn: sqlite3.Connection) -> None:
+    """Papers, cached takeaways and comparisons, runs and the log of model calls."""
+    conn.execute(
+        """CREATE TABLE papers (
+            id TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            title TEXT NOT NULL,
+            published TEXT,
+            source TEXT NOT NULL,
+            json TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE takeaways (
+            content_hash TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            json TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (content_hash, engine, prompt_version)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE comparisons (
+            hash_a TEXT NOT NULL,
+            hash_b TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            paper_a TEXT NOT NULL,
+            paper_b TEXT NOT NULL,
+            json TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (hash_a, hash_b, engine, prompt_version)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            command TEXT NOT NULL,
+            argv TEXT NOT NULL,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,
+            stats TEXT,
+            error TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE calls (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            error TEXT,
+            prompt_tokens INTEGER NOT NULL,
+            completion_tokens INTEGER NOT NULL,
+            cached_tokens INTEGER NOT NULL,
+            cost_usd REAL NOT NULL,
+            duration_s REAL NOT NULL
+        )"""
+    )
+
+
+@migration
+def m002_run_counters_and_indexes(conn: sqlite3.Connection) -> None:
+    """Fallback count and pid on runs; indexes for the call log and papers by hash."""
+    conn.execute("ALTER TABLE runs ADD COLUMN fallbacks INTEGER NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE runs ADD COLUMN pid INTEGER")
+    conn.execute("CREATE INDEX calls_run_id ON calls(run_id)")
+    conn.execute("CREATE INDEX papers_content_hash ON papers(content_hash)")
+
+
+def applied_migrations(conn: sqlite3.Connection) -> list[str]:
+    """Names of the migrations recorded in the database, in the order they were applied."""
+    ensure_migrations_table(conn)
+    return [row[0] for row in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+
+
+def ensure_migrations_table(conn: sqlite3.Connection) -> None:
+    """Create the `_migrations` table if it is missing."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)"
+    )
+
+
+def migrate(conn: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> list[str]:
+    """Apply the steps of `migrations` not yet recorded; return the names applied.
+
+    `conn` must be in autocommit mode (isolation_level=None). Each step runs in a `BEGIN IMMEDIATE`
+    transaction that also re-reads the recorded names, so two processes opening a fresh database at
+    once apply each step exactly once.
+    """
+    ensure_migrations_table(conn)
+    done: list[str] = []
+    for fn in migrations:
+        name = fn.__name__
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
+                conn.execute("COMMIT")
+                continue
+            fn(conn)
+            conn.execute(
+                "INSERT INTO _migrations (name, applied) VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat()),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        done.append(name)
+    return done
