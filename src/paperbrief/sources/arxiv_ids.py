@@ -1,0 +1,35 @@
+"""arXiv identifiers: find them in URLs and prefixes, strip versions, build abstract URLs."""
+
+from __future__ import annotations
+
+import re
+
+_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+_BARE = re.compile(rf"^{_ID}(v\d+)?$")
+_EMBEDDED = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv:|oai:arxiv\.org:){_ID}(v\d+)?(?:\.pdf)?(?:[?#/]|$)",
+    re.IGNORECASE,
+)
+
+
+def split_version(text: str) -> tuple[str, str | None] | None:
+    """('2609.28471', 'v1') for '2609.28471v1' or an arXiv URL/prefix; None if not an arXiv id."""
+    text = text.strip()
+    match = _BARE.match(text) or _EMBEDDED.search(text)
+    if not match:
+        return None
+    version = match.group(2)
+    return match.group(1), version[1:] if version else None
+
+
+def arxiv_id(text: str | None) -> str | None:
+    """The arXiv id without version found in `text` (bare id, abs/pdf URL, 'arXiv:' prefix)."""
+    if not text:
+        return None
+    found = split_version(text)
+    return found[0] if found else None
+
+
+def abs_url(paper_id: str) -> str:
+    """The arXiv abstract page of an id."""
+    return f"https://arxiv.org/abs/{paper_id}"

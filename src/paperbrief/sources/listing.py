@@ -1,0 +1,63 @@
+"""The result of reading one source: papers, one-line warnings, and the period the source names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from paperbrief.errors import InputError
+from paperbrief.models import Paper, Period
+
+
+@dataclass
+class Listing:
+    """Papers read from one or more sources, with what was skipped and why."""
+
+    papers: list[Paper]
+    warnings: list[str] = field(default_factory=list)
+    period: Period | None = None
+    extras: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Source details a Paper has no field for, by paper id (e.g. arXiv RSS 'announce_type')."""
+    duplicates: int = 0
+    """How many papers `merge` folded into an earlier one."""
+
+
+class Collector:
+    """Accumulates the entries of one source: kept papers, skipped entries, extras."""
+
+    def __init__(self, origin: str) -> None:
+        self.origin = origin
+        self.papers: list[Paper] = []
+        self.warnings: list[str] = []
+        self.extras: dict[str, dict[str, str]] = {}
+        self.seen = 0
+        self._first_problem: str | None = None
+
+    def add(self, paper: Paper, extras: dict[str, str] | None = None) -> None:
+        """Keep one paper (and the details a Paper cannot hold)."""
+        self.seen += 1
+        self.papers.append(paper)
+        if extras:
+            self.extras[paper.id] = {k: v for k, v in extras.items() if v}
+
+    def skip(self, where: str, reason: str) -> None:
+        """Record an unusable entry, e.g. skip('entry 3', 'no abstract')."""
+        self.seen += 1
+        message = f"{where}: {reason}"
+        self.warnings.append(f"{self.origin}: {where} skipped: {reason}")
+        if self._first_problem is None:
+            self._first_problem = message
+
+    def warn(self, message: str) -> None:
+        """Record a problem that did not cost an entry."""
+        self.warnings.append(f"{self.origin}: {message}")
+
+    def finish(self, period: Period | None = None) -> Listing:
+        """The listing; an InputError if there were entries and none was usable."""
+        if self.seen and not self.papers:
+            raise InputError(
+                f"{self.origin}: no usable paper in {self.seen} "
+                f"entr{'y' if self.seen == 1 else 'ies'} ({self._first_problem})"
+            )
+        return Listing(
+            papers=self.papers, warnings=self.warnings, period=period, extras=self.extras
+        )

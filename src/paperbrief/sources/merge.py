@@ -1,0 +1,86 @@
+"""Merging listings: duplicates removed by arXiv id, then by normalised title, richest data kept."""
+
+from __future__ import annotations
+
+from paperbrief.models import Paper, Period
+from paperbrief.sources.arxiv_ids import abs_url
+from paperbrief.sources.listing import Listing
+from paperbrief.text import normalize_title
+
+
+def combine(first: Paper, second: Paper) -> Paper:
+    """One paper from two records of it: real arXiv id over slug, max upvotes, no empty field."""
+    keep_id = first.id if first.arxiv_id or not second.arxiv_id else second.id
+    authors = first.authors if len(first.authors) >= len(second.authors) else second.authors
+    counts = [c for c in (first.author_count, second.author_count) if c is not None]
+    upvotes = [u for u in (first.upvotes, second.upvotes) if u is not None]
+    abstract = first.abstract if len(first.abstract) >= len(second.abstract) else second.abstract
+    url = first.url or second.url
+    if keep_id != first.id and second.url:
+        url = second.url
+    if url is None and keep_id == (first.arxiv_id or second.arxiv_id):
+        url = abs_url(keep_id)
+    return first.model_copy(
+        update={
+            "id": keep_id,
+            "title": first.title or second.title,
+            "abstract": abstract,
+            "authors": authors,
+            "author_count": max(counts) if counts else None,
+            "organization": first.organization or second.organization,
+            "published": first.published or second.published,
+            "url": url,
+            "upvotes": max(upvotes) if upvotes else None,
+        }
+    )
+
+
+def _merge_periods(periods: list[Period]) -> Period | None:
+    if not periods:
+        return None
+    if all(p == periods[0] for p in periods):
+        return periods[0]
+    starts = [p.start for p in periods if p.start]
+    ends = [p.end for p in periods if p.end]
+    if not starts or not ends:
+        return periods[0]
+    start, end = min(starts), max(ends)
+    label = start.isoformat() if start == end else f"{start.isoformat()} to {end.isoformat()}"
+    return Period(start=start, end=end, label=label)
+
+
+def merge(listings: list[Listing]) -> Listing:
+    """All papers of `listings`, duplicates folded into their first occurrence (stable order)."""
+    papers: list[Paper] = []
+    extras: list[dict[str, str]] = []
+    by_id: dict[str, int] = {}
+    by_title: dict[str, int] = {}
+    duplicates = sum(listing.duplicates for listing in listings)
+    for listing in listings:
+        for paper in listing.papers:
+            title_key = normalize_title(paper.title)
+            index = by_id.get(paper.id)
+            if index is None and title_key:
+                index = by_title.get(title_key)
+                if index is not None and paper.arxiv_id and papers[index].arxiv_id:
+                    index = None  # two real arXiv ids: different papers sharing a title
+            paper_extras = listing.extras.get(paper.id, {})
+            if index is None:
+                index = len(papers)
+                papers.append(paper)
+                extras.append(dict(paper_extras))
+            else:
+                duplicates += 1
+                papers[index] = combine(papers[index], paper)
+                extras[index] = {**paper_extras, **extras[index]}
+            by_id.setdefault(papers[index].id, index)
+            by_id.setdefault(paper.id, index)
+            if title_key:
+                by_title.setdefault(title_key, index)
+    return Listing(
+        papers=papers,
+        warnings=[w for listing in listings for w in listing.warnings],
+        period=_merge_periods([ls.period for ls in listings if ls.period is not None]),
+        extras={p.id: e for p, e in zip(papers, extras, strict=True) if e},
+        duplicates=duplicates,
+    )
