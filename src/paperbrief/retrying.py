@@ -15,7 +15,9 @@ MAX_SERVER_WAIT_S = 60.0
 _TRY_AGAIN_RE = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*(ms|s|sec|seconds?)\b", re.I)
 
 
-def retry_after_seconds(headers: Mapping[str, str] | None, message: str | None = None) -> float | None:
+def retry_after_seconds(
+    headers: Mapping[str, str] | None, message: str | None = None
+) -> float | None:
     """The wait a server asked for: `retry-after-ms`, then `retry-after`, then 'try again in Ns'."""
     if headers:
         lower = {k.lower(): v for k, v in headers.items()}

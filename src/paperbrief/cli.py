@@ -1,0 +1,389 @@
+"""The `paperbrief` command line: digest, takeaway, compare, runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from paperbrief import __version__
+from paperbrief.errors import EXIT_FAILURE, EXIT_OK, PaperbriefError, UsageError
+from paperbrief.models import Paper, Period
+
+log = logging.getLogger("paperbrief")
+
+EXIT_CODES = """exit codes:
+  0   success (also: an empty listing, a budget that stopped paying)
+  1   failure (e.g. a wrong API key, nothing could be fetched, an internal error)
+  2   usage error or bad input (unreadable, invalid or unknown source; unknown paper)
+  75  another run holds the database lock (try again later, or pass --wait SECONDS)
+"""
+
+
+# -- argument parsing -------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return value
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engine")
+    g.add_argument("--offline", action="store_true",
+                   help="use the offline extractive engine even if an API key is set")
+    g.add_argument("--model", help="model name (default: $PAPERBRIEF_MODEL or a small cheap model)")
+    g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    g.add_argument("--concurrency", type=_positive_int, default=8,
+                   help="LLM calls in flight at once (default: 8)")
+    g.add_argument("--max-calls", type=_positive_int, metavar="N",
+                   help="stop paying after N LLM calls; the rest get offline results")
+    g.add_argument("--max-cost", type=_non_negative_float, metavar="USD",
+                   help="stop paying once the run has cost USD; the rest get offline results")
+    s = p.add_argument_group("store")
+    s.add_argument("--db", type=Path,
+                   help="SQLite database (default: $PAPERBRIEF_DB or the user data dir)")
+    s.add_argument("--refresh", action="store_true", help="ignore cached results and pay again")
+    s.add_argument("--wait", type=_non_negative_float, metavar="SECONDS",
+                   help="wait up to SECONDS for another run's lock instead of exiting 75")
+
+
+def _add_window_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("window (by publication date)")
+    g.add_argument("--since", metavar="YYYY-MM-DD", help="first day to include")
+    g.add_argument("--until", metavar="YYYY-MM-DD", help="last day to include")
+    g.add_argument("--week", metavar="YYYY-Www", help="an ISO week, e.g. 2026-W48")
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("output")
+    g.add_argument("-v", "--verbose", action="store_true", help="say what is happening on stderr")
+    g.add_argument("--log", type=Path, metavar="FILE", help="append a log of the run to FILE")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="paperbrief",
+        description="One-line takeaways, pairwise comparisons and a weekly Markdown digest "
+        "of research papers. Sources are files (HF Daily Papers page or API JSON, arXiv "
+        "Atom/RSS, JSONL) or live specs (hf:YYYY-MM-DD, hf:YYYY-Www, arxiv:CATEGORY, "
+        "arxiv:search:QUERY).",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"paperbrief {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    d = sub.add_parser("digest", help="write the Markdown digest of one or more sources",
+                       description="Write the Markdown digest of one or more sources.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    d.add_argument("sources", nargs="+", metavar="SOURCE", help="file or live source spec")
+    d.add_argument("--out", type=Path, metavar="FILE|DIR",
+                   help="write here (atomically); a directory gets PERIOD.md; default: stdout")
+    d.add_argument("--top", type=_positive_int, default=5, metavar="N",
+                   help="papers in the highlights (default: 5)")
+    d.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template to render with")
+    d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
+    _add_window_options(d)
+    _add_engine_options(d)
+    _add_output_options(d)
+    d.set_defaults(func=cmd_digest)
+
+    t = sub.add_parser("takeaway", help="print takeaways of the named papers (or all)",
+                       description="Print the takeaways of the named papers, or of all of them.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t.add_argument("refs", nargs="*", metavar="REF", help="arXiv id, id or title fragment")
+    t.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
+    t.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_window_options(t)
+    _add_engine_options(t)
+    _add_output_options(t)
+    t.set_defaults(func=cmd_takeaway)
+
+    c = sub.add_parser("compare", help="compare two papers",
+                       description="Compare two papers named by arXiv id or title fragment.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("a", metavar="A")
+    c.add_argument("b", metavar="B")
+    c.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
+    c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
+    _add_window_options(c)
+    _add_engine_options(c)
+    _add_output_options(c)
+    c.set_defaults(func=cmd_compare)
+
+    r = sub.add_parser("runs", help="list recent runs with their calls, tokens and cost",
+                       description="List recent runs with their calls, tokens, cost and failures.")
+    r.add_argument("--limit", type=_positive_int, default=10, metavar="N")
+    r.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")
+    r.add_argument("--json", action="store_true", help="one JSON object per line")
+    r.set_defaults(func=cmd_runs, verbose=False, log=None)
+    return parser
+
+
+# -- shared set-up ----------------------------------------------------------------------------
+
+
+def _setup_logging(verbose: bool, log_file: Path | None) -> None:
+    log.handlers.clear()
+    log.setLevel(logging.DEBUG)
+    log.propagate = False
+    err = logging.StreamHandler(sys.stderr)
+    err.setLevel(logging.INFO if verbose else logging.WARNING)
+    err.setFormatter(logging.Formatter("paperbrief: %(message)s"))
+    log.addHandler(err)
+    if log_file is not None:
+        try:
+            fh = logging.FileHandler(log_file, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--log {log_file}: {exc.strerror or exc}") from exc
+        fh.setLevel(logging.INFO)
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(fh)
+
+
+def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
+    """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
+    from paperbrief.engines.offline import OfflineEngine
+
+    offline = OfflineEngine()
+    if args.offline:
+        log.info("using the offline engine (--offline)")
+        return offline, offline
+    if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url):
+        log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
+        return offline, offline
+    from paperbrief.engines.llm import llm_engine_from_env
+
+    engine = llm_engine_from_env(model=args.model, base_url=args.base_url, fallback=offline)
+    if engine is None:
+        return offline, offline
+    log.info("using model %s", engine.name)
+    return engine, offline
+
+
+def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[str]]:
+    """Papers from the sources inside the window flags, the period they cover, and warnings."""
+    from paperbrief import sources, windows
+
+    window = windows.make_window(args.since, args.until, args.week, date.today())
+    listing = sources.load(args.sources, window)
+    for warning in listing.warnings:
+        log.warning("%s", warning)
+    period = windows.narrow(listing.period, window)
+    papers = [p for p in listing.papers if windows.in_window(p.published, period)]
+    return papers, period, list(listing.warnings)
+
+
+@contextmanager
+def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]]:
+    """The store, locked for this run, with the run recorded from start to finish."""
+    from paperbrief.lock import run_lock
+    from paperbrief.store import Store, default_db_path
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    with run_lock(db_path, args.wait), Store(db_path) as store:
+        store.mark_interrupted_runs()
+        run_id = store.start_run(command, sys.argv[1:])
+        try:
+            yield store, run_id
+        except BaseException as exc:
+            store.finish_run(run_id, "failed", error=str(exc) or type(exc).__name__)
+            raise
+
+
+def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> Any:
+    from paperbrief.pipeline import Budget, Pipeline
+
+    engine, offline = _choose_engine(args)
+    return Pipeline(
+        engine,
+        offline,
+        store=store,
+        run_id=run_id,
+        concurrency=args.concurrency,
+        refresh=args.refresh,
+        budget=Budget(max_calls=args.max_calls, max_cost=args.max_cost),
+        progress=_progress(total),
+    )
+
+
+def _progress(total: int) -> Callable[[str], None] | None:
+    """A rich progress bar on an interactive stderr; nothing otherwise (cron stays quiet)."""
+    if not sys.stderr.isatty() or total == 0:
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True, console=None)
+    task = bar.add_task("writing", total=total)
+    bar.start()
+
+    def tick(_label: str) -> None:
+        bar.advance(task)
+        if bar.finished:
+            bar.stop()
+
+    return tick
+
+
+def _report_budget(pipeline: Any) -> None:
+    if pipeline.report.budget_stop:
+        log.warning("%s; remaining papers got offline results", pipeline.report.budget_stop)
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Write the Markdown digest of one or more sources."""
+    from paperbrief import windows
+    from paperbrief.atomic import output_path, write_atomic
+    from paperbrief.digest import build_digest
+    from paperbrief.render import render_digest
+
+    if args.template is not None and not args.template.is_file():
+        raise UsageError(f"--template {args.template}: no such file")
+    papers, period, warnings = _load(args)
+    if period is None:
+        dates = [p.published for p in papers if p.published]
+        start, end = (min(dates), max(dates)) if dates else (None, None)
+        period = Period(start=start, end=end, label=windows.label_for(start, end))
+    with _session(args, "digest") as (store, run_id):
+        store.save_papers(papers)
+        pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
+        digest = build_digest(papers, period, pipeline, warnings=warnings)
+        text = digest.model_dump_json(indent=2) + "\n" if args.json else render_digest(
+            digest, args.template, args.top
+        )
+        if args.out is not None:
+            target = output_path(args.out, period.label)
+            write_atomic(target, text)
+            log.info("wrote %s (%d papers)", target, len(papers))
+        else:
+            sys.stdout.write(text)
+        store.finish_run(run_id, "ok", digest.stats)
+    _report_budget(pipeline)
+    if not papers:
+        log.info("no papers in %s", period.label)
+    return EXIT_OK
+
+
+def cmd_takeaway(args: argparse.Namespace) -> int:
+    """Print the takeaways of the named papers, or of all of them."""
+    from paperbrief.lookup import resolve
+    from paperbrief.models import DigestStats
+    from paperbrief.render import render_takeaway
+
+    papers, _, _ = _load(args)
+    chosen = [resolve(ref, papers) for ref in args.refs] if args.refs else papers
+    with _session(args, "takeaway") as (store, run_id):
+        store.save_papers(chosen)
+        pipeline = _pipeline(args, store, run_id, total=len(chosen))
+        takeaways = pipeline.takeaways(chosen)
+        for paper in chosen:
+            t = takeaways[paper.id]
+            if args.json:
+                sys.stdout.write(t.model_dump_json() + "\n")
+            else:
+                sys.stdout.write(render_takeaway(t, paper))
+        stats = DigestStats(papers=len(chosen), takeaways=len(takeaways),
+                            engine=pipeline.engine.name, fallbacks=pipeline.report.fallbacks,
+                            usage=pipeline.report.usage, problems=pipeline.report.problems)
+        store.finish_run(run_id, "ok", stats)
+    _report_budget(pipeline)
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare two papers named by arXiv id or title fragment."""
+    from paperbrief.lookup import resolve
+    from paperbrief.models import DigestStats
+    from paperbrief.render import render_comparison
+
+    papers, _, _ = _load(args)
+    a, b = resolve(args.a, papers), resolve(args.b, papers)
+    if a.id == b.id:
+        raise UsageError(f"{args.a!r} and {args.b!r} name the same paper ({a.id})")
+    with _session(args, "compare") as (store, run_id):
+        store.save_papers([a, b])
+        pipeline = _pipeline(args, store, run_id, total=1)
+        (comparison,) = pipeline.comparisons([(a, b)])
+        usage = pipeline.report.usage
+        if args.json:
+            payload = comparison.model_dump(mode="json") | {"usage": usage.model_dump()}
+            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(render_comparison(comparison, a, b))
+        stats = DigestStats(papers=2, comparisons=1, engine=pipeline.engine.name,
+                            fallbacks=pipeline.report.fallbacks, usage=usage,
+                            problems=pipeline.report.problems)
+        store.finish_run(run_id, "ok", stats)
+    _report_budget(pipeline)
+    return EXIT_OK
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    """List recent runs with their calls, tokens, cost and failures."""
+    from paperbrief.store import Store, default_db_path
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.exists():
+        raise UsageError(f"{db_path}: no database yet (run `paperbrief digest` first)")
+    with Store(db_path) as store:
+        runs = store.recent_runs(args.limit)
+    for run in runs:
+        if args.json:
+            sys.stdout.write(json.dumps(run.as_dict(), default=str) + "\n")
+        else:
+            sys.stdout.write(run.as_line() + "\n")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `paperbrief` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        _setup_logging(args.verbose, args.log)
+        return args.func(args)
+    except PaperbriefError as exc:
+        first, *rest = str(exc).splitlines() or [type(exc).__name__]
+        sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("paperbrief: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # last resort: one line, never a traceback
+        if os.environ.get("PAPERBRIEF_DEBUG"):
+            raise
+        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {exc}\n")
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,42 @@
+"""Assemble a Digest: takeaways for every paper, topics, and one comparison per selected pair."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from paperbrief.models import Digest, DigestStats, Paper, Period
+from paperbrief.pairing import group_topics, select_pairs, tfidf_vectors
+from paperbrief.pipeline import Pipeline
+
+
+def build_digest(
+    papers: Sequence[Paper],
+    period: Period,
+    pipeline: Pipeline,
+    *,
+    warnings: Sequence[str] = (),
+) -> Digest:
+    """Run `pipeline` over `papers` and group the results for rendering."""
+    papers = list(papers)
+    vectors = tfidf_vectors(papers)
+    takeaways = pipeline.takeaways(papers)
+    pairs = select_pairs(papers, vectors)
+    comparisons = pipeline.comparisons([(p.a, p.b) for p in pairs])
+    report = pipeline.report
+    stats = DigestStats(
+        papers=len(papers),
+        takeaways=len(takeaways),
+        comparisons=len(comparisons),
+        engine=pipeline.engine.name,
+        fallbacks=report.fallbacks,
+        usage=report.usage,
+        problems=[*warnings, *report.problems],
+    )
+    return Digest(
+        period=period,
+        papers=papers,
+        takeaways=takeaways,
+        comparisons=comparisons,
+        topics=group_topics(papers, vectors),
+        stats=stats,
+    )
