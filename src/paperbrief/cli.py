@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write the Markdown digest of one or more sources.",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     d.add_argument("sources", nargs="+", metavar="SOURCE", help="file or live source spec")
-    d.add_argument("--out", type=Path, metavar="FILE|DIR",
+    d.add_argument("--out", metavar="FILE|DIR",
                    help="write here (atomically); a directory gets PERIOD.md; default: stdout")
     d.add_argument("--top", type=_positive_int, default=5, metavar="N",
                    help="papers in the highlights (default: 5)")

@@ -21,7 +21,9 @@ def build_digest(
     vectors = tfidf_vectors(papers)
     takeaways = pipeline.takeaways(papers)
     pairs = select_pairs(papers, vectors)
-    comparisons = pipeline.comparisons([(p.a, p.b) for p in pairs])
+    # a fixed order inside each pair, so a reordered listing still hits the comparison cache
+    ordered = [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in pairs]
+    comparisons = pipeline.comparisons(ordered)
     report = pipeline.report
     stats = DigestStats(
         papers=len(papers),
