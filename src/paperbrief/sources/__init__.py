@@ -10,6 +10,7 @@ import importlib
 from pathlib import Path
 
 from paperbrief.errors import InputError
+from paperbrief.models import Period
 from paperbrief.sources.arxiv_atom import atom_listing, is_atom
 from paperbrief.sources.arxiv_rss import is_rss, rss_listing
 from paperbrief.sources.hf_api import looks_like_hf_entry, parse_hf_api
@@ -127,18 +128,24 @@ def is_live_spec(spec: str) -> bool:
     return spec.lower().startswith(LIVE_PREFIXES)
 
 
-def _load_live(spec: str) -> Listing:
+def _load_live(spec: str, window: Period | None = None) -> Listing:
     try:
         live = importlib.import_module("paperbrief.sources.live")
     except ModuleNotFoundError as exc:
         if exc.name != "paperbrief.sources.live":
             raise
         raise InputError(f"{spec}: live sources are not available") from None
-    return live.load_spec(spec)
+    return live.load_spec(spec, window)
 
 
-def load(specs: list[str]) -> Listing:
-    """Papers of every source spec (files, or live 'hf:'/'arxiv:' specs), merged."""
+def load(specs: list[str], window: Period | None = None) -> Listing:
+    """Papers of every source spec (files, or live 'hf:'/'arxiv:' specs), merged.
+
+    `window` (from --since/--until/--week) tells live sources which days to fetch; files are
+    read whole and filtered by the caller.
+    """
     if not specs:
         raise InputError("no source given")
-    return merge([_load_live(spec) if is_live_spec(spec) else read_file(spec) for spec in specs])
+    return merge(
+        [_load_live(spec, window) if is_live_spec(spec) else read_file(spec) for spec in specs]
+    )
