@@ -192,9 +192,7 @@ def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[st
     listing = sources.load(args.sources, window)
     for warning in listing.warnings:
         log.warning("%s", warning)
-    period = windows.narrow(listing.period, window)
-    papers = [p for p in listing.papers if windows.in_window(p.published, period)]
-    return papers, period, list(listing.warnings)
+    return listing.papers, windows.narrow(listing.period, window), list(listing.warnings)
 
 
 @contextmanager

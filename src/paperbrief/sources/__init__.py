@@ -6,6 +6,7 @@ The CLI and the pipeline call only `parse_text`, `read_file`, `merge` and `load`
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import importlib
 from pathlib import Path
 
@@ -139,13 +140,24 @@ def _load_live(spec: str, window: Period | None = None) -> Listing:
 
 
 def load(specs: list[str], window: Period | None = None) -> Listing:
-    """Papers of every source spec (files, or live 'hf:'/'arxiv:' specs), merged.
+    """Papers of every source spec (files, or live 'hf:'/'arxiv:' specs) inside `window`, merged.
 
-    `window` (from --since/--until/--week) tells live sources which days to fetch; files are
-    read whole and filtered by the caller.
+    `window` comes from --since/--until/--week. Files keep the papers published inside it; live
+    sources fetch only the days inside it (an HF day is the day a paper was listed, not its
+    arXiv date, so HF papers are not filtered again by publication date).
     """
     if not specs:
         raise InputError("no source given")
     return merge(
-        [_load_live(spec, window) if is_live_spec(spec) else read_file(spec) for spec in specs]
+        [_load_live(spec, window) if is_live_spec(spec) else _in_window(read_file(spec), window)
+         for spec in specs]
     )
+
+
+def _in_window(listing: Listing, window: Period | None) -> Listing:
+    if window is None:
+        return listing
+    from paperbrief.windows import in_window
+
+    kept = [p for p in listing.papers if in_window(p.published, window)]
+    return dataclasses.replace(listing, papers=kept)
