@@ -149,8 +149,10 @@ def load(specs: list[str], window: Period | None = None) -> Listing:
     if not specs:
         raise InputError("no source given")
     return merge(
-        [_load_live(spec, window) if is_live_spec(spec) else _in_window(read_file(spec), window)
-         for spec in specs]
+        [
+            _load_live(spec, window) if is_live_spec(spec) else _in_window(read_file(spec), window)
+            for spec in specs
+        ]
     )
 
 

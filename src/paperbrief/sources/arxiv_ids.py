@@ -22,6 +22,12 @@ def split_version(text: str) -> tuple[str, str | None] | None:
     return match.group(1), version[1:] if version else None
 
 
+def without_version(paper_id: str) -> str:
+    """'2401.00001' for '2401.00001v2'; any other id unchanged."""
+    match = _BARE.match(paper_id)
+    return match.group(1) if match else paper_id
+
+
 def arxiv_id(text: str | None) -> str | None:
     """The arXiv id without version found in `text` (bare id, abs/pdf URL, 'arXiv:' prefix)."""
     if not text:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paperbrief.models import Paper, Period
-from paperbrief.sources.arxiv_ids import abs_url
+from paperbrief.sources.arxiv_ids import abs_url, without_version
 from paperbrief.sources.listing import Listing
 from paperbrief.text import normalize_title
 
@@ -58,13 +58,15 @@ def merge(listings: list[Listing]) -> Listing:
     duplicates = sum(listing.duplicates for listing in listings)
     for listing in listings:
         for paper in listing.papers:
+            paper_extras = listing.extras.get(paper.id, {})
+            if without_version(paper.id) != paper.id:
+                paper = paper.model_copy(update={"id": without_version(paper.id)})
             title_key = normalize_title(paper.title)
             index = by_id.get(paper.id)
             if index is None and title_key:
                 index = by_title.get(title_key)
                 if index is not None and paper.arxiv_id and papers[index].arxiv_id:
                     index = None  # two real arXiv ids: different papers sharing a title
-            paper_extras = listing.extras.get(paper.id, {})
             if index is None:
                 index = len(papers)
                 papers.append(paper)
