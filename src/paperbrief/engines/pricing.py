@@ -1,0 +1,93 @@
+"""Model prices (USD per 1M tokens) and the cost of one call; overridable by a JSON file."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from paperbrief.errors import InputError
+
+PRICES_ENV = "PAPERBRIEF_PRICES"
+
+
+@dataclass(frozen=True)
+class Price:
+    """USD per 1M input, cached input and output tokens."""
+
+    input: float
+    cached: float
+    output: float
+
+    def cost(self, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0) -> float:
+        """The cost in USD of one call with these token counts."""
+        cached = min(cached_tokens, prompt_tokens)
+        return (
+            (prompt_tokens - cached) * self.input
+            + cached * self.cached
+            + completion_tokens * self.output
+        ) / 1_000_000
+
+
+# Public list prices (standard tier) of small, current OpenAI models; extend with PAPERBRIEF_PRICES.
+DEFAULT_PRICES: dict[str, Price] = {
+    "gpt-4o-mini": Price(0.15, 0.075, 0.60),
+    "gpt-4o": Price(2.50, 1.25, 10.00),
+    "gpt-4.1-nano": Price(0.10, 0.025, 0.40),
+    "gpt-4.1-mini": Price(0.40, 0.10, 1.60),
+    "gpt-4.1": Price(2.00, 0.50, 8.00),
+    "gpt-5-nano": Price(0.05, 0.005, 0.40),
+    "gpt-5-mini": Price(0.25, 0.025, 2.00),
+    "gpt-5": Price(1.25, 0.125, 10.00),
+}
+
+
+def _price(name: str, raw: Any) -> Price:
+    if isinstance(raw, Price):
+        return raw
+    try:
+        if isinstance(raw, Mapping):
+            inp = float(raw["input"])
+            return Price(inp, float(raw.get("cached", inp)), float(raw["output"]))
+        inp, cached, out = (float(v) for v in raw)
+        return Price(inp, cached, out)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InputError(
+            f"bad price for model {name!r}: want {{'input': N, 'cached': N, 'output': N}} "
+            f"in USD per 1M tokens ({exc})"
+        ) from None
+
+
+def price_table(
+    overrides: Mapping[str, Any] | None = None, *, env: bool = True
+) -> dict[str, Price]:
+    """Default prices, updated from the $PAPERBRIEF_PRICES JSON file, then from `overrides`."""
+    table = dict(DEFAULT_PRICES)
+    path = os.environ.get(PRICES_ENV) if env else None
+    if path:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read {PRICES_ENV} file {path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise InputError(f"{PRICES_ENV} file {path} must hold a JSON object of model prices")
+        table.update({name: _price(name, raw) for name, raw in data.items()})
+    if overrides:
+        table.update({name: _price(name, raw) for name, raw in overrides.items()})
+    return table
+
+
+def find_price(table: Mapping[str, Price], *models: str | None) -> Price | None:
+    """The price of the first model found: exact name, else the longest name it starts with."""
+    for model in models:
+        if not model:
+            continue
+        if model in table:
+            return table[model]
+        prefixes = [name for name in table if model.startswith(name + "-")]
+        if prefixes:
+            return table[max(prefixes, key=len)]
+    return None
