@@ -13,14 +13,17 @@ from paperbrief.models import Comparison, Digest, Paper, Takeaway
 
 HIGHLIGHTS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+\.)", re.M)
+_LINE_START = re.compile(r"^(\s*)([-+=>])|^(\s*\d+)([.)])", re.M)
 
 
 def md(text: object) -> str:
     """Escape a string from input so that Markdown shows it verbatim (one line, no markup)."""
     value = " ".join(str(text if text is not None else "").split())
     value = _MD_SPECIAL.sub(r"\\\1", value)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    return _LINE_START.sub(
+        lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}",
+        value,
+    )
 
 
 def _url(paper: Paper) -> str | None:

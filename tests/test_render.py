@@ -1,0 +1,113 @@
+"""Markdown rendering: escaping of everything that comes from input, structure of the digest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from paperbrief.models import (
+    Comparison,
+    Difference,
+    Digest,
+    DigestStats,
+    KeyNumber,
+    Paper,
+    Period,
+    Takeaway,
+    Topic,
+    Usage,
+)
+from paperbrief.render import md, paper_link, render_comparison, render_digest
+
+NASTY = "Attack [click](http://evil.example) *bold* _it_ <script>x</script> | pipe # head"
+
+
+def _takeaway(pid: str, text: str = "Adds a thing that is 2x faster.") -> Takeaway:
+    return Takeaway(
+        paper_id=pid, takeaway=text, problem="p", method="m", result="r",
+        key_numbers=[KeyNumber(value="2x", context="faster [than] *baseline*")],
+        contribution_type="method", tags=["x"], engine="offline", prompt_version="v1",
+    )
+
+
+def _digest(papers, comparisons=(), problems=()) -> Digest:
+    return Digest(
+        period=Period(start=date(2026, 11, 16), end=date(2026, 11, 22), label="2026-W47"),
+        papers=list(papers),
+        takeaways={p.id: _takeaway(p.id) for p in papers},
+        comparisons=list(comparisons),
+        topics=[Topic(name="Topic [A]", paper_ids=[p.id for p in papers])] if papers else [],
+        stats=DigestStats(papers=len(papers), takeaways=len(papers), engine="offline",
+                          comparisons=len(comparisons),
+                          usage=Usage(), problems=list(problems)),
+    )
+
+
+def test_md_escapes_markup_and_flattens_lines():
+    out = md("a [b](c) *d* _e_ <f> | g\nnext line")
+    assert "\n" not in out
+    assert out == "a \\[b\\]\\(c\\) \\*d\\* \\_e\\_ \\<f\\> \\| g next line"
+    assert md("# not a heading").startswith("\\#")
+    assert md("- not a bullet").startswith("\\-")
+    assert md("1. not a list").startswith("1\\.")
+
+
+def test_titles_and_takeaways_from_input_are_escaped_in_the_digest():
+    paper = Paper(id="2401.00001", title=NASTY, abstract=NASTY, source="t", upvotes=3,
+                  published=date(2026, 11, 17), authors=["A", "B"])
+    digest = _digest([paper])
+    digest.takeaways[paper.id] = _takeaway(paper.id, NASTY)
+    text = render_digest(digest)
+    assert "[click](http://evil.example)" not in text
+    assert "<script>" not in text
+    assert "*bold*" not in text
+    assert "(https://arxiv.org/abs/2401.00001)" in text  # our own link survives
+    assert "# Paper digest: 2026-W47" in text
+    assert "▲ 3" in text and "2 authors" in text and "2026-11-17" in text
+    assert "\\[than\\] \\*baseline\\*" in text
+
+
+def test_digest_sections_footer_and_comparisons():
+    a = Paper(id="a", title="Alpha: first", abstract="x", source="t", upvotes=9)
+    b = Paper(id="b", title="Beta | second", abstract="y", source="t", upvotes=1)
+    comp = Comparison(
+        paper_a="a", paper_b="b", summary="Alpha vs Beta", shared_ground="both",
+        differences=[Difference(aspect="method", a="one | two", b="three")],
+        prefer_a_when="speed", prefer_b_when="quality", engine="offline", prompt_version="v1",
+    )
+    text = render_digest(_digest([a, b], [comp], problems=["feed.xml: entry 3 skipped"]))
+    order = [text.index(h) for h in ("## Highlights", "## Topic \\[A\\]", "## Head to head")]
+    assert order == sorted(order)
+    highlights = text.split("## Highlights")[1].split("##")[0]
+    assert highlights.index("Alpha") < highlights.index("Beta")
+    assert "| method | one \\| two | three |" in text
+    assert "2 papers, 2 takeaways, 1 comparisons" in text
+    assert "feed.xml: entry 3 skipped" in text
+
+
+def test_empty_digest_says_so():
+    text = render_digest(_digest([]))
+    assert "No papers in this period" in text
+    assert "0 papers" in text
+
+
+def test_custom_template(tmp_path):
+    tpl = tmp_path / "mine.md.j2"
+    tpl.write_text(
+        "{{ digest.period.label }}: {% for p in digest.papers %}{{ p.title | md }};{% endfor %}"
+    )
+    paper = Paper(id="a", title="T_1", abstract="x", source="t")
+    assert render_digest(_digest([paper]), tpl).strip() == "2026-W47: T\\_1;"
+
+
+def test_link_without_url_is_plain_text_and_comparison_renders():
+    p = Paper(id="slug-only", title="No link here", abstract="x", source="t")
+    assert paper_link(p) == "No link here"
+    q = Paper(id="other", title="Other", abstract="y", source="t")
+    comp = Comparison(
+        paper_a="slug-only", paper_b="other", summary="s", shared_ground="g",
+        differences=[Difference(aspect="data", a="1", b="2")],
+        prefer_a_when="x", prefer_b_when="y", engine="offline", prompt_version="v",
+    )
+    out = render_comparison(comp, p, q)
+    assert out.startswith("# No link here vs Other")
+    assert "| data | 1 | 2 |" in out
