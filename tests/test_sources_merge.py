@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from paperbrief.models import Paper, Period
-from paperbrief.sources import Listing, merge, read_file
+from paperbrief.sources import Listing, merge, parse_text, read_file
+from paperbrief.text import slugify
 
 
 def paper(paper_id: str, title: str = "", **fields) -> Paper:
@@ -137,3 +138,27 @@ def test_page_and_api_of_overlapping_papers(fixtures: Path, tmp_path: Path) -> N
     assert codemonkeys.authors == ["R. Ehrlich"]
     assert codemonkeys.published == target.published
     assert merged.papers.index(codemonkeys) == page.papers.index(target)
+
+
+def test_distinct_titles_with_the_same_slug_are_both_kept() -> None:
+    stem = "Large Language Models for Code Generation: A Systematic Survey of "
+    first, second = stem + "Benchmarks", stem + "Agents"
+    listing = parse_text(
+        f"{first}\n\nAbstract one.\n\n  • 2 authors\n·\nJan 2, 2025\n\n"
+        f"{second}\n\nAbstract two.\n\n  • 3 authors\n·\nJan 3, 2025\n",
+        "page.txt",
+    )
+    ids = [p.id for p in listing.papers]
+    assert ids[0] == slugify(first) == slugify(second)  # slugs are truncated alike
+    assert ids[1].startswith(ids[0] + "-")
+    merged = merge([listing, listing])
+    assert [p.title for p in merged.papers] == [first, second]
+    assert len({p.id for p in merged.papers}) == 2
+    assert merged.duplicates == 2
+    # The same collision across two sources, where neither got a suffix.
+    a = paper(slugify(first), first)
+    b = paper(slugify(second), second)
+    across = merge([Listing([a]), Listing([b]), Listing([a])])
+    assert [p.title for p in across.papers] == [first, second]
+    assert across.papers[1].id != across.papers[0].id
+    assert across.duplicates == 1

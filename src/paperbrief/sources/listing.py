@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper, Period
+from paperbrief.text import normalize_title
 
 
 @dataclass
@@ -21,6 +23,12 @@ class Listing:
     """How many papers `merge` folded into an earlier one."""
 
 
+def distinct_id(paper: Paper) -> str:
+    """The paper's id with a suffix from its title, for titles whose truncated slugs collide."""
+    digest = hashlib.sha256(normalize_title(paper.title).encode("utf-8")).hexdigest()[:6]
+    return f"{paper.id}-{digest}"
+
+
 class Collector:
     """Accumulates the entries of one source: kept papers, skipped entries, extras."""
 
@@ -31,10 +39,15 @@ class Collector:
         self.extras: dict[str, dict[str, str]] = {}
         self.seen = 0
         self._first_problem: str | None = None
+        self._titles: dict[str, str] = {}
 
     def add(self, paper: Paper, extras: dict[str, str] | None = None) -> None:
-        """Keep one paper (and the details a Paper cannot hold)."""
+        """Keep one paper and its extras; distinct papers sharing an id get distinct ids."""
         self.seen += 1
+        earlier = self._titles.get(paper.id)
+        if earlier is not None and earlier != normalize_title(paper.title):
+            paper = paper.model_copy(update={"id": distinct_id(paper)})
+        self._titles.setdefault(paper.id, normalize_title(paper.title))
         self.papers.append(paper)
         if extras:
             self.extras[paper.id] = {k: v for k, v in extras.items() if v}

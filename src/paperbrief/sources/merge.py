@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from paperbrief.models import Paper, Period
 from paperbrief.sources.arxiv_ids import abs_url, without_version
-from paperbrief.sources.listing import Listing
+from paperbrief.sources.listing import Listing, distinct_id
 from paperbrief.text import normalize_title
 
 
@@ -35,6 +35,13 @@ def combine(first: Paper, second: Paper) -> Paper:
     )
 
 
+def _same_paper(kept: Paper, other: Paper) -> bool:
+    """Whether two papers with the same id are one: always for arXiv ids, else by title."""
+    if other.arxiv_id or not kept.title or not other.title:
+        return True
+    return normalize_title(kept.title) == normalize_title(other.title)
+
+
 def _merge_periods(periods: list[Period]) -> Period | None:
     if not periods:
         return None
@@ -63,6 +70,10 @@ def merge(listings: list[Listing]) -> Listing:
                 paper = paper.model_copy(update={"id": without_version(paper.id)})
             title_key = normalize_title(paper.title)
             index = by_id.get(paper.id)
+            if index is not None and not _same_paper(papers[index], paper):
+                # Distinct titles that slugify alike (slugs are truncated): keep both.
+                paper = paper.model_copy(update={"id": distinct_id(paper)})
+                index = by_id.get(paper.id)
             if index is None and title_key:
                 index = by_title.get(title_key)
                 if index is not None and paper.arxiv_id and papers[index].arxiv_id:
