@@ -141,6 +141,7 @@ CASSETTES: dict[str, list[dict]] = {
         hf(day, HF_2024_10_25 if day == "2024-10-25" else None) for day in WEEK_2024_W43
     ],
     "test_hf_empty_day_is_an_empty_listing": [hf("2024-10-26", None)],
+    "test_hf_current_week_stops_at_today": [hf(f"2026-09-{d}", None) for d in range(21, 25)],
     "test_hf_pages_a_long_day": [
         hf("2026-03-16", HF_2026_03_16, limit=20),
         hf("2026-03-16", None, limit=20, p=1),

@@ -14,6 +14,7 @@ import pytest
 from paperbrief.errors import InputError, UsageError
 from paperbrief.http import HttpClient, SourceFetchError
 from paperbrief.models import Period
+from paperbrief.sources.hf_live import _hub_error
 from paperbrief.sources.live import load_spec, load_specs, parse_spec
 from paperbrief.windows import make_window, parse_week
 
@@ -100,6 +101,19 @@ def test_hf_empty_day_is_an_empty_listing(client):
     assert listing.papers == []
     assert listing.warnings == []
     assert listing.period.label == "2024-10-26"
+
+
+@pytest.mark.vcr
+def test_hf_current_week_stops_at_today(client):
+    listing = load_spec("hf:2026-W39", client=client, today=TODAY)  # TODAY is its Thursday
+    assert [_query(u)["date"] for u in client.requested] == [f"2026-09-{d}" for d in range(21, 25)]
+    assert listing.papers == [] and listing.period.label == "2026-W39"
+
+
+def test_hub_error_body_is_summarised_in_one_line():
+    assert _hub_error(r'{"error": "Invalid date\n format"}') == "Invalid date format"
+    assert _hub_error("<html>\n<body>Bad gateway</body>") == "<html>"
+    assert _hub_error("") == "no explanation"
 
 
 def test_hf_day_outside_the_window_fetches_nothing(client):

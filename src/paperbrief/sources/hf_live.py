@@ -19,7 +19,7 @@ import os
 from datetime import date
 
 from paperbrief.errors import InputError
-from paperbrief.http import HttpClient
+from paperbrief.http import HttpClient, HttpStatusError, SourceFetchError, short_url
 from paperbrief.sources.hf_api import parse_hf_api
 from paperbrief.sources.listing import Listing
 from paperbrief.sources.merge import merge
@@ -32,6 +32,18 @@ MAX_PAGES_PER_DAY = 20
 def hf_endpoint() -> str:
     """The Hub base URL: $HF_ENDPOINT, else https://huggingface.co."""
     return (os.environ.get("HF_ENDPOINT") or DEFAULT_HF_ENDPOINT).rstrip("/")
+
+
+def _hub_error(body: str) -> str:
+    """The Hub's own explanation in an error body ({"error": "..."}), else its first line."""
+    try:
+        data = json.loads(body)
+    except json.JSONDecodeError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return " ".join(data["error"].split())[:200]
+    first = body.strip().splitlines()[0] if body.strip() else "no explanation"
+    return first[:200]
 
 
 def _entry_key(entry: object) -> str:
@@ -54,7 +66,14 @@ def fetch_day_entries(client: HttpClient, day: date, *, page_limit: int = HF_PAG
         params: dict[str, object] = {"date": day.isoformat(), "limit": page_limit}
         if page:
             params["p"] = page
-        response = client.get(url, params, accept="application/json")
+        try:
+            response = client.get(url, params, accept="application/json")
+        except HttpStatusError as exc:
+            raise SourceFetchError(
+                f"{short_url(exc.url)} answered HTTP {exc.status}: {_hub_error(exc.body)}",
+                url=exc.url,
+                status=exc.status,
+            ) from None
         try:
             batch = json.loads(response.text)
         except json.JSONDecodeError as exc:

@@ -107,7 +107,8 @@ def load_spec(
 ) -> Listing:
     """Papers of one live spec within `window`; Listing.period is the window actually covered."""
     parsed = parse_spec(spec)
-    covered = effective_window(parsed, window, today or utc_today())
+    today = today or utc_today()
+    covered = effective_window(parsed, window, today)
     client = client or HttpClient()
     if is_empty(covered):
         note = f"{spec}: nothing fetched: {parsed.period.label if parsed.period else spec} "
@@ -115,7 +116,8 @@ def load_spec(
         return Listing(papers=[], warnings=[note], period=covered)
     try:
         if parsed.kind == "hf":
-            listing = hf_live.fetch_days(client, days(covered), page_limit=hf_page_limit)
+            wanted = [d for d in days(covered) if d <= today]  # no future day
+            listing = hf_live.fetch_days(client, wanted, page_limit=hf_page_limit)
         else:
             query = arxiv_live.search_query(covered, category=parsed.category, query=parsed.query)
             listing = arxiv_live.fetch(client, query, covered, spec, page_size=arxiv_page_size)
