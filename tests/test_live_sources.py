@@ -289,3 +289,20 @@ def test_good_specs_parse():
     assert parse_spec("HF:2026-03-16").period.start == date(2026, 3, 16)
     assert parse_spec("arxiv:hep-th").category == "hep-th"
     assert parse_spec("arxiv:search:ti:llm AND abs:agents").query == "ti:llm AND abs:agents"
+
+
+def test_hub_client_error_is_a_skipped_source(client, monkeypatch, fixtures):
+    from tests.test_http import _Server
+
+    server = _Server()
+    try:
+        server.script = [(404, {"Content-Type": "application/json"}, b'{"error": "Not Found"}')]
+        monkeypatch.setenv("HF_ENDPOINT", server.url)
+        page = str(fixtures / "hf-daily-papers-page.txt")
+        listing = load_specs(["hf:2026-03-16", page], client=client, today=TODAY)
+    finally:
+        server.close()
+    assert len(server.seen) == 1  # a 404 is not retried
+    assert len(listing.papers) == 54
+    assert listing.warnings[0].startswith("source skipped: hf:2026-03-16: http://127.0.0.1:")
+    assert listing.warnings[0].endswith("answered HTTP 404: Not Found")

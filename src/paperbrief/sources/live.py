@@ -122,7 +122,7 @@ def load_spec(
             query = arxiv_live.search_query(covered, category=parsed.category, query=parsed.query)
             listing = arxiv_live.fetch(client, query, covered, spec, page_size=arxiv_page_size)
     except SourceFetchError as exc:
-        raise type(exc)(f"{spec}: {exc}", url=exc.url, status=exc.status) from None
+        raise SourceFetchError(f"{spec}: {exc}", url=exc.url, status=exc.status) from None
     listing.period = covered
     return listing
 
