@@ -63,6 +63,7 @@ class Report:
     cache_hits: int = 0
     fallbacks: int = 0
     budget_stop: str | None = None
+    budget_fallbacks: int = 0  # items left to the offline engine because of the budget
     problems: list[str] = field(default_factory=list)
 
 
@@ -112,8 +113,9 @@ class Pipeline:
             _Job(
                 key=p.id,
                 label=p.id,
-                cached=lambda p=p: store.get_takeaway(p, eng.name, eng.takeaway_version)
-                if store else None,
+                cached=lambda p=p: (
+                    store.get_takeaway(p, eng.name, eng.takeaway_version) if store else None
+                ),
                 call=lambda p=p: eng.takeaway(p),
                 offline=lambda reason, p=p: self.offline.takeaway(p).value.model_copy(
                     update={"fallback_reason": reason}
@@ -131,8 +133,9 @@ class Pipeline:
             _Job(
                 key=f"{a.id}|{b.id}",
                 label=f"{a.id} vs {b.id}",
-                cached=lambda a=a, b=b: store.get_comparison(a, b, eng.name, eng.comparison_version)
-                if store else None,
+                cached=lambda a=a, b=b: (
+                    store.get_comparison(a, b, eng.name, eng.comparison_version) if store else None
+                ),
                 call=lambda a=a, b=b: eng.compare(a, b),
                 offline=lambda reason, a=a, b=b: self.offline.compare(a, b).value.model_copy(
                     update={"fallback_reason": reason}
@@ -176,19 +179,38 @@ class Pipeline:
                     if not running:
                         continue
                     done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    for future in done:
+                    error: BaseException | None = None
+                    for future in done:  # save every finished result before raising
                         job = running.pop(future)
-                        results[job.key] = self._collect(job, future)
+                        try:
+                            results[job.key] = self._collect(job, future)
+                        except BaseException as exc:
+                            error = error or exc
+                    if error is not None:
+                        raise error
             except BaseException:
-                for future in running:
-                    future.cancel()
+                self._salvage(running)
                 raise
         return results
+
+    def _salvage(self, running: dict[Future[Outcome[Any]], _Job]) -> None:
+        """On the way out of a failed run: cancel queued calls, save those already paid for."""
+        for future in running:
+            future.cancel()
+        for future, job in running.items():
+            if future.cancelled():
+                continue
+            try:
+                outcome = future.result()
+            except BaseException:  # noqa: S112 (the run is failing already; keep what we can)
+                continue
+            self._finish(job, outcome)
 
     def _collect(self, job: _Job, future: Future[Outcome[Any]]) -> Any:
         try:
             outcome = future.result()
-        except FatalLLMError:
+        except FatalLLMError as exc:
+            self._log_calls(getattr(exc, "calls", []))  # paid or not, they were made
             raise
         except Exception as exc:  # an engine bug must not cost the other papers
             log.warning("%s: engine error, offline fallback: %s", job.label, exc)
@@ -197,7 +219,16 @@ class Pipeline:
 
     def _finish(self, job: _Job, outcome: Outcome[Any]) -> Any:
         value = outcome.value
-        for call in outcome.calls:
+        self._log_calls(outcome.calls)
+        if getattr(value, "fallback_reason", None):
+            self.report.fallbacks += 1
+            self.report.problems.append(f"{job.label}: offline fallback ({value.fallback_reason})")
+        job.save(value)
+        self._tick(job)
+        return value
+
+    def _log_calls(self, calls: Sequence[CallRecord]) -> None:
+        for call in calls:
             self.report.usage.add(
                 Usage(
                     calls=1,
@@ -209,22 +240,18 @@ class Pipeline:
             )
             if self.store is not None and self.run_id is not None:
                 self.store.log_call(self.run_id, call)
-        if getattr(value, "fallback_reason", None):
-            self.report.fallbacks += 1
-            self.report.problems.append(f"{job.label}: offline fallback ({value.fallback_reason})")
-        job.save(value)
-        self._tick(job)
-        return value
 
     def _budget_fallback(self, queue: list[_Job], results: dict[str, Any], reason: str) -> None:
         if self.report.budget_stop is None:
             self.report.budget_stop = reason
-        log.warning("%s: %d item(s) left to the offline engine", reason, len(queue))
+        # info only: the caller reports the budget stop once, whatever the number of phases
+        log.info("%s: %d item(s) left to the offline engine", reason, len(queue))
         self.report.problems.append(f"{reason}: {len(queue)} item(s) written by the offline engine")
         while queue:
             job = queue.pop()
             value = job.offline(reason)
             self.report.fallbacks += 1
+            self.report.budget_fallbacks += 1
             results[job.key] = value
             self._tick(job)
 
