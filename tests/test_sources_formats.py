@@ -466,3 +466,39 @@ def test_utf8_bom_and_utf16_are_read(fixtures: Path, tmp_path: Path) -> None:
     utf16 = tmp_path / "utf16.jsonl"
     utf16.write_bytes(text.encode("utf-16"))
     assert len(read_file(bom).papers) == len(read_file(utf16).papers) == 3
+
+
+OLD_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="http://arxiv.org/rss/cs.LG">
+<title>cs.LG updates on arXiv.org</title>
+<dc:date>2023-05-02T20:30:00-05:00</dc:date>
+</channel>
+<item rdf:about="http://arxiv.org/abs/2305.00001">
+<title>Learning Things Fast. (arXiv:2305.00001v1 [cs.LG])</title>
+<link>http://arxiv.org/abs/2305.00001</link>
+<description rdf:parseType="Literal">&lt;p&gt;We learn things
+fast.&lt;/p&gt;</description>
+<dc:creator> &lt;a href="http://arxiv.org/find/cs/1/au:+One_A/0/1/0/all/0/1"&gt;Ann One&lt;/a&gt;,
+ &lt;a href="http://arxiv.org/find/cs/1/au:+Two_B/0/1/0/all/0/1"&gt;Bo Two&lt;/a&gt;</dc:creator>
+</item>
+<item rdf:about="http://arxiv.org/abs/2204.00002">
+<title>Why Ask Why?. (arXiv:2204.00002v3 [stat.ML] UPDATED)</title>
+<link>http://arxiv.org/abs/2204.00002</link>
+<description rdf:parseType="Literal">&lt;p&gt;Because.&lt;/p&gt;</description>
+<dc:creator> &lt;a href="http://arxiv.org/a/three_c"&gt;Cy Three&lt;/a&gt;</dc:creator>
+</item>
+</rdf:RDF>
+"""
+
+
+def test_old_rss_1_0_format() -> None:
+    listing = parse_text(OLD_RSS, "old.rdf")
+    first, second = listing.papers
+    assert (first.id, first.title) == ("2305.00001", "Learning Things Fast")
+    assert first.abstract == "We learn things fast."
+    assert first.authors == ["Ann One", "Bo Two"]
+    assert first.published == date(2023, 5, 2)
+    assert listing.extras["2305.00001"]["categories"] == "cs.LG"
+    assert (second.id, second.title, second.authors) == ("2204.00002", "Why Ask Why?", ["Cy Three"])
