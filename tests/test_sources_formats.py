@@ -502,3 +502,9 @@ def test_old_rss_1_0_format() -> None:
     assert first.published == date(2023, 5, 2)
     assert listing.extras["2305.00001"]["categories"] == "cs.LG"
     assert (second.id, second.title, second.authors) == ("2204.00002", "Why Ask Why?", ["Cy Three"])
+
+
+def test_page_with_no_papers_is_an_empty_listing() -> None:
+    listing = parse_text("new\n\nSubscribe\n\nDaily Papers\n\nMar 5, 2026\n", "quiet-day.txt")
+    assert listing.papers == [] and listing.warnings == []
+    assert listing.period is not None and listing.period.start == date(2026, 3, 5)
