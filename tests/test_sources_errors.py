@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from paperbrief.errors import EXIT_USAGE, InputError
-from paperbrief.sources import Listing, load, parse_text, read_file
+from paperbrief.sources import load, parse_text, read_file
 from paperbrief.sources.arxiv_atom import parse_arxiv_atom
 
 ATOM_2026 = "arxiv/arxiv_api_2026-09-24_cat_cs.CL_max3.xml"
@@ -165,26 +163,3 @@ def test_load_reports_the_first_bad_file(tmp_path: Path, fixtures: Path) -> None
         load([str(fixtures / "scitldr-3.jsonl"), str(missing)])
     with pytest.raises(InputError, match="no source"):
         load([])
-
-
-def test_live_spec_without_live_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "paperbrief.sources.live", None)
-    with pytest.raises(InputError, match="^hf:2026-03-16: live sources are not available$"):
-        load(["hf:2026-03-16"])
-
-
-def test_live_spec_is_delegated_to_the_live_module(
-    monkeypatch: pytest.MonkeyPatch, fixtures: Path
-) -> None:
-    calls: list[str] = []
-
-    def load_spec(spec: str, window: object = None) -> Listing:
-        calls.append(spec)
-        return read_file(fixtures / ATOM_2026)
-
-    fake = types.ModuleType("paperbrief.sources.live")
-    fake.load_spec = load_spec  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "paperbrief.sources.live", fake)
-    listing = load(["arxiv:cat:cs.CL", str(fixtures / ATOM_2026)])
-    assert calls == ["arxiv:cat:cs.CL"]
-    assert len(listing.papers) == 3 and listing.duplicates == 3

@@ -9,7 +9,6 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -187,9 +186,11 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
 def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[str]]:
     """Papers from the sources inside the window flags, the period they cover, and warnings."""
     from paperbrief import sources, windows
+    from paperbrief.sources.live import utc_today
 
-    window = windows.make_window(args.since, args.until, args.week, date.today())
-    listing = sources.load(args.sources, window)
+    today = utc_today()
+    window = windows.make_window(args.since, args.until, args.week, today)
+    listing = sources.load(args.sources, window, today=today)
     for warning in listing.warnings:
         log.warning("%s", warning)
     return listing.papers, windows.narrow(listing.period, window), list(listing.warnings)
@@ -204,11 +205,12 @@ def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]
     db_path = Path(args.db) if args.db else default_db_path()
     with run_lock(db_path, args.wait), Store(db_path) as store:
         store.mark_interrupted_runs()
-        run_id = store.start_run(command, sys.argv[1:])
+        run_id = store.start_run(command, getattr(args, "argv", None) or sys.argv[1:])
         try:
             yield store, run_id
         except BaseException as exc:
-            store.finish_run(run_id, "failed", error=str(exc) or type(exc).__name__)
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            store.finish_run(run_id, status, error=str(exc) or type(exc).__name__)
             raise
 
 
@@ -247,8 +249,25 @@ def _progress(total: int) -> Callable[[str], None] | None:
 
 
 def _report_budget(pipeline: Any) -> None:
-    if pipeline.report.budget_stop:
-        log.warning("%s; remaining papers got offline results", pipeline.report.budget_stop)
+    """Say once (a warning: cron mails it) that the budget stopped paying, then what was done."""
+    report = pipeline.report
+    if report.budget_stop:
+        log.warning(
+            "%s; %d result(s) written by the offline engine instead (marked in the output)",
+            report.budget_stop,
+            report.budget_fallbacks,
+        )
+    u = report.usage
+    log.info(
+        "%d LLM call(s), %d tokens (%d cached), $%.4f; %d result(s) from the cache; "
+        "%d offline fallback(s)",
+        u.calls,
+        u.prompt_tokens + u.completion_tokens,
+        u.cached_tokens,
+        u.cost_usd,
+        report.cache_hits,
+        report.fallbacks,
+    )
 
 
 # -- commands ---------------------------------------------------------------------------------
@@ -342,6 +361,18 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mark_dead_runs(db_path: Path, store: Any) -> None:
+    """Runs still 'running' while nobody holds the lock were killed: show them as interrupted."""
+    from paperbrief.errors import LockBusy
+    from paperbrief.lock import run_lock
+
+    try:
+        with run_lock(db_path, 0):
+            store.mark_interrupted_runs()
+    except LockBusy:
+        pass  # a live run holds the lock: its 'running' is true
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     """List recent runs with their calls, tokens, cost and failures."""
     from paperbrief.store import Store, default_db_path
@@ -350,6 +381,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     if not db_path.exists():
         raise UsageError(f"{db_path}: no database yet (run `paperbrief digest` first)")
     with Store(db_path) as store:
+        _mark_dead_runs(db_path, store)
         runs = store.recent_runs(args.limit)
     for run in runs:
         if args.json:
@@ -363,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `paperbrief` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(argv) if argv is not None else sys.argv[1:]
     try:
         _setup_logging(args.verbose, args.log)
         return args.func(args)

@@ -6,8 +6,7 @@ The CLI and the pipeline call only `parse_text`, `read_file`, `merge` and `load`
 from __future__ import annotations
 
 import codecs
-import dataclasses
-import importlib
+from datetime import date
 from pathlib import Path
 
 from paperbrief.errors import InputError
@@ -129,37 +128,12 @@ def is_live_spec(spec: str) -> bool:
     return spec.lower().startswith(LIVE_PREFIXES)
 
 
-def _load_live(spec: str, window: Period | None = None) -> Listing:
-    try:
-        live = importlib.import_module("paperbrief.sources.live")
-    except ModuleNotFoundError as exc:
-        if exc.name != "paperbrief.sources.live":
-            raise
-        raise InputError(f"{spec}: live sources are not available") from None
-    return live.load_spec(spec, window)
-
-
-def load(specs: list[str], window: Period | None = None) -> Listing:
+def load(specs: list[str], window: Period | None = None, *, today: date | None = None) -> Listing:
     """Papers of every source spec (files, or live 'hf:'/'arxiv:' specs) inside `window`, merged.
 
-    `window` comes from --since/--until/--week. Files keep the papers published inside it; live
-    sources fetch only the days inside it (an HF day is the day a paper was listed, not its
-    arXiv date, so HF papers are not filtered again by publication date).
+    Files keep the papers published inside the window; live sources fetch only its days. A live
+    source that fails after retries becomes a warning while the others go on.
     """
-    if not specs:
-        raise InputError("no source given")
-    return merge(
-        [
-            _load_live(spec, window) if is_live_spec(spec) else _in_window(read_file(spec), window)
-            for spec in specs
-        ]
-    )
+    from paperbrief.sources.live import load_specs
 
-
-def _in_window(listing: Listing, window: Period | None) -> Listing:
-    if window is None:
-        return listing
-    from paperbrief.windows import in_window
-
-    kept = [p for p in listing.papers if in_window(p.published, window)]
-    return dataclasses.replace(listing, papers=kept)
+    return load_specs(specs, window, today=today)
