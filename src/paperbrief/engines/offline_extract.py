@@ -1,0 +1,248 @@
+"""Extractive sentence work for the offline engine: clean, classify, compress and pick."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from paperbrief.text import STOPWORDS, content_tokens, sentences
+
+# Cue phrases that say what a sentence does in an abstract.
+_SUBJECT = r"(?:we|this (?:paper|work|study|article|note|report)|our (?:paper|work|study))"
+METHOD_CUE = re.compile(
+    _SUBJECT + r"\s+(?:also\s+|further\s+|first\s+|then\s+)?"
+    r"(?:propose|present|introduce|develop|design|describe|devise|formulate|offer|build|construct"
+    r"|provide|contribute|put forward|release|create|curate|collect|construct|establish|derive"
+    r"|extend|leverage|employ|adopt|apply|frame|cast|model|train|learn|use|suggest|explore"
+    r"|study|investigate|analy[sz]e|examine|evaluate|benchmark|consider|tackle|address|focus"
+    r"|bridge|argue|revisit|aim|seek)\w*\b",
+    re.IGNORECASE,
+)
+RESULT_CUE = re.compile(
+    r"\b(?:results?|experiments?|evaluations?|empirical(?:ly)?|findings?|analysis)\b.{0,40}?"
+    r"\b(?:show|demonstrate|indicate|suggest|confirm|reveal|verify|validate)|"
+    r"\bwe (?:also )?(?:show|demonstrate|find|found|observe|prove|confirm|verify|achieve|obtain"
+    r"|report)\b|"
+    r"\b(?:outperform|surpass|achiev|improv|state-of-the-art|competitive|speedup|accuracy|reduc"
+    r"|better|superior|gains?\b|faster)",
+    re.IGNORECASE,
+)
+PROBLEM_CUE = re.compile(
+    r"\b(?:however|challeng|problem|limitation|limited|remains?|difficult|hard|lack|suffer"
+    r"|costly|expensive|bottleneck|fail|hinder|unclear|open question|little is known|struggle"
+    r"|issue|gap|prohibitive|bias|vulnerab|require|impractical|inefficien|unreliable)",
+    re.IGNORECASE,
+)
+
+# Lead-ins that carry no content: dropped from the front of a sentence.
+_LEAD_INS = re.compile(
+    r"^(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|note|report)"
+    r"|here(?:in)?|to (?:this|that) end|to (?:address|tackle|solve|overcome|fill|bridge|close"
+    r"|remedy|mitigate|alleviate|resolve|handle|answer) (?:this|these|that|those|such)"
+    r"(?: \w+){0,3}|in (?:contrast|addition|particular|summary|conclusion|practice|short)"
+    r"|specifically|concretely|moreover|furthermore|additionally|however|finally|overall"
+    r"|in response|as a result|consequently|therefore|thus|hence|instead|importantly"
+    r"|to (?:do so|this aim|achieve this)|for (?:this|that) purpose|notably|crucially"
+    r"|in (?:this|our) (?:setting|framework|context)|building (?:on|upon) (?:this|these)"
+    r"(?: \w+)?|motivated by (?:this|these)(?: \w+)?|inspired by (?:this|these)(?: \w+)?"
+    r"|first|second|third|then|next|lastly|also|further)\s*,\s*",
+    re.IGNORECASE,
+)
+_PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_URL = re.compile(r"\s*\b(?:https?://|www\.)\S+")
+_LATEX_ARG = re.compile(r"\\[a-zA-Z]+\*?\{([^{}]*)\}")
+_LATEX_CMD = re.compile(r"\\[a-zA-Z]+\*?\s?")
+_CLAUSE_BREAK = re.compile(r"(?:,|;|:|\s--|\s—)\s+|\s+(?=(?:which|while|whereas|where|by|using"
+                           r"|through|via|with|without|and|but|thus|so|as|that|to|for|on|in"
+                           r")\s)")  # fmt: skip
+_DANGLING = frozenset(
+    """a an the and or but of to in on for with by as at from that which while whereas where
+    via using through into than its their our this these those is are was were be can
+    such both either whether when how""".split()
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One abstract sentence with its position and role cues."""
+
+    index: int
+    text: str
+    method: bool
+    result: bool
+    problem: bool
+
+
+def clean(text: str) -> str:
+    """Drop parentheticals, bracketed citations and URLs; tidy the spacing around punctuation."""
+    previous = None
+    while previous != text:
+        previous, text = text, _PARENS.sub("", text)
+    text = _URL.sub("", text)
+    text = _LATEX_ARG.sub(r"\1", text)
+    text = _LATEX_CMD.sub("", text.replace("$", ""))
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r"([,;:])(?=[,.;:])", "", text)
+    return " ".join(text.split())
+
+
+def strip_lead_in(text: str) -> str:
+    """Drop content-free lead-ins ("In this paper,", "To address this,", "Motivated by X, ")."""
+    previous = None
+    while previous != text:
+        previous, text = text, _LEAD_INS.sub("", text)
+    # "Motivated by ..., we present X" -> "we present X" when the we-clause starts early enough.
+    m = re.search(r",\s+(we|this paper|this work)\s", text, re.IGNORECASE)
+    if m and m.start() < len(text) * 0.6 and METHOD_CUE.match(text, m.start(1)):
+        text = text[m.start(1) :]
+    return text[:1].upper() + text[1:] if text else text
+
+
+def split_sentences(abstract: str) -> list[Sentence]:
+    """The abstract's sentences, cleaned, with their role cues."""
+    out = []
+    for i, raw in enumerate(sentences(abstract)):
+        text = clean(raw)
+        if not text:
+            continue
+        out.append(
+            Sentence(
+                index=i,
+                text=text,
+                method=bool(METHOD_CUE.search(text)),
+                result=bool(RESULT_CUE.search(text)),
+                problem=bool(PROBLEM_CUE.search(text)),
+            )
+        )
+    return out
+
+
+def clip(text: str, max_words: int) -> str:
+    """Shorten `text` to at most `max_words` words, at a clause boundary where one is near."""
+    words = text.split()
+    if len(words) <= max_words:
+        return text.rstrip(" ,;:")
+    cut_chars = len(" ".join(words[:max_words]))
+    best = None
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > cut_chars:
+            break
+        if len(text[: m.start()].split()) >= max(6, max_words // 2):
+            best = m.start()
+    head = text[:best] if best is not None else " ".join(words[:max_words])
+    kept = head.split()
+    while len(kept) > 3 and kept[-1].lower().strip(",;:") in _DANGLING:
+        kept.pop()
+    return " ".join(kept).rstrip(" ,;:-")
+
+
+def as_line(text: str, max_words: int) -> str:
+    """A clipped, capitalised line ending with a full stop."""
+    line = clip(strip_lead_in(text), max_words)
+    line = line.rstrip(" .,;:")
+    if not line:
+        return ""
+    return line[:1].upper() + line[1:] + "."
+
+
+def term_weights(abstract: str, title: str = "") -> Counter[str]:
+    """How central each content term is: its frequency in the abstract, title terms boosted."""
+    weights: Counter[str] = Counter(content_tokens(abstract))
+    for term in set(content_tokens(title)):
+        weights[term] += 2
+    return weights
+
+
+# Cues that a sentence states the paper's own contribution (+) or is a follow-up detail (-);
+# their weights are in PARAMS.
+SCORE_CUES: dict[str, re.Pattern[str]] = {
+    name: re.compile(pattern, re.IGNORECASE)
+    for name, pattern in {
+        "this_paper": r"\b(?:in )?this (?:paper|work|study|article|note)\b|\bhere,? we\b",
+        "we_propose": r"\bwe (?:propose|present|introduce|develop|describe|design|devise)",
+        "we_study": r"\bwe (?:study|investigate|analy[sz]e|examine|explore|consider|show how)",
+        "novel": r"\b(?:novel|new)\b",
+        "followup": r"\b(?:our|the proposed) (?:method|approach|model|framework|algorithm"
+        r"|technique|system)|\b(?:experiment|outperform|state-of-the-art|we also"
+        r"|further(?:more)?\b)",
+    }.items()
+}
+CLAIM_LEAD = re.compile(
+    r"^(?:we|(?:our )?(?:experimental |empirical )?(?:results|experiments|analysis|findings))\b"
+    r"[^,]{0,40}?\b(?:show|demonstrate|find|observe|indicate|confirm|reveal|suggest|prove)s?\s+"
+    r"(?:that\s+)?",
+    re.IGNORECASE,
+)
+# Tuned on bench/data/scitldr-dev.jsonl only (coordinate search; see bench/scitldr.py).
+PARAMS: dict[str, float] = {
+    "len_pow": 0.7,  # centrality is normalised by (number of distinct terms) ** len_pow
+    "central": 2.0,
+    "this_paper": 0.8,
+    "we_propose": 1.0,
+    "we_study": 0.8,
+    "novel": 0.6,
+    "followup": -0.3,
+    "claim": 0.6,  # starts "We show that" / "Results demonstrate"
+    "position": 0.6,  # penalty, scaled by relative position in the abstract
+    "first": 0.3,  # bonus for the first sentence
+    "max_words": 30,
+    "short": 12,  # a line shorter than this is topped up with the runner-up sentence
+    "second_cap": 30,
+}
+_NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-\d[\w-]*)")
+
+
+def recurring_names(text: str) -> set[str]:
+    """Names (CamelCase, ACRONYMS, Model-7) the text uses more than once."""
+    counts = Counter(_NAME.findall(text))
+    return {name for name, count in counts.items() if count > 1}
+
+
+def sentence_score(s: Sentence, n: int, weights: Counter[str], params: dict[str, float]) -> float:
+    """How well a sentence stands for the whole abstract: centrality, cue phrases, position."""
+    terms = set(content_tokens(s.text))
+    if not terms:
+        return -1e9
+    top = max(weights.values()) if weights else 1
+    central = sum(weights[t] for t in terms) / (top * (len(terms) ** params["len_pow"]))
+    score = params["central"] * central
+    score += sum(params[name] for name, cue in SCORE_CUES.items() if cue.search(s.text))
+    if CLAIM_LEAD.match(s.text):
+        score += params["claim"]
+    score -= params["position"] * s.index / max(1, n - 1)
+    if s.index == 0:
+        score += params["first"]
+    return score
+
+
+def rank(sents: list[Sentence], weights: Counter[str], params: dict[str, float]) -> list[Sentence]:
+    """Sentences from most to least representative of the abstract."""
+    n = len(sents)
+    return sorted(sents, key=lambda s: (-sentence_score(s, n, weights, params), s.index))
+
+
+def takeaway_line(abstract: str, title: str = "", params: dict[str, float] = PARAMS) -> str:
+    """The one-line takeaway: the most representative sentence, compressed, topped up if short."""
+    sents = split_sentences(abstract)
+    if not sents:
+        return ""
+    ranked = rank(sents, term_weights(abstract, title), params)
+    budget = int(params["max_words"])
+    line = as_line(ranked[0].text, budget)
+    used = len(line.split())
+    if used >= params["short"] or len(ranked) < 2:
+        return line
+    extra = CLAIM_LEAD.sub("", strip_lead_in(ranked[1].text))
+    extra = clip(extra, min(budget - used, int(params["second_cap"])))
+    if len(extra.split()) < 4:
+        return line
+    return line[:-1] + "; " + _decapitalise(extra).rstrip(".") + "."
+
+
+def _decapitalise(text: str) -> str:
+    """Lower-case the first word when it is an ordinary word ("The", "It"), not a name."""
+    first = text.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.lower() in STOPWORDS:
+        return text[:1].lower() + text[1:]
+    return text

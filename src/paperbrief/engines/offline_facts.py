@@ -1,0 +1,213 @@
+"""Facts the offline engine reads off an abstract: roles, key numbers, contribution type, tags."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from paperbrief.engines.offline_extract import (
+    CLAIM_LEAD,
+    PARAMS,
+    Sentence,
+    clip,
+    rank,
+    recurring_names,
+    split_sentences,
+    strip_lead_in,
+    term_weights,
+)
+from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, MAX_TAGS, KeyNumber
+from paperbrief.numbers import NumberMention, find_numbers, ungrounded
+from paperbrief.text import content_tokens, squash
+
+FIELD_WORDS = 45
+_NOT_STATED = "Not stated in the abstract."
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The abstract's problem, method and result sentences (cleaned, one line each)."""
+
+    problem: str
+    method: str
+    result: str
+
+
+def fit(text: str, max_chars: int = FIELD_MAX_CHARS, max_words: int = FIELD_WORDS) -> str:
+    """`text` as one line within `max_words` words and `max_chars` characters, never mid-word."""
+    text = clip(squash(text), max_words)
+    while len(text) > max_chars - 1:
+        text = clip(text, max(1, len(text.split()) - 3))
+        if len(text.split()) <= 1:
+            text = text[: max_chars - 1]
+            break
+    text = text.rstrip(" .,;:")
+    return text + "." if text else ""
+
+
+def _sentence_line(s: Sentence) -> str:
+    text = strip_lead_in(s.text)
+    return fit(text[:1].upper() + text[1:])
+
+
+def roles(title: str, abstract: str) -> Roles:
+    """Pick the motivation, approach and outcome sentences of an abstract."""
+    sents = split_sentences(abstract)
+    safe_title = "" if ungrounded(title, abstract) else fit(title)  # numbers only from the abstract
+    fallback = safe_title or fit(abstract) or _NOT_STATED
+    if not sents:
+        return Roles(fallback, fallback, fallback)
+    ranked = rank(sents, term_weights(abstract, title), PARAMS)
+    method = next((s for s in ranked if s.method), ranked[0])
+    before = [s for s in sents if s.index < method.index]
+    problem = next((s for s in before if s.problem), before[0] if before else None)
+    after = [s for s in sents if s.index > method.index]
+    outcomes = [s for s in after if s.result] or after
+    result = max(outcomes, key=lambda s: (bool(find_numbers(s.text)), s.index), default=None)
+    problem_line = _sentence_line(problem) if problem else safe_title or _sentence_line(method)
+    result_line = _sentence_line(result) if result else _sentence_line(method)
+    if result is not None:
+        claim = CLAIM_LEAD.sub("", strip_lead_in(result.text))
+        if len(claim.split()) >= 4:
+            result_line = fit(claim[:1].upper() + claim[1:])
+    return Roles(problem_line or fallback, _sentence_line(method) or fallback,
+                 result_line or fallback)  # fmt: skip
+
+
+# --- key numbers -------------------------------------------------------------------------
+
+_CLAUSE = re.compile(r"[;:]|,\s|\s[(\[]|[)\]]|\s(?:while|whereas|and)\s")
+_ENUMERATOR = re.compile(r"(?:^|[\s(])\(?\d\)\s*$")
+
+
+def _is_noise(text: str, n: NumberMention) -> bool:
+    """Years, list markers "(1)" and version numbers glued to names ("GPT-3.5") are not results."""
+    before, after = text[max(0, n.start - 2) : n.start], text[n.end : n.end + 1]
+    if n.unit == "" and n.text.isdigit() and 1900 <= int(n.text) <= 2100:
+        return True
+    if after == ")" and (before.endswith("(") or before.strip() == "") and n.value < 20:
+        return True
+    return bool(before.endswith("-") and before[:1].isalnum())
+
+
+def _context(sentence: str, n: NumberMention) -> str:
+    """The clause of `sentence` around the number, trimmed to the KeyNumber limit."""
+    starts = [0] + [m.end() for m in _CLAUSE.finditer(sentence) if m.end() <= n.start]
+    ends = [m.start() for m in _CLAUSE.finditer(sentence) if m.start() >= n.end] + [len(sentence)]
+    clause = sentence[max(starts) : min(ends)].strip(" ,;:.()[]")
+    if len(clause.split()) < 4:  # too thin: take the whole sentence instead
+        clause = sentence.strip(" .")
+    words = clause.split()
+    while len(" ".join(words)) > 200 and len(words) > 1:
+        words = words[1:] if clause.find(n.text) > len(clause) / 2 else words[:-1]
+    return " ".join(words)[:200]
+
+
+def key_numbers(abstract: str) -> list[KeyNumber]:
+    """Up to five headline numbers as written, each with the clause that says what it measures."""
+    found: list[tuple[int, int, KeyNumber]] = []
+    seen: set[str] = set()
+    offset = 0
+    text = squash(abstract)
+    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
+        for n in find_numbers(sentence):
+            if n.text in seen or len(n.text) > 40 or _is_noise(sentence, n):
+                continue
+            seen.add(n.text)
+            priority = 0 if n.unit else 1 if n.value >= 1000 or "." in n.text else 2
+            number = KeyNumber(value=n.text, context=_context(sentence, n))
+            found.append((priority, offset + n.start, number))
+        offset += len(sentence) + 1
+    best = sorted(found, key=lambda item: (item[0], item[1]))[:MAX_KEY_NUMBERS]
+    return [kn for _, _, kn in sorted(best, key=lambda item: item[1])]
+
+
+# --- contribution type -------------------------------------------------------------------
+
+_MAKE = r"(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|present|propose|release|build"
+_MAKE += r"|construct|create|develop|curate|collect|contribute|design)\w*\b[^.]{0,80}?"
+TYPE_CUES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # type: (cue in the title, cue in the abstract)
+    "survey": (re.compile(r"\b(?:survey|review|overview|taxonomy)\b", re.I),
+               re.compile(r"\b(?:this survey|we survey|we review|systematic (?:literature )?review"
+                          r"|comprehensive (?:survey|overview|review))\b", re.I)),
+    "benchmark": (re.compile(r"bench\b|\bbenchmark|\bleaderboard\b|\barena\b", re.I),
+                  re.compile(_MAKE + r"\b(?:benchmark|evaluation suite|test suite)\b", re.I)),
+    "dataset": (re.compile(r"\b(?:dataset|corpus|data set)\b", re.I),
+                re.compile(_MAKE + r"\b(?:dataset|corpus|data set)\b", re.I)),
+    "position": (re.compile(r"\b(?:position|manifesto|perspective|call for|should we|is all|"
+                            r"upending|barbarians)\b", re.I),
+                 re.compile(r"\b(?:this position paper|we argue|this essay|we call for"
+                            r"|we advocate)\b", re.I)),
+    "system": (re.compile(r"\b(?:system|library|platform|compiler|runtime|engine|toolkit|"
+                          r"infrastructure|serving|checkpointing|framework for)\b", re.I),
+               re.compile(_MAKE + r"\b(?:system|library|platform|compiler|runtime|toolkit"
+                          r"|infrastructure|open-source tool)\b", re.I)),
+    "analysis": (re.compile(r"\?|\b(?:analysis|understanding|on the|evaluation of|empirical"
+                            r"|study|towards understanding|revisiting|why|how)\b", re.I),
+                 re.compile(r"\b(?:we (?:study|analy[sz]e|investigate|examine|characteri[sz]e"
+                            r"|evaluate|measure|find)|empirical study|our analysis"
+                            r"|we conduct (?:a|an)\b)", re.I)),
+    "method": (re.compile(r"\b(?:learning|via|towards?|efficient|improving|training|method)\b",
+                          re.I),
+               re.compile(_MAKE + r"\b(?:method|approach|algorithm|model|technique|framework"
+                          r"|architecture|loss|objective|strategy|mechanism|pipeline)\b"
+                          r"|\bwe propose\b", re.I)),
+}  # fmt: skip
+_TITLE_WEIGHT = {"survey": 4, "benchmark": 4, "dataset": 3, "position": 2, "system": 2,
+                 "analysis": 1, "method": 1}  # fmt: skip
+_ABSTRACT_WEIGHT = {"survey": 3, "benchmark": 3, "dataset": 3, "position": 3, "system": 2,
+                    "analysis": 1.5, "method": 2}  # fmt: skip
+
+
+def contribution_type(title: str, abstract: str) -> str:
+    """The kind of contribution (method, benchmark, dataset, ..., other), by cue words."""
+    scores: Counter[str] = Counter()
+    for kind, (in_title, in_abstract) in TYPE_CUES.items():
+        if title and in_title.search(title):
+            scores[kind] += _TITLE_WEIGHT[kind]
+        scores[kind] += _ABSTRACT_WEIGHT[kind] * min(2, len(in_abstract.findall(abstract)))
+    if not scores or max(scores.values()) == 0:
+        return "other"
+    order = list(TYPE_CUES)
+    return max(order, key=lambda kind: (scores[kind], -order.index(kind)))
+
+
+# --- tags ----------------------------------------------------------------------------------
+
+_GENERIC = frozenset(
+    """model models large language task tasks data performance problem problems framework
+    learning training evaluation benchmark benchmarks system systems set sets time way ways
+    state art key high low large-scale end-to-end real-world effective efficient efficiently
+    improve improves improved improving provide provides enable enables allow allows""".split()
+)
+
+
+def _singular(term: str) -> str:
+    if term.endswith("ies") and len(term) > 4:
+        return term[:-3] + "y"
+    if term.endswith("s") and not term.endswith(("ss", "us", "is")) and len(term) > 3:
+        return term[:-1]
+    return term
+
+
+def tags(title: str, abstract: str) -> list[str]:
+    """Up to six lowercase topic tags: recurring names and acronyms first, then central terms."""
+    out: list[str] = []
+    for name in sorted(recurring_names(title + " " + abstract), key=(title + abstract).find):
+        tag = name.lower()[:40]
+        if tag not in out and _singular(tag) not in out and len(out) < 2:
+            out.append(tag)
+    weights = term_weights(abstract, title)
+    order = {
+        term: i for i, term in reversed(list(enumerate(content_tokens(title + " " + abstract))))
+    }
+    for term, _ in sorted(weights.items(), key=lambda kv: (-kv[1], order.get(kv[0], 10**6))):
+        tag = _singular(term)[:40]
+        if len(out) >= MAX_TAGS:
+            break
+        if tag in _GENERIC or term in _GENERIC or len(tag) < 3 or tag in out or term in out:
+            continue
+        out.append(tag)
+    return out
