@@ -126,15 +126,19 @@ def schema_text(kind: str) -> str:
     return json.dumps(schema_for(kind), sort_keys=True, separators=(",", ":"))
 
 
-@lru_cache(maxsize=4)
-def prompt_version(kind: str) -> str:
-    """Short hash of the templates of `kind` plus its output schema: changes when either does."""
+def compute_version(kind: str, root: Traversable | Path, schema: str) -> str:
+    """Short hash of the templates of `kind` under `root` plus the output `schema` text."""
     digest = hashlib.sha256()
-    root = prompts_dir()
     for name in _template_files(kind):
         digest.update(name.encode() + b"\0" + (root / name).read_bytes() + b"\0")
-    digest.update(schema_text(kind).encode())
+    digest.update(schema.encode())
     return digest.hexdigest()[:12]
+
+
+@lru_cache(maxsize=4)
+def prompt_version(kind: str) -> str:
+    """The version of `kind` prompts: changes when a template or the output schema does."""
+    return compute_version(kind, prompts_dir(), schema_text(kind))
 
 
 def _limits() -> dict[str, int]:

@@ -35,6 +35,7 @@ FAULTS = {
     "500": "internal server error",
     "503": "service unavailable",
     "400": "bad request (unsupported_value)",
+    "temperature400": "400 rejecting the temperature parameter (when the request sets it)",
     "401": "invalid API key",
     "403": "permission denied",
     "404": "model not found",
@@ -52,6 +53,21 @@ _PAPER_RE = re.compile(
 )
 _CONTRIBUTION_RE = re.compile(
     r"\b(?:we (?:propose|present|introduce|develop|release|build)|this (?:paper|work))\b", re.I
+)
+_ERROR_FAULTS = frozenset(
+    {
+        "429",
+        "429-ms",
+        "quota",
+        "500",
+        "503",
+        "400",
+        "401",
+        "403",
+        "404",
+        "schema400",
+        "temperature400",
+    }
 )
 _FAKE_NUMBER = "987.65%"
 _TYPES = [
@@ -211,7 +227,9 @@ class RefServer:
             self.faults.extend(faults)
 
     def start(self) -> RefServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
@@ -236,6 +254,8 @@ class RefServer:
         uses_schema = (body.get("response_format") or {}).get("type") == "json_schema"
         if uses_schema and (fault == "schema400" or not self.json_schema):
             return "schema400"
+        if fault == "temperature400" and "temperature" not in body:
+            return None
         return None if fault == "schema400" else fault
 
     def cached_tokens(self, messages: list[dict[str, Any]], prompt_tokens: int) -> int:
@@ -362,6 +382,14 @@ class RefServer:
                 "model_not_found",
                 f"The model `{model}` does not exist or you do not have access to it.",
             ),
+            "temperature400": (
+                400,
+                "invalid_request_error",
+                "temperature",
+                "unsupported_value",
+                "Unsupported value: 'temperature' does not support 0 with this model. Only the "
+                "default (1) value is supported.",
+            ),
             "schema400": (
                 400,
                 "invalid_request_error",
@@ -437,18 +465,7 @@ class _Handler(BaseHTTPRequestHandler):
         if not key:
             fault = "401"
         start = time.monotonic()
-        if fault in (
-            "429",
-            "429-ms",
-            "quota",
-            "500",
-            "503",
-            "400",
-            "401",
-            "403",
-            "404",
-            "schema400",
-        ):
+        if fault in _ERROR_FAULTS:
             status, headers, payload = self.ref.error(fault, body.get("model", ""), key)
             self._send(status, payload, headers)
             return

@@ -300,7 +300,7 @@ class LLMEngine:
         if status in fatal:
             error = FatalLLMError(f"{self.model}: " + fatal[status].format(message))
             error.calls = list(job.calls)  # type: ignore[attr-defined]
-            raise error
+            raise error from None
         if json_schema and _looks_like_schema_rejection(exc):
             raise Downgrade("json_schema")
         if status == 400 and exc.param in OPTIONAL_PARAMS and exc.param not in self._dropped:
