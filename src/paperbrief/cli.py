@@ -193,7 +193,8 @@ def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[st
     listing = sources.load(args.sources, window, today=today)
     for warning in listing.warnings:
         log.warning("%s", warning)
-    return listing.papers, windows.narrow(listing.period, window), list(listing.warnings)
+    # window flags name the digest's period; without them the sources' own period does
+    return listing.papers, window or listing.period, list(listing.warnings)
 
 
 @contextmanager

@@ -151,8 +151,8 @@ def render_comparison(comparison: Comparison, a: Paper, b: Paper) -> str:
     lines += [f"| {md(d.aspect)} | {md(d.a)} | {md(d.b)} |" for d in comparison.differences]
     lines += [
         "",
-        f"- Prefer {md(short(a))} when {md(comparison.prefer_a_when)}",
-        f"- Prefer {md(short(b))} when {md(comparison.prefer_b_when)}",
+        f"- When to prefer {md(short(a))}: {md(comparison.prefer_a_when)}",
+        f"- When to prefer {md(short(b))}: {md(comparison.prefer_b_when)}",
         "",
         f"_Engine: {md(comparison.engine)}_",
     ]
