@@ -7,6 +7,8 @@ them with pytest-recording's default record mode `none`; re-record with `--recor
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -34,6 +36,44 @@ def _scrub_response(response: dict) -> dict:
     return response
 
 
+# Read before the autouse fixture below clears it, so a re-recording run can scrub the real key.
+_RECORDING_KEY = os.environ.get("OPENAI_API_KEY") or None
+_KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-]{8,}")
+
+
+def _scrub_text(text: str) -> str:
+    if _RECORDING_KEY:
+        text = text.replace(_RECORDING_KEY, "REDACTED")
+    return _KEY_RE.sub("sk-REDACTED", text)
+
+
+def _scrub_request(request):  # vcr.request.Request
+    """Remove an API key from anywhere in a recorded request: URI and body (headers are filtered)."""
+    request.uri = _scrub_text(request.uri)
+    body = request.body
+    if isinstance(body, bytes):
+        cleaned = _scrub_text(body.decode("utf-8", "replace")).encode("utf-8")
+        if cleaned != body.decode("utf-8", "replace").encode("utf-8"):
+            request.body = cleaned
+    elif isinstance(body, str):
+        request.body = _scrub_text(body)
+    return request
+
+
+def _scrub_response_secrets(response: dict) -> dict:
+    """Header scrubbing, plus any API key echoed in the response body."""
+    response = _scrub_response(response)
+    body = response.get("body", {})
+    raw = body.get("string")
+    if isinstance(raw, bytes):
+        text = raw.decode("utf-8", "replace")
+        if _scrub_text(text) != text:
+            body["string"] = _scrub_text(text).encode("utf-8")
+    elif isinstance(raw, str):
+        body["string"] = _scrub_text(raw)
+    return response
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     # No record_mode here: it would override --record-mode.
@@ -41,7 +81,8 @@ def vcr_config() -> dict:
         "match_on": ["method", "path", "query", "body"],
         "filter_headers": SECRET_HEADERS,
         "decode_compressed_response": True,
-        "before_record_response": _scrub_response,
+        "before_record_response": _scrub_response_secrets,
+        "before_record_request": _scrub_request,
     }
 
 
