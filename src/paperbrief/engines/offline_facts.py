@@ -19,7 +19,7 @@ from paperbrief.engines.offline_extract import (
 )
 from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, MAX_TAGS, KeyNumber
 from paperbrief.numbers import NumberMention, find_numbers, ungrounded
-from paperbrief.text import content_tokens, squash
+from paperbrief.text import content_tokens, sentences, squash
 
 FIELD_WORDS = 45
 _NOT_STATED = "Not stated in the abstract."
@@ -78,55 +78,82 @@ def roles(title: str, abstract: str) -> Roles:
 # --- key numbers -------------------------------------------------------------------------
 
 _CLAUSE = re.compile(r"[;:]|,\s|\s[(\[]|[)\]]|\s(?:while|whereas|and)\s")
-_ENUMERATOR = re.compile(r"(?:^|[\s(])\(?\d\)\s*$")
+_URL_SPAN = re.compile(r"\b(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
+CONTEXT_WORDS = 5
 
 
 def _is_noise(text: str, n: NumberMention) -> bool:
-    """Years, list markers "(1)" and version numbers glued to names ("GPT-3.5") are not results."""
-    before, after = text[max(0, n.start - 2) : n.start], text[n.end : n.end + 1]
+    """Years, list markers "1)", "Pass@1" and versions glued to names ("GPT-3.5")."""
+    before, after = text[max(0, n.start - 1) : n.start], text[n.end : n.end + 1]
     if n.unit == "" and n.text.isdigit() and 1900 <= int(n.text) <= 2100:
         return True
-    if after == ")" and (before.endswith("(") or before.strip() == "") and n.value < 20:
+    if after == ")" and n.text.isdigit() and n.value < 20:
         return True
-    return bool(before.endswith("-") and before[:1].isalnum())
+    if before.endswith("@"):
+        return True
+    word = text[: n.start].rsplit(" ", 1)[-1]
+    return word.endswith("-") and any(c.isalpha() for c in word)
 
 
-def _context(sentence: str, n: NumberMention) -> str:
-    """The clause of `sentence` around the number, trimmed to the KeyNumber limit."""
-    starts = [0] + [m.end() for m in _CLAUSE.finditer(sentence) if m.end() <= n.start]
-    ends = [m.start() for m in _CLAUSE.finditer(sentence) if m.start() >= n.end] + [len(sentence)]
-    clause = sentence[max(starts) : min(ends)].strip(" ,;:.()[]")
-    if len(clause.split()) < 4:  # too thin: take the whole sentence instead
-        clause = sentence.strip(" .")
-    words = clause.split()
-    while len(" ".join(words)) > 200 and len(words) > 1:
-        words = words[1:] if clause.find(n.text) > len(clause) / 2 else words[:-1]
-    return " ".join(words)[:200]
+def _context(sentence: str, start: int, end: int) -> str:
+    """The clause of `sentence` around [start, end), widened until it says something."""
+    breaks = list(_CLAUSE.finditer(sentence))
+    starts = [0] + [m.end() for m in breaks if m.end() <= start]
+    ends = [m.start() for m in breaks if m.start() >= end] + [len(sentence)]
+    i, j = len(starts) - 1, 0
+    while len(sentence[starts[i] : ends[j]].split()) < CONTEXT_WORDS and (
+        i > 0 or j < len(ends) - 1
+    ):
+        i, j = (i - 1, j) if i > 0 else (i, j + 1)
+    left, right = starts[i], ends[j]
+    while right - left > 200:  # drop whole words from the longer side, never the number
+        if start - left > right - end:
+            left = sentence.find(" ", left + 1, start) + 1 or start
+        else:
+            right = (
+                sentence.rfind(" ", end, right - 1)
+                if sentence.rfind(" ", end, right - 1) > 0
+                else end
+            )
+    return sentence[left:right].strip(" ,;:.([") or sentence[start:end]
+
+
+def _mentions(sentence: str) -> list[tuple[int, int, NumberMention]]:
+    """The sentence's numbers, ranges like "4-19%" joined into one mention, URLs skipped."""
+    urls = [m.span() for m in _URL_SPAN.finditer(sentence)]
+    found = [n for n in find_numbers(sentence) if not any(a <= n.start < b for a, b in urls)]
+    out: list[tuple[int, int, NumberMention]] = []
+    for n in found:
+        if out and sentence[out[-1][1] : n.start] in ("-", "–"):
+            out[-1] = (out[-1][0], n.end, n)  # a range: keep the unit-bearing end for priority
+        elif not _is_noise(sentence, n):
+            out.append((n.start, n.end, n))
+    return out
 
 
 def key_numbers(abstract: str) -> list[KeyNumber]:
     """Up to five headline numbers as written, each with the clause that says what it measures."""
     found: list[tuple[int, int, KeyNumber]] = []
     seen: set[str] = set()
-    offset = 0
-    text = squash(abstract)
-    for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z])", text):
-        for n in find_numbers(sentence):
-            if n.text in seen or len(n.text) > 40 or _is_noise(sentence, n):
+    for index, sentence in enumerate(sentences(abstract)):
+        for start, end, n in _mentions(sentence):
+            value = sentence[start:end].strip()
+            if value in seen or len(value) > 40:
                 continue
-            seen.add(n.text)
+            seen.add(value)
             priority = 0 if n.unit else 1 if n.value >= 1000 or "." in n.text else 2
-            number = KeyNumber(value=n.text, context=_context(sentence, n))
-            found.append((priority, offset + n.start, number))
-        offset += len(sentence) + 1
+            number = KeyNumber(value=value, context=_context(sentence, start, end))
+            found.append((priority, index * 10_000 + start, number))
     best = sorted(found, key=lambda item: (item[0], item[1]))[:MAX_KEY_NUMBERS]
     return [kn for _, _, kn in sorted(best, key=lambda item: item[1])]
 
 
 # --- contribution type -------------------------------------------------------------------
 
-_MAKE = r"(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|present|propose|release|build"
-_MAKE += r"|construct|create|develop|curate|collect|contribute|design)\w*\b[^.]{0,80}?"
+_MAKE = r"(?:(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|present|propose|release|build"
+_MAKE += r"|construct|create|develop|curate|collect|contribute|design)\w*\b"
+_MAKE += r"(?:(?!\b(?:on|from|using|with|across|against|in|of)\b)[^.;:]){0,60}?"
+_MAKE += r"|\b[A-Z][\w-]*[A-Za-z0-9], (?:a|an) (?:[\w-]+ ){0,4}?)"
 TYPE_CUES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # type: (cue in the title, cue in the abstract)
     "survey": (re.compile(r"\b(?:survey|review|overview|taxonomy)\b", re.I),
@@ -146,14 +173,14 @@ TYPE_CUES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                           r"|infrastructure|open-source tool)\b", re.I)),
     "analysis": (re.compile(r"\?|\b(?:analysis|understanding|on the|evaluation of|empirical"
                             r"|study|towards understanding|revisiting|why|how)\b", re.I),
-                 re.compile(r"\b(?:we (?:study|analy[sz]e|investigate|examine|characteri[sz]e"
-                            r"|evaluate|measure|find)|empirical study|our analysis"
+                 re.compile(r"\b(?:we (?:study|analy[sz]e|investigate|examine|characteri[sz]e)"
+                            r"|empirical study|our analysis"
                             r"|we conduct (?:a|an)\b)", re.I)),
     "method": (re.compile(r"\b(?:learning|via|towards?|efficient|improving|training|method)\b",
                           re.I),
                re.compile(_MAKE + r"\b(?:method|approach|algorithm|model|technique|framework"
                           r"|architecture|loss|objective|strategy|mechanism|pipeline)\b"
-                          r"|\bwe propose\b", re.I)),
+                          r"|\bwe (?:propose|present|introduce)\b", re.I)),
 }  # fmt: skip
 _TITLE_WEIGHT = {"survey": 4, "benchmark": 4, "dataset": 3, "position": 2, "system": 2,
                  "analysis": 1, "method": 1}  # fmt: skip
