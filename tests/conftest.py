@@ -48,7 +48,7 @@ def _scrub_text(text: str) -> str:
 
 
 def _scrub_request(request):  # vcr.request.Request
-    """Remove an API key from anywhere in a recorded request: URI and body (headers are filtered)."""
+    """Remove an API key from a recorded request's URI and body (headers are filtered)."""
     request.uri = _scrub_text(request.uri)
     body = request.body
     if isinstance(body, bytes):

@@ -51,8 +51,12 @@ class Endpoint:
 
     def engine(self, **kwargs) -> LLMEngine:
         return LLMEngine(
-            self.model, api_key=self.key, base_url=self.base_url, fallback=self.fallback,
-            sleep=self.sleeps, **kwargs,
+            self.model,
+            api_key=self.key,
+            base_url=self.base_url,
+            fallback=self.fallback,
+            sleep=self.sleeps,
+            **kwargs,
         )
 
     def faults(self, *faults: str) -> None:
