@@ -110,11 +110,8 @@ def _context(sentence: str, start: int, end: int) -> str:
         if start - left > right - end:
             left = sentence.find(" ", left + 1, start) + 1 or start
         else:
-            right = (
-                sentence.rfind(" ", end, right - 1)
-                if sentence.rfind(" ", end, right - 1) > 0
-                else end
-            )
+            cut = sentence.rfind(" ", end, right - 1)
+            right = cut if cut > 0 else end
     return sentence[left:right].strip(" ,;:.([") or sentence[start:end]
 
 
