@@ -210,8 +210,11 @@ def test_comparison_never_quotes_ungrounded_title_numbers(engine: OfflineEngine)
     a = Paper(id="a", title="Qwen 2.5: tuned", abstract="We tune a model for math.", source="t")
     b = Paper(id="b", title="Other 7 Things", abstract="We build a system for math.", source="t")
     c = engine.compare(a, b).value
-    dumped = " ".join(str(v) for v in c.model_dump().values())
-    assert "2.5" not in dumped and "7" not in dumped
+    texts = [c.summary, c.shared_ground, c.prefer_a_when, c.prefer_b_when]
+    texts += [f"{d.a} {d.b}" for d in c.differences]
+    joined = " ".join(texts)
+    assert "Qwen" not in joined and "Other 7" not in joined
+    assert ungrounded(joined, a.abstract + b.abstract) == []
 
 
 def test_versions_are_stable_and_track_the_source() -> None:
