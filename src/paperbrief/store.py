@@ -71,6 +71,31 @@ class RunSummary:
     failures: int
     fallbacks: int
 
+    @property
+    def tokens(self) -> int:
+        """Prompt plus completion tokens of the run's calls."""
+        return self.prompt_tokens + self.completion_tokens
+
+    def as_dict(self) -> dict[str, object]:
+        """The summary as JSON-ready values (times as ISO 8601 strings)."""
+        out: dict[str, object] = dict(self.__dict__)
+        out["started"] = self.started.isoformat()
+        out["finished"] = self.finished.isoformat() if self.finished else None
+        out["tokens"] = self.tokens
+        return out
+
+    def as_line(self) -> str:
+        """One line for `paperbrief runs`: id, start, command, status, calls, tokens, cost."""
+        started = self.started.astimezone().strftime("%Y-%m-%d %H:%M")
+        line = (
+            f"#{self.id} {started} {self.command} {self.status}: {self.calls} calls, "
+            f"{self.tokens} tokens ({self.cached_tokens} cached), ${self.cost_usd:.4f}, "
+            f"{self.failures} failed calls, {self.fallbacks} fallbacks"
+        )
+        if self.error:
+            line += f"; error: {' '.join(self.error.split())}"
+        return line
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat()
