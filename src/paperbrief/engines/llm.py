@@ -28,6 +28,15 @@ from tenacity.wait import wait_base
 
 from paperbrief.engines import Engine, Outcome
 from paperbrief.engines.llm_reply import Reply, judge, read_completion, redact
+from paperbrief.engines.llm_retry import (
+    OPTIONAL_PARAMS,
+    Downgrade,
+    PermanentCallError,
+    TransientCallError,
+    api_message,
+    is_retryable_status,
+    looks_like_schema_rejection,
+)
 from paperbrief.engines.pricing import Price, find_price, price_table
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import (
@@ -52,29 +61,7 @@ log = logging.getLogger("paperbrief.llm")
 
 DEFAULT_MODEL = "gpt-4o-mini"
 PLACEHOLDER_KEY = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM) ignore the key
-RETRY_STATUSES = frozenset({408, 409, 429})
 MAX_TOKENS = 1200
-OPTIONAL_PARAMS = ("temperature", "max_tokens")  # dropped for good when a server rejects them
-
-
-class TransientCallError(Exception):
-    """A failure worth retrying (connection, timeout, 408/409/429/5xx), with the server's wait."""
-
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class PermanentCallError(Exception):
-    """A failure that retrying will not fix for this request (e.g. 400)."""
-
-
-class Downgrade(Exception):
-    """The server rejected an optional request feature: json_schema, temperature or max_tokens."""
-
-    def __init__(self, feature: str) -> None:
-        super().__init__(feature)
-        self.feature = feature
 
 
 @dataclass
@@ -88,20 +75,6 @@ class _Job:
     output: type[BaseModel]
     source: str
     calls: list[CallRecord]
-
-
-def _api_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, Mapping) and isinstance(body.get("message"), str):
-        return body["message"]
-    return exc.message
-
-
-def _looks_like_schema_rejection(exc: openai.APIStatusError) -> bool:
-    text = f"{exc.param or ''} {_api_message(exc)}".lower()
-    return exc.status_code in (400, 422) and any(
-        word in text for word in ("response_format", "json_schema", "structured output")
-    )
 
 
 class LLMEngine:
@@ -289,7 +262,7 @@ class LLMEngine:
 
     def _fail(self, job: _Job, start: float, exc: openai.APIStatusError, json_schema: bool):
         status = exc.status_code
-        message = redact(f"HTTP {status}: {_api_message(exc)}")
+        message = redact(f"HTTP {status}: {api_message(exc)}")
         self._error(job, start, message)
         fatal = {
             401: "the API key was rejected ({}): check OPENAI_API_KEY",
@@ -301,7 +274,9 @@ class LLMEngine:
             error = FatalLLMError(f"{self.model}: " + fatal[status].format(message))
             error.calls = list(job.calls)  # type: ignore[attr-defined]
             raise error from None
-        if json_schema and _looks_like_schema_rejection(exc):
+        if json_schema and looks_like_schema_rejection(
+            exc.status_code, exc.param, api_message(exc)
+        ):
             raise Downgrade("json_schema")
         if status == 400 and exc.param in OPTIONAL_PARAMS and exc.param not in self._dropped:
             raise Downgrade(exc.param)
@@ -309,8 +284,8 @@ class LLMEngine:
             with self._lock:
                 self._disabled = f"quota exhausted ({message})"
             raise PermanentCallError(message)
-        if status in RETRY_STATUSES or status >= 500:
-            wait = retry_after_seconds(exc.response.headers, _api_message(exc))
+        if is_retryable_status(status):
+            wait = retry_after_seconds(exc.response.headers, api_message(exc))
             raise TransientCallError(message, retry_after=wait)
         raise PermanentCallError(message)
 
