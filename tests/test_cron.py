@@ -400,7 +400,7 @@ def test_out_dir_names_the_file_after_the_listings_own_day(tmp_path, capsys):
 
 
 def test_quiet_when_all_is_well_and_the_log_file_says_what_happened(tmp_path, llm_env):
-    src, out, log = listing(tmp_path, 4), tmp_path / "d.md", tmp_path / "pb.log"
+    src, out, log = listing(tmp_path, 4), tmp_path / "d.md", tmp_path / "logs" / "pb.log"
     result = run_sub(["digest", str(src), "--out", str(out), "--log", str(log)], llm_env)
     assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
     assert out.read_text().startswith("# Paper digest")

@@ -155,7 +155,8 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.addHandler(err)
     if log_file is not None:
         try:
-            fh = logging.FileHandler(log_file, encoding="utf-8")
+            log_file.expanduser().parent.mkdir(parents=True, exist_ok=True)
+            fh = logging.FileHandler(log_file.expanduser(), encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--log {log_file}: {exc.strerror or exc}") from exc
         fh.setLevel(logging.INFO)
