@@ -122,3 +122,14 @@ def test_command_line_rejects_bad_arguments():
         timeout=30,
     )
     assert done.returncode == 2 and "usage:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_every_seed_page_paper_gets_a_valid_takeaway_from_the_reference_server():
+    """Long-worded abstracts once produced takeaways over the character limit (server crash)."""
+    from paperbrief.refserver import takeaway_draft
+    from paperbrief.sources import read_file
+    from tests.conftest import FIXTURES
+
+    for paper in read_file(FIXTURES / "hf-daily-papers-page.txt").papers:
+        draft = takeaway_draft(paper.title, paper.abstract)
+        assert len(draft.takeaway) <= 300

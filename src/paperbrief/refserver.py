@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from paperbrief.models import (
+    LINE_MAX_CHARS,
     MAX_KEY_NUMBERS,
     TAKEAWAY_MAX_WORDS,
     ComparisonDraft,
@@ -125,7 +126,9 @@ def takeaway_draft(title: str, abstract: str) -> TakeawayDraft:
     kind = next((t for word, t in _TYPES if word in lower), "method")
     return TakeawayDraft.model_validate(
         {
-            "takeaway": _grounded(_words(contribution, TAKEAWAY_MAX_WORDS), source, generic),
+            "takeaway": _grounded(
+                _chars(_words(contribution, TAKEAWAY_MAX_WORDS), LINE_MAX_CHARS), source, generic
+            ),
             "problem": _grounded(_chars(first, 400), source, generic),
             "method": _grounded(_chars(contribution, 400), source, generic),
             "result": _grounded(_chars(result, 400), source, generic),
@@ -469,7 +472,12 @@ class _Handler(BaseHTTPRequestHandler):
             status, headers, payload = self.ref.error(fault, body.get("model", ""), key)
             self._send(status, payload, headers)
             return
-        payload = self.ref.completion(body, fault, key)
+        try:
+            payload = self.ref.completion(body, fault, key)
+        except Exception as exc:  # answer like a real server would, never drop the connection
+            error = {"message": f"reference server error: {exc}", "type": "server_error"}
+            self._send(500, {"error": error})
+            return
         ms = str(int((time.monotonic() - start) * 1000 + self.ref.latency * 1000))
         self._send(200, payload, {"openai-processing-ms": ms})
 
