@@ -216,13 +216,14 @@ class LLMEngine:
                         self._json_schema = False
                     else:
                         self._dropped.add(exc.feature)
-                log.warning("%s: server rejected %s; going on without it", self.model, exc.feature)
+                log.info("%s: server rejected %s; going on without it", self.model, exc.feature)
 
     def _log_retry(self, job: _Job) -> Callable[[RetryCallState], None]:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0.0
-            log.warning(
+            # info, not warning: a retry that succeeds needs no person (cron stays quiet)
+            log.info(
                 "%s: %s %s: %s; retrying in %.1fs", self.model, job.kind, job.subject, exc, wait
             )
 
