@@ -184,6 +184,8 @@ def test_a_run_killed_with_sigkill_resumes_paying_only_for_what_was_unfinished(
                 assert victim.poll() is None, victim.communicate()
                 assert time.monotonic() < deadline, "the run never got going"
                 time.sleep(0.02)
+            # from now on the server stalls: the run cannot finish before we kill it
+            server.latency = 30.0
             # while it runs, an overlapping run is refused with exit 75
             overlap = run_sub(argv, env)
             assert overlap.returncode == 75
@@ -207,6 +209,7 @@ def test_a_run_killed_with_sigkill_resumes_paying_only_for_what_was_unfinished(
         assert runs.returncode == 0, runs.stderr
         assert "interrupted" in runs.stdout.splitlines()[0]
 
+        server.latency = 0.0
         resumed = run_sub(argv, env)
         assert (resumed.returncode, resumed.stdout, resumed.stderr) == (0, "", "")
         paid_second = len(server.requests) - paid_first
@@ -224,6 +227,42 @@ def test_a_run_killed_with_sigkill_resumes_paying_only_for_what_was_unfinished(
         assert store.integrity_check() == "ok"
         statuses = [r.status for r in store.recent_runs()]
     assert statuses == ["ok", "interrupted"]
+
+
+def test_ctrl_c_keeps_the_answer_in_flight_and_records_the_run_as_interrupted(
+    tmp_path, monkeypatch
+):
+    src, db = listing(tmp_path, 4), tmp_path / "pb.db"
+    argv = ["digest", str(src), "--db", str(db), "--concurrency", "1"]
+    with RefServer(latency=0.3) as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        env = dict(os.environ)
+        victim = spawn(argv, env)
+        deadline = time.monotonic() + SUBPROCESS_TIMEOUT
+        # interrupt while a call is in flight: one answer saved, the next request sent
+        while not (db.exists() and 1 <= _count_rows(db, "takeaways") < len(server.requests)):
+            assert victim.poll() is None, victim.communicate()
+            assert time.monotonic() < deadline, "the run never got going"
+            time.sleep(0.01)
+        victim.send_signal(signal.SIGINT)
+        stdout, stderr = victim.communicate(timeout=SUBPROCESS_TIMEOUT)
+        assert (victim.returncode, stdout, stderr) == (130, "", "paperbrief: interrupted\n")
+        paid_first = len(server.requests)
+        saved = cached_subjects(db)
+        assert len(saved) == paid_first  # the call in flight was answered and kept
+        server.latency = 0.0
+        resumed = run_sub(argv, env)
+        assert resumed.returncode == 0, resumed.stderr
+        paid_second = len(server.requests) - paid_first
+    with Store(db) as store:
+        first, second = reversed(store.recent_runs())
+        assert (first.status, first.error, second.status) == (
+            "interrupted",
+            "KeyboardInterrupt",
+            "ok",
+        )
+    assert paid_second == len(cached_subjects(db) - saved) == second.calls
 
 
 def _count_rows(db: Path, table: str) -> int:
