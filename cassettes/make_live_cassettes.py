@@ -1,4 +1,4 @@
-"""Write the cassettes of tests/test_live_sources.py from the real API bodies in tests/fixtures/.
+"""Write the cassettes of tests/test_live_sources.py and test_cli_live.py from real API bodies.
 
 No network: Hugging Face and arXiv cannot be reached from CI, so each cassette wraps a real
 response body recorded elsewhere (see tests/fixtures/README.md for where each came from) in the
@@ -23,6 +23,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 OUT = ROOT / "cassettes" / "test_live_sources"
+CLI_OUT = ROOT / "cassettes" / "test_cli_live"
 
 HF = "https://huggingface.co/api/daily_papers"
 ARXIV = "http://export.arxiv.org/api/query"
@@ -93,9 +94,9 @@ def hf(
     return interaction(base, params, fixture(body_from), body_from)
 
 
-def hf_503(day: str) -> dict:
+def hf_503(day: str, *, base: str = HF) -> dict:
     return interaction(
-        HF,
+        base,
         {"date": day, "limit": 100},
         "",
         "none: a 503 with an empty body",
@@ -190,17 +191,46 @@ CASSETTES: dict[str, list[dict]] = {
 }
 
 
-def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for name, interactions in CASSETTES.items():
+# tests/test_cli_live.py: the commands end to end. The HTTP client retries 4 times by default.
+HF_MIRROR = "http://mirror.example/api/daily_papers"
+ARXIV_MIRROR = "http://arxiv-mirror.example/api/query"
+WEEK_2026_W38 = [f"2026-09-{d}" for d in range(14, 21)]
+
+CLI_CASSETTES: dict[str, list[dict]] = {
+    "test_digest_of_a_hf_day": [hf("2026-03-16", HF_2026_03_16)],
+    "test_takeaway_of_arxiv_category_since": [
+        arxiv(CL_SINCE_0923, fixture(ARXIV_MAX3), ARXIV_MAX3)
+    ],
+    "test_week_without_papers_is_an_empty_digest": [hf(day, None) for day in WEEK_2026_W38],
+    "test_hf_endpoint_redirects_the_cli": [hf("2026-03-16", HF_2026_03_16, base=HF_MIRROR)],
+    "test_arxiv_api_env_redirects_the_cli": [
+        arxiv(CL_SINCE_0923, fixture(ARXIV_MAX3), ARXIV_MAX3, base=ARXIV_MIRROR)
+    ],
+    "test_failing_source_is_skipped_with_a_warning": [hf_503("2026-03-16") for _ in range(4)],
+    "test_all_sources_failing_exits_1": [hf_503("2026-03-16") for _ in range(4)],
+    "test_arxiv_error_feed_exits_2": [
+        arxiv(ID_ABC, arxiv_400_body(), f"{ARXIV_400} (its body)", status=400)
+    ],
+    "test_compare_with_a_live_spec": [hf("2026-03-16", HF_2026_03_16)],
+}
+
+
+def write(out: Path, cassettes: dict[str, list[dict]]) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, interactions in cassettes.items():
         text = yaml.safe_dump(
             {"interactions": interactions, "version": 1},
             allow_unicode=True,
             sort_keys=False,
             width=1_000_000,
         )
-        (OUT / f"{name}.yaml").write_text(text, encoding="utf-8")
-    print(f"wrote {len(CASSETTES)} cassettes to {OUT.relative_to(ROOT)}")
+        (out / f"{name}.yaml").write_text(text, encoding="utf-8")
+    print(f"wrote {len(cassettes)} cassettes to {out.relative_to(ROOT)}")
+
+
+def main() -> None:
+    write(OUT, CASSETTES)
+    write(CLI_OUT, CLI_CASSETTES)
 
 
 if __name__ == "__main__":
