@@ -8,7 +8,6 @@ bound and the ratio (elapsed / bound); exits 1 when over the bound.
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
@@ -19,27 +18,14 @@ from paperbrief.engines.offline import OfflineEngine
 from paperbrief.models import Paper
 from paperbrief.pipeline import Pipeline
 from paperbrief.refserver import RefServer
+from paperbrief.sources import read_file
 
 DATA = Path(__file__).resolve().parent / "data" / "scitldr-dev.jsonl"
 
 
 def load_papers(n: int) -> list[Paper]:
-    """The first `n` SciTLDR papers of the bench data."""
-    papers = []
-    with open(DATA, encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            papers.append(
-                Paper(
-                    id=row["id"],
-                    title=row.get("title") or "",
-                    abstract=row["abstract"],
-                    source="scitldr",
-                )
-            )
-            if len(papers) == n:
-                break
-    return papers
+    """The first `n` SciTLDR papers of the bench data, read by paperbrief's JSONL source."""
+    return read_file(DATA).papers[:n]
 
 
 def _option(args: list[str], name: str, default: float) -> float:

@@ -2,33 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from paperbrief.engines import Outcome
 from paperbrief.models import Comparison, Difference, Paper, Takeaway
+from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FAKE_KEY = "sk-test-SECRET123-do-not-leak-0123456789"
 
 
 def scitldr_papers(n: int = 3) -> list[Paper]:
-    """The first `n` SciTLDR papers of the bench data as Papers."""
-    papers = []
-    with open(ROOT / "bench" / "data" / "scitldr-dev.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            row = json.loads(line)
-            papers.append(
-                Paper(
-                    id=row["id"],
-                    title=row.get("title") or "",
-                    abstract=row["abstract"],
-                    source="scitldr",
-                )
-            )
-            if len(papers) == n:
-                break
-    return papers
+    """The first `n` SciTLDR papers of the bench data, read by paperbrief's JSONL source."""
+    return read_file(ROOT / "bench" / "data" / "scitldr-dev.jsonl").papers[:n]
 
 
 def numbered_paper() -> Paper:

@@ -82,6 +82,16 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--log", type=Path, metavar="FILE", help="append a log of the run to FILE")
 
 
+def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int]) -> Any:
+    """A sub-command whose --help is the first line of `func`'s docstring."""
+    summary = (func.__doc__ or name).strip().splitlines()[0]
+    parser = sub.add_parser(name, help=summary[:1].lower() + summary[1:].rstrip("."),
+                            description=summary, epilog=EXIT_CODES,
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(func=func)
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="paperbrief",
@@ -95,9 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"paperbrief {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    d = sub.add_parser("digest", help="write the Markdown digest of one or more sources",
-                       description="Write the Markdown digest of one or more sources.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    d = _command(sub, "digest", cmd_digest)
     d.add_argument("sources", nargs="+", metavar="SOURCE", help="file or live source spec")
     d.add_argument("--out", metavar="FILE|DIR",
                    help="write here (atomically); a directory gets PERIOD.md; default: stdout")
@@ -105,40 +113,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="papers in the highlights (default: 5)")
     d.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template to render with")
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
-    _add_window_options(d)
-    _add_engine_options(d)
-    _add_output_options(d)
-    d.set_defaults(func=cmd_digest)
 
-    t = sub.add_parser("takeaway", help="print takeaways of the named papers (or all)",
-                       description="Print the takeaways of the named papers, or of all of them.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    t = _command(sub, "takeaway", cmd_takeaway)
     t.add_argument("refs", nargs="*", metavar="REF", help="arXiv id, id or title fragment")
     t.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
     t.add_argument("--json", action="store_true", help="one JSON object per line")
-    _add_window_options(t)
-    _add_engine_options(t)
-    _add_output_options(t)
-    t.set_defaults(func=cmd_takeaway)
 
-    c = sub.add_parser("compare", help="compare two papers",
-                       description="Compare two papers named by arXiv id or title fragment.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    c = _command(sub, "compare", cmd_compare)
     c.add_argument("a", metavar="A")
     c.add_argument("b", metavar="B")
     c.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
     c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
-    _add_window_options(c)
-    _add_engine_options(c)
-    _add_output_options(c)
-    c.set_defaults(func=cmd_compare)
+    for paying in (d, t, c):
+        _add_window_options(paying)
+        _add_engine_options(paying)
+        _add_output_options(paying)
 
-    r = sub.add_parser("runs", help="list recent runs with their calls, tokens and cost",
-                       description="List recent runs with their calls, tokens, cost and failures.")
+    r = _command(sub, "runs", cmd_runs)
     r.add_argument("--limit", type=_positive_int, default=10, metavar="N")
     r.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")
     r.add_argument("--json", action="store_true", help="one JSON object per line")
-    r.set_defaults(func=cmd_runs, verbose=False, log=None)
+    r.set_defaults(verbose=False, log=None)
     return parser
 
 
