@@ -160,3 +160,13 @@ def test_build_url():
     assert build_url("http://h/p", {"a": "x y", "b": None, "c": 1}) == "http://h/p?a=x+y&c=1"
     assert build_url("http://h/p?q=1", {"a": 2}) == "http://h/p?q=1&a=2"
     assert build_url("http://h/p") == "http://h/p"
+
+
+@pytest.mark.parametrize("url", ["mirror.example/api/daily_papers", "ftp://mirror.example/x"])
+def test_an_endpoint_without_http_scheme_is_a_one_line_usage_error(url):
+    from paperbrief.errors import UsageError
+
+    client = HttpClient(sleep=lambda s: None)
+    with pytest.raises(UsageError, match="HF_ENDPOINT"):
+        client.get(url)
+    assert client.requested == []

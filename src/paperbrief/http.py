@@ -22,7 +22,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_base
 
 from paperbrief import __version__
-from paperbrief.errors import PaperbriefError
+from paperbrief.errors import PaperbriefError, UsageError
 from paperbrief.retrying import retry_after_seconds, wait_server_or_backoff
 
 PROJECT_URL = (
@@ -135,6 +135,12 @@ class HttpClient:
     ) -> Response:
         """GET `url`, retrying transient failures, spacing calls to a host by `min_interval` s."""
         full = build_url(url, params)
+        parts = urllib.parse.urlsplit(full)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise UsageError(
+                f"invalid URL {short_url(full)!r}: expected http(s)://host/… "
+                "(check HF_ENDPOINT / PAPERBRIEF_ARXIV_API)"
+            )
         retrying = Retrying(
             stop=stop_after_attempt(self.attempts),
             wait=self.wait,
