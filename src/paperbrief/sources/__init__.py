@@ -25,9 +25,8 @@ from paperbrief.sources.listing import Listing
 from paperbrief.sources.merge import merge
 from paperbrief.sources.safe_xml import local_name, parse_xml
 
-__all__ = ["Listing", "is_live_spec", "load", "merge", "parse_text", "read_file"]
+__all__ = ["Listing", "load", "merge", "parse_text", "read_file"]
 
-LIVE_PREFIXES = ("hf:", "arxiv:")
 KNOWN_FORMATS = (
     "a Hugging Face Daily Papers page (text) or API answer (JSON), an arXiv Atom or RSS feed, "
     "or paperbrief JSONL"
@@ -121,11 +120,6 @@ def read_file(path: str | Path) -> Listing:
     if not data.strip():
         raise InputError(f"{origin}: empty file")
     return parse_text(_decode(data, origin), origin)
-
-
-def is_live_spec(spec: str) -> bool:
-    """Whether `spec` names a live source ('hf:…', 'arxiv:…') rather than a file."""
-    return spec.lower().startswith(LIVE_PREFIXES)
 
 
 def load(specs: list[str], window: Period | None = None, *, today: date | None = None) -> Listing:
