@@ -307,7 +307,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
 def cmd_takeaway(args: argparse.Namespace) -> int:
     """Print the takeaways of the named papers, or of all of them."""
     from paperbrief.lookup import resolve
-    from paperbrief.models import DigestStats
     from paperbrief.render import render_takeaway
 
     papers, _, _ = _load(args)
@@ -322,10 +321,7 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
                 sys.stdout.write(t.model_dump_json() + "\n")
             else:
                 sys.stdout.write(render_takeaway(t, paper))
-        stats = DigestStats(papers=len(chosen), takeaways=len(takeaways),
-                            engine=pipeline.engine.name, fallbacks=pipeline.report.fallbacks,
-                            usage=pipeline.report.usage, problems=pipeline.report.problems)
-        store.finish_run(run_id, "ok", stats)
+        store.finish_run(run_id, "ok", pipeline.stats(len(chosen), takeaways=len(takeaways)))
     _report_budget(pipeline)
     return EXIT_OK
 
@@ -333,7 +329,6 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two papers named by arXiv id or title fragment."""
     from paperbrief.lookup import resolve
-    from paperbrief.models import DigestStats
     from paperbrief.render import render_comparison
 
     papers, _, _ = _load(args)
@@ -350,10 +345,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(render_comparison(comparison, a, b))
-        stats = DigestStats(papers=2, comparisons=1, engine=pipeline.engine.name,
-                            fallbacks=pipeline.report.fallbacks, usage=usage,
-                            problems=pipeline.report.problems)
-        store.finish_run(run_id, "ok", stats)
+        store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
     _report_budget(pipeline)
     return EXIT_OK
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from paperbrief.models import Digest, DigestStats, Paper, Period
+from paperbrief.models import Digest, Paper, Period
 from paperbrief.pairing import group_topics, select_pairs, tfidf_vectors
 from paperbrief.pipeline import Pipeline
 
@@ -24,16 +24,7 @@ def build_digest(
     # a fixed order inside each pair, so a reordered listing still hits the comparison cache
     ordered = [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in pairs]
     comparisons = pipeline.comparisons(ordered)
-    report = pipeline.report
-    stats = DigestStats(
-        papers=len(papers),
-        takeaways=len(takeaways),
-        comparisons=len(comparisons),
-        engine=pipeline.engine.name,
-        fallbacks=report.fallbacks,
-        usage=report.usage,
-        problems=[*warnings, *report.problems],
-    )
+    stats = pipeline.stats(len(papers), len(takeaways), len(comparisons), warnings)
     return Digest(
         period=period,
         papers=papers,

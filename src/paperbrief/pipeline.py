@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from paperbrief.engines import Engine, Outcome
 from paperbrief.errors import FatalLLMError
-from paperbrief.models import CallRecord, Comparison, Paper, Takeaway, Usage
+from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,20 @@ class Pipeline:
     @property
     def uses_llm(self) -> bool:
         return self.engine is not self.offline
+
+    def stats(
+        self, papers: int, takeaways: int = 0, comparisons: int = 0, warnings: Sequence[str] = ()
+    ) -> DigestStats:
+        """The run's counts, engine, usage and problems, for a digest footer or the run log."""
+        return DigestStats(
+            papers=papers,
+            takeaways=takeaways,
+            comparisons=comparisons,
+            engine=self.engine.name,
+            fallbacks=self.report.fallbacks,
+            usage=self.report.usage,
+            problems=[*warnings, *self.report.problems],
+        )
 
     def takeaways(self, papers: Sequence[Paper]) -> dict[str, Takeaway]:
         """A takeaway for every paper, keyed by paper id."""
