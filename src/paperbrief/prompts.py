@@ -150,38 +150,34 @@ def _limits() -> dict[str, int]:
     }
 
 
+def _messages(kind: str, schema_in_prompt: bool, **user: str) -> list[Message]:
+    schema = schema_text(kind) if schema_in_prompt else ""
+    return [
+        {"role": "system", "content": render(f"{kind}.system.j2", schema=schema, **_limits())},
+        {"role": "user", "content": render(f"{kind}.user.j2", **user)},
+    ]
+
+
 def takeaway_messages(paper: Paper, *, schema_in_prompt: bool = False) -> list[Message]:
     """System and user messages asking for a takeaway of `paper`."""
-    schema = schema_text("takeaway") if schema_in_prompt else ""
-    return [
-        {"role": "system", "content": render("takeaway.system.j2", schema=schema, **_limits())},
-        {
-            "role": "user",
-            "content": render(
-                "takeaway.user.j2",
-                title=untrusted(paper.title) or "(none)",
-                abstract=untrusted(paper.abstract),
-            ),
-        },
-    ]
+    return _messages(
+        "takeaway",
+        schema_in_prompt,
+        title=untrusted(paper.title) or "(none)",
+        abstract=untrusted(paper.abstract),
+    )
 
 
 def comparison_messages(a: Paper, b: Paper, *, schema_in_prompt: bool = False) -> list[Message]:
     """System and user messages asking to compare paper `a` with paper `b`."""
-    schema = schema_text("comparison") if schema_in_prompt else ""
-    return [
-        {"role": "system", "content": render("comparison.system.j2", schema=schema, **_limits())},
-        {
-            "role": "user",
-            "content": render(
-                "comparison.user.j2",
-                a_title=untrusted(a.title) or "(none)",
-                a_abstract=untrusted(a.abstract),
-                b_title=untrusted(b.title) or "(none)",
-                b_abstract=untrusted(b.abstract),
-            ),
-        },
-    ]
+    return _messages(
+        "comparison",
+        schema_in_prompt,
+        a_title=untrusted(a.title) or "(none)",
+        a_abstract=untrusted(a.abstract),
+        b_title=untrusted(b.title) or "(none)",
+        b_abstract=untrusted(b.abstract),
+    )
 
 
 def reask_message(error: str) -> Message:
