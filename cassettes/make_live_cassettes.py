@@ -6,6 +6,8 @@ request paperbrief makes. Every interaction names the fixture its body comes fro
 `x-fixture` response header. Two bodies are not verbatim fixtures and say so:
 - EMPTY_ATOM: the real feed arxiv_api_2026-09-24_cat_cs.CL_max3.xml with its three entries
   removed and its counts set to 0 (what arXiv answers for a query with no match);
+- EMPTY_RSS: the real RSS feed arxiv_rss_2026-09-24_…_trimmed.xml with its four items removed
+  (a feed on a day without announcement);
 - the 503 answers have an empty body (only their status and Retry-After matter).
 
 Run from the repository root: `python cassettes/make_live_cassettes.py`.
@@ -27,12 +29,15 @@ CLI_OUT = ROOT / "cassettes" / "test_cli_live"
 
 HF = "https://huggingface.co/api/daily_papers"
 ARXIV = "http://export.arxiv.org/api/query"
+ARXIV_RSS = "https://rss.arxiv.org/rss"
 
 HF_2026_03_16 = "hf-api/hf_daily_papers_2026-03-16.json"
 HF_2024_10_25 = "hf-api/hf_daily_papers_2024-10-25.json"
 ARXIV_MAX3 = "arxiv/arxiv_api_2026-09-24_cat_cs.CL_max3.xml"
 ARXIV_2016 = "arxiv/arxiv_api_2016_search_au_del_maestro.xml"
 ARXIV_400 = "arxiv/arxiv_api_2026_id_abc_s0_m100_b79c8dcf6bc3.json"
+RSS_4 = "arxiv/arxiv_rss_2026-09-24_cs.LG+cs.AI+cs.CL+stat.ML_trimmed.xml"
+RSS_CATS = "cs.LG+cs.AI+cs.CL+stat.ML"  # the feed RSS_4 was recorded from
 
 
 def fixture(name: str) -> str:
@@ -46,12 +51,18 @@ def empty_atom() -> str:
     return re.sub(r"(<opensearch:itemsPerPage>)\d+", r"\g<1>0", text)
 
 
+def empty_rss() -> str:
+    """The RSS_4 feed without its items: a day with nothing announced."""
+    return re.sub(r"\s*<item>.*?</item>", "", fixture(RSS_4), flags=re.S)
+
+
 def arxiv_400_body() -> str:
     return json.loads(fixture(ARXIV_400))["body"]
 
 
 JSON = "application/json; charset=utf-8"
 ATOM = "application/atom+xml; charset=UTF-8"
+RSS = "application/rss+xml; charset=utf-8"
 
 
 def interaction(
@@ -73,7 +84,7 @@ def interaction(
             "body": None,
             "headers": {},
             "method": "GET",
-            "uri": f"{url}?{urlencode(params)}",
+            "uri": f"{url}?{urlencode(params)}" if params else url,
         },
         "response": {
             "status": {"code": status, "message": message},
@@ -126,11 +137,17 @@ def arxiv(
     return interaction(base, params, body, origin, status=status, content_type=ATOM)
 
 
+def rss(feed: str, body: str, origin: str, *, base: str = ARXIV_RSS) -> dict:
+    return interaction(f"{base}/{feed}", {}, body, origin, content_type=RSS)
+
+
 CL_SINCE_0923 = "cat:cs.CL AND submittedDate:[202609230000 TO 202609242359]"
 CL_W38 = "cat:cs.CL AND submittedDate:[202609140000 TO 202609202359]"
 DEL_MAESTRO = "(au:del_maestro) AND submittedDate:[200401010000 TO 201412312359]"
 DEL_MAESTRO_2010 = "(au:del_maestro) AND submittedDate:[201001010000 TO 201412312359]"
 ID_ABC = "(id:abc) AND submittedDate:[202609230000 TO 202609242359]"
+AGENTS_TODAY = "(ti:agents) AND submittedDate:[202609240000 TO 202609242359]"
+CL_SE_SINCE_0923 = "(cat:cs.CL OR cat:cs.SE) AND submittedDate:[202609230000 TO 202609242359]"
 WEEK_2024_W43 = [f"2024-10-{d}" for d in range(21, 28)]
 
 CASSETTES: dict[str, list[dict]] = {
@@ -182,6 +199,22 @@ CASSETTES: dict[str, list[dict]] = {
             base="http://arxiv-mirror.example.org:8080/api/query",
         )
     ],
+    "test_arxiv_today_reads_the_rss_feed": [rss(RSS_CATS, fixture(RSS_4), RSS_4)],
+    "test_arxiv_rss_env_redirects_requests": [
+        rss(RSS_CATS, fixture(RSS_4), RSS_4, base="http://rss-mirror.example.org:8080/rss")
+    ],
+    "test_arxiv_rss_of_an_earlier_day_keeps_nothing": [rss(RSS_CATS, fixture(RSS_4), RSS_4)],
+    "test_arxiv_rss_without_items_is_an_empty_listing": [
+        rss("cs.CL", empty_rss(), f"derived: {RSS_4} without items")
+    ],
+    "test_arxiv_search_today_asks_the_api": [
+        arxiv(AGENTS_TODAY, empty_atom(), f"derived: {ARXIV_MAX3} without entries")
+    ],
+    # The max3 body answered `cat:cs.CL` alone; here it stands for the answer to cs.CL OR cs.SE
+    # (one of its papers is a cs.SE paper cross-listed to cs.CL).
+    "test_several_categories_are_ored_in_the_api_query": [
+        arxiv(CL_SE_SINCE_0923, fixture(ARXIV_MAX3), ARXIV_MAX3)
+    ],
     "test_failing_source_is_reported_and_others_go_on": [
         hf_503("2026-09-23"),
         hf_503("2026-09-23"),
@@ -212,6 +245,7 @@ CLI_CASSETTES: dict[str, list[dict]] = {
         arxiv(ID_ABC, arxiv_400_body(), f"{ARXIV_400} (its body)", status=400)
     ],
     "test_compare_with_a_live_spec": [hf("2026-03-16", HF_2026_03_16)],
+    "test_digest_of_todays_arxiv_announcement": [rss(RSS_CATS, fixture(RSS_4), RSS_4)],
 }
 
 

@@ -177,3 +177,16 @@ def test_compare_with_a_live_spec(capsys, clients):
     assert (comparison["paper_a"], comparison["paper_b"]) == ("2603.12572", "2603.13224")
     assert comparison["summary"] and comparison["engine"] == "offline"
     assert len(clients.requested) == 1
+
+
+@pytest.mark.vcr
+def test_digest_of_todays_arxiv_announcement(capsys, clients):
+    # `--since today` reads today's announcement from the RSS feed, not the export API
+    spec = "arxiv:cs.LG+cs.AI+cs.CL+stat.ML"
+    code, out, err = run(capsys, "digest", spec, "--since", "today", "--offline")
+    assert code == 0, err
+    assert err == ""
+    assert out.startswith("# Paper digest: 2026-09-24\n")
+    assert "3 papers, 3 takeaways" in out  # two new papers and a cross-list, no replacement
+    assert "[The Drift Contract" in out and "2009.13987" not in out
+    assert clients.requested == ["https://rss.arxiv.org/rss/cs.LG+cs.AI+cs.CL+stat.ML"]

@@ -123,6 +123,14 @@ def test_hf_day_outside_the_window_fetches_nothing(client):
     assert "outside 2026-W48" in listing.warnings[0]
 
 
+def test_hf_future_day_fetches_nothing_and_says_so(client):
+    listing = load_spec("hf:2026-10-01", client=client, today=TODAY)
+    assert client.requested == [] and listing.papers == []
+    assert listing.warnings == [
+        "hf:2026-10-01: nothing fetched yet: 2026-10-01 is after today, 2026-09-24"
+    ]
+
+
 @pytest.mark.vcr
 def test_hf_pages_a_long_day(client):
     listing = load_spec("hf:2026-03-16", client=client, today=TODAY, hf_page_limit=20)
@@ -229,6 +237,93 @@ def test_arxiv_api_env_redirects_requests(client, monkeypatch):
     assert urlsplit(client.requested[0]).netloc == "arxiv-mirror.example.org:8080"
 
 
+RSS_SPEC = "arxiv:cs.LG+cs.AI+cs.CL+stat.ML"  # the feed the RSS fixture was recorded from
+
+
+@pytest.mark.vcr
+def test_arxiv_today_reads_the_rss_feed(client, sleeps):
+    listing = load_spec(
+        RSS_SPEC, make_window("today", None, None, TODAY), client=client, today=TODAY
+    )
+    assert client.requested == ["https://rss.arxiv.org/rss/cs.LG+cs.AI+cs.CL+stat.ML"]
+    # two new papers and a cross-list; the replacement of 2009.13987 was announced long ago
+    assert [p.id for p in listing.papers] == ["2609.26811", "2609.26820", "2205.06398"]
+    assert listing.extras["2205.06398"]["announce_type"] == "cross"
+    assert {p.published for p in listing.papers} == {TODAY}  # dated by the announcement
+    assert {p.source for p in listing.papers} == {RSS_SPEC}
+    assert listing.papers[0].title.startswith("The Drift Contract")
+    assert listing.warnings == [] and sleeps == []
+    assert listing.period.label == "2026-09-24"
+
+
+@pytest.mark.vcr
+def test_arxiv_rss_env_redirects_requests(client, monkeypatch):
+    monkeypatch.setenv("PAPERBRIEF_ARXIV_RSS", "http://rss-mirror.example.org:8080/rss/")
+    listing = load_spec(
+        RSS_SPEC, make_window("today", None, None, TODAY), client=client, today=TODAY
+    )
+    assert client.requested == ["http://rss-mirror.example.org:8080/rss/cs.LG+cs.AI+cs.CL+stat.ML"]
+    assert len(listing.papers) == 3
+
+
+@pytest.mark.vcr
+def test_arxiv_rss_of_an_earlier_day_keeps_nothing(client):
+    # Friday just after midnight UTC: the feed still holds Thursday's announcement
+    friday = date(2026, 9, 25)
+    window = make_window("today", None, None, friday)
+    listing = load_spec(RSS_SPEC, window, client=client, today=friday)
+    assert listing.papers == []
+    assert listing.warnings == [
+        f"{RSS_SPEC}: the arXiv RSS feed holds the announcement of 2026-09-24, "
+        "not of 2026-09-25: nothing kept"
+    ]
+
+
+@pytest.mark.vcr
+def test_arxiv_rss_without_items_is_an_empty_listing(client):
+    listing = load_spec(
+        "arxiv:cs.CL", make_window("today", None, None, TODAY), client=client, today=TODAY
+    )
+    assert client.requested == ["https://rss.arxiv.org/rss/cs.CL"]
+    assert listing.papers == [] and listing.warnings == []
+
+
+def test_arxiv_rss_unknown_feed_is_a_one_line_error(client, monkeypatch):
+    from tests.test_http import _Server
+
+    server = _Server()
+    try:
+        server.script = [(404, {"Content-Type": "text/plain"}, b"Not Found")]
+        monkeypatch.setenv("PAPERBRIEF_ARXIV_RSS", server.url)
+        with pytest.raises(InputError) as info:
+            load_spec(
+                "arxiv:cs.XX", make_window("today", None, None, TODAY), client=client, today=TODAY
+            )
+    finally:
+        server.close()
+    assert str(info.value) == "arxiv:cs.XX: arXiv has no RSS feed for cs.XX (HTTP 404)"
+    assert len(server.seen) == 1  # a 404 is not retried
+
+
+@pytest.mark.vcr
+def test_arxiv_search_today_asks_the_api(client):
+    # the RSS feed has no search: a query for today still goes to the export API
+    window = make_window("today", None, None, TODAY)
+    listing = load_spec("arxiv:search:ti:agents", window, client=client, today=TODAY)
+    assert listing.papers == []
+    assert urlsplit(client.requested[0]).netloc == "export.arxiv.org"
+
+
+@pytest.mark.vcr
+def test_several_categories_are_ored_in_the_api_query(client):
+    window = make_window("yesterday", None, None, TODAY)  # not today alone: the export API
+    listing = load_spec("arxiv:cs.CL+cs.SE", window, client=client, today=TODAY)
+    assert _query(client.requested[0])["search_query"] == (
+        "(cat:cs.CL OR cat:cs.SE) AND submittedDate:[202609230000 TO 202609242359]"
+    )
+    assert len(listing.papers) == 3
+
+
 def test_arxiv_feed_needs_a_start_date(client):
     window = make_window(None, "2026-09-20", None, TODAY)
     with pytest.raises(UsageError, match="--since or --week"):
@@ -275,6 +370,8 @@ def test_bad_spec_fails_before_any_fetch(client):
         "arxiv:search:",
         "arxiv:cs CL",
         "arxiv:CS.CL",
+        "arxiv:cs.CL+",
+        "arxiv:cs.CL++cs.LG",
         "ftp:x",
     ],
 )
@@ -287,7 +384,8 @@ def test_bad_specs_are_one_line_input_errors(spec):
 def test_good_specs_parse():
     assert parse_spec("hf:2024-W43").period.label == "2024-W43"
     assert parse_spec("HF:2026-03-16").period.start == date(2026, 3, 16)
-    assert parse_spec("arxiv:hep-th").category == "hep-th"
+    assert parse_spec("arxiv:hep-th").categories == ("hep-th",)
+    assert parse_spec("arxiv:cs.LG+cs.AI+stat.ML").categories == ("cs.LG", "cs.AI", "stat.ML")
     assert parse_spec("arxiv:search:ti:llm AND abs:agents").query == "ti:llm AND abs:agents"
 
 

@@ -99,8 +99,18 @@ def test_make_window_rejects_reversed_and_future_ranges():
         make_window("2026-09-24", "2026-09-01", None, date(2026, 12, 1))
     with pytest.raises(UsageError, match="future"):
         make_window("2027-01-01", None, None, date(2026, 12, 1))
-    with pytest.raises(UsageError):
-        make_window("yesterday", None, None, date(2026, 12, 1))
+    with pytest.raises(UsageError, match="expected YYYY-MM-DD .*, or today or yesterday"):
+        make_window("last week", None, None, date(2026, 12, 1))
+
+
+def test_make_window_knows_today_and_yesterday():
+    today = date(2026, 12, 1)
+    w = make_window("today", None, None, today)
+    assert (w.start, w.end, w.label) == (today, today, "2026-12-01")
+    w = make_window("Yesterday", "yesterday", None, today)
+    assert (w.start, w.end) == (date(2026, 11, 30), date(2026, 11, 30))
+    w = make_window("2026-11-23", "today", None, today)
+    assert (w.start, w.end) == (date(2026, 11, 23), today)
 
 
 def test_narrow_intersects_and_keeps_labels():

@@ -71,8 +71,8 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
 
 def _add_window_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("window (by publication date)")
-    g.add_argument("--since", metavar="YYYY-MM-DD", help="first day to include")
-    g.add_argument("--until", metavar="YYYY-MM-DD", help="last day to include")
+    g.add_argument("--since", metavar="DATE", help="first day: YYYY-MM-DD, today or yesterday")
+    g.add_argument("--until", metavar="DATE", help="last day: YYYY-MM-DD, today or yesterday")
     g.add_argument("--week", metavar="YYYY-Www", help="an ISO week, e.g. 2026-W48")
 
 

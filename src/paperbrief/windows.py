@@ -67,10 +67,19 @@ def label_for(start: date | None, end: date | None) -> str:
     return "all dates"
 
 
-def _as_date(value: str | date | None) -> date | None:
+RELATIVE_DAYS = {"today": 0, "yesterday": 1}
+
+
+def _as_date(value: str | date | None, today: date) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    return parse_date(value)
+    back = RELATIVE_DAYS.get(value.strip().lower())
+    if back is not None:
+        return today - timedelta(days=back)
+    try:
+        return parse_date(value)
+    except UsageError as exc:
+        raise UsageError(f"{exc}, or today or yesterday") from None
 
 
 def make_window(
@@ -81,13 +90,14 @@ def make_window(
 ) -> Period | None:
     """The window the --since/--until/--week flags ask for, or None when no flag is given.
 
-    --week excludes --since/--until. A --since without --until runs up to `today`.
+    --week excludes --since/--until. A --since without --until runs up to `today`. Dates are
+    YYYY-MM-DD, or 'today'/'yesterday' (UTC), which a crontab line can say without `date`.
     """
     if week and (since or until):
         raise UsageError("--week cannot be combined with --since/--until")
     if week:
         return parse_week(week)
-    start, end = _as_date(since), _as_date(until)
+    start, end = _as_date(since, today), _as_date(until, today)
     if start is None and end is None:
         return None
     if start and end is None:

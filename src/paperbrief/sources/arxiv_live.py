@@ -1,30 +1,41 @@
-"""arXiv export API fetched live, politely: one request every three seconds, paged, deduplicated.
+"""arXiv fetched live, politely: the export API (paged, deduplicated) or today's RSS feed.
 
-`GET {PAPERBRIEF_ARXIV_API}?search_query=…&sortBy=submittedDate&sortOrder=ascending&start=…&
-max_results=…` (default http://export.arxiv.org/api/query). The window becomes
-`submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359]` (GMT, the first version's submission), ANDed with
-`cat:CATEGORY` or with the user's own query. Cross-listed papers match `cat:` like primary ones;
-ids lose their version (a replaced paper is one paper); pages are merged by id, so a paper that
-moves between pages while arXiv updates is kept once; papers whose first submission lies outside
-the window are dropped (quietly: that is the window doing its job). 429/503 are retried with
-backoff by the HTTP client; an HTTP 400 (a query arXiv rejects) is an InputError carrying
-arXiv's own one-line explanation.
+Export API: `GET {PAPERBRIEF_ARXIV_API}?search_query=…&sortBy=submittedDate&sortOrder=ascending&
+start=…&max_results=…` (default http://export.arxiv.org/api/query), one request every three
+seconds. The window becomes `submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359]` (GMT, the first
+version's submission), ANDed with `cat:CATEGORY` (several categories are ORed) or with the user's
+own query. Cross-listed papers match `cat:` like primary ones; ids lose their version (a replaced
+paper is one paper); pages are merged by id, so a paper that moves between pages while arXiv
+updates is kept once; papers whose first submission lies outside the window are dropped (quietly:
+that is the window doing its job). 429/503 are retried with backoff by the HTTP client; an HTTP
+400 (a query arXiv rejects) is an InputError carrying arXiv's own one-line explanation.
+
+RSS feed: `GET {PAPERBRIEF_ARXIV_RSS}/CAT+CAT` (default https://rss.arxiv.org/rss) lists the
+latest announcement. It fits a window of today alone better than the API: the API dates a paper
+by its submission, and what arXiv announces today was submitted on earlier days, while what was
+submitted today is not announced yet. From the feed, new papers and cross-lists are kept, dated
+by the announcement; replacements are left out (they were announced before, like the API's
+papers whose first submission lies outside the window).
 """
 
 from __future__ import annotations
 
 import os
 import re
+from datetime import date
 
 from paperbrief.errors import InputError
 from paperbrief.http import HttpClient, HttpStatusError
 from paperbrief.models import Period
 from paperbrief.sources.arxiv_atom import parse_arxiv_atom
+from paperbrief.sources.arxiv_rss import parse_arxiv_rss
 from paperbrief.sources.listing import Listing
 from paperbrief.sources.merge import merge
 from paperbrief.windows import in_window
 
 DEFAULT_ARXIV_API = "http://export.arxiv.org/api/query"
+DEFAULT_ARXIV_RSS = "https://rss.arxiv.org/rss"
+FIRST_ANNOUNCED = ("new", "cross", "")  # RSS announce types kept; "" when a feed omits it
 ARXIV_GAP_S = 3.0  # arXiv's terms of use: no more than one request every three seconds
 ARXIV_PAGE_SIZE = 200
 ARXIV_MAX_RESULTS = 10_000  # arXiv does not page past this; a larger window is reported as cut
@@ -38,6 +49,16 @@ def arxiv_api() -> str:
     return os.environ.get("PAPERBRIEF_ARXIV_API") or DEFAULT_ARXIV_API
 
 
+def arxiv_rss() -> str:
+    """The RSS feed base URL: $PAPERBRIEF_ARXIV_RSS, else https://rss.arxiv.org/rss."""
+    return (os.environ.get("PAPERBRIEF_ARXIV_RSS") or DEFAULT_ARXIV_RSS).rstrip("/")
+
+
+def rss_fits(window: Period, today: date) -> bool:
+    """Whether `window` is today alone, which the RSS feed covers and the export API cannot."""
+    return window.start is not None and window.start >= today
+
+
 def date_clause(window: Period) -> str:
     """`submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359]` for a closed window."""
     if window.start is None or window.end is None:
@@ -45,9 +66,15 @@ def date_clause(window: Period) -> str:
     return f"submittedDate:[{window.start:%Y%m%d}0000 TO {window.end:%Y%m%d}2359]"
 
 
-def search_query(window: Period, *, category: str | None = None, query: str | None = None) -> str:
-    """The arXiv `search_query` for a category or a free query, limited to `window`."""
-    subject = f"cat:{category}" if category else f"({query})"
+def search_query(
+    window: Period, *, categories: list[str] | None = None, query: str | None = None
+) -> str:
+    """The arXiv `search_query` for categories (ORed) or a free query, limited to `window`."""
+    if categories:
+        cats = " OR ".join(f"cat:{c}" for c in categories)
+        subject = cats if len(categories) == 1 else f"({cats})"
+    else:
+        subject = f"({query})"
     return f"{subject} AND {date_clause(window)}"
 
 
@@ -111,4 +138,40 @@ def fetch(
         period=window,
         extras={p.id: merged.extras[p.id] for p in kept if p.id in merged.extras},
         duplicates=merged.duplicates,
+    )
+
+
+def fetch_rss(client: HttpClient, categories: list[str], window: Period, origin: str) -> Listing:
+    """New papers and cross-lists of the latest announcement in `categories`, within `window`."""
+    feed_name = "+".join(categories)
+    try:
+        response = client.get(
+            f"{arxiv_rss()}/{feed_name}", min_interval=ARXIV_GAP_S, accept="application/rss+xml"
+        )
+    except HttpStatusError as exc:
+        if 400 <= exc.status < 500:
+            raise InputError(
+                f"{origin}: arXiv has no RSS feed for {feed_name} (HTTP {exc.status})"
+            ) from None
+        raise
+    feed = parse_arxiv_rss(response.text, origin)
+    fresh = [
+        p
+        for p in feed.papers
+        if feed.extras.get(p.id, {}).get("announce_type", "") in FIRST_ANNOUNCED
+    ]
+    kept = [p for p in fresh if in_window(p.published, window)]
+    warnings = list(feed.warnings)
+    if fresh and not kept:
+        announced = max((p.published for p in fresh if p.published), default="an unknown day")
+        warnings.append(
+            f"{origin}: the arXiv RSS feed holds the announcement of {announced}, "
+            f"not of {window.label}: nothing kept"
+        )
+    return Listing(
+        papers=kept,
+        warnings=warnings,
+        period=window,
+        extras={p.id: feed.extras[p.id] for p in kept if p.id in feed.extras},
+        duplicates=feed.duplicates,
     )

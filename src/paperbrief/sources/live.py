@@ -1,9 +1,11 @@
-"""Live source specs: `hf:YYYY-MM-DD`, `hf:YYYY-Www`, `arxiv:CATEGORY`, `arxiv:search:QUERY`.
+"""Live source specs: `hf:YYYY-MM-DD`, `hf:YYYY-Www`, `arxiv:CAT[+CAT…]`, `arxiv:search:QUERY`.
 
 A spec that names its own period (`hf:` day or week) is its window; the --since/--until/--week
 window narrows it further. An `arxiv:` spec is a live feed with no period of its own: it is
 limited to the window, or to the last complete ISO week when no window is given. Papers outside
 the window are dropped (for `hf:` the window picks the Daily Papers days to fetch; see hf_live).
+`arxiv:CATEGORY` with a window of today alone reads today's announcement from the RSS feed; any
+other window asks the export API (see arxiv_live for why).
 
 `load_specs` is what a command calls: it checks every spec before fetching anything (a bad spec
 is an InputError, exit 2), fetches each source with one shared HTTP client, and merges the
@@ -34,9 +36,10 @@ from paperbrief.windows import (
     parse_week,
 )
 
-_CATEGORY_RE = re.compile(r"^[a-z][a-z\-]*(\.[A-Za-z][A-Za-z\-]*)?$")
+_CATEGORY = r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?"
+_CATEGORIES_RE = re.compile(rf"^{_CATEGORY}(?:\+{_CATEGORY})*$")
 HF_FORMS = "hf:YYYY-MM-DD (one day) or hf:YYYY-Www (an ISO week)"
-ARXIV_FORMS = "arxiv:CATEGORY (e.g. arxiv:cs.CL) or arxiv:search:QUERY"
+ARXIV_FORMS = "arxiv:CATEGORY (e.g. arxiv:cs.CL or arxiv:cs.CL+cs.LG) or arxiv:search:QUERY"
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,7 @@ class LiveSpec:
     text: str
     kind: str  # "hf", "arxiv-category" or "arxiv-search"
     period: Period | None = None
-    category: str | None = None
+    categories: tuple[str, ...] = ()
     query: str | None = None
 
 
@@ -78,9 +81,9 @@ def parse_spec(spec: str) -> LiveSpec:
             if not query:
                 raise InputError(f"{spec}: empty arXiv search; expected {ARXIV_FORMS}")
             return LiveSpec(spec, "arxiv-search", query=query)
-        if not _CATEGORY_RE.match(rest):
+        if not _CATEGORIES_RE.match(rest):
             raise InputError(f"{spec}: invalid arXiv source; expected {ARXIV_FORMS}")
-        return LiveSpec(spec, "arxiv-category", category=rest)
+        return LiveSpec(spec, "arxiv-category", categories=tuple(rest.split("+")))
     raise InputError(f"{spec}: not a live source; expected {HF_FORMS}, or {ARXIV_FORMS}")
 
 
@@ -118,8 +121,14 @@ def load_spec(
         if parsed.kind == "hf":
             wanted = [d for d in days(covered) if d <= today]  # no future day
             listing = hf_live.fetch_days(client, wanted, page_limit=hf_page_limit)
+            if not wanted:
+                note = f"{spec}: nothing fetched yet: {covered.label} is after today, {today}"
+                listing.warnings.append(note)
+        elif parsed.kind == "arxiv-category" and arxiv_live.rss_fits(covered, today):
+            listing = arxiv_live.fetch_rss(client, list(parsed.categories), covered, spec)
         else:
-            query = arxiv_live.search_query(covered, category=parsed.category, query=parsed.query)
+            categories = list(parsed.categories)
+            query = arxiv_live.search_query(covered, categories=categories, query=parsed.query)
             listing = arxiv_live.fetch(client, query, covered, spec, page_size=arxiv_page_size)
     except SourceFetchError as exc:
         raise SourceFetchError(f"{spec}: {exc}", url=exc.url, status=exc.status) from None
