@@ -16,7 +16,14 @@ from paperbrief.models import (
     Topic,
     Usage,
 )
-from paperbrief.render import md, paper_link, render_comparison, render_digest
+from paperbrief.render import (
+    key_number,
+    md,
+    paper_link,
+    render_comparison,
+    render_digest,
+    render_takeaway,
+)
 
 NASTY = "Attack [click](http://evil.example) *bold* _it_ <script>x</script> | pipe # head"
 
@@ -82,6 +89,21 @@ def test_digest_sections_footer_and_comparisons():
     assert "| method | one \\| two | three |" in text
     assert "2 papers, 2 takeaways, 1 comparisons" in text
     assert "feed.xml: entry 3 skipped" in text
+
+
+def test_key_number_is_bolded_where_its_context_mentions_it():
+    quoted = KeyNumber(value="31.3 percent", context="31.3 percent re-tuned per depth")
+    assert key_number(quoted) == "**31.3 percent** re-tuned per depth"  # not said twice
+    inside = KeyNumber(value="2x", context="a [2x] speed-up over *baseline*")
+    assert key_number(inside) == "a \\[**2x**\\] speed-up over \\*baseline\\*"
+    apart = KeyNumber(value="12.5", context="BLEU on WMT")
+    assert key_number(apart) == "**12.5** BLEU on WMT"
+    takeaway = _takeaway("a").model_copy(update={"key_numbers": [quoted, apart]})
+    digest = _digest([Paper(id="a", title="A", abstract="x", source="t")])
+    digest.takeaways["a"] = takeaway
+    line = "Key numbers: **31.3 percent** re-tuned per depth; **12.5** BLEU on WMT"
+    assert line in render_digest(digest)
+    assert line in render_takeaway(takeaway, digest.papers[0])
 
 
 def test_empty_digest_says_so():

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 
 from paperbrief.errors import InputError
-from paperbrief.models import Comparison, Digest, Paper, Takeaway
+from paperbrief.models import Comparison, Digest, KeyNumber, Paper, Takeaway
 
 HIGHLIGHTS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!])")
@@ -24,6 +24,21 @@ def md(text: object) -> str:
         lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2) else f"{m.group(3)}\\{m.group(4)}",
         value,
     )
+
+
+def _inline(text: str) -> str:
+    """Escape text that sits inside a line (never at its start): Markdown specials only."""
+    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", text))
+
+
+def key_number(number: KeyNumber) -> str:
+    """'**value** context', or the context with its own mention of the value in bold."""
+    value = " ".join(number.value.split())
+    context = " ".join(number.context.split())
+    if value and value in context:
+        before, _, after = context.partition(value)
+        return f"{_inline(before)}**{_inline(value)}**{_inline(after)}"
+    return f"**{_inline(value)}** {_inline(context)}".rstrip()
 
 
 def _url(paper: Paper) -> str | None:
@@ -106,6 +121,7 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
         autoescape=False,
     )
     env.filters["md"] = md
+    env.filters["key_number"] = key_number
     env.globals.update(paper_link=paper_link, paper_meta=paper_meta, short=short)
     return env, name
 
@@ -163,6 +179,6 @@ def render_takeaway(takeaway: Takeaway, paper: Paper) -> str:
     """One takeaway as a Markdown bullet (the `takeaway` command's default output)."""
     line = f"- **{paper_link(paper)}**: {md(takeaway.takeaway)}"
     if takeaway.key_numbers:
-        nums = "; ".join(f"{md(k.value)} {md(k.context)}" for k in takeaway.key_numbers)
+        nums = "; ".join(key_number(k) for k in takeaway.key_numbers)
         line += f"\n  Key numbers: {nums}"
     return line + "\n"
