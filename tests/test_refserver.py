@@ -133,3 +133,21 @@ def test_every_seed_page_paper_gets_a_valid_takeaway_from_the_reference_server()
     for paper in read_file(FIXTURES / "hf-daily-papers-page.txt").papers:
         draft = takeaway_draft(paper.title, paper.abstract)
         assert len(draft.takeaway) <= 300
+
+
+def test_a_client_hanging_up_is_not_a_traceback(capsys):
+    server = RefServer()
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise error
+            except ConnectionError:
+                server._httpd.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real bug")
+        except ValueError:
+            server._httpd.handle_error(None, ("127.0.0.1", 1))
+        assert "ValueError: a real bug" in capsys.readouterr().err  # real errors still show
+    finally:
+        server._httpd.server_close()

@@ -189,6 +189,17 @@ def _tokens(text: str) -> int:
     return max(1, len(text) // 4)
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A threading server that says nothing when a client hangs up mid-answer."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
+            return
+        super().handle_error(request, client_address)
+
+
 class RefServer:
     """The reference server, in a background thread; use as a context manager."""
 
@@ -211,8 +222,7 @@ class RefServer:
         self.requests: list[dict[str, Any]] = []  # bodies of chat requests, in arrival order
         self._lock = threading.Lock()
         self._seen_prefixes: set[str] = set()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), _Handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietServer(("127.0.0.1", port), _Handler)
         self._httpd.refserver = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
