@@ -5,11 +5,12 @@ arXiv submission date: `hf:2026-03-16` lists papers featured that day, many of t
 arXiv days earlier (their `Paper.published`). So windows select which days are fetched; papers of
 a fetched day are never dropped for an older arXiv date.
 
-A day longer than one page is paged with `limit` and the page index `p` (0-based; the first
-request sends no `p`); paging stops at a short page, an empty page or a page with no new paper
-(so a server counting pages from 1 costs one extra request, not duplicates). A day with no papers
-answers `[]`: an empty listing, not an error. HF_ENDPOINT (default https://huggingface.co) is the
-variable the Hugging Face tools honour for mirrors.
+A day longer than one page is paged with `limit` and the page index `p` (0-based, as in the
+Hub's own examples `?p=0&limit=20&date=…`; the first request sends no `p`); paging stops at a
+short page, an empty page or a page with no new paper (so a server counting pages from 1 costs
+one extra request, not duplicates). A day with no papers answers `[]`: an empty listing, not an
+error. HF_ENDPOINT (default https://huggingface.co) is the variable the Hugging Face tools honour
+for mirrors.
 """
 
 from __future__ import annotations
