@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from paperbrief.errors import InputError
+from paperbrief.latex import plain_text
 from paperbrief.models import Paper, Period
 from paperbrief.text import normalize_title
 
@@ -42,8 +43,11 @@ class Collector:
         self._titles: dict[str, str] = {}
 
     def add(self, paper: Paper, extras: dict[str, str] | None = None) -> None:
-        """Keep one paper and its extras; distinct papers sharing an id get distinct ids."""
+        """Keep one paper (its LaTeX made plain) and its extras; same-id papers get distinct ids."""
         self.seen += 1
+        plain = {"title": plain_text(paper.title), "abstract": plain_text(paper.abstract)}
+        if plain != {"title": paper.title, "abstract": paper.abstract}:
+            paper = paper.model_copy(update=plain)
         earlier = self._titles.get(paper.id)
         if earlier is not None and earlier != normalize_title(paper.title):
             paper = paper.model_copy(update={"id": distinct_id(paper)})

@@ -1,0 +1,49 @@
+"""LaTeX left in titles and abstracts (arXiv keeps the authors' markup) turned into plain text.
+
+`95.1\\%` becomes `95.1%`, `$\\delta$` becomes `δ`, `\\emph{x}` becomes `x`. A math span is
+rewritten only when every command in it is known; anything else stays as the authors wrote it,
+so nothing is lost, only made readable.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPED = re.compile(r"\\([%&#_$])")
+_FONT = re.compile(
+    r"\\(?:emph|textit|textbf|texttt|textsc|text|mathrm|mathbf|mathit|mathcal|"
+    r"mathbb|mathsf|operatorname)\s*\{([^{}]*)\}"
+)
+# pandoc's rule: no space just inside the dollars, no digit right after the closing one ($5 and $10)
+_MATH = re.compile(r"(?<![\\$])\$(?=\S)([^$]{1,80}?)(?<=\S)\$(?![\d$])")
+_COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
+_GREEK = (
+    "alpha α beta β gamma γ delta δ epsilon ε varepsilon ε zeta ζ eta η theta θ iota ι kappa κ "
+    "lambda λ mu μ nu ν xi ξ pi π rho ρ sigma σ tau τ phi φ varphi φ chi χ psi ψ omega ω "
+    "Gamma Γ Delta Δ Theta Θ Lambda Λ Xi Ξ Pi Π Sigma Σ Phi Φ Psi Ψ Omega Ω"
+).split()
+SYMBOLS: dict[str, str] = dict(zip(_GREEK[::2], _GREEK[1::2], strict=True)) | {
+    "times": "×", "cdot": "·", "pm": "±", "sim": "~", "approx": "≈", "leq": "≤", "le": "≤",
+    "geq": "≥", "ge": "≥", "neq": "≠", "ll": "≪", "gg": "≫", "in": "∈", "to": "→",
+    "rightarrow": "→", "leftarrow": "←", "infty": "∞", "ell": "ℓ", "log": "log", "exp": "exp",
+    "sqrt": "√", "circ": "°",
+}  # fmt: skip
+
+
+def _math(body: str) -> str:
+    plain = _FONT.sub(r"\1", body)
+    if any(name not in SYMBOLS for name in _COMMAND.findall(plain)):
+        return f"${body}$"  # something we cannot say in plain text: keep it verbatim
+    plain = _COMMAND.sub(lambda m: SYMBOLS[m.group(1)], plain)
+    plain = re.sub(r"\^\{?°\}?", "°", plain)
+    return _ESCAPED.sub(r"\1", plain.replace("{", "").replace("}", "").strip())
+
+
+def plain_text(text: str) -> str:
+    """`text` with common LaTeX markup (escapes, font commands, simple math) made plain."""
+    if "\\" not in text and "$" not in text:
+        return text
+    parts = _MATH.split(text)  # prose, math, prose, math, …, prose
+    for i, part in enumerate(parts):
+        parts[i] = _math(part) if i % 2 else _ESCAPED.sub(r"\1", _FONT.sub(r"\1", part))
+    return "".join(parts)
