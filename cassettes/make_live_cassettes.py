@@ -246,6 +246,10 @@ CLI_CASSETTES: dict[str, list[dict]] = {
     ],
     "test_compare_with_a_live_spec": [hf("2026-03-16", HF_2026_03_16)],
     "test_digest_of_todays_arxiv_announcement": [rss(RSS_CATS, fixture(RSS_4), RSS_4)],
+    "test_last_week_cron_line_names_the_file_after_the_week": [
+        *(hf(day, None) for day in WEEK_2026_W38),
+        arxiv(CL_W38, empty_atom(), f"derived: {ARXIV_MAX3} without entries"),
+    ],
 }
 
 

@@ -190,3 +190,18 @@ def test_digest_of_todays_arxiv_announcement(capsys, clients):
     assert "3 papers, 3 takeaways" in out  # two new papers and a cross-list, no replacement
     assert "[The Drift Contract" in out and "2009.13987" not in out
     assert clients.requested == ["https://rss.arxiv.org/rss/cs.LG+cs.AI+cs.CL+stat.ML"]
+
+
+@pytest.mark.vcr
+def test_last_week_cron_line_names_the_file_after_the_week(capsys, clients, tmp_path):
+    # the README's crontab line: `hf:last-week` and an arXiv category without a window both
+    # cover the last complete week, so a Monday run needs no date arithmetic
+    argv = ["digest", "hf:last-week", "arxiv:cs.CL", "--out", f"{tmp_path}/", "--offline"]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert (out, err) == ("", "")
+    assert (tmp_path / "2026-W38.md").read_text().startswith("# Paper digest: 2026-W38\n")
+    hf_days = [_query(u)["date"] for u in clients.requested if "daily_papers" in u]
+    assert hf_days == [f"2026-09-{d}" for d in range(14, 21)]
+    (arxiv,) = [u for u in clients.requested if "arxiv" in u]
+    assert "[202609140000 TO 202609202359]" in _query(arxiv)["search_query"]

@@ -363,7 +363,8 @@ def test_bad_spec_fails_before_any_fetch(client):
     "spec",
     [
         "hf:2026-13-01",
-        "hf:yesterday",
+        "hf:tomorrow",
+        "hf:last-month",
         "hf:",
         "hf:2026-W60",
         "arxiv:",
@@ -385,6 +386,10 @@ def test_good_specs_parse():
     assert parse_spec("hf:2024-W43").period.label == "2024-W43"
     assert parse_spec("HF:2026-03-16").period.start == date(2026, 3, 16)
     assert parse_spec("arxiv:hep-th").categories == ("hep-th",)
+    assert parse_spec("hf:today", TODAY).period.label == "2026-09-24"
+    assert parse_spec("hf:Yesterday", TODAY).period.start == date(2026, 9, 23)
+    assert parse_spec("hf:this-week", TODAY).period.label == "2026-W39"
+    assert parse_spec("hf:last-week", TODAY).period == parse_week("2026-W38")
     assert parse_spec("arxiv:cs.LG+cs.AI+stat.ML").categories == ("cs.LG", "cs.AI", "stat.ML")
     assert parse_spec("arxiv:search:ti:llm AND abs:agents").query == "ti:llm AND abs:agents"
 

@@ -1,5 +1,8 @@
 """Live source specs: `hf:YYYY-MM-DD`, `hf:YYYY-Www`, `arxiv:CAT[+CAT…]`, `arxiv:search:QUERY`.
 
+`hf:today`, `hf:yesterday`, `hf:this-week` and `hf:last-week` (UTC) name a period relative to
+the day of the run, so a crontab line needs no date arithmetic.
+
 A spec that names its own period (`hf:` day or week) is its window; the --since/--until/--week
 window narrows it further. An `arxiv:` spec is a live feed with no period of its own: it is
 limited to the window, or to the last complete ISO week when no window is given. Papers outside
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from paperbrief.errors import InputError, UsageError
 from paperbrief.http import HttpClient, SourceFetchError
@@ -34,11 +37,15 @@ from paperbrief.windows import (
     narrow,
     parse_date,
     parse_week,
+    week_period,
 )
 
 _CATEGORY = r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?"
 _CATEGORIES_RE = re.compile(rf"^{_CATEGORY}(?:\+{_CATEGORY})*$")
-HF_FORMS = "hf:YYYY-MM-DD (one day) or hf:YYYY-Www (an ISO week)"
+HF_FORMS = (
+    "hf:YYYY-MM-DD (one day), hf:YYYY-Www (an ISO week), "
+    "hf:today, hf:yesterday, hf:this-week or hf:last-week"
+)
 ARXIV_FORMS = "arxiv:CATEGORY (e.g. arxiv:cs.CL or arxiv:cs.CL+cs.LG) or arxiv:search:QUERY"
 
 
@@ -63,11 +70,28 @@ def is_live(spec: str) -> bool:
     return spec.lower().startswith(("hf:", "arxiv:"))
 
 
-def parse_spec(spec: str) -> LiveSpec:
+def relative_period(name: str, today: date) -> Period | None:
+    """The period 'today', 'yesterday', 'this-week' or 'last-week' names, else None."""
+    name = name.lower()
+    if name in ("today", "yesterday"):
+        day = today - timedelta(days=0 if name == "today" else 1)
+        return Period(start=day, end=day, label=day.isoformat())
+    if name == "this-week":
+        year, week, _ = today.isocalendar()
+        return week_period(year, week)
+    if name == "last-week":
+        return last_complete_week(today)
+    return None
+
+
+def parse_spec(spec: str, today: date | None = None) -> LiveSpec:
     """The parsed spec; InputError (one line) when it is not one of the live forms."""
     prefix, _, rest = spec.partition(":")
     rest = rest.strip()
     if prefix.lower() == "hf":
+        relative = relative_period(rest, today or utc_today())
+        if relative is not None:
+            return LiveSpec(spec, "hf", period=relative)
         try:
             if "w" in rest.lower():
                 return LiveSpec(spec, "hf", period=parse_week(rest))
@@ -109,8 +133,8 @@ def load_spec(
     arxiv_page_size: int = arxiv_live.ARXIV_PAGE_SIZE,
 ) -> Listing:
     """Papers of one live spec within `window`; Listing.period is the window actually covered."""
-    parsed = parse_spec(spec)
     today = today or utc_today()
+    parsed = parse_spec(spec, today)
     covered = effective_window(parsed, window, today)
     client = client or HttpClient()
     if is_empty(covered):
@@ -165,7 +189,7 @@ def load_specs(
     today = today or utc_today()
     for spec in specs:  # every spec checked before anything is fetched
         if is_live(spec):
-            effective_window(parse_spec(spec), window, today)
+            effective_window(parse_spec(spec, today), window, today)
     client = client or HttpClient()
     listings: list[Listing] = []
     failures: list[str] = []
