@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from paperbrief import atomic
-from paperbrief.atomic import output_path, write_atomic
-from paperbrief.errors import PaperbriefError
+from paperbrief.atomic import check_output, output_path, write_atomic
+from paperbrief.errors import PaperbriefError, UsageError
 
 
 def test_write_creates_and_replaces(tmp_path):
@@ -102,3 +102,17 @@ def test_output_path_expands_home_and_sanitises_the_label(tmp_path, monkeypatch)
     monkeypatch.setenv("HOME", str(tmp_path))
     assert output_path("~/digests/", "Mar 5, 2026") == tmp_path / "digests" / "Mar-5-2026.md"
     assert output_path("~/digests/", "a/../b") == tmp_path / "digests" / "a-..-b.md"
+
+
+def test_check_output_accepts_what_can_be_written(tmp_path):
+    check_output(tmp_path / "d.md")  # a new file in an existing folder
+    check_output(f"{tmp_path}/new/deeper/")  # a folder to create
+    check_output(tmp_path)  # an existing folder
+
+
+def test_check_output_refuses_a_missing_folder_and_a_file_as_folder(tmp_path):
+    with pytest.raises(UsageError, match="no such folder"):
+        check_output(tmp_path / "nope" / "d.md")
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(UsageError, match="cannot create a folder under"):
+        check_output(f"{tmp_path}/f/sub/")

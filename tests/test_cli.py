@@ -43,6 +43,22 @@ def test_digest_of_the_seed_page(tmp_path, capsys):
     assert "54 papers, 54 takeaways" in text
 
 
+def test_unwritable_out_fails_before_any_work(tmp_path, capsys):
+    missing = tmp_path / "no-such-folder" / "digest.md"
+    code, out, err = run(capsys, "digest", str(PAGE), "--out", str(missing), "--offline")
+    assert code == 2 and out == ""
+    assert err == (
+        f"paperbrief: error: --out {missing}: no such folder {missing.parent} "
+        "(end --out with / to create it)\n"
+    )
+    code, _, err = run(capsys, "runs")
+    assert code == 2 and "no database yet" in err  # nothing was even started
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    code, _, err = run(capsys, "digest", str(PAGE), "--out", f"{afile}/sub/", "--offline")
+    assert code == 2 and err.startswith(f"paperbrief: error: --out {afile}/sub/: cannot create")
+
+
 def test_digest_is_deterministic_and_reuses_the_cache(tmp_path, capsys):
     a, b = tmp_path / "a.md", tmp_path / "b.md"
     assert run(capsys, "digest", str(PAGE), "--out", str(a), "--offline")[0] == 0

@@ -9,7 +9,7 @@ import secrets
 import stat
 from pathlib import Path
 
-from paperbrief.errors import PaperbriefError
+from paperbrief.errors import PaperbriefError, UsageError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -84,3 +84,20 @@ def output_path(out: str | Path, period_label: str) -> Path:
         raise PaperbriefError(f"cannot create the folder {path}: {exc.strerror or exc}") from exc
     name = _UNSAFE.sub("-", period_label).strip("-.") or "digest"
     return path / f"{name}.md"
+
+
+def check_output(out: str | Path) -> None:
+    """UsageError now, before any work, when `out` could not be written at the end of the run."""
+    raw = os.fspath(out)
+    path = Path(raw).expanduser()
+    seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
+    if raw.endswith(seps) or path.is_dir():
+        existing = next((p for p in (path, *path.parents) if p.exists()), None)
+        if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
+            raise UsageError(f"--out {raw}: cannot create a folder under {existing}")
+        return
+    folder = path.parent
+    if not folder.is_dir():
+        raise UsageError(f"--out {raw}: no such folder {folder} (end --out with / to create it)")
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise UsageError(f"--out {raw}: not writable")

@@ -273,12 +273,14 @@ def _report_budget(pipeline: Any) -> None:
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the Markdown digest of one or more sources."""
     from paperbrief import windows
-    from paperbrief.atomic import output_path, write_atomic
+    from paperbrief.atomic import check_output, output_path, write_atomic
     from paperbrief.digest import build_digest
     from paperbrief.render import render_digest
 
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
+    if args.out is not None:
+        check_output(args.out)  # before any fetching or paying
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
