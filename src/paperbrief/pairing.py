@@ -160,6 +160,16 @@ _COLLAPSE = {  # long forms a newsletter writes as an acronym
     ("large", "language", "models"): "LLMs",
     ("vision-language", "model"): "VLM",
     ("vision-language", "models"): "VLMs",
+    **{
+        (*long.split(), noun): short + ("s" if noun.endswith("s") else "")
+        for long, short in (
+            ("graph neural", "GNN"),
+            ("convolutional neural", "CNN"),
+            ("recurrent neural", "RNN"),
+            ("generative adversarial", "GAN"),
+        )
+        for noun in ("network", "networks")
+    },
 }
 
 # words a topic name must not end on (any form): too vague to say what the papers share
@@ -224,6 +234,13 @@ _VAGUE_ALONE = frozenset(
     image images text texts token tokens content contents context contexts signal signals
     accuracy efficiency evaluation optimization improvement rate rates change changes test tests
     phenomenon phenomena source sources""".split()
+)
+# judging or vague adjectives a name does not start with ('Traditional CNNs', 'Simple Baselines')
+_WEAK_START = frozenset(
+    """traditional conventional standard typical popular common usual classic classical simple
+    efficient effective robust modern current previous prior recent good better best strong
+    various certain general whole entire overall key main important original small large high
+    low wide broad promising powerful competitive""".split()
 )
 # verbs common in abstracts: a phrase neither starts nor ends on one ('Improves', 'Requires')
 _VERBS = frozenset(
@@ -346,7 +363,8 @@ def _nameable(words: Sequence[str]) -> bool:
     last = words[-1].lower()
     if last in _GENERIC or _is_modifier(last) or last in _VERB_FORMS:
         return False
-    if words[0].lower() in _VERB_FORMS or (len(words) == 1 and last in _VAGUE_ALONE):
+    first = words[0].lower()
+    if first in _VERB_FORMS or first in _WEAK_START or (len(words) == 1 and last in _VAGUE_ALONE):
         return False
     if any(len(w) < 3 and w.lower() not in _ACRONYMS and not w.isupper() for w in words):
         return False
@@ -441,8 +459,16 @@ def _truncated(key: str, support: Counter[str]) -> bool:
 
 
 def _overlaps(a: str, b: str) -> bool:
-    """Two phrase keys that share a word (one is part or a variant of the other)."""
-    return bool(set(a.split()) & set(b.split()))
+    """Two phrase keys that share a word or a word's root ('convolution', 'convolutional')."""
+    return any(_same_root(x, y) for x in a.split() for y in b.split())
+
+
+def _same_root(x: str, y: str) -> bool:
+    """Words alike up to their ending: 'program' and 'programming', 'convolution(al)'."""
+    if x == y:
+        return True
+    shortest = min(len(x), len(y))
+    return shortest >= 4 and x[: min(6, shortest)] == y[: min(6, shortest)]
 
 
 def _display(key: str, members: list[int], terms: list[_Terms]) -> str:
