@@ -7,15 +7,9 @@ from collections import Counter
 import pytest
 
 from paperbrief.models import Paper
-from paperbrief.pairing import (
-    OTHER_TOPIC,
-    cosine,
-    group_topics,
-    most_related,
-    select_pairs,
-    tfidf_vectors,
-)
+from paperbrief.pairing import cosine, most_related, select_pairs, tfidf_vectors
 from paperbrief.sources import read_file
+from paperbrief.topics import OTHER_TOPIC, group_topics
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paperbrief.models import Digest, Paper, Period
-from paperbrief.pairing import group_topics, select_pairs, tfidf_vectors
+from paperbrief.pairing import select_pairs, tfidf_vectors
 from paperbrief.pipeline import Pipeline
+from paperbrief.topics import group_topics
 
 
 def build_digest(

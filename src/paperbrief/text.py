@@ -86,3 +86,12 @@ def slugify(text: str, max_len: int = 60) -> str:
     """A stable, readable id for a paper without an arXiv id."""
     slug = normalize_title(text).replace(" ", "-")[:max_len].strip("-")
     return slug or "untitled"
+
+
+def stem(word: str) -> str:
+    """A light plural stemmer: enough to make 'models' meet 'model'."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word

@@ -1,0 +1,384 @@
+"""Readable topic names: the noun phrases a cluster's papers share, titles first.
+
+Candidates are runs of one to three content words (never across punctuation, stopwords or
+numbers), long forms collapsed to acronyms ('large language models' -> LLMs). A phrase scores by
+how many members share it, how rare it is outside the cluster, and whether it stands in titles;
+a name never ends on a generic word, an adjective or a verb form, never pairs a word with its
+plural or root, and fits in 40 characters.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from paperbrief.models import Paper
+from paperbrief.text import STOPWORDS, stem, strip_urls
+
+OTHER_TOPIC = "Other papers"
+
+# a phrase in a member's title says more about the topic than one in its abstract
+_ABSTRACT_WEIGHT = 0.35
+_MAX_NAME_CHARS = 40
+_MAX_PHRASE_WORDS = 3
+# a second term is shown only when it scores at least this share of the first
+_SECOND_TERM_SHARE = 0.5
+_PHRASE_BONUS = {1: 1.0, 2: 1.6, 3: 1.7}
+_TRUNCATED_SHARE = 0.8  # a phrase this often extended by one same word is shown extended
+_HEAD_WEIGHT = 0.5  # bonus of a phrase whose last word is shared by the whole cluster
+
+_RUN_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\u201c\u201d/|]|\s[-\u2013\u2014]+\s|--")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-+]*[A-Za-z0-9+]|[A-Za-z0-9]")
+_COLLAPSE = {  # long forms a newsletter writes as an acronym
+    ("large", "language", "model"): "LLM",
+    ("large", "language", "models"): "LLMs",
+    ("vision-language", "model"): "VLM",
+    ("vision-language", "models"): "VLMs",
+    **{
+        (*long.split(), noun): short + ("s" if noun.endswith("s") else "")
+        for long, short in (
+            ("graph neural", "GNN"),
+            ("convolutional neural", "CNN"),
+            ("recurrent neural", "RNN"),
+            ("generative adversarial", "GAN"),
+        )
+        for noun in ("network", "networks")
+    },
+}
+
+# words a topic name must not end on (any form): too vague to say what the papers share
+_GENERIC = frozenset(
+    """model models instance instances definition definitions parameter parameters approach
+    approaches result results performance method methods framework frameworks system systems
+    task tasks problem problems data technique techniques solution solutions tool tools setting
+    settings way ways number numbers set sets type types level levels process processes paradigm
+    paradigms capability capabilities ability abilities challenge challenges opportunity
+    opportunities issue issues application applications aspect aspects feature features step
+    steps scale quality design state art field fields domain domains area areas end part parts
+    case cases example examples experiment experiments baseline baselines improvement improvements
+    gap gaps cost costs size time times use user users work paper study research researcher
+    researchers idea ideas terms term manner presence amount variety range order form forms
+    component components module modules mechanism mechanisms strategy strategies scheme schemes
+    property properties factor factors value values function functions effect effects evidence
+    insight insights analysis analyses setup practice practices question questions need needs
+    version versions effort efforts goal goals purpose architecture architectures pipeline
+    pipelines benchmark benchmarks dataset datasets network networks algorithm algorithms
+    et al one ones lot kind kinds""".split()
+)
+# adjectives and adverbs that do not look like one by their ending
+_ADJECTIVES = frozenset(
+    """large small big fast slow deep shallow high low long short old good bad better best strong
+    weak robust efficient different consistent recent relevant important simple complex hard easy
+    open closed sparse dense parallel multiple single multi full general accurate precise true
+    false real fair safe secure unsafe human latent random compact joint unified versatile hybrid
+    unseen clear wide narrow broad rich common rare key main major minor modern current future
+    past early late entire whole overall diverse complete similar standard independent sufficient
+    persistent transparent dependent intelligent apparent frequent excellent prominent salient
+    inherent convergent divergent equivalent subsequent fluent significant redundant dominant
+    abundant distant elegant brilliant aware free able capable certain specific direct correct
+    due top zero lightweight much many few little less least fewer greater higher lower larger
+    smaller faster slower stronger weaker cheaper longer shorter wider deeper easier harder
+    emerging underlying challenging promising interesting increasing growing varying competing
+    leading resulting corresponding remaining following surprising outstanding missing existing
+    ongoing upcoming compelling demanding appealing striking convincing misleading encouraging
+    evolving self cross non semi pre post implicit explicit recurrent concurrent coherent adjacent
+    evident transient permanent confident decent""".split()
+)
+_NOUNS_LOOKING_ADJECTIVE = frozenset(
+    """retrieval signal interval proposal survival rehearsal trial arrival removal tutorial
+    material journal animal terminal hospital manual capital principal rival ritual festival
+    approval referral withdrawal renewal dismissal disposal denial portal metal crystal pedal
+    individual potential mammal appraisal reversal traversal residual numeral mineral
+    objective alternative perspective primitive derivative incentive directive detective archive
+    narrative initiative executive relative representative motive collective
+    logic topic music arithmetic metric rhetoric traffic clinic graphic mechanic magic fabric
+    critic mimic epic ethic diagnostic heuristic
+    table variable cable vegetable syllable timetable deliverable observable
+    boundary vocabulary dictionary library summary glossary adversary commentary secretary diary
+    salary sanctuary beneficiary itinerary
+    scalar radar lidar grammar calendar seminar pillar dollar sugar collar guitar avatar exemplar
+    anomaly family assembly supply reply monopoly
+    speed seed need feed embed bed shed hundred""".split()
+)
+# words that end a phrase well but say too little alone ('Reinforcement Learning', not 'Learning')
+_VAGUE_ALONE = frozenset(
+    """learning language generation training class classes label labels target targets input
+    inputs output outputs representation representations information knowledge understanding
+    theory behavior behaviour structure structures object objects project projects program
+    image images text texts token tokens content contents context contexts signal signals
+    accuracy efficiency evaluation optimization improvement rate rates change changes test tests
+    phenomenon phenomena source sources""".split()
+)
+# judging or vague adjectives a name does not start with ('Traditional CNNs', 'Simple Baselines')
+_WEAK_START = frozenset(
+    """traditional conventional standard typical popular common usual classic classical simple
+    efficient effective robust modern current previous prior recent good better best strong
+    various certain general whole entire overall key main important original small large high
+    low wide broad promising powerful competitive""".split()
+)
+# verbs common in abstracts: a phrase neither starts nor ends on one ('Improves', 'Requires')
+_VERBS = frozenset(
+    """put solve detect create require augment allow enable improve obtain perform apply
+    consider evaluate outperform achieve reduce increase propose demonstrate introduce develop
+    leverage utilize employ exploit investigate explore examine study build design generate
+    enhance boost mitigate address tackle identify predict estimate compute train learn
+    synthesize synchronize standardize unify bridge release remain become make provide produce
+    help lead yield combine extend capture exhibit suffer fail rely require assume focus aim seek
+    attempt try manage support ensure guarantee preserve maintain scale empower unleash break
+    close catch refine share collaborate decouple distill steer edit mitigate stitch parse
+    verify discover encode""".split()
+)
+
+
+def _verb_forms(base: str) -> set[str]:
+    """A verb's base, third-person and past forms ('create': creates, created)."""
+    stem = base[:-1] if base.endswith("e") else base
+    return {base, base + "s", base + "es", stem + "ed", base + "d"}
+
+
+_VERB_FORMS = frozenset(f for v in _VERBS for f in _verb_forms(v)) | frozenset(
+    "creating putting solving detecting requiring augmenting allowing enabling obtaining"
+    " evaluating outperforming achieving reducing proposing demonstrating introducing"
+    " leveraging utilizing employing exploiting investigating exploring examining improving"
+    " enhancing boosting mitigating addressing tackling identifying making providing producing"
+    " helping yielding combining extending capturing exhibiting building".split()
+)
+_ADJECTIVE_ENDINGS = (
+    "al",
+    "ive",
+    "ous",
+    "ic",
+    "able",
+    "ible",
+    "ful",
+    "less",
+    "ary",
+    "ish",
+    "ly",
+    "ed",
+)
+_MODIFIER_TAILS = frozenset(  # 'real-world', 'zero-shot', 'domain-specific': modifiers, not nouns
+    """world time scale shot source art free aware level driven like wise context resource order
+    range term step end agent modal domain turn stage grained based oriented agnostic guided
+    augmented efficient specific intensive dependent invariant bound""".split()
+)
+
+
+def _is_modifier(word: str) -> bool:
+    """An adjective, adverb or participle by list or by ending: a topic name never ends on one."""
+    w = word.lower()
+    if "-" in w:
+        head, _, tail = w.rpartition("-")
+        return (
+            "-to-" in w
+            or head in {"multi", "cross", "non", "semi"}
+            or tail in _MODIFIER_TAILS
+            or _is_modifier(tail)
+        )
+    if w in _ADJECTIVES:
+        return True
+    if w in _NOUNS_LOOKING_ADJECTIVE or len(w) <= 4:
+        return False
+    if w.endswith("eed"):
+        return False
+    return w.endswith(_ADJECTIVE_ENDINGS)
+
+
+_NOT_NAME_WORDS = STOPWORDS | frozenset(
+    """including include includes beyond regarding despite respectively compared whereby thereof
+    around along amongst alongside besides including inside outside""".split()
+)
+
+
+def _runs(text: str) -> list[list[str]]:
+    """Runs of adjacent content words (case kept), broken at punctuation, stopwords and numbers."""
+    out: list[list[str]] = []
+    for segment in _RUN_BREAK.split(strip_urls(text)):
+        run: list[str] = []
+        for word in [*_WORD.findall(segment), ""]:
+            low = word.lower()
+            if len(low) > 1 and low not in _NOT_NAME_WORDS and not low[0].isdigit():
+                run.append(word)
+                continue
+            if run:
+                out.append(_collapse(run))
+            run = []
+    return out
+
+
+def _collapse(run: list[str]) -> list[str]:
+    """'large language models' becomes 'LLMs', the way the field writes it."""
+    low = [w.lower() for w in run]
+    for long_form, short in _COLLAPSE.items():
+        k = len(long_form)
+        for i in range(len(low) - k + 1):
+            if tuple(low[i : i + k]) == long_form:
+                return _collapse(run[:i] + [short] + run[i + k :])
+    return run
+
+
+def _key(words: Sequence[str]) -> str:
+    """A phrase reduced so that plural and singular, any case, meet."""
+    return " ".join(stem(w.lower()) for w in words)
+
+
+@dataclass
+class PaperTerms:
+    """Phrases of one paper by key: weight (1 in the title), forms as written, whole or not."""
+
+    weight: dict[str, float]
+    forms: dict[str, Counter[str]]
+    words: set[str]  # every content word (stemmed), nameable or not
+    whole: set[str]  # phrases seen at least once not followed by another content word
+
+
+def _nameable(words: Sequence[str]) -> bool:
+    """A phrase fit for a topic name: ends on a specific noun, not on a vague or describing word."""
+    last = words[-1].lower()
+    if last in _GENERIC or _is_modifier(last) or last in _VERB_FORMS:
+        return False
+    first = words[0].lower()
+    if first in _VERB_FORMS or first in _WEAK_START or (len(words) == 1 and last in _VAGUE_ALONE):
+        return False
+    if any(len(w) < 3 and w.lower() not in _ACRONYMS and not w.isupper() for w in words):
+        return False
+    return not _is_modifier(words[0]) or len(words) > 1
+
+
+def paper_terms(paper: Paper) -> PaperTerms:
+    """Nameable phrases of up to three words from a paper's title and abstract."""
+    terms = PaperTerms({}, {}, set(), set())
+    for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
+        for run in _runs(text):
+            terms.words.update(stem(w.lower()) for w in run)
+            for size in range(1, _MAX_PHRASE_WORDS + 1):
+                for i in range(len(run) - size + 1):
+                    words = run[i : i + size]
+                    if not _nameable(words):
+                        continue
+                    key = _key(words)
+                    terms.weight[key] = max(terms.weight.get(key, 0.0), weight)
+                    terms.forms.setdefault(key, Counter())[" ".join(words)] += 1
+                    if i + size == len(run):
+                        terms.whole.add(key)
+    return terms
+
+
+def _topic_names(members: list[int], terms: list[PaperTerms], df: Counter[str]) -> list[str]:
+    """Candidate names of a cluster, best first: its top phrase, with a second one when it adds."""
+    n = len(terms)
+    need = 2 if len(members) > 1 else 1
+    support: Counter[str] = Counter()
+    present: Counter[str] = Counter()
+    for m in members:
+        for key, weight in terms[m].weight.items():
+            support[key] += weight
+            present[key] += 1
+
+    def score(key: str) -> float:
+        words = key.split()
+        idf = math.log(n / df[key] + 1)
+        value = support[key] / len(members) * idf * _PHRASE_BONUS[len(words)]
+        if len(words) > 1:  # 'distributed training' in a cluster where most papers say 'training'
+            heads = sum(1 for m in members if words[-1] in terms[m].words)
+            value *= 1 + _HEAD_WEIGHT * heads / len(members)
+        return value
+
+    eligible = [
+        k
+        for k in support
+        if present[k] >= need
+        and not _truncated(k, support)
+        and any(k in terms[m].whole for m in members)
+    ]
+    ranked = sorted(eligible, key=lambda k: (-score(k), k))
+    if not ranked:
+        ranked = sorted(support, key=lambda k: (-score(k), k))
+    chosen: list[str] = []
+    for key in ranked:
+        if not any(_overlaps(key, c) for c in chosen):
+            chosen.append(key)
+        if len(chosen) == 4:
+            break
+    if not chosen:
+        return []
+    top = _display(chosen[0], members, terms)
+    pairs = [
+        (f"{top} · {_display(k, members, terms)}", score(k))
+        for k in chosen[1:]
+        if len(top) + 3 + len(_display(k, members, terms)) <= _MAX_NAME_CHARS
+    ]
+    strong = [name for name, value in pairs[:1] if value >= _SECOND_TERM_SHARE * score(chosen[0])]
+    return list(dict.fromkeys([*strong, top, *(name for name, _ in pairs)]))
+
+
+def topic_name(
+    members: list[int], terms: list[PaperTerms], df: Counter[str], taken: set[str]
+) -> str:
+    """The best candidate name of a cluster that no earlier topic has taken."""
+    candidates = _topic_names(members, terms, df) or [OTHER_TOPIC]
+    for name in candidates:
+        if name not in taken and name != OTHER_TOPIC:
+            return name
+    k = 2
+    while f"{candidates[0]} ({k})" in taken:
+        k += 1
+    return f"{candidates[0]} ({k})"
+
+
+def _truncated(key: str, support: Counter[str]) -> bool:
+    """A phrase nearly always followed by one same word, like 'stochastic gradient' (descent)."""
+    prefix = key + " "
+    return any(
+        k.startswith(prefix) and support[k] >= _TRUNCATED_SHARE * support[key] for k in support
+    )
+
+
+def _overlaps(a: str, b: str) -> bool:
+    """Two phrase keys that share a word or a word's root ('convolution', 'convolutional')."""
+    return any(_same_root(x, y) for x in a.split() for y in b.split())
+
+
+def _same_root(x: str, y: str) -> bool:
+    """Words alike up to their ending: 'program' and 'programming', 'convolution(al)'."""
+    if x == y:
+        return True
+    shortest = min(len(x), len(y))
+    return shortest >= 4 and x[: min(6, shortest)] == y[: min(6, shortest)]
+
+
+def _display(key: str, members: list[int], terms: list[PaperTerms]) -> str:
+    """The phrase as the members write it most often, title-cased with acronyms kept."""
+    forms: Counter[str] = Counter()
+    for m in members:
+        forms.update({f.lower(): c for f, c in terms[m].forms.get(key, {}).items()})
+    written, _ = max(forms.items(), key=lambda fc: (fc[1], fc[0])) if forms else (key, 0)
+    casing: dict[str, Counter[str]] = {}
+    for t in terms:
+        for form, count in t.forms.get(key, {}).items():
+            for w in form.split():
+                casing.setdefault(w.lower(), Counter())[w] += count
+    return " ".join(_title_case(w, casing.get(w, Counter())) for w in written.split())
+
+
+def _title_case(word: str, seen: Counter[str] | None = None) -> str:
+    """'llms' as LLMs, 'openmp' as OpenMP (when written so), other words capitalised."""
+    kept = [(c, w) for w, c in (seen or Counter()).items() if any(ch.isupper() for ch in w[1:])]
+    if kept and sum(c for c, _ in kept) * 2 >= sum((seen or Counter()).values()):
+        return max(kept)[1]
+    if word.endswith("s") and word[:-1] in _ACRONYMS:
+        return word[:-1].upper() + "s"
+    if word in _ACRONYMS:
+        return word.upper()
+    return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+
+
+_ACRONYMS = set(
+    """llm llms gpu gpus cpu rag ai nlp rl kv hpc jit sql mlp vlm asr tts gnn cnn rnn moe api ir
+    qa sft mpi lmm mllm vlm vqa ocr swe sae ppo dpo grpo rlhf cuda fpga tpu npu simd gan vae vit
+    gpt bert lstm gru sgd mcmc ode pde svm knn pca nerf slam rgb sota iot ml dl nl cv sat smt
+    hf os vm""".split()
+)
