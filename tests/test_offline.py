@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from paperbrief.engines.offline_facts import contribution_type, key_numbers
 from paperbrief.models import Comparison, Paper, Takeaway, count_words
 from paperbrief.numbers import ungrounded
 from paperbrief.sources import read_file
-from paperbrief.text import squash
+from paperbrief.text import sentences, squash
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -222,3 +223,151 @@ def test_versions_are_stable_and_track_the_source() -> None:
     assert first.takeaway_version == second.takeaway_version
     assert first.comparison_version == second.comparison_version
     assert len(first.takeaway_version) == len("offline-") + 10
+
+
+# --- comparisons as a newsletter reader sees them (the seed page's "Head to head") ---------
+
+GENERIC_FOCUS_WORDS = {"vs", "average", "comparable", "find", "results", "including",
+                       "enables", "designed", "effectiveness", "challenging"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Comparison]:
+    from paperbrief.pairing import select_pairs
+
+    pairs = select_pairs(page_papers)
+    assert len(pairs) >= 20
+    return [engine.compare(pair.a, pair.b).value for pair in pairs]
+
+
+def compare_titles(papers: list[Paper], engine: OfflineEngine, a: str, b: str) -> Comparison:
+    return engine.compare(by_title(papers, a), by_title(papers, b)).value
+
+
+def texts_of(c: Comparison) -> list[str]:
+    cells = [cell for d in c.differences for cell in (d.a, d.b)]
+    return [c.summary, c.shared_ground, c.prefer_a_when, c.prefer_b_when, *cells]
+
+
+def focus_terms(c: Comparison) -> list[str]:
+    rows = [d for d in c.differences if d.aspect == "focus"]
+    cells = [cell for d in rows for cell in (d.a, d.b)]
+    cells += [p.split("with a focus on ", 1)[1].split(";")[0] for p in (c.prefer_a_when,
+              c.prefer_b_when) if "with a focus on " in p]  # fmt: skip
+    return [term for cell in cells for term in cell.rstrip(".").replace(" and ", ", ").split(", ")]
+
+
+def test_focus_lists_no_generic_words(page_comparisons: list[Comparison]) -> None:
+    terms = [t for c in page_comparisons for t in focus_terms(c)]
+    assert len(terms) >= 40
+    for term in terms:
+        assert not set(term.lower().split()) & GENERIC_FOCUS_WORDS, term
+    multi = [t for t in terms if len(t.split()) > 1]
+    assert len(multi) >= len(terms) / 2, "focus should prefer multi-word phrases"
+
+
+def test_focus_names_distinctive_phrases(page_papers: list[Paper], engine: OfflineEngine) -> None:
+    c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
+    terms = [t.lower() for t in focus_terms(c)]
+    assert "reinforcement learning" in terms or "scheduling problem" in terms, terms
+    assert "find" not in terms and "end-to-end" not in terms
+
+
+def test_quoted_numbers_keep_their_unit_and_clean_context(
+    page_papers: list[Paper], engine: OfflineEngine, page_comparisons: list[Comparison]
+) -> None:
+    c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
+    assert "\\" not in c.prefer_b_when
+    assert re.search(r"\b70(%| per cent)", c.prefer_b_when), c.prefer_b_when
+    c = compare_titles(page_papers, engine, "Learning Adaptive Parallel", "ThreadWeaver")
+    assert "1.53x" in c.prefer_b_when or "71.9%" in c.prefer_b_when
+    quoted = 0
+    for comparison in page_comparisons:
+        for line in (comparison.prefer_a_when, comparison.prefer_b_when):
+            if "headline result: " in line:
+                figure = line.split("headline result: ", 1)[1]
+                assert re.search(r"\d(?:%|x\b| per cent)", figure), figure
+                assert len(figure.split()) >= 3
+                quoted += 1
+    assert quoted >= 10
+
+
+def test_parentheses_balance_in_every_field(page_comparisons: list[Comparison]) -> None:
+    for c in page_comparisons:
+        for text in texts_of(c):
+            assert text.count("(") == text.count(")"), text
+            assert "\\" not in text, text
+
+
+def test_summary_reads_like_a_sentence(
+    page_papers: list[Paper], engine: OfflineEngine, page_comparisons: list[Comparison]
+) -> None:
+    for c in page_comparisons:
+        assert " A (" not in c.summary and " B (" not in c.summary
+        assert "surveys the field" not in c.summary
+        assert len(c.summary) <= 300 and c.summary.endswith(".")
+    c = compare_titles(page_papers, engine, "A Comprehensive Survey on Benchmarks", "AI Agentic")
+    first, second = c.summary.split(", while ", 1)
+    assert c.summary.startswith("Both tackle agentic systems: ")
+    assert "A Comprehensive Survey " in first and second.startswith("AI Agentic Programming ")
+    verb_a = first.split("A Comprehensive Survey ", 1)[1].split()[0]
+    verb_b = second.split("AI Agentic Programming ", 1)[1].split()[0]
+    assert verb_a != verb_b
+
+
+def test_summary_never_repeats_the_verb_phrase(page_comparisons: list[Comparison]) -> None:
+    for c in page_comparisons:
+        label_a = c.prefer_a_when.removeprefix("Read ").split(" for ", 1)[0]
+        label_b = c.prefer_b_when.removeprefix("Read ").split(" for ", 1)[0]
+        first, second = c.summary.split(", while ", 1)
+        does_a = first.split(label_a + " ", 1)[1].split()[:2]
+        does_b = second.split(label_b + " ", 1)[1].split()[:2]
+        assert does_a != does_b, c.summary
+        assert does_a[0] != does_b[0], c.summary
+
+
+def test_short_names_replace_long_titles(page_papers: list[Paper], engine: OfflineEngine) -> None:
+    c = compare_titles(page_papers, engine, "Learning Adaptive Parallel", "ThreadWeaver")
+    assert c.summary.startswith("Both tackle adaptive parallel reasoning: APR ")
+    assert ", while ThreadWeaver " in c.summary
+    assert "adaptive parallel reasoning" in c.shared_ground
+    assert c.prefer_a_when.startswith("Read APR for")
+    c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
+    assert ", while CP-Bench " in c.summary and c.prefer_b_when.startswith("Read CP-Bench for")
+    c = compare_titles(page_papers, engine, "An LLM Compiler", "Mirror Speculative")
+    assert c.summary.startswith("LLMCompiler executes functions in parallel")
+
+
+def test_short_name_rules() -> None:
+    from paperbrief.engines.offline_compare import short_name
+
+    def name(title: str, abstract: str = "We study things.") -> str | None:
+        return short_name(Paper(id="x", title=title, abstract=abstract, source="t"), abstract)
+
+    assert name("ThreadWeaver: Adaptive Threading for Parallel Reasoning") == "ThreadWeaver"
+    assert name("Prime Collective Communications Library -- Technical Report") == (
+        "Prime Collective Communications Library"
+    )
+    assert name("Evaluation of OpenAI Codex for HPC Parallel Programming Models") == (
+        "Evaluation of OpenAI Codex"
+    )
+    assert name("Qwen 2.5: Tuned", "We tune it.") != "Qwen 2.5"
+    abstract = "We propose Adaptive Parallel Reasoning (APR), a framework. APR is fast."
+    assert name("Learning Adaptive Parallel Reasoning with Language Models", abstract) == "APR"
+
+
+def test_shared_ground_names_the_shared_subject(
+    page_papers: list[Paper], engine: OfflineEngine
+) -> None:
+    c = compare_titles(page_papers, engine, "CPRet", "LiveOIBench")
+    assert c.shared_ground.startswith("Both deal with competitive programming")
+    c = compare_titles(page_papers, engine, "DataStates-LLM", "Universal Checkpointing")
+    assert "checkpointing" in c.shared_ground
+
+
+def test_difference_cells_are_one_short_sentence(page_comparisons: list[Comparison]) -> None:
+    for c in page_comparisons:
+        for d in c.differences:
+            for cell in (d.a, d.b):
+                assert count_words(cell) <= 30, cell
+                assert len(sentences(cell)) == 1, cell
