@@ -19,7 +19,7 @@ from paperbrief.engines.offline_extract import (
 )
 from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, MAX_TAGS, KeyNumber
 from paperbrief.numbers import NumberMention, find_numbers, ungrounded
-from paperbrief.text import content_tokens, sentences, squash
+from paperbrief.text import content_tokens, sentences, squash, stem
 
 FIELD_WORDS = 45
 _NOT_STATED = "Not stated in the abstract."
@@ -208,27 +208,19 @@ _GENERIC = frozenset(
 )
 
 
-def _singular(term: str) -> str:
-    if term.endswith("ies") and len(term) > 4:
-        return term[:-3] + "y"
-    if term.endswith("s") and not term.endswith(("ss", "us", "is")) and len(term) > 3:
-        return term[:-1]
-    return term
-
-
 def tags(title: str, abstract: str) -> list[str]:
     """Up to six lowercase topic tags: recurring names and acronyms first, then central terms."""
     out: list[str] = []
     for name in sorted(recurring_names(title + " " + abstract), key=(title + abstract).find):
         tag = name.lower()[:40]
-        if tag not in out and _singular(tag) not in out and len(out) < 2:
+        if tag not in out and stem(tag) not in out and len(out) < 2:
             out.append(tag)
     weights = term_weights(abstract, title)
     order = {
         term: i for i, term in reversed(list(enumerate(content_tokens(title + " " + abstract))))
     }
     for term, _ in sorted(weights.items(), key=lambda kv: (-kv[1], order.get(kv[0], 10**6))):
-        tag = _singular(term)[:40]
+        tag = stem(term)[:40]
         if len(out) >= MAX_TAGS:
             break
         if tag in _GENERIC or term in _GENERIC or len(tag) < 3 or tag in out or term in out:
