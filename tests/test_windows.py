@@ -152,3 +152,14 @@ def test_in_window():
 
 def test_days_of_a_week():
     assert days(parse_week("2024-W43")) == [date(2024, 10, d) for d in range(21, 28)]
+
+
+def test_relative_periods_name_days_and_weeks():
+    from paperbrief.windows import relative_period
+
+    thursday = date(2026, 9, 24)
+    assert relative_period("TODAY", thursday).start == thursday
+    assert relative_period("yesterday", thursday).label == "2026-09-23"
+    assert relative_period("this-week", thursday).label == "2026-W39"
+    assert relative_period("last-week", thursday).label == "2026-W38"
+    assert relative_period("tomorrow", thursday) is None

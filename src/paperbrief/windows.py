@@ -70,12 +70,31 @@ def label_for(start: date | None, end: date | None) -> str:
 RELATIVE_DAYS = {"today": 0, "yesterday": 1}
 
 
+def relative_day(name: str, today: date) -> date | None:
+    """The day 'today' or 'yesterday' names (any case), else None."""
+    back = RELATIVE_DAYS.get(name.strip().lower())
+    return None if back is None else today - timedelta(days=back)
+
+
+def relative_period(name: str, today: date) -> Period | None:
+    """The period 'today', 'yesterday', 'this-week' or 'last-week' names, else None."""
+    day = relative_day(name, today)
+    if day is not None:
+        return Period(start=day, end=day, label=day.isoformat())
+    if name.strip().lower() == "this-week":
+        year, week, _ = today.isocalendar()
+        return week_period(year, week)
+    if name.strip().lower() == "last-week":
+        return last_complete_week(today)
+    return None
+
+
 def _as_date(value: str | date | None, today: date) -> date | None:
     if value is None or isinstance(value, date):
         return value
-    back = RELATIVE_DAYS.get(value.strip().lower())
-    if back is not None:
-        return today - timedelta(days=back)
+    day = relative_day(value, today)
+    if day is not None:
+        return day
     try:
         return parse_date(value)
     except UsageError as exc:

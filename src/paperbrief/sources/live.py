@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from paperbrief.errors import InputError, UsageError
 from paperbrief.http import HttpClient, SourceFetchError
@@ -37,7 +37,7 @@ from paperbrief.windows import (
     narrow,
     parse_date,
     parse_week,
-    week_period,
+    relative_period,
 )
 
 _CATEGORY = r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?"
@@ -68,20 +68,6 @@ def utc_today() -> date:
 def is_live(spec: str) -> bool:
     """Whether `spec` is a live source ('hf:…' or 'arxiv:…') rather than a file path."""
     return spec.lower().startswith(("hf:", "arxiv:"))
-
-
-def relative_period(name: str, today: date) -> Period | None:
-    """The period 'today', 'yesterday', 'this-week' or 'last-week' names, else None."""
-    name = name.lower()
-    if name in ("today", "yesterday"):
-        day = today - timedelta(days=0 if name == "today" else 1)
-        return Period(start=day, end=day, label=day.isoformat())
-    if name == "this-week":
-        year, week, _ = today.isocalendar()
-        return week_period(year, week)
-    if name == "last-week":
-        return last_complete_week(today)
-    return None
 
 
 def parse_spec(spec: str, today: date | None = None) -> LiveSpec:
