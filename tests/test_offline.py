@@ -339,7 +339,7 @@ def test_short_names_replace_long_titles(page_papers: list[Paper], engine: Offli
 
 
 def test_short_name_rules() -> None:
-    from paperbrief.engines.offline_compare import short_name
+    from paperbrief.engines.compare_names import short_name
 
     def name(title: str, abstract: str = "We study things.") -> str | None:
         return short_name(Paper(id="x", title=title, abstract=abstract, source="t"), abstract)

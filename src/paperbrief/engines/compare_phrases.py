@@ -1,0 +1,259 @@
+"""Phrases for the offline comparison: the subject two papers share and each one's own focus.
+
+Candidate phrases are runs of 1-3 content words; vague words, broad field nouns and verb
+forms are kept out of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from paperbrief.engines.compare_text import tidy
+from paperbrief.engines.offline_extract import clean
+from paperbrief.text import STOPWORDS, sentences
+
+# Words that say nothing about a subject on their own: never a focus or topic term by themselves,
+# never the first or last word of a phrase.
+VAGUE = frozenset(
+    """vs average comparable find finds found finding results including include includes
+    enable enables enabling allow allows allowing designed design effectiveness effective
+    efficient efficiently improve improves improved improving improvement improvements require
+    requires required requiring challenging challenge challenges high higher highest low lower
+    large larger small smaller best better consistent consistently compared compare comparing
+    make making key main strong stronger diverse wide range set sets way ways time state art
+    level levels generated generate generates generating leading lead leads increasing increased
+    substantial extensive experiments experiment experimental evaluate evaluated evaluates
+    evaluating outperform outperforms outperforming surpass surpasses surpassing remains remain
+    critical crucial important novel simple standard general specific common current future
+    prior previous traditional modern popular widely widespread growing increasingly relative
+    respectively approximately nearly roughly up despite due overall end-to-end real-world
+    large-scale state-of-the-art fine-grained high-quality well-known cutting-edge
+    yields yield yielding obtain obtains obtained reach reaches reaching deliver delivers
+    delivering achieved achieve achieves showing shows reveal reveals demonstrating
+    like making makes made called named ability abilities capability capabilities similar
+    faster slower different gap gaps emerging shared identify train trained learn empower
+    empowers boost boosting enhance enhances enhancing towards toward""".split()
+)
+# Nouns every paper in the field uses: fine inside a phrase, too broad to be a topic alone.
+GENERIC_NOUNS = frozenset(
+    """model models llm llms lm lms language languages task tasks data performance framework
+    frameworks system systems problem problems solution solutions approach technique techniques
+    benchmark benchmarks dataset datasets code codes agent agents accuracy quality
+    work works paper papers research field area areas domain domains application applications
+    process method methods tool tools setting settings number numbers scale size sizes
+    analysis study studies training inference evaluation evaluations""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+_LLM = re.compile(r"\b[Ll]arge [Ll]anguage [Mm]odels?\b")
+# -ing words that name a subject ("parallel reasoning"), unlike verbs ("fusing", "favoring").
+ING_NOUNS = frozenset(
+    """reasoning programming learning training scheduling checkpointing computing processing
+    encoding decoding modeling modelling planning engineering testing debugging coding
+    fine-tuning pretraining pre-training post-training sampling parsing mining
+    understanding networking rendering matching ranking routing caching streaming threading
+    tracking triggering indexing prompting thinking writing reading embedding serving tuning
+    hashing scaling forecasting labeling labelling clustering pruning compiling profiling
+    solving differencing merging thinking""".split()
+)
+_BREAK = re.compile(r"[,;:.!?()\[\]\"“”{}]|\s[-–—]+\s|\d")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Runs of content words between punctuation, numbers and stopwords, as written."""
+    out: list[list[str]] = []
+    for part in _BREAK.split(_LLM.sub("LLMs", tidy(text))):
+        run: list[str] = []
+        for word in _WORD.findall(part):
+            if word.lower() in STOPWORDS or len(word) < 2:
+                if run:
+                    out.append(run)
+                run = []
+            else:
+                run.append(word)
+        if run:
+            out.append(run)
+    return out
+
+
+@dataclass
+class Phrases:
+    """The candidate phrases (1-3 content words) of one paper, counted, with a surface form."""
+
+    counts: Counter[tuple[str, ...]]
+    surface: dict[tuple[str, ...], str]
+    in_title: set[tuple[str, ...]]
+
+    def text(self, key: tuple[str, ...]) -> str:
+        return self.surface.get(key, " ".join(key))
+
+
+_TOO_BROAD = {("natural", "language"), ("language", "model"), ("programming", "language")}
+
+
+def verbish(word: str) -> bool:
+    """True for an -ing word that reads as a verb ('fusing'), not a subject ('reasoning')."""
+    return word.endswith("ing") and word not in ING_NOUNS
+
+
+def _acceptable(key: tuple[str, ...]) -> bool:
+    if key[0] in VAGUE or key[-1] in VAGUE or verbish(key[0]) or key in _TOO_BROAD:
+        return False
+    if len(key) > 1 and _adjective(key[-1]):
+        return False
+    if any(word in VAGUE for word in key) and len(key) == 2:
+        return False
+    return not all(word in GENERIC_NOUNS for word in key)
+
+
+def phrases(title: str, abstract: str) -> Phrases:
+    """Count the acceptable 1-3 word phrases of a paper's abstract and title."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    in_title: set[tuple[str, ...]] = set()
+    proper = _proper_nouns(abstract)
+    surface: dict[tuple[str, ...], str] = {}
+    for source, text in (("abstract", abstract), ("title", title)):
+        for sentence in sentences(clean(text)) if source == "abstract" else [clean(text)]:
+            for run in _chunks(sentence):
+                for n in (1, 2, 3):
+                    for i in range(len(run) - n + 1):
+                        words = run[i : i + n]
+                        key = tuple(_singular(w.lower()) for w in words)
+                        if not _acceptable(key):
+                            continue
+                        if source == "title":
+                            in_title.add(key)
+                            counts[key] += 0  # present, even if only in the title
+                        else:
+                            counts[key] += 1
+                        surface.setdefault(key, _cased(words, proper))
+    return Phrases(counts, surface, in_title)
+
+
+def _proper_nouns(abstract: str) -> set[str]:
+    """Title-case words the abstract never writes in lower case, met mid-sentence between
+    lower-case words ('the Linux kernel'): proper nouns that keep their capital."""
+    text = tidy(clean(abstract))
+    words = text.split()
+    lower = {w.lower() for w in _WORD.findall(text) if w[:1].islower()}
+    out = set()
+    for i in range(1, len(words) - 1):
+        word = words[i].strip(",.;:")
+        prev, nxt = words[i - 1], words[i + 1]
+        if (
+            re.fullmatch(r"[A-Z][a-z0-9]+", word)
+            and prev.islower()
+            and prev[-1:].isalpha()
+            and (nxt[:1].islower() or words[i][-1] in ",.;:")
+            and word.lower() not in lower
+        ):
+            out.add(word)
+    return out
+
+
+def _cased(words: list[str], proper: set[str]) -> str:
+    """Title-case words lowered ('Parallel' -> 'parallel'); acronyms, CamelCase, names kept."""
+    return " ".join(
+        w.lower() if w[:1].isupper() and w[1:] == w[1:].lower() and w not in proper else w
+        for w in words
+    )
+
+
+def _score(p: Phrases, key: tuple[str, ...]) -> float:
+    weight = 0.5 if len(key) == 1 else 1 + 0.6 * (len(key) - 1)
+    return (p.counts[key] + 2 * (key in p.in_title)) * weight
+
+
+def _overlaps(key: tuple[str, ...], chosen: list[tuple[str, ...]]) -> bool:
+    return any(set(key) & set(other) for other in chosen)
+
+
+_ADJECTIVES = frozenset(
+    """parallel neural concurrent multiple single open human automatic automated unified
+    functional computational empirical practical structural optimal natural several global local
+    temporal spatial external internal additional original potential total central general
+    critical formal logical asynchronous synchronous""".split()
+)
+
+
+def _adjective(word: str) -> bool:
+    return word in _ADJECTIVES or word.endswith(
+        ("ic", "ive", "ous", "able", "ible", "ful", "less", "ed", "ify")
+    )
+
+
+def _pick(
+    keys: list[tuple[str, ...]], score: Callable[[tuple[str, ...]], float],
+    count: Callable[[tuple[str, ...]], int], limit: int,
+) -> list[tuple[str, ...]]:  # fmt: skip
+    """Best-scored keys, none repeating a word of another; a key gives way to a longer one
+    that accounts for at least half its uses ('parallel reasoning' -> 'adaptive ...')."""
+    ranked = sorted(keys, key=lambda k: (-score(k), k))
+    chosen: list[tuple[str, ...]] = []
+    for key in ranked:
+        longer = [k for k in keys if len(k) == len(key) + 1 and key in (k[1:], k[:-1])]
+        longer = [k for k in longer if 2 * count(k) >= count(key)]
+        key = max(longer, key=lambda k: (count(k), k), default=key)
+        if len(chosen) < limit and not _overlaps(key, chosen):
+            chosen.append(key)
+    return chosen
+
+
+def shared_phrases(pa: Phrases, pb: Phrases, limit: int = 3) -> list[str]:
+    """The phrases both papers use, several-word phrases first, none repeating another's words."""
+
+    def fits(key: tuple[str, ...]) -> bool:
+        if key not in pb.counts:
+            return False
+        total = (
+            pa.counts[key] + pb.counts[key] + 2 * (key in pa.in_title) + 2 * (key in pb.in_title)
+        )
+        if len(key) > 1:
+            return total >= 2
+        word = key[0]
+        in_title = key in pa.in_title or key in pb.in_title
+        return (
+            min(pa.counts[key], pb.counts[key]) >= (2 if in_title else 3)
+            and word not in GENERIC_NOUNS
+            and not _adjective(word)
+        )
+
+    chosen = _pick([k for k in pa.counts if fits(k)], lambda k: _score(pa, k) + _score(pb, k),
+                   lambda k: pa.counts[k] + pb.counts[k], limit)  # fmt: skip
+    return [pa.text(k) for k in chosen]
+
+
+def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3) -> list[str]:
+    """Phrases one paper stresses and the other never uses, its own name and the topic left out."""
+    banned = {_singular(w.lower()) for text in exclude for w in _WORD.findall(text)}
+
+    def fits(key: tuple[str, ...]) -> bool:
+        if key in other.counts or set(key) & banned:
+            return False
+        if len(key) > 1:
+            return mine.counts[key] >= 2 or key in mine.in_title
+        word = key[0]
+        return (
+            key in mine.in_title
+            and mine.counts[key] >= 2
+            and word not in GENERIC_NOUNS
+            and not _adjective(word)
+        )
+
+    chosen = _pick(
+        [k for k in mine.counts if fits(k)],
+        lambda k: _score(mine, k),
+        lambda k: mine.counts[k],
+        limit,
+    )
+    return [mine.text(k) for k in chosen]
