@@ -371,3 +371,27 @@ def test_difference_cells_are_one_short_sentence(page_comparisons: list[Comparis
             for cell in (d.a, d.b):
                 assert count_words(cell) <= 30, cell
                 assert len(sentences(cell)) == 1, cell
+
+
+def test_cache_versions_hash_every_module_the_engine_reads() -> None:
+    """An edit to any module behind a result must change its version, or stale results stay."""
+    import ast
+
+    from paperbrief.engines import offline
+
+    here = Path(offline.__file__).parent
+
+    def reached(name: str, seen: set[str]) -> set[str]:
+        seen.add(name)
+        for node in ast.walk(ast.parse((here / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "paperbrief.engines."
+            ):
+                module = node.module.rsplit(".", 1)[1] + ".py"
+                if module not in seen and (here / module).exists():
+                    reached(module, seen)
+        return seen
+
+    assert reached("offline_compare.py", set()) <= set(offline._COMPARISON_SOURCES)
+    for module in ("offline_extract.py", "offline_facts.py"):
+        assert reached(module, set()) <= set(offline._TAKEAWAY_SOURCES)

@@ -14,7 +14,11 @@ from paperbrief.models import LINE_MAX_CHARS, TAKEAWAY_MAX_WORDS, Comparison, Pa
 _HERE = Path(__file__).parent
 _TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "../text.py",
                      "../numbers.py")  # fmt: skip
-_COMPARISON_SOURCES = (*_TAKEAWAY_SOURCES, "offline_compare.py")
+_COMPARISON_SOURCES = (
+    *_TAKEAWAY_SOURCES,
+    "offline_compare.py",
+    *sorted(p.name for p in _HERE.glob("compare_*.py")),
+)
 
 
 def source_hash(names: tuple[str, ...]) -> str:
