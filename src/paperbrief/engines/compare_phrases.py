@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from paperbrief.engines.compare_text import tidy
 from paperbrief.engines.offline_extract import clean
-from paperbrief.text import STOPWORDS, sentences
+from paperbrief.text import STOPWORDS, sentences, stem
 
 # Words that say nothing about a subject on their own: never a focus or topic term by themselves,
 # never the first or last word of a phrase.
@@ -59,14 +59,6 @@ ING_NOUNS = frozenset(
     solving differencing merging thinking""".split()
 )
 _BREAK = re.compile(r"[,;:.!?()\[\]\"“”{}]|\s[-–—]+\s|\d")
-
-
-def _singular(word: str) -> str:
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
-        return word[:-1]
-    return word
 
 
 def _chunks(text: str) -> list[list[str]]:
@@ -128,7 +120,7 @@ def phrases(title: str, abstract: str) -> Phrases:
                 for n in (1, 2, 3):
                     for i in range(len(run) - n + 1):
                         words = run[i : i + n]
-                        key = tuple(_singular(w.lower()) for w in words)
+                        key = tuple(stem(w.lower()) for w in words)
                         if not _acceptable(key):
                             continue
                         if source == "title":
@@ -235,7 +227,7 @@ def shared_phrases(pa: Phrases, pb: Phrases, limit: int = 3) -> list[str]:
 
 def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3) -> list[str]:
     """Phrases one paper stresses and the other never uses, its own name and the topic left out."""
-    banned = {_singular(w.lower()) for text in exclude for w in _WORD.findall(text)}
+    banned = {stem(w.lower()) for text in exclude for w in _WORD.findall(text)}
 
     def fits(key: tuple[str, ...]) -> bool:
         if key in other.counts or set(key) & banned:
