@@ -395,3 +395,87 @@ def test_cache_versions_hash_every_module_the_engine_reads() -> None:
     assert reached("offline_compare.py", set()) <= set(offline._COMPARISON_SOURCES)
     for module in ("offline_extract.py", "offline_facts.py"):
         assert reached(module, set()) <= set(offline._TAKEAWAY_SOURCES)
+
+
+# --- summary lines: whole noun phrases, a natural lead, no self-reference ------------------
+
+DAYS = ["hf-daily-papers-page.txt", "hf-api/hf_daily_papers_2026-03-16.json",
+        "hf-api/hf_daily_papers_2024-10-25.json"]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Comparison]]:
+    from paperbrief.pairing import select_pairs
+
+    out = []
+    for day in DAYS:
+        for pair in select_pairs(read_file(FIXTURES / day).papers):
+            out.append((pair.a, pair.b, engine.compare(pair.a, pair.b).value))
+    assert len(out) >= 40
+    return out
+
+
+def labels(c: Comparison) -> tuple[str, str]:
+    return tuple(  # type: ignore[return-value]
+        p.removeprefix("Read ").split(" for ", 1)[0] for p in (c.prefer_a_when, c.prefer_b_when)
+    )
+
+
+def test_phrase_end_rules() -> None:
+    from paperbrief.engines.compare_text import phrase_end
+
+    words = "the modelling capabilities of LLMs for three distinct constraint systems".split()
+    assert [k for k in range(1, len(words) + 1) if phrase_end(words, k)] == [3, 5, 10]
+    words = "an approach that takes advantage of the fact that tensors stay".split()
+    assert phrase_end(words, 2) and not phrase_end(words, 8)
+    assert not phrase_end("removes the manual, error-prone glue".split(), 3)
+
+
+def test_summary_clauses_end_on_a_whole_noun_phrase(
+    page_papers: list[Paper], engine: OfflineEngine, day_comparisons
+) -> None:
+    c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
+    assert "CP-Bench compares and evaluates the modelling capabilities of LLMs" in c.summary
+    c = compare_titles(page_papers, engine, "DataStates-LLM", "Universal Checkpointing")
+    assert "DataStates-LLM introduces a lazy asynchronous multi-level approach," in c.summary
+    dangling = {"a", "an", "the", "of", "for", "in", "to", "with", "three", "distinct", "fact",
+                "multiple", "finite", "manual", "millions", "several", "new"}  # fmt: skip
+    for _, _, c in day_comparisons:
+        for part in c.summary.rstrip(".").split(", while "):
+            assert part.split()[-1].lower() not in dangling, c.summary
+            assert not part.endswith(","), c.summary
+
+
+def test_summary_lead_reads_naturally(
+    page_papers: list[Paper], engine: OfflineEngine, day_comparisons
+) -> None:
+    c = compare_titles(page_papers, engine, "KGym", "Program Merge")
+    assert c.summary.startswith("Both concern software: ")
+    c = compare_titles(page_papers, engine, "Copiloting the Copilots", "Generating Pragmatic")
+    assert c.summary.startswith("Both concern programs: ")
+    assert "Both deal with program;" not in c.shared_ground
+    c = compare_titles(page_papers, engine, "CORE", "On Code-Induced Reasoning")
+    assert c.summary.startswith("Both concern reasoning: ")
+    for _, _, c in day_comparisons:
+        if m := re.match(r"Both (\w+) ([^:]+): ", c.summary):
+            verb, subject = m.groups()
+            assert (verb == "tackle") == (" " in subject), c.summary
+            assert subject.split()[-1] not in {"visual", "short", "program"}, c.summary
+
+
+def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
+    page_papers: list[Paper], engine: OfflineEngine, day_comparisons
+) -> None:
+    c = compare_titles(page_papers, engine, "KGym", "Program Merge")
+    assert c.summary.split(", while ")[0].lower().count("kgym") == 1, c.summary
+    c = compare_titles(page_papers, engine, "CPRet", "LiveOIBench")
+    assert "CPRet proposes a new problem, similar question retrieval" in c.summary
+    for a, b, c in day_comparisons:
+        assert "--" not in c.summary and "—" not in c.summary, c.summary
+        for label in labels(c):
+            word = rf"(?<![\w-]){re.escape(label)}(?![\w-])"
+            flags = re.I if " " not in label else 0
+            assert len(re.findall(word, c.summary, flags)) == 1, (label, c.summary)
+        joined = " ".join(texts_of(c))
+        assert ungrounded(joined, a.abstract + "\n" + b.abstract) == []
+        Comparison.model_validate(c.model_dump())

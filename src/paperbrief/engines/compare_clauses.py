@@ -10,7 +10,7 @@ import re
 
 from paperbrief.engines.compare_names import named
 from paperbrief.engines.compare_phrases import verbish
-from paperbrief.engines.compare_text import initials, squeeze, tidy, trim
+from paperbrief.engines.compare_text import initials, phrase_end, squeeze, tidy, trim
 from paperbrief.engines.offline_extract import clean, strip_lead_in
 from paperbrief.engines.offline_facts import Roles
 from paperbrief.models import Paper
@@ -89,21 +89,28 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
 
 
 def _shorten(text: str, words: int) -> str:
-    """`text` cut to at most `words` words at a strong clause break where there is one."""
+    """`text` cut to at most `words` words at a strong clause break where there is one,
+    always after a complete noun phrase ('the modelling capabilities of LLMs | for three')."""
     for m in re.finditer(r",?\s+and\s+(\w+)\s", text):
         if m.group(1).lower() in _VERBS or m.group(1).lower().rstrip("s") in _VERBS:
             text = text[: m.start()]
             break
     if len(text.split()) <= words:
         return text.rstrip(" ,;:.-")
-    best = None
-    for m in _STRONG_BREAK.finditer(text):
-        if len(text[: m.start()].split()) > words:
-            break
-        if len(text[: m.start()].split()) >= 5:
-            best = m.start()
-    kept = text.split()[:words] if best is None else text[:best].split()
-    return " ".join(_trim_verbs(kept)).rstrip(" ,;:.-")
+    every = text.split()
+    breaks = [len(text[: m.start()].split()) for m in _STRONG_BREAK.finditer(text)]
+    complete = [k for k in range(words, 3, -1) if _whole(every, k)]
+    for k in complete:
+        if k in breaks and k >= 5:
+            return " ".join(every[:k]).rstrip(" ,;:.-")
+    if complete:
+        return " ".join(every[: complete[0]]).rstrip(" ,;:.-")
+    return " ".join(_trim_verbs(every[:words])).rstrip(" ,;:.-")
+
+
+def _whole(words: list[str], k: int) -> bool:
+    """True if the first `k` words end on a complete noun phrase, not on a verb form."""
+    return phrase_end(words, k) and not verbish(words[k - 1].lower().strip(",;:"))
 
 
 def _trim_verbs(words: list[str]) -> list[str]:
@@ -164,14 +171,45 @@ def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> s
         return None
     if re.search(r"\b(?:we|us)\b", rest, re.I):
         return None
+    rest = _self_reference(rest, {n for n in (label, name) if n})
+    if rest is None or rest.startswith("\x00"):
+        return rest
     rest = re.sub(r"\bour\b", "its", rest)
     rest = re.sub(r"\bOur\b", "Its", rest)
     return rest if len(rest.split()) >= 4 else None
 
 
+_DASH = r"(?:\s*(?:--|—)\s*|(?<!\d)\s[-–]\s(?!\d))"
+
+
+def _dashes(text: str) -> str:
+    """Dashes as commas: 'a new problem -- similar question retrieval -- to' -> 'a new
+    problem, similar question retrieval, to'."""
+    text = re.sub(_DASH + r"([^-—–]{1,80}?)" + _DASH, r", \1, ", text)
+    return re.sub(r",(?:\s*,)+", ",", re.sub(_DASH, ", ", text))
+
+
 def _candidates(paper: Paper, role: Roles) -> list[str]:
     texts = [role.method] + [strip_lead_in(clean(s)) for s in sentences(paper.abstract)]
-    return [tidy(_NAMED_LEAD.sub(r"\1 ", t)).rstrip(".") for t in texts]
+    return [_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts]
+
+
+def _self_reference(rest: str, names: set[str]) -> str | None:
+    """The object without the paper's own name in an aside (', namely MotionCLR,'); a
+    '\x00verb ...' clause for 'kGym to facilitate X'; None if the name is still in it."""
+    for known in sorted(names, key=len, reverse=True):
+        word = rf"(?<![\w-]){re.escape(known)}(?![\w-])"
+        if " " in known:  # a title phrase: only as written ('Data Scaling Laws')
+            word = rf"(?-i:{word})"
+        rest = re.sub(rf",?\s*(?:namely|called|dubbed|termed|named)\s+(?:the\s+)?{word},?",
+                      "", rest, flags=re.I)  # fmt: skip
+        rest = re.sub(rf"\s*\({word}\)", "", rest, flags=re.I)
+        if m := re.match(word + r"\s+to\s+(\w+)\s+(.+)$", rest, re.I):
+            verb = third_person(m.group(1))
+            return f"\x00{verb} {m.group(2)}" if verb else None
+        if re.search(word, rest, re.I):
+            return None
+    return rest
 
 
 def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int) -> str:

@@ -174,7 +174,7 @@ _ADJECTIVES = frozenset(
     """parallel neural concurrent multiple single open human automatic automated unified
     functional computational empirical practical structural optimal natural several global local
     temporal spatial external internal additional original potential total central general
-    critical formal logical asynchronous synchronous""".split()
+    critical formal logical asynchronous synchronous visual textual multimodal short""".split()
 )
 
 
@@ -249,3 +249,39 @@ def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3
         limit,
     )
     return [mine.text(k) for k in chosen]
+
+
+# Single nouns read without an article ('Both concern software'); other singular nouns are
+# counted and read as plurals ('program' -> 'programs').
+_UNCOUNTED = frozenset(
+    """software hardware code data knowledge information research video audio retrieval
+    evidence feedback supervision memory security privacy safety attention text speech
+    vision language math mathematics robotics physics""".split()
+)
+
+
+def readable(term: str) -> str:
+    """A shared term as it reads on its own: a singular count noun as its plural."""
+    word = term.lower()
+    if " " in term or word in _UNCOUNTED or word.endswith("ing") or stem(word) != word:
+        return term
+    if word.endswith(("tion", "sion", "ment", "ance", "ence", "ity", "ness", "ics", "ware")):
+        return term
+    if word.endswith("y") and word[-2:-1] not in set("aeiou"):
+        return term[:-1] + "ies"
+    return term + ("es" if word.endswith(("s", "sh", "ch", "x", "z")) else "s")
+
+
+def lead(shared: list[str], pa: Phrases, pb: Phrases) -> str:
+    """The summary's opening: 'Both tackle <shared phrase>: ', 'Both concern <one word>: ' when
+    the only fitting term is one word, '' when nothing is shared. A one-word term in both
+    titles keeps its place ahead of a longer phrase."""
+    if not shared:
+        return ""
+    first = shared[0]
+    key = tuple(stem(w.lower()) for w in _WORD.findall(first))
+    specific = key in pa.in_title and key in pb.in_title
+    several = [term for term in shared if " " in term]
+    if " " in first or (several and not specific):
+        return f"Both tackle {(several or [first])[0]}: "
+    return f"Both concern {readable(first)}: "

@@ -47,3 +47,62 @@ def squeeze(text: str) -> str:
 def initials(words: str) -> str:
     """Upper-case initials of `words`, split at spaces and hyphens ('Adaptive Parallel' -> 'AP')."""
     return "".join(part[0] for part in re.split(r"[\s-]+", words.strip()) if part).upper()
+
+
+# Words a cut phrase must not end on: counts ('three'), adjectives that wait for their noun
+# ('distinct', 'manual') and nouns that need what follows them ('the fact that', 'a way to').
+_NUMBER_WORDS = frozenset(
+    """one two three four five six seven eight nine ten eleven twelve twenty hundred hundreds
+    thousand thousands million millions billion billions dozen dozens several many few
+    multiple various numerous""".split()
+)
+_OPEN_ADJECTIVES = frozenset(
+    """distinct different new various novel existing same other own such certain manual single
+    first second third last initial final traditional finite infinite short long high low large
+    small full partial specific general overall key main efficient robust accurate simple
+    fast lightweight consistent""".split()
+)
+_NEEDS_COMPLEMENT = frozenset(
+    """fact idea notion question problem issue need lack use ability number set kind type sort
+    form part amount range variety series family class way means role effect impact importance
+    presence absence advantage case""".split()
+)
+# Function words: a phrase never ends on one, and one after a cut means the phrase was whole.
+_FUNCTION = frozenset(
+    """a an the this these that those its their our his her some any each every all both either
+    neither no of in on at by for with from into onto to via within without through over under
+    between among across against about after before during until upon toward towards as than
+    and or but nor so yet while whereas which who whom whose where when whether if because
+    although though since is are was were be been being has have had do does did can could will
+    would may might must should shall not also only even such namely including like per""".split()
+)
+_COMPLEMENT = frozenset("of that whether to how".split())
+_NOUN_IVE = frozenset("objective alternative perspective initiative incentive primitive".split())
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip(",;:.!?\"'()")
+
+
+def dangling(word: str) -> bool:
+    """True for a word a phrase cannot end on: a stopword, a count, an open adjective, an
+    -ed/-ly word or an -ive/-ous/-able adjective."""
+    bare = _bare(word)
+    if bare in _FUNCTION or bare in _NUMBER_WORDS or bare in _OPEN_ADJECTIVES or not bare:
+        return True
+    if re.fullmatch(r"[\d.,]+", bare) or (len(bare) > 4 and re.search(r"(?<!e)ed$|ly$", bare)):
+        return True
+    return bare.endswith(("ous", "able", "ible", "ful", "ive")) and bare not in _NOUN_IVE
+
+
+def phrase_end(words: list[str], k: int) -> bool:
+    """True if the first `k` of `words` end on a complete noun phrase: no dangling last word,
+    no compound cut in two ('three distinct | constraint'), no noun missing its complement."""
+    if k < 1 or dangling(words[k - 1]):
+        return False
+    if k >= len(words) or words[k - 1][-1] in ",;:.!?)":
+        return True
+    following = _bare(words[k])
+    if following not in _FUNCTION and not words[k].startswith("("):
+        return False  # the noun phrase goes on
+    return not (_bare(words[k - 1]) in _NEEDS_COMPLEMENT and following in _COMPLEMENT)

@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from paperbrief.engines.compare_clauses import clause, fallback_clause
 from paperbrief.engines.compare_headline import headline
 from paperbrief.engines.compare_names import named, short_name
-from paperbrief.engines.compare_phrases import Phrases, own_phrases, phrases, shared_phrases
+from paperbrief.engines.compare_phrases import (
+    Phrases,
+    lead,
+    own_phrases,
+    phrases,
+    readable,
+    shared_phrases,
+)
 from paperbrief.engines.compare_text import balanced, tidy
 from paperbrief.engines.offline_facts import Roles, fit, roles
 from paperbrief.engines.offline_facts import contribution_type as classify
@@ -79,7 +86,7 @@ def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
 
     summary = _summary(a, b, pa, pb, shared, only_a, only_b)
     if shared:
-        ground = f"Both deal with {_listing(shared)}"
+        ground = f"Both deal with {_listing([readable(term) for term in shared])}"
     elif only_a and only_b:
         ground = f"No common subject: {name_a} is about {only_a[0]}, {name_b} about {only_b[0]}"
     else:
@@ -130,7 +137,8 @@ def _summary(
         if not second:
             second = fallback_clause(pb.label, pb.kind, (only_b or shared or ["it"])[0], verb)
         body = first + ", while " + second
-        text = f"Both tackle {shared[0]}: {body}" if shared else _capital(body)
+        opening = lead(shared, pa.phrases, pb.phrases)
+        text = opening + body if opening else _capital(body)
         text = squash(text).rstrip(".") + "."
         text = balanced(text)
         if len(text) <= LINE_MAX_CHARS:
