@@ -56,6 +56,22 @@ def empty_rss() -> str:
     return re.sub(r"\s*<item>.*?</item>", "", fixture(RSS_4), flags=re.S)
 
 
+def atom_with_entries(name: str, ids: list[str]) -> str:
+    """A real feed keeping only the entries of `ids` (versions aside), counts set to match:
+    arXiv's answer to an `id_list` request for those ids."""
+    text = fixture(name)
+    wanted = {re.sub(r"v\d+$", "", i) for i in ids}
+
+    def keep(match: re.Match) -> str:
+        found = re.search(r"<id>https?://arxiv\.org/abs/(.+?)(?:v\d+)?</id>", match.group(0))
+        return match.group(0) if found and found.group(1) in wanted else ""
+
+    text = re.sub(r"\s*<entry>.*?</entry>", keep, text, flags=re.S)
+    kept = text.count("<entry>")
+    text = re.sub(r"(<opensearch:totalResults[^>]*>)\d+", rf"\g<1>{kept}", text)
+    return re.sub(r"(<opensearch:itemsPerPage[^>]*>)\d+", rf"\g<1>{kept}", text)
+
+
 def arxiv_400_body() -> str:
     return json.loads(fixture(ARXIV_400))["body"]
 
@@ -135,6 +151,11 @@ def arxiv(
         "max_results": size,
     }
     return interaction(base, params, body, origin, status=status, content_type=ATOM)
+
+
+def id_list(ids: list[str], body: str, origin: str, *, base: str = ARXIV) -> dict:
+    params = {"id_list": ",".join(ids), "start": 0, "max_results": len(ids)}
+    return interaction(base, params, body, origin, content_type=ATOM)
 
 
 def rss(feed: str, body: str, origin: str, *, base: str = ARXIV_RSS) -> dict:
@@ -253,6 +274,44 @@ CLI_CASSETTES: dict[str, list[dict]] = {
 }
 
 
+# tests/test_cli_compare.py: papers named by id or link, fetched with one id_list request.
+COMPARE_OUT = ROOT / "cassettes" / "test_cli_compare"
+PAIR_IDS = ["2609.28471v1", "2609.28449"]
+OLD_IDS = ["cond-mat/0412498v1", "1303.6954"]
+
+
+def _derived(name: str, ids: list[str]) -> dict:
+    return id_list(ids, atom_with_entries(name, ids), f"derived: {name}, only {', '.join(ids)}")
+
+
+COMPARE_CASSETTES: dict[str, list[dict]] = {
+    "arxiv_pair": [_derived(ARXIV_MAX3, PAIR_IDS)],
+    "arxiv_old_style_pair": [_derived(ARXIV_2016, OLD_IDS)],
+    "arxiv_one_of_three": [_derived(ARXIV_MAX3, ["2609.28442"])],
+    "arxiv_pair_twice": [_derived(ARXIV_MAX3, PAIR_IDS), _derived(ARXIV_MAX3, PAIR_IDS)],
+    "arxiv_one_versioned": [_derived(ARXIV_MAX3, ["2609.28449v1"])],
+    "arxiv_unknown_id": [
+        id_list(
+            ["2609.28471", "2401.99999"],
+            atom_with_entries(ARXIV_MAX3, ["2609.28471"]),
+            f"derived: {ARXIV_MAX3}, only 2609.28471 (arXiv leaves out an id it does not know)",
+        )
+    ],
+    "arxiv_down": [
+        interaction(
+            ARXIV,
+            {"id_list": ",".join(PAIR_IDS), "start": 0, "max_results": 2},
+            "",
+            "none: a 503 with an empty body",
+            status=503,
+            content_type="text/plain",
+            extra={"Retry-After": "2"},
+        )
+        for _ in range(4)
+    ],
+}
+
+
 def write(out: Path, cassettes: dict[str, list[dict]]) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name, interactions in cassettes.items():
@@ -269,6 +328,7 @@ def write(out: Path, cassettes: dict[str, list[dict]]) -> None:
 def main() -> None:
     write(OUT, CASSETTES)
     write(CLI_OUT, CLI_CASSETTES)
+    write(COMPARE_OUT, COMPARE_CASSETTES)
 
 
 if __name__ == "__main__":

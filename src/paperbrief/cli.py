@@ -26,6 +26,12 @@ EXIT_CODES = """exit codes:
 """
 
 
+REF_HELP = (
+    "arXiv id (2401.01234v2, astro-ph/0601001), arxiv.org/abs, arxiv.org/pdf or "
+    "huggingface.co/papers link, or a title fragment (needs --input)"
+)
+
+
 # -- argument parsing -------------------------------------------------------------------------
 
 
@@ -115,14 +121,17 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
 
     t = _command(sub, "takeaway", cmd_takeaway)
-    t.add_argument("refs", nargs="*", metavar="REF", help="arXiv id, id or title fragment")
-    t.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
+    t.add_argument("refs", nargs="*", metavar="REF", help=REF_HELP)
+    t.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
+                   help="listing to take papers from (default: fetch the named papers from arXiv)")
     t.add_argument("--json", action="store_true", help="one JSON object per line")
 
     c = _command(sub, "compare", cmd_compare)
-    c.add_argument("a", metavar="A")
-    c.add_argument("b", metavar="B")
-    c.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
+    c.add_argument("a", metavar="A", help=REF_HELP)
+    c.add_argument("b", metavar="B", nargs="?",
+                   help="the other paper (default: A's most related paper in the --input listing)")
+    c.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
+                   help="listing to find papers in (ids absent from it are fetched from arXiv)")
     c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
     for paying in (d, t, c):
         _add_window_options(paying)
@@ -306,14 +315,32 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None,
+          store: Any) -> list[Paper]:
+    """The papers `refs` name: in the listing, else in the store (not with --refresh), else
+    fetched from arXiv in one request and kept in the store."""
+    from paperbrief.lookup import find_papers
+    from paperbrief.sources.live import fetch_by_id
+
+    def fetch(ids: list[str]) -> list[Paper]:
+        log.info("fetching %s from arXiv", ", ".join(ids))
+        return fetch_by_id(ids)
+
+    stored = (lambda _id: None) if args.refresh else store.get_paper
+    return find_papers(refs, listing, stored=stored, fetch=fetch)
+
+
 def cmd_takeaway(args: argparse.Namespace) -> int:
     """Print the takeaways of the named papers, or of all of them."""
-    from paperbrief.lookup import resolve
     from paperbrief.render import render_takeaway
+    from paperbrief.sources.references import parse_reference
 
-    papers, _, _ = _load(args)
-    chosen = [resolve(ref, papers) for ref in args.refs] if args.refs else papers
+    refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
+    if not refs and not args.sources:
+        raise UsageError("name papers (arXiv ids or links), or pass --input SOURCE")
+    listing = _load(args)[0] if args.sources else None
     with _session(args, "takeaway") as (store, run_id):
+        chosen = _find(args, refs, listing, store) if refs else list(listing or [])
         store.save_papers(chosen)
         pipeline = _pipeline(args, store, run_id, total=len(chosen))
         takeaways = pipeline.takeaways(chosen)
@@ -329,21 +356,37 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Compare two papers named by arXiv id or title fragment."""
-    from paperbrief.lookup import resolve
+    """Compare two papers named by arXiv id, link or title fragment (or one with its nearest)."""
+    from paperbrief.partner import most_related_to
     from paperbrief.render import render_comparison
+    from paperbrief.sources.references import check_distinct, parse_reference
 
-    papers, _, _ = _load(args)
-    a, b = resolve(args.a, papers), resolve(args.b, papers)
-    if a.id == b.id:
-        raise UsageError(f"{args.a!r} and {args.b!r} name the same paper ({a.id})")
+    refs = [parse_reference(ref) for ref in (args.a, args.b) if ref is not None]
+    check_distinct(refs)
+    if len(refs) == 1 and not args.sources:
+        raise UsageError(
+            "compare with one paper needs --input SOURCE: the other paper is its most related "
+            "paper there"
+        )
+    listing = _load(args)[0] if args.sources else None
     with _session(args, "compare") as (store, run_id):
+        found = _find(args, refs, listing, store)
+        picked = None
+        if len(found) == 1:
+            picked = most_related_to(found[0], listing or [])
+            found.append(picked.paper)
+            sys.stderr.write(f"paperbrief: {picked.explain()}\n")
+        a, b = found
+        if a.id == b.id:
+            raise UsageError(f"{args.a!r} and {args.b!r} name the same paper ({a.id})")
         store.save_papers([a, b])
         pipeline = _pipeline(args, store, run_id, total=1)
         (comparison,) = pipeline.comparisons([(a, b)])
         usage = pipeline.report.usage
         if args.json:
             payload = comparison.model_dump(mode="json") | {"usage": usage.model_dump()}
+            if picked is not None:
+                payload["picked"] = picked.as_dict()
             sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
         else:
             sys.stdout.write(render_comparison(comparison, a, b))

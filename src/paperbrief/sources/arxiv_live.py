@@ -28,6 +28,7 @@ from paperbrief.errors import InputError
 from paperbrief.http import HttpClient, HttpStatusError
 from paperbrief.models import Period
 from paperbrief.sources.arxiv_atom import parse_arxiv_atom
+from paperbrief.sources.arxiv_ids import abs_url, without_version
 from paperbrief.sources.arxiv_rss import parse_arxiv_rss
 from paperbrief.sources.listing import Listing
 from paperbrief.sources.merge import merge
@@ -175,3 +176,28 @@ def fetch_rss(client: HttpClient, categories: list[str], window: Period, origin:
         extras={p.id: feed.extras[p.id] for p in kept if p.id in feed.extras},
         duplicates=feed.duplicates,
     )
+
+
+def fetch_ids(client: HttpClient, ids: list[str], origin: str = "arXiv") -> Listing:
+    """The papers named by `ids` (versions kept as asked), in one `id_list` request.
+
+    arXiv answers an id it does not know with a feed that simply lacks it (not an error), so the
+    caller compares what came back with what it asked for. A paper asked for at a version keeps
+    that version in its URL, so a cache can tell which version it holds.
+    """
+    params = {"id_list": ",".join(ids), "start": 0, "max_results": len(ids)}
+    try:
+        response = client.get(
+            arxiv_api(), params, min_interval=ARXIV_GAP_S, accept="application/atom+xml"
+        )
+    except HttpStatusError as exc:
+        if 400 <= exc.status < 500:
+            raise _rejected(exc, origin) from None
+        raise
+    listing = parse_arxiv_atom(response.text, origin)
+    asked = {without_version(i): i for i in ids}
+    listing.papers = [
+        p.model_copy(update={"url": abs_url(asked[p.id])}) if asked.get(p.id, p.id) != p.id else p
+        for p in listing.papers
+    ]
+    return listing

@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 
 from paperbrief.errors import InputError, UsageError
 from paperbrief.http import HttpClient, SourceFetchError
-from paperbrief.models import Period
+from paperbrief.models import Paper, Period
 from paperbrief.sources import arxiv_live, hf_live
 from paperbrief.sources.listing import Listing
 from paperbrief.sources.merge import merge
@@ -195,3 +195,21 @@ def load_specs(
     if window is not None and merged.period is None:
         merged.period = window
     return merged
+
+
+def fetch_by_id(ids: list[str], *, client: HttpClient | None = None) -> list[Paper]:
+    """The arXiv papers `ids` name (versions as asked), in one export-API request.
+
+    Ids arXiv does not know are simply absent from the answer; arXiv out of reach after the
+    retries is a SourceFetchError (exit 1).
+    """
+    if not ids:
+        return []
+    client = client or HttpClient()
+    origin = f"arXiv id_list {','.join(ids)}"
+    try:
+        return arxiv_live.fetch_ids(client, ids, origin).papers
+    except SourceFetchError as exc:
+        raise SourceFetchError(
+            f"could not fetch {', '.join(ids)} from arXiv: {exc}", url=exc.url, status=exc.status
+        ) from None

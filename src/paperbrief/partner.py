@@ -1,0 +1,76 @@
+"""The paper a single paper is best compared with: its most related paper in a listing.
+
+`paperbrief compare A --input SOURCE…` names one paper; the other is the paper of the listing the
+digest itself would call A's most related (the same vectors and similarity as pairing), and the
+user is told which one was picked and why: the similarity and the words both papers share most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from paperbrief.errors import InputError
+from paperbrief.models import Paper
+from paperbrief.pairing import MIN_PAIR_SIMILARITY, tfidf_vectors
+from paperbrief.text import content_tokens, stem
+
+SHARED_TERMS = 5
+
+
+@dataclass(frozen=True)
+class Partner:
+    """The paper picked for `of`, with the reasons it was picked."""
+
+    of: Paper
+    paper: Paper
+    similarity: float
+    shared_terms: list[str]
+
+    def explain(self) -> str:
+        terms = f"; shared terms: {', '.join(self.shared_terms)}" if self.shared_terms else ""
+        return (
+            f"comparing {self.of.id} with {self.paper.id} \"{self.paper.display_title}\": its most "
+            f"related paper in the listing (similarity {self.similarity:.2f}{terms})"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "paper": self.paper.id,
+            "similarity": round(self.similarity, 4),
+            "shared_terms": self.shared_terms,
+        }
+
+
+def _surface_forms(paper: Paper) -> dict[str, str]:
+    """Each stem of the paper's words with the first word that gave it, as written."""
+    forms: dict[str, str] = {}
+    for word in content_tokens(f"{paper.title} {paper.abstract}"):
+        forms.setdefault(stem(word), word if word.isupper() else word.lower())
+    return forms
+
+
+def most_related_to(paper: Paper, listing: Sequence[Paper]) -> Partner:
+    """`paper`'s most related other paper in `listing`; InputError when none is related enough."""
+    others = [p for p in listing if p.id != paper.id]
+    if not others:
+        raise InputError(f"no other paper in the listing to compare {paper.id} with")
+    vectors = tfidf_vectors([paper, *others])
+    mine = vectors[0]
+    scored = sorted(
+        ((sum(v * vec.get(t, 0.0) for t, v in mine.items()), -n) for n, vec in
+         enumerate(vectors[1:])),
+        reverse=True,
+    )
+    best, neg_n = scored[0]
+    partner = others[-neg_n]
+    if best < MIN_PAIR_SIMILARITY:
+        raise InputError(
+            f"no paper in the listing is related to {paper.id} (the closest, {partner.id}, has "
+            f"similarity {best:.2f} < {MIN_PAIR_SIMILARITY}); name the other paper yourself"
+        )
+    theirs = vectors[1 + -neg_n]
+    shared = sorted(((mine[t] * theirs[t], t) for t in mine if t in theirs), reverse=True)
+    forms = _surface_forms(paper)
+    terms = [forms.get(t, t) for _, t in shared[:SHARED_TERMS]]
+    return Partner(of=paper, paper=partner, similarity=round(best, 4), shared_terms=terms)
