@@ -103,3 +103,24 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                  "PAPERBRIEF_MODEL", "PAPERBRIEF_PRICES", "HF_ENDPOINT", "PAPERBRIEF_ARXIV_API"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PAPERBRIEF_DB", str(tmp_path / "paperbrief-test.db"))
+
+
+_ARTEFACTS = pytest.StashKey[Path]()
+
+
+@pytest.fixture(scope="session")
+def browser_artefacts(request: pytest.FixtureRequest) -> Path:
+    """Where tests keep screenshots: $PAPERBRIEF_ARTEFACTS, else build/test-artefacts (ignored by
+    git, and unlike pytest's tmp folders not pruned by the next runs)."""
+    chosen = os.environ.get("PAPERBRIEF_ARTEFACTS")
+    folder = Path(chosen) if chosen else ROOT / "build" / "test-artefacts"
+    folder.mkdir(parents=True, exist_ok=True)
+    request.config.stash[_ARTEFACTS] = folder
+    return folder
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    folder = config.stash.get(_ARTEFACTS, None)
+    if folder is not None and any(folder.iterdir()):
+        names = ", ".join(sorted(p.name for p in folder.iterdir()))
+        terminalreporter.write_line(f"browser screenshots in {folder}: {names}")

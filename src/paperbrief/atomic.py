@@ -65,8 +65,8 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def output_path(out: str | Path, period_label: str) -> Path:
-    """Where to write a digest: `out` itself, or `out/<period>.md` when `out` is a folder.
+def output_path(out: str | Path, period_label: str, suffix: str = ".md") -> Path:
+    """Where to write a digest: `out` itself, or `out/<period><suffix>` when `out` is a folder.
 
     `out` is a folder when it exists as one or when it ends with a path separator (pass the raw
     command-line string: `Path` drops a trailing "/"); a missing folder is created. Characters of
@@ -83,7 +83,7 @@ def output_path(out: str | Path, period_label: str) -> Path:
     except OSError as exc:
         raise PaperbriefError(f"cannot create the folder {path}: {exc.strerror or exc}") from exc
     name = _UNSAFE.sub("-", period_label).strip("-.") or "digest"
-    return path / f"{name}.md"
+    return path / f"{name}{suffix}"
 
 
 def check_output(out: str | Path) -> None:

@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="papers in the highlights (default: 5)")
     d.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template to render with")
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
+    d.add_argument("--format", choices=("markdown", "html"),
+                   help="markdown or html (default: html when --out ends in .html or .htm)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
     t.add_argument("refs", nargs="*", metavar="REF", help=REF_HELP)
@@ -279,15 +281,27 @@ def _report_budget(pipeline: Any) -> None:
 # -- commands ---------------------------------------------------------------------------------
 
 
+def _digest_format(args: argparse.Namespace) -> str:
+    """'markdown' or 'html': --format, else by the extension of --out."""
+    if args.json and args.format:
+        raise UsageError("--json and --format cannot be used together")
+    if args.format:
+        return str(args.format)
+    out = str(args.out or "").lower()
+    return "html" if out.endswith((".html", ".htm")) else "markdown"
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
-    """Write the Markdown digest of one or more sources."""
+    """Write the digest (Markdown or HTML) of one or more sources."""
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, write_atomic
     from paperbrief.digest import build_digest
     from paperbrief.render import render_digest
+    from paperbrief.render_html import render_html_digest
 
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
+    fmt = _digest_format(args)
     if args.out is not None:
         check_output(args.out)  # before any fetching or paying
     papers, period, warnings = _load(args)
@@ -299,11 +313,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
         store.save_papers(papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         digest = build_digest(papers, period, pipeline, warnings=warnings)
-        text = digest.model_dump_json(indent=2) + "\n" if args.json else render_digest(
-            digest, args.template, args.top
-        )
+        if args.json:
+            text = digest.model_dump_json(indent=2) + "\n"
+        elif fmt == "html":
+            text = render_html_digest(digest, args.template, args.top)
+        else:
+            text = render_digest(digest, args.template, args.top)
         if args.out is not None:
-            target = output_path(args.out, period.label)
+            target = output_path(args.out, period.label, ".html" if fmt == "html" else ".md")
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))
         else:

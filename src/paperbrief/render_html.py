@@ -1,0 +1,149 @@
+"""Render a Digest as one self-contained HTML page (inline CSS, no scripts, no external resources).
+
+The page comes from a jinja2 template with autoescaping (`templates/digest.html.j2`, or the user's
+`--template`), so every string from input reaches the reader as text. It shares with the Markdown
+renderer (render.py) what both show: highlights, short names, meta line, key numbers, footer.
+Every paper, topic and comparison gets an anchor derived from ids, so a link into the page
+survives a rerun.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import jinja2
+
+from paperbrief.errors import InputError
+from paperbrief.models import Comparison, Digest, Paper
+from paperbrief.render import (
+    HIGHLIGHTS,
+    _url,
+    footer_lines,
+    highlights,
+    key_number_parts,
+    paper_meta,
+    short,
+    template_environment,
+)
+
+DEFAULT_TEMPLATE = "digest.html.j2"
+CONTENT_BLOCK = "content"
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def anchor(prefix: str, key: str) -> str:
+    """A fragment id from `key`: `prefix-key` when `key` is made of safe characters, else the
+    safe part plus a short hash of `key` (so that two keys never share an anchor)."""
+    safe = _ANCHOR_UNSAFE.sub("-", key).strip("-")
+    if safe != key or not safe:
+        safe = f"{safe}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}".lstrip("-")
+    return f"{prefix}-{safe}"
+
+
+def paper_anchor(paper_id: str) -> str:
+    return anchor("paper", paper_id)
+
+
+def comparison_anchor(comparison: Comparison) -> str:
+    return anchor("vs", f"{comparison.paper_a}--{comparison.paper_b}")
+
+
+def paper_href(paper: Paper) -> str | None:
+    """The paper's link when it is an http(s) URL (never `javascript:` or `data:`)."""
+    url = _url(paper)
+    if url and urlsplit(url).scheme.lower() in ("http", "https") and urlsplit(url).netloc:
+        return url
+    return None
+
+
+def _topic_anchors(digest: Digest) -> list[str]:
+    seen: set[str] = set()
+    anchors = []
+    for topic in digest.topics:
+        base = "topic-" + (_ANCHOR_UNSAFE.sub("-", topic.name.lower()).strip("-") or "topic")
+        name, n = base, 2
+        while name in seen:
+            name, n = f"{base}-{n}", n + 1
+        seen.add(name)
+        anchors.append(name)
+    return anchors
+
+
+def _compared_with(digest: Digest) -> dict[str, list[tuple[Comparison, str]]]:
+    """Paper id -> [(comparison, the other paper's id)] for each comparison it is part of."""
+    out: dict[str, list[tuple[Comparison, str]]] = {}
+    for c in digest.comparisons:
+        out.setdefault(c.paper_a, []).append((c, c.paper_b))
+        out.setdefault(c.paper_b, []).append((c, c.paper_a))
+    return out
+
+
+def _plain(value: object) -> str:
+    return " ".join(str(value if value is not None else "").split())
+
+
+def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
+    env, name = template_environment(template, DEFAULT_TEMPLATE, autoescape=True)
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+    env.filters["key_number_parts"] = key_number_parts
+    env.globals.update(
+        paper_anchor=paper_anchor,
+        comparison_anchor=comparison_anchor,
+        paper_href=paper_href,
+        short=short,
+        paper_meta=lambda paper: paper_meta(paper, escape=_plain).removeprefix(" · "),
+    )
+    return env, name
+
+
+def _context(digest: Digest, top: int) -> dict[str, Any]:
+    lines, problems = footer_lines(digest, escape=_plain)
+    return {
+        "digest": digest,
+        "papers": {p.id: p for p in digest.papers},
+        "highlights": highlights(digest, top),
+        "topic_anchors": _topic_anchors(digest),
+        "compared_with": _compared_with(digest),
+        "footer_lines": lines,
+        "problems": problems,
+    }
+
+
+def _render(
+    digest: Digest,
+    template: Path | None,
+    top: int,
+    produce: Callable[[jinja2.Template, dict[str, Any]], str],
+) -> str:
+    env, name = _environment(template)
+    try:
+        return produce(env.get_template(name), _context(digest, top))
+    except (jinja2.TemplateError, OSError) as exc:
+        raise InputError(f"{template or name}: template error: {exc}") from exc
+
+
+def render_html_digest(digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS) -> str:
+    """The digest as a self-contained HTML page, from the packaged template or `template`."""
+    text = _render(digest, template, top, lambda tmpl, ctx: tmpl.render(ctx))
+    return text.strip() + "\n"
+
+
+def render_html_body(digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS) -> str:
+    """The page's content (its `content` block, no <html>/<head>/<style>): for a feed entry.
+
+    A user template without a `content` block gets the packaged template's block instead.
+    """
+
+    def block(tmpl: jinja2.Template, ctx: dict[str, Any]) -> str:
+        if CONTENT_BLOCK not in tmpl.blocks:
+            return render_html_body(digest, None, top)
+        return "".join(tmpl.blocks[CONTENT_BLOCK](tmpl.new_context(ctx)))
+
+    return _render(digest, template, top, block).strip() + "\n"
+
