@@ -249,7 +249,7 @@ def test_the_key_never_reaches_records_logs_or_errors(server, make_engine, caplo
     outs.append(engine.takeaway(scitldr_papers(1)[0]))
     with pytest.raises(FatalLLMError) as info:
         engine.takeaway(numbered_paper())
-    records = json.dumps([c.model_dump() for o in outs for c in o.calls])
+    records = json.dumps([c.model_dump(mode="json") for o in outs for c in o.calls])
     reasons = " ".join(o.value.fallback_reason or "" for o in outs)
     assert "HTTP 500" in records and "refused" in reasons
     for text in (records, reasons, caplog.text, str(info.value)):

@@ -391,13 +391,15 @@ def test_budget_fallbacks_are_not_cached_so_the_next_run_pays_the_rest(store, pa
     assert sorted(first.subjects + again.subjects) == sorted(all_subjects(papers))
 
 
-def test_max_cost_stops_paying_once_reached(store, papers):
+@pytest.mark.parametrize("concurrency", [1, 4])
+def test_max_cost_stops_paying_before_it_would_be_overshot(store, papers, concurrency):
     engine = CountingEngine()
     digest, pipeline, _ = run(
-        store, papers, engine, concurrency=1, budget=Budget(max_cost=2.5 * COST)
+        store, papers, engine, concurrency=concurrency, budget=Budget(max_cost=2.5 * COST)
     )
-    assert len(engine.subjects) == 3  # 0.01, 0.02 under the limit; 0.03 reaches it
-    assert pipeline.report.usage.cost_usd == pytest.approx(3 * COST)
+    # 0.01 and 0.02 fit; a third item would reach 0.03 > 0.025, even with 4 allowed in flight
+    assert len(engine.subjects) == 2
+    assert pipeline.report.usage.cost_usd == pytest.approx(2 * COST)
     assert pipeline.report.budget_stop == "budget reached: --max-cost 0.025 USD"
     assert set(digest.takeaways) == {p.id for p in papers}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -17,6 +18,7 @@ from paperbrief.errors import EXIT_FAILURE, EXIT_OK, PaperbriefError, UsageError
 from paperbrief.models import Paper, Period
 
 log = logging.getLogger("paperbrief")
+COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
 
 EXIT_CODES = """exit codes:
   0   success (also: an empty listing, a budget that stopped paying)
@@ -55,6 +57,36 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _finite(text: str, minimum: float, inclusive: bool) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
+        bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
+        raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text!r}")
+    return value
+
+
+def _positive_finite(text: str) -> float:
+    return _finite(text, 0.0, inclusive=False)
+
+
+def _non_negative_finite(text: str) -> float:
+    return _finite(text, 0.0, inclusive=True)
+
+
+def _add_llm_call_options(g: argparse._ArgumentGroup) -> None:
+    g.add_argument("--timeout", type=_positive_finite, metavar="SECONDS",
+                   help="give up on one LLM call after SECONDS (default: 30)")
+    g.add_argument("--rpm", type=_positive_finite, metavar="N",
+                   help="start at most N LLM calls a minute (default: no cap; 429s and the "
+                   "server's x-ratelimit headers are obeyed anyway)")
+    g.add_argument("--failure-cooldown", type=_non_negative_finite, metavar="HOURS",
+                   help="do not pay again for an item whose answers failed until HOURS have "
+                   f"passed (default: ${COOLDOWN_ENV} or 24; --refresh retries now)")
+
+
 def _add_engine_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("engine")
     g.add_argument("--offline", action="store_true",
@@ -67,6 +99,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
                    help="stop paying after N LLM calls; the rest get offline results")
     g.add_argument("--max-cost", type=_non_negative_float, metavar="USD",
                    help="stop paying once the run has cost USD; the rest get offline results")
+    _add_llm_call_options(g)
     s = p.add_argument_group("store")
     s.add_argument("--db", type=Path,
                    help="SQLite database (default: $PAPERBRIEF_DB or the user data dir)")
@@ -181,9 +214,16 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url):
         log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
         return offline, offline
-    from paperbrief.engines.llm import llm_engine_from_env
+    from paperbrief.engines.llm import DEFAULT_TIMEOUT, llm_engine_from_env
+    from paperbrief.ratelimit import RateLimiter
 
-    engine = llm_engine_from_env(model=args.model, base_url=args.base_url, fallback=offline)
+    engine = llm_engine_from_env(
+        model=args.model,
+        base_url=args.base_url,
+        fallback=offline,
+        timeout=args.timeout or DEFAULT_TIMEOUT,
+        limiter=RateLimiter(args.concurrency, rpm=args.rpm),
+    )
     if engine is None:
         return offline, offline
     log.info("using model %s", engine.name)
@@ -222,9 +262,25 @@ def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]
             raise
 
 
+def _failure_cooldown(args: argparse.Namespace) -> float:
+    """Hours of the failure cooldown: the option, else $PAPERBRIEF_FAILURE_COOLDOWN, else 24."""
+    if args.failure_cooldown is not None:
+        return float(args.failure_cooldown)
+    raw = os.environ.get(COOLDOWN_ENV, "").strip()
+    if not raw:
+        return 24.0
+    try:
+        return _non_negative_finite(raw)
+    except argparse.ArgumentTypeError as exc:
+        raise UsageError(f"${COOLDOWN_ENV}: {exc}") from None
+
+
 def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> Any:
+    from datetime import timedelta
+
     from paperbrief.pipeline import Budget, Pipeline
 
+    cooldown = timedelta(hours=_failure_cooldown(args))
     engine, offline = _choose_engine(args)
     return Pipeline(
         engine,
@@ -235,6 +291,7 @@ def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> 
         refresh=args.refresh,
         budget=Budget(max_calls=args.max_calls, max_cost=args.max_cost),
         progress=_progress(total),
+        failure_cooldown=cooldown,
     )
 
 
@@ -256,9 +313,14 @@ def _progress(total: int) -> Callable[[str], None] | None:
     return tick
 
 
-def _report_budget(pipeline: Any) -> None:
-    """Say once (a warning: cron mails it) that the budget stopped paying, then what was done."""
+def _report_budget(pipeline: Any, where: str = "see the digest footer") -> None:
+    """Say once (a warning: cron mails it) that the budget stopped paying or items fell back
+    to the offline engine (with the reason when the LLM endpoint was given up), then what was
+    done."""
     report = pipeline.report
+    fallbacks = report.fallback_line()
+    if fallbacks:
+        log.warning("%s: %s", fallbacks, where)
     if report.budget_stop:
         log.warning(
             "%s; %d result(s) written by the offline engine instead (marked in the output)",
@@ -368,7 +430,7 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(render_takeaway(t, paper))
         store.finish_run(run_id, "ok", pipeline.stats(len(chosen), takeaways=len(takeaways)))
-    _report_budget(pipeline)
+    _report_budget(pipeline, "marked in the output")
     return EXIT_OK
 
 
@@ -408,7 +470,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(render_comparison(comparison, a, b))
         store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
-    _report_budget(pipeline)
+    _report_budget(pipeline, "marked in the output")
     return EXIT_OK
 
 

@@ -20,11 +20,11 @@ def build_digest(
     """Run `pipeline` over `papers` and group the results for rendering."""
     papers = list(papers)
     vectors = tfidf_vectors(papers)
-    takeaways = pipeline.takeaways(papers)
     pairs = select_pairs(papers, vectors)
     # a fixed order inside each pair, so a reordered listing still hits the comparison cache
     ordered = [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in pairs]
-    comparisons = pipeline.comparisons(ordered)
+    # one work queue: a comparison needs only the two abstracts, not their takeaways
+    takeaways, comparisons = pipeline.run(papers, ordered)
     stats = pipeline.stats(len(papers), len(takeaways), len(comparisons), warnings)
     return Digest(
         period=period,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -232,10 +232,15 @@ class CallRecord(BaseModel):
     model: str
     prompt_version: str
     attempt: int = 1
-    status: Literal["ok", "invalid", "ungrounded", "refusal", "length", "error"] = "ok"
-    error: str | None = None
+    status: Literal["ok", "repaired", "invalid", "ungrounded", "refusal", "length", "error"] = (
+        "ok"
+    )
+    error: str | None = Field(
+        default=None, description="why the answer was rejected, or what was repaired locally"
+    )
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cached_tokens: int = 0
     cost_usd: float = 0.0
     duration_s: float = 0.0
+    started: datetime | None = Field(default=None, description="when the HTTP attempt began (UTC)")

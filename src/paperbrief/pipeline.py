@@ -1,15 +1,24 @@
 """Run an engine over papers and pairs: cache first, calls in parallel, budgets, fallbacks.
 
-Every finished result is handed to the store as soon as it arrives (in the calling thread), so a
-run killed at any point loses at most the calls in flight.
+Takeaways and comparisons go into one bounded work queue with one concurrency limit (`run`): a
+comparison needs only the two abstracts, so it never waits for takeaways. Every finished result
+is handed to the store as soon as it arrives (in the calling thread), and every HTTP attempt is
+logged as soon as it returns (the engine's `call_log`, from the worker thread), so a run killed at
+any point has logged what it paid and loses at most the answers in flight.
+
+An item whose answers failed (the engine gave up after its re-asks) is remembered in the store;
+the same content, prompt version and model is not paid for again before `failure_cooldown` has
+passed (or `refresh`): the offline result stands in meanwhile and the footer says so.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from paperbrief.engines import Engine, Outcome
@@ -19,6 +28,7 @@ from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaw
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 8
+DEFAULT_FAILURE_COOLDOWN = timedelta(hours=24)
 
 
 class ResultStore(Protocol):
@@ -33,26 +43,49 @@ class ResultStore(Protocol):
         self, a: Paper, b: Paper, comparison: Comparison, engine: str | None = None
     ) -> bool: ...
     def log_call(self, run_id: int, call: CallRecord) -> None: ...
+    def record_failure(
+        self, kind: str, content_key: str, engine: str, prompt_version: str, reason: str
+    ) -> None: ...
+    def get_failure(
+        self, kind: str, content_key: str, engine: str, prompt_version: str
+    ) -> tuple[datetime, str] | None: ...
+    def clear_failure(
+        self, kind: str, content_key: str, engine: str, prompt_version: str
+    ) -> None: ...
 
 
 @dataclass
 class Budget:
     """Spending limits for one run; None means no limit.
 
-    Checked before each paper or pair is sent: work already in flight finishes, so a run may
-    exceed `max_cost` by at most the cost of the calls in flight.
+    Checked before each paper or pair is sent. Items in flight are reserved: each counts as one
+    call, and for `max_cost` as much as the dearest item paid so far (until one has been paid,
+    only one item is in flight), so a run does not overshoot `max_cost` unless one item costs
+    more than any before it.
     """
 
     max_calls: int | None = None
     max_cost: float | None = None
 
-    def exhausted(self, usage: Usage, in_flight: int = 0) -> str | None:
-        """Why no further call may be paid for, or None while there is room."""
+    def exhausted(
+        self, usage: Usage, in_flight: int = 0, estimate: float | None = None
+    ) -> str | None:
+        """Why no further item may be paid for, or None while there is (or may be) room."""
         if self.max_calls is not None and usage.calls + in_flight >= self.max_calls:
             return f"budget reached: --max-calls {self.max_calls}"
-        if self.max_cost is not None and usage.cost_usd >= self.max_cost:
-            return f"budget reached: --max-cost {self.max_cost:g} USD"
+        if self.max_cost is not None:
+            next_cost = usage.cost_usd + (estimate or 0.0) if in_flight == 0 else usage.cost_usd
+            if usage.cost_usd >= self.max_cost or next_cost > self.max_cost:
+                return f"budget reached: --max-cost {self.max_cost:g} USD"
         return None
+
+    def room(self, usage: Usage, in_flight: int, estimate: float | None) -> bool:
+        """Whether one more item may start now with `in_flight` items reserved."""
+        if self.max_cost is None:
+            return True
+        if estimate is None:
+            return in_flight == 0
+        return usage.cost_usd + (in_flight + 1) * estimate <= self.max_cost
 
 
 @dataclass
@@ -64,7 +97,30 @@ class Report:
     fallbacks: int = 0
     budget_stop: str | None = None
     budget_fallbacks: int = 0  # items left to the offline engine because of the budget
+    cooled: int = 0  # items not asked again because they failed recently (the cooldown)
+    stopped: str | None = None  # why the engine stopped calling (circuit breaker, quota)
+    items: dict[str, int] = field(default_factory=dict)  # "takeaway"/"comparison" -> how many
+    # of those, offline stand-ins for a failed LLM (budget fallbacks are counted apart)
+    fallback_items: dict[str, int] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+    def fallback_line(self) -> str | None:
+        """'3 of 54 papers fell back to the offline engine...', or None when none fell back.
+
+        Budget fallbacks are left out: the budget stop has its own line.
+        """
+        if not any(self.fallback_items.values()):
+            return None
+        nouns = {"takeaway": "papers", "comparison": "comparisons"}
+        parts = [
+            f"{self.fallback_items.get(kind, 0)} of {self.items[kind]} {noun}"
+            for kind, noun in nouns.items()
+            if self.fallback_items.get(kind)
+        ]
+        line = " and ".join(parts) + " fell back to the offline engine"
+        if self.stopped:
+            line += f" ({self.stopped}; no more calls were made)"
+        return line
 
 
 @dataclass
@@ -75,6 +131,10 @@ class _Job:
     call: Callable[[], Outcome[Any]]
     offline: Callable[[str], Any]
     save: Callable[[Any], None]
+    kind: str = "takeaway"
+    content_key: str = ""  # content hash(es): the failure memory's key
+    version: str = ""
+    failed_before: bool = False  # a failure of this item is remembered (to clear on success)
 
 
 class Pipeline:
@@ -91,6 +151,7 @@ class Pipeline:
         refresh: bool = False,
         budget: Budget | None = None,
         progress: Callable[[str], None] | None = None,
+        failure_cooldown: timedelta = DEFAULT_FAILURE_COOLDOWN,
     ) -> None:
         self.engine = engine
         self.offline = offline
@@ -100,7 +161,12 @@ class Pipeline:
         self.refresh = refresh
         self.budget = budget or Budget()
         self.progress = progress
+        self.failure_cooldown = failure_cooldown
         self.report = Report()
+        self._usage_lock = threading.Lock()
+        self._dearest_item: float | None = None  # the most one paid item has cost so far
+        if hasattr(engine, "call_log"):  # the engine reports each attempt as it returns
+            engine.call_log = self._on_call
 
     @property
     def uses_llm(self) -> bool:
@@ -120,12 +186,29 @@ class Pipeline:
             problems=[*warnings, *self.report.problems],
         )
 
+    def run(
+        self, papers: Sequence[Paper], pairs: Sequence[tuple[Paper, Paper]]
+    ) -> tuple[dict[str, Takeaway], list[Comparison]]:
+        """Takeaways of `papers` and comparisons of `pairs` (in order), all in one work queue."""
+        takeaway_jobs = self._takeaway_jobs(papers)
+        comparison_jobs = self._comparison_jobs(pairs)
+        results = self._run([*takeaway_jobs, *comparison_jobs])
+        takeaways = {p.id: results[j.key] for p, j in zip(papers, takeaway_jobs, strict=True)}
+        return takeaways, [results[j.key] for j in comparison_jobs]
+
     def takeaways(self, papers: Sequence[Paper]) -> dict[str, Takeaway]:
         """A takeaway for every paper, keyed by paper id."""
+        return self.run(papers, [])[0]
+
+    def comparisons(self, pairs: Sequence[tuple[Paper, Paper]]) -> list[Comparison]:
+        """A comparison for every pair, in the order given."""
+        return self.run([], pairs)[1]
+
+    def _takeaway_jobs(self, papers: Sequence[Paper]) -> list[_Job]:
         eng, store = self.engine, self.store
-        jobs = [
+        return [
             _Job(
-                key=p.id,
+                key=f"t:{p.id}",
                 label=p.id,
                 cached=lambda p=p: (
                     store.get_takeaway(p, eng.name, eng.takeaway_version) if store else None
@@ -135,17 +218,18 @@ class Pipeline:
                     update={"fallback_reason": reason}
                 ),
                 save=lambda t, p=p: store.put_takeaway(p, t, eng.name) if store else None,
+                kind="takeaway",
+                content_key=p.content_hash,
+                version=eng.takeaway_version,
             )
             for p in papers
         ]
-        return self._run(jobs)
 
-    def comparisons(self, pairs: Sequence[tuple[Paper, Paper]]) -> list[Comparison]:
-        """A comparison for every pair, in the order given."""
+    def _comparison_jobs(self, pairs: Sequence[tuple[Paper, Paper]]) -> list[_Job]:
         eng, store = self.engine, self.store
-        jobs = [
+        return [
             _Job(
-                key=f"{a.id}|{b.id}",
+                key=f"c:{a.id}|{b.id}",
                 label=f"{a.id} vs {b.id}",
                 cached=lambda a=a, b=b: (
                     store.get_comparison(a, b, eng.name, eng.comparison_version) if store else None
@@ -155,11 +239,12 @@ class Pipeline:
                     update={"fallback_reason": reason}
                 ),
                 save=lambda c, a=a, b=b: store.put_comparison(a, b, c, eng.name) if store else None,
+                kind="comparison",
+                content_key=f"{a.content_hash}|{b.content_hash}",
+                version=eng.comparison_version,
             )
             for a, b in pairs
         ]
-        results = self._run(jobs)
-        return [results[j.key] for j in jobs]
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -167,11 +252,17 @@ class Pipeline:
         results: dict[str, Any] = {}
         todo: list[_Job] = []
         for job in jobs:
+            self.report.items[job.kind] = self.report.items.get(job.kind, 0) + 1
             hit = None if self.refresh else job.cached()
             if hit is not None:
                 self.report.cache_hits += 1
                 results[job.key] = hit
                 self._tick(job)
+                continue
+            cooling = self._cooling(job) if self.uses_llm else None
+            if cooling is not None:
+                self.report.cooled += 1
+                results[job.key] = self._finish(job, Outcome(job.offline(cooling)))
             else:
                 todo.append(job)
         if not self.uses_llm:
@@ -184,10 +275,13 @@ class Pipeline:
             try:
                 while queue or running:
                     while queue and len(running) < self.concurrency:
-                        stop = self.budget.exhausted(self.report.usage, len(running))
+                        usage, estimate = self._spent()
+                        stop = self.budget.exhausted(usage, len(running), estimate)
                         if stop:
                             self._budget_fallback(queue, results, stop)
                             break
+                        if not self.budget.room(usage, len(running), estimate):
+                            break  # the calls in flight may use up the rest: wait for them
                         job = queue.pop()
                         running[pool.submit(job.call)] = job
                     if not running:
@@ -205,7 +299,30 @@ class Pipeline:
             except BaseException:
                 self._salvage(running)
                 raise
+        self.report.stopped = getattr(self.engine, "stopped", None)
         return results
+
+    def _cooling(self, job: _Job) -> str | None:
+        """The fallback reason when this item failed within the cooldown, else None."""
+        if self.store is None:
+            return None
+        failure = self.store.get_failure(job.kind, job.content_key, self.engine.name, job.version)
+        if failure is None:
+            return None
+        job.failed_before = True
+        failed, reason = failure
+        until = failed + self.failure_cooldown
+        if self.refresh or datetime.now(UTC) >= until:
+            return None
+        return (
+            f"{reason} (at {failed:%Y-%m-%d %H:%M} UTC; not asked again before "
+            f"{until:%Y-%m-%d %H:%M} UTC unless --refresh)"
+        )
+
+    def _spent(self) -> tuple[Usage, float | None]:
+        """A snapshot of the usage so far, and the most one paid item has cost."""
+        with self._usage_lock:
+            return self.report.usage.model_copy(), self._dearest_item
 
     def _salvage(self, running: dict[Future[Outcome[Any]], _Job]) -> None:
         """On the way out of a failed run: cancel queued calls, save those already paid for."""
@@ -224,7 +341,8 @@ class Pipeline:
         try:
             outcome = future.result()
         except FatalLLMError as exc:
-            self._log_calls(getattr(exc, "calls", []))  # paid or not, they were made
+            if not getattr(exc, "logged", False):
+                self._log_calls(getattr(exc, "calls", []))  # paid or not, they were made
             raise
         except Exception as exc:  # an engine bug must not cost the other papers
             log.warning("%s: engine error, offline fallback: %s", job.label, exc)
@@ -233,25 +351,44 @@ class Pipeline:
 
     def _finish(self, job: _Job, outcome: Outcome[Any]) -> Any:
         value = outcome.value
-        self._log_calls(outcome.calls)
-        if getattr(value, "fallback_reason", None):
+        if not outcome.logged:
+            self._log_calls(outcome.calls)
+        if outcome.calls:
+            cost = sum(c.cost_usd for c in outcome.calls)
+            with self._usage_lock:
+                self._dearest_item = max(self._dearest_item or 0.0, cost)
+        reason = getattr(value, "fallback_reason", None)
+        if reason:
             self.report.fallbacks += 1
-            self.report.problems.append(f"{job.label}: offline fallback ({value.fallback_reason})")
+            self.report.fallback_items[job.kind] = self.report.fallback_items.get(job.kind, 0) + 1
+            self.report.problems.append(f"{job.label}: offline fallback ({reason})")
+        if self.store is not None and job.content_key:
+            if reason and outcome.remember_failure:
+                self.store.record_failure(
+                    job.kind, job.content_key, self.engine.name, job.version, reason
+                )
+            elif not reason and job.failed_before:
+                self.store.clear_failure(job.kind, job.content_key, self.engine.name, job.version)
         job.save(value)
         self._tick(job)
         return value
 
+    def _on_call(self, call: CallRecord) -> None:
+        """The engine's call_log: one attempt, logged the moment it returned (worker thread)."""
+        self._log_calls([call])
+
     def _log_calls(self, calls: Sequence[CallRecord]) -> None:
         for call in calls:
-            self.report.usage.add(
-                Usage(
-                    calls=1,
-                    prompt_tokens=call.prompt_tokens,
-                    completion_tokens=call.completion_tokens,
-                    cached_tokens=call.cached_tokens,
-                    cost_usd=call.cost_usd,
+            with self._usage_lock:
+                self.report.usage.add(
+                    Usage(
+                        calls=1,
+                        prompt_tokens=call.prompt_tokens,
+                        completion_tokens=call.completion_tokens,
+                        cached_tokens=call.cached_tokens,
+                        cost_usd=call.cost_usd,
+                    )
                 )
-            )
             if self.store is not None and self.run_id is not None:
                 self.store.log_call(self.run_id, call)
 

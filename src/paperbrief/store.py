@@ -306,8 +306,8 @@ class Store:
             conn.execute(
                 """INSERT INTO calls (run_id, at, kind, subject, model, prompt_version, attempt,
                      status, error, prompt_tokens, completion_tokens, cached_tokens, cost_usd,
-                     duration_s)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                     duration_s, started)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     run_id,
                     _now(),
@@ -323,7 +323,44 @@ class Store:
                     call.cached_tokens,
                     call.cost_usd,
                     call.duration_s,
+                    call.started.isoformat() if call.started else None,
                 ),
+            )
+
+    # -- failures (the cooldown before an item whose answers failed is paid for again) -------
+
+    def record_failure(
+        self, kind: str, content_key: str, engine: str, prompt_version: str, reason: str
+    ) -> None:
+        """Remember that `kind` of `content_key` by `engine` at `prompt_version` failed now."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO failures "
+                "(kind, content_key, engine, prompt_version, failed, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, content_key, engine, prompt_version, _now(), reason),
+            )
+
+    def get_failure(
+        self, kind: str, content_key: str, engine: str, prompt_version: str
+    ) -> tuple[datetime, str] | None:
+        """(when, why) of the remembered failure of this item, if any."""
+        rows = self._read(
+            "SELECT failed, reason FROM failures WHERE kind = ? AND content_key = ? "
+            "AND engine = ? AND prompt_version = ?",
+            (kind, content_key, engine, prompt_version),
+        )
+        if not rows:
+            return None
+        return datetime.fromisoformat(rows[0]["failed"]), rows[0]["reason"]
+
+    def clear_failure(self, kind: str, content_key: str, engine: str, prompt_version: str) -> None:
+        """Forget the failure of this item (it has now been answered)."""
+        with self._write() as conn:
+            conn.execute(
+                "DELETE FROM failures WHERE kind = ? AND content_key = ? AND engine = ? "
+                "AND prompt_version = ?",
+                (kind, content_key, engine, prompt_version),
             )
 
     def finish_run(
@@ -365,7 +402,8 @@ class Store:
         """The calls logged by run `run_id`, in order."""
         rows = self._read(
             "SELECT kind, subject, model, prompt_version, attempt, status, error, prompt_tokens, "
-            "completion_tokens, cached_tokens, cost_usd, duration_s FROM calls WHERE run_id = ? "
+            "completion_tokens, cached_tokens, cost_usd, duration_s, started FROM calls "
+            "WHERE run_id = ? "
             "ORDER BY id",
             (run_id,),
         )
@@ -388,7 +426,7 @@ class Store:
                  COALESCE(SUM(c.completion_tokens), 0) AS completion_tokens,
                  COALESCE(SUM(c.cached_tokens), 0) AS cached_tokens,
                  COALESCE(SUM(c.cost_usd), 0.0) AS cost_usd,
-                 COALESCE(SUM(c.status != 'ok'), 0) AS failures
+                 COALESCE(SUM(c.status NOT IN ('ok', 'repaired')), 0) AS failures
                FROM (SELECT * FROM runs ORDER BY id DESC LIMIT ?) AS r
                LEFT JOIN calls AS c ON c.run_id = r.id
                GROUP BY r.id ORDER BY r.id DESC""",

@@ -103,6 +103,23 @@ def m002_run_counters_and_indexes(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX papers_content_hash ON papers(content_hash)")
 
 
+@migration
+def m003_call_start_and_failures(conn: sqlite3.Connection) -> None:
+    """Each call's own start time; items whose answers failed, for the failure cooldown."""
+    conn.execute("ALTER TABLE calls ADD COLUMN started TEXT")
+    conn.execute(
+        """CREATE TABLE failures (
+            kind TEXT NOT NULL,
+            content_key TEXT NOT NULL,
+            engine TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            failed TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (kind, content_key, engine, prompt_version)
+        )"""
+    )
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

@@ -12,10 +12,18 @@ T = TypeVar("T")
 
 @dataclass
 class Outcome(Generic[T]):
-    """An engine's result with the model calls it took (none for the offline engine)."""
+    """An engine's result with the model calls it took (none for the offline engine).
+
+    `logged`: the calls were already handed to the engine's `call_log` as they happened (the
+    pipeline must not log them again). `remember_failure`: the value is a fallback because the
+    model's answers failed (not an outage or a budget), so the item waits out the failure
+    cooldown before it is paid for again.
+    """
 
     value: T
     calls: list[CallRecord] = field(default_factory=list)
+    logged: bool = False
+    remember_failure: bool = False
 
 
 class Engine(Protocol):

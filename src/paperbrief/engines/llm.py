@@ -3,6 +3,11 @@
 Every answer is parsed, validated and number-grounded; a failing answer is re-asked with the exact
 error, and after the re-asks the paper falls back to the offline engine. Transient HTTP failures
 are retried by tenacity (the SDK's own retries are off); a rejected key stops the run.
+
+Every HTTP attempt is handed to `call_log` (when set) as soon as it returns, with its own start
+time and duration, so a run killed mid-paper has logged what it paid. Attempts pass through a
+shared RateLimiter (AIMD concurrency, --rpm, x-ratelimit headers) and a CircuitBreaker (after N
+connection failures / timeouts / 5xx in a row no more calls are made).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import openai
@@ -26,6 +32,7 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
+from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines import Engine, Outcome
 from paperbrief.engines.llm_reply import Reply, judge, read_completion, redact
 from paperbrief.engines.llm_retry import (
@@ -55,6 +62,7 @@ from paperbrief.prompts import (
     schema_for,
     takeaway_messages,
 )
+from paperbrief.ratelimit import RateLimiter
 from paperbrief.retrying import retry_after_seconds, wait_server_or_backoff
 
 log = logging.getLogger("paperbrief.llm")
@@ -62,6 +70,7 @@ log = logging.getLogger("paperbrief.llm")
 DEFAULT_MODEL = "gpt-4o-mini"
 PLACEHOLDER_KEY = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM) ignore the key
 MAX_TOKENS = 1200
+DEFAULT_TIMEOUT = 30.0  # seconds per HTTP attempt (--timeout)
 
 
 @dataclass
@@ -88,13 +97,15 @@ class LLMEngine:
         client: openai.OpenAI | None = None,
         api_key: str | None = None,
         base_url: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT,
         max_attempts: int = 4,
         deadline: float = 180.0,
         reasks: int = 2,
         price_table: Mapping[str, Price] | None = None,
         wait: wait_base | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        limiter: RateLimiter | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.name = model
         self.model = model
@@ -117,6 +128,10 @@ class LLMEngine:
         self._json_schema = True  # False once the server rejected json_schema
         self._dropped: set[str] = set()  # OPTIONAL_PARAMS the server rejected
         self._disabled: str | None = None  # why no more calls are made (quota exhausted)
+        self.limiter = limiter if limiter is not None else RateLimiter(8)
+        self.breaker = breaker if breaker is not None else CircuitBreaker()
+        # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
+        self.call_log: Callable[[CallRecord], None] | None = None
 
     @property
     def response_mode(self) -> str:
@@ -134,7 +149,7 @@ class LLMEngine:
             f"{paper.title}\n{paper.abstract}",
             [],
         )
-        draft, reason = self._run(job)
+        draft, reason, remember = self._run(job)
         if draft is not None:
             value = Takeaway(
                 **draft.model_dump(),
@@ -142,10 +157,10 @@ class LLMEngine:
                 engine=self.model,
                 prompt_version=self.takeaway_version,
             )
-            return Outcome(value, job.calls)
+            return self._outcome(value, job)
         fb = self.fallback.takeaway(paper)
         value = fb.value.model_copy(update={"fallback_reason": reason})
-        return Outcome(value, job.calls + fb.calls)
+        return self._outcome(value, job, fb.calls, remember)
 
     def compare(self, a: Paper, b: Paper) -> Outcome[Comparison]:
         """One comparison by the model, or by the fallback engine when the model cannot give one."""
@@ -158,7 +173,7 @@ class LLMEngine:
             f"{a.title}\n{a.abstract}\n{b.title}\n{b.abstract}",
             [],
         )
-        draft, reason = self._run(job)
+        draft, reason, remember = self._run(job)
         if draft is not None:
             value = Comparison(
                 **draft.model_dump(),
@@ -167,35 +182,64 @@ class LLMEngine:
                 engine=self.model,
                 prompt_version=self.comparison_version,
             )
-            return Outcome(value, job.calls)
+            return self._outcome(value, job)
         fb = self.fallback.compare(a, b)
         value = fb.value.model_copy(update={"fallback_reason": reason})
-        return Outcome(value, job.calls + fb.calls)
+        return self._outcome(value, job, fb.calls, remember)
+
+    def _outcome(
+        self, value: Any, job: _Job, extra: list[CallRecord] | None = None, remember: bool = False
+    ) -> Outcome[Any]:
+        return Outcome(
+            value,
+            job.calls + (extra or []),
+            logged=self.call_log is not None,
+            remember_failure=remember,
+        )
+
+    @property
+    def stopped(self) -> str | None:
+        """Why this engine makes no more calls this run (breaker open, quota), or None."""
+        return self.breaker.reason or self._disabled
 
     # -- the re-ask loop -------------------------------------------------------------------
 
-    def _run(self, job: _Job) -> tuple[BaseModel | None, str]:
+    def _run(self, job: _Job) -> tuple[BaseModel | None, str, bool]:
+        """(draft, "", False) or (None, why, whether the failure is the answer's, to remember)."""
         history: list[Message] = []
         problem = ""
         for _ in range(1 + self.reasks):
-            if self._disabled:
-                return None, f"{self.model}: {self._disabled}"
+            if self.stopped:
+                return None, f"{self.model}: {self.stopped}", False
             try:
-                reply, duration = self._exchange(job, history)
-            except (TransientCallError, PermanentCallError) as exc:
-                return None, f"{self.model}: {exc}"
+                reply, duration, started = self._exchange(job, history)
+            except TransientCallError as exc:
+                return None, f"{self.model}: {exc}", False
+            except PermanentCallError as exc:
+                return None, f"{self.model}: {exc}", not self.stopped
             verdict = judge(reply, job.output, job.source)
-            job.calls.append(self._record(job, reply, duration, verdict.status, verdict.error))
+            self._emit(
+                job, self._record(job, reply, duration, verdict.status, verdict.error, started)
+            )
             if verdict.draft is not None:
-                return verdict.draft, ""
+                return verdict.draft, "", False
             problem = verdict.error or verdict.status
             log.info("%s: %s %s rejected: %s", self.model, job.kind, job.subject, problem)
             if reply.content:
                 history = [*history, {"role": "assistant", "content": reply.content}]
             history = [*history, reask_message(problem)]
-        return None, redact(f"{self.model}: gave up after {1 + self.reasks} answers: {problem}")
+        return (
+            None,
+            redact(f"{self.model}: gave up after {1 + self.reasks} answers: {problem}"),
+            True,
+        )
 
-    def _exchange(self, job: _Job, history: list[Message]) -> tuple[Reply, float]:
+    def _emit(self, job: _Job, record: CallRecord) -> None:
+        job.calls.append(record)
+        if self.call_log is not None:
+            self.call_log(record)
+
+    def _exchange(self, job: _Job, history: list[Message]) -> tuple[Reply, float, datetime]:
         """One answer from the server, retried on transient failures; json_object if needed."""
         while True:
             json_schema = self._json_schema
@@ -244,27 +288,61 @@ class LLMEngine:
         args.update({k: v for k, v in optional.items() if k not in self._dropped})
         return args
 
-    def _post(self, job: _Job, messages: list[Message], json_schema: bool) -> tuple[Reply, float]:
-        start = time.monotonic()
-        try:
-            completion = self.client.chat.completions.create(
-                **self._request_args(job, messages, json_schema)
-            )
-        except openai.APIStatusError as exc:
-            self._fail(job, start, exc, json_schema)
-        except openai.APITimeoutError:
-            self._error(job, start, f"timed out after {self.timeout:g}s")
-            raise TransientCallError(f"timed out after {self.timeout:g}s") from None
-        except openai.APIConnectionError as exc:
-            message = redact(f"connection error: {exc}")
-            self._error(job, start, message)
-            raise TransientCallError(message) from None
-        return read_completion(completion.to_dict()), time.monotonic() - start
+    def _post(
+        self, job: _Job, messages: list[Message], json_schema: bool
+    ) -> tuple[Reply, float, datetime]:
+        if self.stopped:
+            raise PermanentCallError(self.stopped)
+        with self.limiter.slot():
+            if self.stopped:  # opened while this attempt waited for its slot
+                raise PermanentCallError(self.stopped)
+            started = datetime.now(UTC)
+            start = time.monotonic()
+            try:
+                raw = self.client.chat.completions.with_raw_response.create(
+                    **self._request_args(job, messages, json_schema)
+                )
+            except openai.APIStatusError as exc:
+                self.limiter.observe(exc.response.headers)
+                self._fail(job, start, started, exc, json_schema)
+            except openai.APITimeoutError:
+                self._outage(job, start, started, f"timed out after {self.timeout:g}s")
+            except openai.APIConnectionError as exc:
+                self._outage(job, start, started, redact(f"connection error: {exc}"))
+            self.limiter.observe(raw.headers)
+        self.limiter.success()
+        self.breaker.success()
+        return read_completion(raw.parse().to_dict()), time.monotonic() - start, started
 
-    def _fail(self, job: _Job, start: float, exc: openai.APIStatusError, json_schema: bool):
+    def _outage(
+        self,
+        job: _Job,
+        start: float,
+        started: datetime,
+        message: str,
+        retry_after: float | None = None,
+    ) -> None:
+        """A connection failure, timeout or 5xx: logged, counted by the breaker, retried."""
+        self._error(job, start, started, message)
+        if self.breaker.failure(message):
+            log.info("%s: %s; no more calls this run", self.model, self.breaker.reason)
+        raise TransientCallError(message, retry_after=retry_after) from None
+
+    def _fail(
+        self,
+        job: _Job,
+        start: float,
+        started: datetime,
+        exc: openai.APIStatusError,
+        json_schema: bool,
+    ):
         status = exc.status_code
         message = redact(f"HTTP {status}: {api_message(exc)}")
-        self._error(job, start, message)
+        if status >= 500:
+            wait = retry_after_seconds(exc.response.headers, api_message(exc))
+            self._outage(job, start, started, message, wait)
+        self._error(job, start, started, message)
+        self.breaker.success()  # the server is there and answering
         fatal = {
             401: "the API key was rejected ({}): check OPENAI_API_KEY",
             403: "permission denied ({}): check OPENAI_API_KEY and its project's model access",
@@ -274,6 +352,7 @@ class LLMEngine:
         if status in fatal:
             error = FatalLLMError(f"{self.model}: " + fatal[status].format(message))
             error.calls = list(job.calls)  # type: ignore[attr-defined]
+            error.logged = self.call_log is not None  # type: ignore[attr-defined]
             raise error from None
         if json_schema and looks_like_schema_rejection(
             exc.status_code, exc.param, api_message(exc)
@@ -287,11 +366,14 @@ class LLMEngine:
             raise PermanentCallError(message)
         if is_retryable_status(status):
             wait = retry_after_seconds(exc.response.headers, api_message(exc))
+            if status == 429:
+                self.limiter.throttled(wait)
             raise TransientCallError(message, retry_after=wait)
         raise PermanentCallError(message)
 
-    def _error(self, job: _Job, start: float, message: str) -> None:
-        job.calls.append(
+    def _error(self, job: _Job, start: float, started: datetime, message: str) -> None:
+        self._emit(
+            job,
             CallRecord(
                 kind=job.kind,
                 subject=job.subject,
@@ -301,11 +383,18 @@ class LLMEngine:
                 status="error",
                 error=message,
                 duration_s=round(time.monotonic() - start, 3),
-            )
+                started=started,
+            ),
         )
 
     def _record(
-        self, job: _Job, reply: Reply, duration: float, status: str, error: str | None
+        self,
+        job: _Job,
+        reply: Reply,
+        duration: float,
+        status: str,
+        error: str | None,
+        started: datetime | None = None,
     ) -> CallRecord:
         price = find_price(self.prices, reply.model, self.model)
         cost = (
@@ -326,6 +415,7 @@ class LLMEngine:
             cached_tokens=reply.cached_tokens,
             cost_usd=cost,
             duration_s=round(duration, 3),
+            started=started,
         )
 
 
@@ -338,7 +428,8 @@ def llm_engine_from_env(
     base_url: str | None = None,
     *,
     fallback: Engine,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_TIMEOUT,
+    limiter: RateLimiter | None = None,
 ) -> LLMEngine | None:
     """An LLMEngine configured from OPENAI_API_KEY / OPENAI_BASE_URL / PAPERBRIEF_MODEL, or None.
 
@@ -350,5 +441,10 @@ def llm_engine_from_env(
         return None
     chosen = model or os.environ.get("PAPERBRIEF_MODEL") or DEFAULT_MODEL
     return LLMEngine(
-        chosen, api_key=key or PLACEHOLDER_KEY, base_url=url, fallback=fallback, timeout=timeout
+        chosen,
+        api_key=key or PLACEHOLDER_KEY,
+        base_url=url,
+        fallback=fallback,
+        timeout=timeout,
+        limiter=limiter,
     )

@@ -10,11 +10,12 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from paperbrief.engines.llm_repair import repair
 from paperbrief.models import ComparisonDraft, TakeawayDraft
 from paperbrief.numbers import ungrounded
 
 D = TypeVar("D", bound=BaseModel)
-Status = Literal["ok", "invalid", "ungrounded", "refusal", "length", "error"]
+Status = Literal["ok", "repaired", "invalid", "ungrounded", "refusal", "length", "error"]
 
 _FENCE_RE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL | re.IGNORECASE)
 _SECRET_RE = re.compile(r"\b(sk-[A-Za-z0-9*_\-]{3})[A-Za-z0-9*_\-]{3,}")
@@ -36,7 +37,8 @@ class Reply:
 
 @dataclass(frozen=True)
 class Verdict(Generic[D]):
-    """A judged reply: the validated draft when status is 'ok', else the error to re-ask with."""
+    """A judged reply: the validated draft when status is 'ok' or 'repaired', else the error to
+    re-ask with. A 'repaired' draft needed local fixes, listed in `error` ("repaired: ...")."""
 
     status: Status
     draft: D | None = None
@@ -120,7 +122,10 @@ def grounding_error(texts: Iterable[tuple[str, str]], source: str) -> str | None
 
 
 def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
-    """Check a reply in order: refusal/truncation, JSON, schema, then number grounding."""
+    """Check a reply in order: refusal/truncation, JSON, local repair, schema, number grounding.
+
+    Works on any Reply, e.g. `read_completion` of a Batch API output line's response body.
+    """
     if reply.finish_reason == "length":
         return Verdict("length", error="the reply was cut off (finish_reason=length); be briefer")
     if reply.finish_reason == "content_filter":
@@ -135,6 +140,7 @@ def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
         return Verdict("invalid", error=f"the reply is not valid JSON ({exc})")
     if not isinstance(data, dict):
         return Verdict("invalid", error="the reply must be one JSON object")
+    data, repairs = repair(data, model)
     try:
         draft = model.model_validate(data)
     except ValidationError as exc:
@@ -149,4 +155,6 @@ def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
     error = grounding_error(texts, source)
     if error:
         return Verdict("ungrounded", error=error)
+    if repairs:
+        return Verdict("repaired", draft=draft, error="repaired: " + "; ".join(repairs))
     return Verdict("ok", draft=draft)
