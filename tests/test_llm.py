@@ -104,7 +104,7 @@ def test_retries_are_bounded_then_the_paper_falls_back(server, make_engine):
     assert fallback.takeaways == [numbered_paper().id]
 
 
-@pytest.mark.parametrize("fault", ["400", "quota"])
+@pytest.mark.parametrize("fault", ["400"])
 def test_non_retryable_errors_fail_fast_to_fallback(server, make_engine, sleeps, fault):
     server.add_faults(fault)
     out = make_engine().takeaway(numbered_paper())
@@ -113,13 +113,16 @@ def test_non_retryable_errors_fail_fast_to_fallback(server, make_engine, sleeps,
     assert "\n" not in out.value.fallback_reason
 
 
-def test_exhausted_quota_stops_further_calls(server, make_engine):
+def test_exhausted_quota_stops_the_run_without_retrying(server, make_engine, sleeps):
     server.add_faults("quota")
     engine = make_engine()
-    engine.takeaway(numbered_paper())
+    with pytest.raises(FatalLLMError, match="quota exhausted"):
+        engine.takeaway(numbered_paper())
     out = engine.takeaway(scitldr_papers(1)[0])
-    assert len(server.requests) == 1 and out.calls == []
-    assert "quota" in out.value.fallback_reason
+    assert out.calls == [] and "quota exhausted" in out.value.fallback_reason
+    # one request, no retry, and no adaptive back-off either: it is not a rate limit
+    assert len(server.requests) == 1 and sleeps.waits == []
+    assert engine.limiter.rate_limited == 0
 
 
 @pytest.mark.parametrize(

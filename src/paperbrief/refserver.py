@@ -4,13 +4,19 @@ Run `python -m paperbrief.refserver [--port 0] [--latency 0.5] [--fault 429 ...]
 to serve on 127.0.0.1 and print the base URL; tests and benchmarks use `RefServer` as a context
 manager. It answers POST /v1/chat/completions and GET /v1/models, building a grounded takeaway or
 comparison from the papers quoted in the prompt (between <paper> tags). Each request takes the
-next fault from `faults`, if any.
+next fault from `faults`, if any, else one drawn at random from `fault_rates` (seeded).
+
+Rate limits like OpenAI's: `rpm` enforces at most `rpm` requests per minute (a sliding window;
+`rpm_window` scales the minute down for quick tests, keeping the rate), answering 429
+`rate_limit_exceeded` above it; `ratelimit_headers` sends x-ratelimit-limit/remaining/reset-*
+headers (`8.64s`, `6ms`, `1m30s`) on every answer. `answered` counts the answers sent in full.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 import sys
 import threading
@@ -46,6 +52,8 @@ FAULTS = {
     "refusal": "message.refusal set, no content",
     "length": "finish_reason length, content cut off",
     "content_filter": "finish_reason content_filter, no content",
+    "slow": "a good answer after `slow_latency` seconds (default 20)",
+    "none": "no fault (a placeholder in a fault script)",
 }
 _PAPER_RE = re.compile(
     r"<paper(?: label=\"(?P<label>[AB])\")?>\s*<title>(?P<title>.*?)</title>\s*"
@@ -211,10 +219,29 @@ class RefServer:
         json_schema: bool = True,
         faults: list[str] | None = None,
         retry_after: float = 1.0,
+        fault_rates: dict[str, float] | None = None,
+        seed: int = 0,
+        slow_latency: float = 20.0,
+        rpm: int | None = None,
+        rpm_window: float = 60.0,
+        ratelimit_headers: bool = False,
+        hang_after: int | None = None,
     ) -> None:
-        for fault in faults or []:
+        for fault in [*(faults or []), *(fault_rates or {})]:
             if fault not in FAULTS:
                 raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
+        if sum((fault_rates or {}).values()) > 1:
+            raise ValueError("fault rates add up to more than 1")
+        self.fault_rates = dict(fault_rates or {})
+        self.slow_latency = slow_latency
+        self._random = random.Random(seed)
+        self.rpm = rpm
+        self.rpm_window = rpm_window
+        self.ratelimit_headers = ratelimit_headers
+        self._accepted: deque[float] = deque()  # arrival times of requests within the rpm window
+        self.rate_limited = 0  # requests answered 429 because of `rpm`
+        self.answered = 0  # answers sent in full (any status)
+        self.hang_after = hang_after  # requests after this many never get an answer
         self.latency = latency
         self.json_schema = json_schema
         self.retry_after = retry_after
@@ -260,16 +287,72 @@ class RefServer:
 
     # -- answering ---------------------------------------------------------------------------
 
+    def _draw(self) -> str | None:
+        """A random fault from `fault_rates` (call with the lock held)."""
+        roll, edge = self._random.random(), 0.0
+        for fault, rate in self.fault_rates.items():
+            edge += rate
+            if roll < edge:
+                return fault
+        return None
+
+    @property
+    def window_limit(self) -> int:
+        """Requests allowed per `rpm_window` seconds (the rpm scaled to the window)."""
+        return max(1, round((self.rpm or 0) * self.rpm_window / 60.0))
+
+    def admit(self) -> tuple[bool, float, dict[str, str]]:
+        """(whether a request arriving now is within `rpm`, seconds until the window frees a
+        slot, the x-ratelimit headers to send)."""
+        now = time.monotonic()
+        with self._lock:
+            while self._accepted and self._accepted[0] <= now - self.rpm_window:
+                self._accepted.popleft()
+            ok = self.rpm is None or len(self._accepted) < self.window_limit
+            if ok:
+                self._accepted.append(now)
+            else:
+                self.rate_limited += 1
+            used = len(self._accepted)
+            reset = self._accepted[0] + self.rpm_window - now if self._accepted else 0.0
+        if not self.ratelimit_headers:
+            return ok, reset, {}
+        limit = self.window_limit if self.rpm else 10000
+        headers = {
+            "x-ratelimit-limit-requests": str(limit),
+            "x-ratelimit-remaining-requests": str(max(0, limit - used)),
+            "x-ratelimit-reset-requests": openai_duration(max(0.0, reset)),
+            "x-ratelimit-limit-tokens": "200000",
+            "x-ratelimit-remaining-tokens": "199000",
+            "x-ratelimit-reset-tokens": "6ms",
+        }
+        return ok, reset, headers
+
+    def rate_limit_error(self, model: str, wait: float) -> dict[str, Any]:
+        """The body of a 429 for a request over `rpm` (no retry-after, like many real ones)."""
+        message = (
+            f"Rate limit reached for {model} on requests per min (RPM): Limit {self.rpm}, "
+            f"Used {self.rpm}, Requested 1. Please try again in {openai_duration(wait)}."
+        )
+        return {
+            "error": {
+                "message": message,
+                "type": "requests",
+                "param": None,
+                "code": "rate_limit_exceeded",
+            }
+        }
+
     def next_fault(self, body: dict[str, Any]) -> str | None:
         with self._lock:
             self.requests.append(body)
-            fault = self.faults.popleft() if self.faults else None
+            fault = self.faults.popleft() if self.faults else self._draw()
         uses_schema = (body.get("response_format") or {}).get("type") == "json_schema"
         if uses_schema and (fault == "schema400" or not self.json_schema):
             return "schema400"
         if fault == "temperature400" and "temperature" not in body:
             return None
-        return None if fault == "schema400" else fault
+        return None if fault in ("schema400", "none") else fault
 
     def cached_tokens(self, messages: list[dict[str, Any]], prompt_tokens: int) -> int:
         """Mimic prompt caching: a repeated system prompt of 1024+ tokens is cached in 128s."""
@@ -435,16 +518,21 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
         data = json.dumps(body).encode()
+        headers = {
+            "x-ratelimit-limit-requests": "10000",
+            "x-ratelimit-remaining-requests": "9999",
+            **(headers or {}),
+        }
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
         self.send_header("openai-version", "2020-10-01")
-        self.send_header("x-ratelimit-limit-requests", "10000")
-        self.send_header("x-ratelimit-remaining-requests", "9999")
-        for name, value in (headers or {}).items():
+        for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)
+        with self.ref._lock:
+            self.ref.answered += 1
 
     def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
         if self.path.rstrip("/") == "/v1/models":
@@ -472,15 +560,24 @@ class _Handler(BaseHTTPRequestHandler):
             }
             self._send(400, {"error": error})
             return
-        fault = self.ref.next_fault(body)
+        admitted, reset, limits = self.ref.admit()
+        fault = self.ref.next_fault(body) if admitted else None
+        if self.ref.hang_after is not None and len(self.ref.requests) > self.ref.hang_after:
+            time.sleep(3600)  # never answers (a daemon thread: the server stops regardless)
+            return
         if self.ref.latency:
             time.sleep(self.ref.latency)
+        if fault == "slow":
+            time.sleep(self.ref.slow_latency)
+        if not admitted:
+            self._send(429, self.ref.rate_limit_error(body.get("model", ""), reset), limits)
+            return
         if not key:
             fault = "401"
         start = time.monotonic()
         if fault in _ERROR_FAULTS:
             status, headers, payload = self.ref.error(fault, body.get("model", ""), key)
-            self._send(status, payload, headers)
+            self._send(status, payload, {**limits, **headers})
             return
         try:
             payload = self.ref.completion(body, fault, key)
@@ -489,13 +586,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(500, {"error": error})
             return
         ms = str(int((time.monotonic() - start) * 1000 + self.ref.latency * 1000))
-        self._send(200, payload, {"openai-processing-ms": ms})
+        self._send(200, payload, {**limits, "openai-processing-ms": ms})
+
+
+def openai_duration(seconds: float) -> str:
+    """A reset time as OpenAI writes it: '6ms', '8.64s', '1m30s'."""
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms"
+    if seconds < 60:
+        return f"{seconds:.3g}s"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}m{rest:.3g}s"
 
 
 def _usage() -> str:
     return (
         "usage: python -m paperbrief.refserver [--port N] [--latency SECONDS] "
-        "[--fault NAME ...] [--no-json-schema]"
+        "[--fault NAME ...] [--fault-rate NAME=P ...] [--seed N] [--slow-latency SECONDS] "
+        "[--rpm N] [--rpm-window SECONDS] [--ratelimit-headers] [--no-json-schema]"
     )
 
 
@@ -518,6 +626,19 @@ def main(argv: list[str] | None = None) -> int:
                 options["latency"] = float(args.pop(0))
             elif flag == "--fault":
                 options["faults"].append(args.pop(0))
+            elif flag == "--fault-rate":
+                name, _, rate = args.pop(0).partition("=")
+                options.setdefault("fault_rates", {})[name] = float(rate)
+            elif flag == "--seed":
+                options["seed"] = int(args.pop(0))
+            elif flag == "--slow-latency":
+                options["slow_latency"] = float(args.pop(0))
+            elif flag == "--rpm":
+                options["rpm"] = int(args.pop(0))
+            elif flag == "--rpm-window":
+                options["rpm_window"] = float(args.pop(0))
+            elif flag == "--ratelimit-headers":
+                options["ratelimit_headers"] = True
             else:
                 raise ValueError(f"unknown argument {flag!r}")
         server = RefServer(**options)

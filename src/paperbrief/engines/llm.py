@@ -127,7 +127,7 @@ class LLMEngine:
         self._lock = threading.Lock()
         self._json_schema = True  # False once the server rejected json_schema
         self._dropped: set[str] = set()  # OPTIONAL_PARAMS the server rejected
-        self._disabled: str | None = None  # why no more calls are made (quota exhausted)
+        self._disabled: str | None = None  # why no more calls are made (key, quota)
         self.limiter = limiter if limiter is not None else RateLimiter(8)
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
@@ -349,7 +349,12 @@ class LLMEngine:
             404: "not found ({}): check the model name (--model, PAPERBRIEF_MODEL) and the "
             "base URL (OPENAI_BASE_URL)",
         }
+        if status == 429 and exc.code == "insufficient_quota":
+            # not a rate limit: waiting will not help, and every further call would fail too
+            fatal[429] = "quota exhausted ({}): check the plan and billing"
         if status in fatal:
+            with self._lock:
+                self._disabled = fatal[status].format(message)
             error = FatalLLMError(f"{self.model}: " + fatal[status].format(message))
             error.calls = list(job.calls)  # type: ignore[attr-defined]
             error.logged = self.call_log is not None  # type: ignore[attr-defined]
@@ -360,10 +365,6 @@ class LLMEngine:
             raise Downgrade("json_schema")
         if status == 400 and exc.param in OPTIONAL_PARAMS and exc.param not in self._dropped:
             raise Downgrade(exc.param)
-        if status == 429 and exc.code == "insufficient_quota":
-            with self._lock:
-                self._disabled = f"quota exhausted ({message})"
-            raise PermanentCallError(message)
         if is_retryable_status(status):
             wait = retry_after_seconds(exc.response.headers, api_message(exc))
             if status == 429:
