@@ -86,18 +86,19 @@ def output_path(out: str | Path, period_label: str, suffix: str = ".md") -> Path
     return path / f"{name}{suffix}"
 
 
-def check_output(out: str | Path) -> None:
-    """UsageError now, before any work, when `out` could not be written at the end of the run."""
+def check_output(out: str | Path, option: str = "--out") -> None:
+    """UsageError now, before any work, when `out` could not be written at the end of the run;
+    the message names `option`."""
     raw = os.fspath(out)
     path = Path(raw).expanduser()
     seps = (os.sep, os.altsep) if os.altsep else (os.sep,)
     if raw.endswith(seps) or path.is_dir():
         existing = next((p for p in (path, *path.parents) if p.exists()), None)
         if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
-            raise UsageError(f"--out {raw}: cannot create a folder under {existing}")
+            raise UsageError(f"{option} {raw}: cannot create a folder under {existing}")
         return
     folder = path.parent
     if not folder.is_dir():
-        raise UsageError(f"--out {raw}: no such folder {folder} (end --out with / to create it)")
+        raise UsageError(f"{option} {raw}: no such folder {folder} (end --out with / to create it)")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"--out {raw}: not writable")
+        raise UsageError(f"{option} {raw}: not writable")

@@ -154,6 +154,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
     d.add_argument("--format", choices=("markdown", "html"),
                    help="markdown or html (default: html when --out ends in .html or .htm)")
+    g = d.add_argument_group("delivery")
+    g.add_argument("--email", metavar="ADDR[,ADDR...]",
+                   help="mail the digest (text + HTML) once per period to each address; "
+                   "server from $PAPERBRIEF_SMTP_URL, sender from $PAPERBRIEF_MAIL_FROM")
+    g.add_argument("--resend", action="store_true",
+                   help="with --email: mail again addresses that already had this period")
+    g.add_argument("--feed", metavar="FILE",
+                   help="keep an Atom feed of digests in FILE (one entry per period)")
+    g.add_argument("--feed-url", metavar="URL",
+                   help="the URL FILE is served at (absolute links and the feed's id)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
     t.add_argument("refs", nargs="*", metavar="REF", help=REF_HELP)
@@ -366,6 +376,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     fmt = _digest_format(args)
     if args.out is not None:
         check_output(args.out)  # before any fetching or paying
+    mail = _check_delivery(args)
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
@@ -381,17 +392,89 @@ def cmd_digest(args: argparse.Namespace) -> int:
             text = render_html_digest(digest, args.template, args.top)
         else:
             text = render_digest(digest, args.template, args.top)
+        target = None
         if args.out is not None:
-            target = output_path(args.out, period.label, ".html" if fmt == "html" else ".md")
+            suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
+            target = output_path(args.out, period.label, suffix)
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))
         else:
             sys.stdout.write(text)
-        store.finish_run(run_id, "ok", digest.stats)
+        failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
+        store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
+                         error=str(failure) if failure else None)
     _report_budget(pipeline)
     if not papers:
         log.info("no papers in %s", period.label)
+    if failure:
+        raise failure
     return EXIT_OK
+
+
+def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
+    """Validate --email/--resend/--feed before any work; the SMTP settings and recipients."""
+    from paperbrief.feed import check_feed, check_feed_url
+
+    if args.resend and not args.email:
+        raise UsageError("--resend needs --email")
+    if args.feed_url and not args.feed:
+        raise UsageError("--feed-url needs --feed")
+    if args.feed is not None:
+        check_feed(args.feed)
+        if args.feed_url:
+            check_feed_url(args.feed_url)
+    if not args.email:
+        return None
+    from paperbrief.mail import parse_recipients, settings_from_env
+
+    recipients = parse_recipients(args.email)
+    return settings_from_env(), recipients
+
+
+def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target: Path | None,
+             mail: tuple[Any, list[str]] | None, store: Any, run_id: int) -> Exception | None:
+    """Update the feed, then mail the digest; an SMTP failure is returned, not raised, so the
+    run is recorded (as failed) with its stats before the CLI reports it."""
+    from paperbrief.render import render_digest
+    from paperbrief.render_html import render_html_body, render_html_digest
+
+    written = None if args.json else fmt
+    if args.feed is not None:
+        from paperbrief.feed import link_to, update_feed
+        from paperbrief.mail import subject
+
+        feed = Path(args.feed)
+        update_feed(
+            feed,
+            period=digest.period.label,
+            start=digest.period.start,
+            end=digest.period.end,
+            title=subject(digest.period.label, digest.stats.papers),
+            summary=f"{digest.stats.papers} papers in {len(digest.topics)} topics, "
+            f"{len(digest.comparisons)} head-to-head comparisons.",
+            content=render_html_body(digest, args.template if written == "html" else None,
+                                     args.top),
+            link=link_to(target, feed, args.feed_url) if target else None,
+            link_type="application/json" if args.json else
+            "text/html" if fmt == "html" else "text/markdown",
+            feed_url=args.feed_url,
+        )
+        log.info("updated the feed %s", feed)
+    if mail is None:
+        return None
+    from paperbrief.mail import DeliveryError, deliver_digest
+
+    settings, recipients = mail
+    markdown = text if written == "markdown" else render_digest(digest, None, args.top)
+    html = text if written == "html" else render_html_digest(digest, None, args.top)
+    try:
+        sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
+                              papers=digest.stats.papers, text=markdown, html=html,
+                              resend=args.resend)
+    except DeliveryError as exc:
+        return exc
+    log.info("mailed %s to %d address(es)", digest.period.label, len(sent))
+    return None
 
 
 def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None,

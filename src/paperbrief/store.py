@@ -451,3 +451,25 @@ class Store:
             )
             for row in rows
         ]
+
+    # -- deliveries ------------------------------------------------------------------------
+
+    def delivered(self, channel: str, period: str, recipient: str) -> bool:
+        """Whether the digest of `period` already went to `recipient` over `channel`."""
+        return bool(
+            self._read(
+                "SELECT 1 FROM deliveries WHERE channel = ? AND period = ? AND recipient = ?",
+                (channel, period, recipient.lower()),
+            )
+        )
+
+    def record_delivery(
+        self, channel: str, period: str, recipient: str, message_id: str | None, run_id: int
+    ) -> None:
+        """Remember that `recipient` got the digest of `period` (a resend updates the row)."""
+        with self._write() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO deliveries "
+                "(channel, period, recipient, message_id, run_id, sent) VALUES (?, ?, ?, ?, ?, ?)",
+                (channel, period, recipient.lower(), message_id, run_id, _now()),
+            )

@@ -120,6 +120,22 @@ def m003_call_start_and_failures(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_deliveries(conn: sqlite3.Connection) -> None:
+    """Digests delivered (by e-mail) per channel, period and recipient, so a rerun sends none."""
+    conn.execute(
+        """CREATE TABLE deliveries (
+            channel TEXT NOT NULL,
+            period TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            message_id TEXT,
+            run_id INTEGER,
+            sent TEXT NOT NULL,
+            PRIMARY KEY (channel, period, recipient)
+        )"""
+    )
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

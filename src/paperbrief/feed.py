@@ -1,0 +1,201 @@
+"""An Atom 1.0 feed of digests: one entry per period, updated in place, newest first, 52 kept.
+
+The feed file is its own state: each run reads it back (defusedxml), replaces or adds the entry
+of its period, and writes it atomically. Entry ids are derived from the feed's id and the period,
+so a rerun updates the same entry; an entry's `updated` changes only when its content does.
+A file at the path that paperbrief did not write is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
+
+from defusedxml import ElementTree as SafeET
+
+from paperbrief.atomic import check_output, write_atomic
+from paperbrief.errors import UsageError
+
+ATOM = "http://www.w3.org/2005/Atom"
+PB = "urn:paperbrief:feed"  # extension element: the period an entry covers
+GENERATOR = "paperbrief"
+MAX_ENTRIES = 52
+A = f"{{{ATOM}}}"
+# characters XML 1.0 cannot carry at all (controls other than tab/newline/return, non-characters)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+ET.register_namespace("", ATOM)
+ET.register_namespace("pb", PB)
+
+
+@dataclass
+class Entry:
+    id: str
+    title: str
+    period: str
+    start: date | None
+    end: date | None
+    published: datetime
+    updated: datetime
+    content: str
+    summary: str = ""
+    link: str | None = None
+    link_type: str = "text/html"
+
+
+def _time(text: str | None) -> datetime:
+    try:
+        value = datetime.fromisoformat((text or "").replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.fromtimestamp(0, UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def check_feed(raw: str) -> None:
+    """UsageError now, before any work, when --feed could not be kept at `raw`."""
+    path = Path(raw).expanduser()
+    if raw.endswith(os.sep) or path.is_dir():
+        raise UsageError(f"--feed {raw}: is a folder; name the feed file (e.g. {raw}/feed.xml)")
+    check_output(raw, option="--feed")
+    if path.exists():
+        read_feed(path, raw)
+
+
+def check_feed_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise UsageError(f"--feed-url {url}: expected an http(s) URL")
+    return url
+
+
+def read_feed(path: Path, raw: str | None = None) -> tuple[str, list[Entry]]:
+    """(feed id, entries) of a feed paperbrief wrote; UsageError for anything else."""
+    name = raw or str(path)
+    try:
+        root = SafeET.parse(path).getroot()
+    except (ET.ParseError, OSError, ValueError) as exc:
+        raise UsageError(f"--feed {name}: not an Atom feed ({exc}); not overwriting it") from None
+    except Exception as exc:  # defusedxml refuses entities, DTDs and the like
+        raise UsageError(f"--feed {name}: not a feed paperbrief wrote ({type(exc).__name__}); "
+                         "not overwriting it") from None
+    if root.tag != f"{A}feed" or (root.findtext(f"{A}generator") or "").strip() != GENERATOR:
+        raise UsageError(f"--feed {name}: not a feed paperbrief wrote; not overwriting it")
+    entries = []
+    for node in root.findall(f"{A}entry"):
+        period = node.find(f"{{{PB}}}period")
+        link = node.find(f"{A}link[@rel='alternate']")
+        entries.append(
+            Entry(
+                id=node.findtext(f"{A}id") or "",
+                title=node.findtext(f"{A}title") or "",
+                period=(period.text or "") if period is not None else "",
+                start=_date(period.get("start")) if period is not None else None,
+                end=_date(period.get("end")) if period is not None else None,
+                published=_time(node.findtext(f"{A}published")),
+                updated=_time(node.findtext(f"{A}updated")),
+                content=node.findtext(f"{A}content") or "",
+                summary=node.findtext(f"{A}summary") or "",
+                link=link.get("href") if link is not None else None,
+                link_type=(link.get("type") or "text/html") if link is not None else "text/html",
+            )
+        )
+    return root.findtext(f"{A}id") or "", entries
+
+
+def link_to(target: Path, feed: Path, feed_url: str | None) -> str:
+    """The digest file's URL as seen from the feed: relative to the feed's folder, or absolute
+    under `feed_url` (the URL the feed itself is served at)."""
+    rel = os.path.relpath(target.expanduser().resolve(), feed.expanduser().resolve().parent)
+    href = quote(Path(rel).as_posix())
+    return urljoin(feed_url, href) if feed_url else href
+
+
+def update_feed(
+    path: Path,
+    *,
+    period: str,
+    start: date | None,
+    end: date | None,
+    title: str,
+    summary: str,
+    content: str,
+    link: str | None = None,
+    link_type: str = "text/html",
+    feed_url: str | None = None,
+    now: datetime | None = None,
+) -> Entry:
+    """Add or replace the entry of `period` in the feed at `path`; write it atomically."""
+    now = now or datetime.now(UTC)
+    path = path.expanduser()
+    feed_id, entries = read_feed(path) if path.exists() else ("", [])
+    feed_id = feed_id or feed_url or f"urn:uuid:{uuid.uuid4()}"
+    entry_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{feed_id}#{period}')}"
+    old = next((e for e in entries if e.id == entry_id), None)
+    entry = Entry(
+        id=entry_id, title=title, period=period, start=start, end=end,
+        published=old.published if old else now,
+        updated=old.updated if old and old.content == content and old.title == title else now,
+        content=content, summary=summary, link=link, link_type=link_type,
+    )
+    entries = [e for e in entries if e.id != entry_id] + [entry]
+    entries.sort(key=lambda e: (e.start or e.published.date(), e.published), reverse=True)
+    write_atomic(path, _xml(feed_id, entries[:MAX_ENTRIES], feed_url))
+    return entry
+
+
+def _xml(feed_id: str, entries: list[Entry], feed_url: str | None) -> str:
+    root = ET.Element(f"{A}feed")
+    ET.SubElement(root, f"{A}id").text = feed_id
+    ET.SubElement(root, f"{A}title").text = "paperbrief digests"
+    ET.SubElement(root, f"{A}subtitle").text = "Weekly takeaways and comparisons of papers"
+    updated = max((e.updated for e in entries), default=datetime.now(UTC))
+    ET.SubElement(root, f"{A}updated").text = _stamp(updated)
+    ET.SubElement(root, f"{A}author").append(_text(f"{A}name", GENERATOR))
+    ET.SubElement(root, f"{A}generator").text = GENERATOR
+    if feed_url:
+        ET.SubElement(root, f"{A}link", rel="self", type="application/atom+xml", href=feed_url)
+    for e in entries:
+        node = ET.SubElement(root, f"{A}entry")
+        ET.SubElement(node, f"{A}id").text = e.id
+        ET.SubElement(node, f"{A}title").text = e.title
+        ET.SubElement(node, f"{A}published").text = _stamp(e.published)
+        ET.SubElement(node, f"{A}updated").text = _stamp(e.updated)
+        if e.link:
+            ET.SubElement(node, f"{A}link", rel="alternate", type=e.link_type, href=e.link)
+        period = ET.SubElement(node, f"{{{PB}}}period")
+        period.text = e.period
+        if e.start:
+            period.set("start", e.start.isoformat())
+        if e.end:
+            period.set("end", e.end.isoformat())
+        if e.summary:
+            ET.SubElement(node, f"{A}summary").text = e.summary
+        ET.SubElement(node, f"{A}content", type="html").text = e.content
+    for el in root.iter():
+        if el.text:
+            el.text = _NOT_XML.sub("", el.text)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+
+
+def _text(tag: str, text: str) -> ET.Element:
+    el = ET.Element(tag)
+    el.text = text
+    return el
