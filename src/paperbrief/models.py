@@ -19,6 +19,10 @@ FIELD_MAX_CHARS = 400
 MAX_KEY_NUMBERS = 5
 MAX_TAGS = 6
 MAX_DIFFERENCES = 5
+# The offline engine reads at most this much of a paper (arXiv caps abstracts at 1,920
+# characters): the rest of a hostile 1 MB abstract is never scanned.
+ABSTRACT_MAX_CHARS = 10_000
+TITLE_MAX_CHARS = 1_000
 
 ARXIV_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
 

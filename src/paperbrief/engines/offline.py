@@ -9,7 +9,15 @@ from paperbrief.engines import Outcome
 from paperbrief.engines.offline_compare import compare_papers
 from paperbrief.engines.offline_extract import as_line, takeaway_line
 from paperbrief.engines.offline_facts import contribution_type, fit, key_numbers, roles, tags
-from paperbrief.models import LINE_MAX_CHARS, TAKEAWAY_MAX_WORDS, Comparison, Paper, Takeaway
+from paperbrief.models import (
+    ABSTRACT_MAX_CHARS,
+    LINE_MAX_CHARS,
+    TAKEAWAY_MAX_WORDS,
+    TITLE_MAX_CHARS,
+    Comparison,
+    Paper,
+    Takeaway,
+)
 
 _HERE = Path(__file__).parent
 _TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "../text.py",
@@ -30,12 +38,36 @@ def source_hash(names: tuple[str, ...]) -> str:
     return digest.hexdigest()[:10]
 
 
+_NO_TAKEAWAY = "No abstract available."
+
+
+def _head(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, at the last space before the cut if any."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ", limit // 2)
+    return cut[:space] if space > 0 else cut
+
+
+def within_limits(paper: Paper) -> Paper:
+    """The paper as the engine reads it: abstract and title capped (ABSTRACT_MAX_CHARS,
+    TITLE_MAX_CHARS), so that no abstract costs more than a bounded amount of work."""
+    if len(paper.abstract) <= ABSTRACT_MAX_CHARS and len(paper.title) <= TITLE_MAX_CHARS:
+        return paper
+    return paper.model_copy(
+        update={"abstract": _head(paper.abstract, ABSTRACT_MAX_CHARS),
+                "title": _head(paper.title, TITLE_MAX_CHARS)}
+    )  # fmt: skip
+
+
 def takeaway_text(paper: Paper) -> str:
     """The one-line takeaway of <= 30 words; the title stands in when the abstract says nothing."""
     line = takeaway_line(paper.abstract, paper.title)
     if not line:
-        line = as_line(paper.title, TAKEAWAY_MAX_WORDS) or "No abstract available."
-    return fit(line, LINE_MAX_CHARS, TAKEAWAY_MAX_WORDS)
+        line = as_line(paper.title, TAKEAWAY_MAX_WORDS) or _NO_TAKEAWAY
+    # a line of punctuation or LaTeX debris fits to nothing: say so rather than fail
+    return fit(line, LINE_MAX_CHARS, TAKEAWAY_MAX_WORDS) or _NO_TAKEAWAY
 
 
 class OfflineEngine:
@@ -49,6 +81,7 @@ class OfflineEngine:
 
     def takeaway(self, paper: Paper) -> Outcome[Takeaway]:
         """Extract the paper's takeaway, roles, key numbers, contribution type and tags."""
+        paper = within_limits(paper)
         parts = roles(paper.title, paper.abstract)
         value = Takeaway(
             paper_id=paper.id,
@@ -66,7 +99,7 @@ class OfflineEngine:
 
     def compare(self, a: Paper, b: Paper) -> Outcome[Comparison]:
         """Compare two papers from their extracted structure."""
-        draft = compare_papers(a, b)
+        draft = compare_papers(within_limits(a), within_limits(b))
         value = Comparison(
             **draft.model_dump(),
             paper_a=a.id,

@@ -40,6 +40,7 @@ _BOTH_ARE = {
     "position": "both are position papers",
 }  # fmt: skip
 _EMPTY_RESULT = "No result stated in the abstract."
+_EMPTY_CELL = "Not stated in the abstract."
 
 
 @dataclass(frozen=True)
@@ -59,9 +60,10 @@ def _listing(terms: list[str]) -> str:
 
 
 def _cell(text: str, words: int = 28) -> str:
-    """One sentence of at most `words` words (a role can hold two glued at 'etc.')."""
+    """One sentence of at most `words` words (a role can hold two glued at 'etc.'); a role
+    that cleans to nothing (LaTeX debris such as '\\\\.') reads 'Not stated in the abstract.'"""
     first = re.split(r"(?<=[a-z0-9)]\.)\s+(?=[A-Z])", tidy(text), maxsplit=1)[0]
-    return fit(balanced(first), max_words=words)
+    return fit(balanced(first), max_words=words) or _EMPTY_CELL
 
 
 def _result_cell(text: str) -> str:

@@ -104,8 +104,8 @@ def split_sentences(abstract: str) -> list[Sentence]:
     out = []
     for i, raw in enumerate(sentences(abstract)):
         text = clean(raw)
-        if not text:
-            continue
+        if not any(c.isalnum() for c in text):
+            continue  # only punctuation or LaTeX debris, e.g. a backslash pair and a full stop
         out.append(
             Sentence(
                 index=i,
