@@ -46,8 +46,9 @@ _WORDS = [
     "the", "Our", "results", "show", "outperforms", "LLM", "GPT-4", "ImageNet", "However",
     "dataset", "we", "survey", "per", "cent", "while", "https://x.org/a", "www.example.com",
 ]  # fmt: skip
-_CONTROL = [chr(c) for c in range(32)] + ["\x7f", "\x85", "\u2028", "\u2029", "\u202e",
-                                          "\u200b", "\ufeff", "\x1b[31m", "\x1b]8;;x\x07"]  # fmt: skip
+_CONTROL = [chr(c) for c in range(32)] + [
+    "\x7f", "\x85", "\u2028", "\u2029", "\u202e", "\u200b", "\ufeff", "\x1b[31m", "\x1b]8;;x\x07",
+]  # fmt: skip
 _NUMBERS = st.one_of(
     st.integers(min_value=0, max_value=10**12).map(str),
     st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda f: f"{f:.2f}"),
