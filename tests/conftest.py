@@ -74,6 +74,34 @@ def _scrub_response_secrets(response: dict) -> dict:
     return response
 
 
+def _multipart_fields(request) -> dict | None:  # vcr.request.Request
+    """A multipart/form-data request's fields {name: (filename, content)}, else None."""
+    from paperbrief.refserver_batch import multipart_fields
+
+    content_type = request.headers.get("content-type") or request.headers.get("Content-Type")
+    if not content_type or not content_type.startswith("multipart/form-data"):
+        return None
+    raw = request.body or b""
+    return multipart_fields(content_type, raw if isinstance(raw, bytes) else raw.encode())
+
+
+def _body_ignoring_multipart_boundary(r1, r2) -> None:
+    """vcrpy's `body` matcher, except that multipart uploads (Batch API input files) compare by
+    their fields: the boundary is random on every request."""
+    import vcr.matchers
+
+    f1, f2 = _multipart_fields(r1), _multipart_fields(r2)
+    if f1 is None or f2 is None:
+        vcr.matchers.body(r1, r2)
+    elif f1 != f2:
+        raise AssertionError(f"multipart fields differ: {sorted(f1)} vs {sorted(f2)}")
+
+
+def pytest_recording_configure(config: pytest.Config, vcr) -> None:
+    # `body` stays in match_on; only multipart bodies are compared field by field
+    vcr.register_matcher("body", _body_ignoring_multipart_boundary)
+
+
 @pytest.fixture(scope="module")
 def vcr_config() -> dict:
     # No record_mode here: it would override --record-mode.

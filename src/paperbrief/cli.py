@@ -164,6 +164,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="keep an Atom feed of digests in FILE (one entry per period)")
     g.add_argument("--feed-url", metavar="URL",
                    help="the URL FILE is served at (absolute links and the feed's id)")
+    b = d.add_argument_group("batch (OpenAI Batch API: half the price, answers within 24 h)")
+    b.add_argument("--batch", action="store_true",
+                   help="send uncached takeaways and comparisons as one batch and return at once; "
+                   "a later run collects it (until then the digest is provisional)")
+    b.add_argument("--batch-wait", action="store_true",
+                   help="like --batch, but poll until the batch is done and write the full digest")
+    b.add_argument("--batch-poll", type=_non_negative_float, default=60.0, metavar="SECONDS",
+                   help="seconds between polls with --batch-wait (default: 60)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
     t.add_argument("refs", nargs="*", metavar="REF", help=REF_HELP)
@@ -305,6 +313,34 @@ def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> 
     )
 
 
+def _llm_configured(args: argparse.Namespace) -> bool:
+    return bool(
+        os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url
+    )
+
+
+def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, papers) -> Any:
+    """Collect finished batches, submit what is missing (see paperbrief.batching), and switch
+    the pipeline to the engine that answers from batches."""
+    from paperbrief.batching import BatchMode
+    from paperbrief.digest import comparison_pairs
+
+    if not pipeline.uses_llm:
+        raise UsageError("--batch needs the LLM engine (set OPENAI_API_KEY or OPENAI_BASE_URL)")
+    mode = BatchMode(
+        pipeline.engine,
+        store,
+        run_id,
+        refresh=args.refresh,
+        poll=args.batch_poll,
+        cooldown=pipeline.failure_cooldown,
+    )
+    mode.prepare(papers, comparison_pairs(papers), wait=args.batch_wait)
+    pipeline.engine = mode.engine(pipeline.offline)
+    pipeline.refresh = False  # --refresh went into the batch; its answers are in the cache now
+    return mode
+
+
 def _progress(total: int) -> Callable[[str], None] | None:
     """A rich progress bar on an interactive stderr; nothing otherwise (cron stays quiet)."""
     if not sys.stderr.isatty() or total == 0:
@@ -377,6 +413,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output(args.out)  # before any fetching or paying
     mail = _check_delivery(args)
+    batch = args.batch or args.batch_wait
+    if batch and (args.offline or not _llm_configured(args)):
+        raise UsageError(
+            "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
+        )
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
@@ -385,7 +426,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
+        mode = _batch_mode(args, pipeline, store, run_id, papers) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings)
+        if mode is not None:
+            mode.finish(digest.stats, pipeline.report)
         if args.json:
             text = digest.model_dump_json(indent=2) + "\n"
         elif fmt == "html":
@@ -400,6 +444,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             log.info("wrote %s (%d papers)", target, len(papers))
         else:
             sys.stdout.write(text)
+        if mail is not None and digest.stats.provisional:
+            log.info("not mailed yet: the digest is provisional (the run that collects mails it)")
+            mail = None  # mailed once per period: the full digest, not the stand-ins
         failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
         store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
                          error=str(failure) if failure else None)

@@ -215,6 +215,9 @@ class DigestStats(BaseModel):
     fallbacks: int = 0
     usage: Usage = Field(default_factory=Usage)
     problems: list[str] = Field(default_factory=list, description="what went wrong, one per line")
+    provisional: str | None = Field(
+        default=None, description="why this digest will be rewritten (e.g. a pending batch)"
+    )
 
 
 class Digest(BaseModel):

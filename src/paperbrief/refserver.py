@@ -10,6 +10,9 @@ Rate limits like OpenAI's: `rpm` enforces at most `rpm` requests per minute (a s
 `rpm_window` scales the minute down for quick tests, keeping the rate), answering 429
 `rate_limit_exceeded` above it; `ratelimit_headers` sends x-ratelimit-limit/remaining/reset-*
 headers (`8.64s`, `6ms`, `1m30s`) on every answer. `answered` counts the answers sent in full.
+
+The Files and Batch API (`--batch-polls N`, `--batch-end STATUS`) are served by
+paperbrief.refserver_batch, answering each batched line like a live request.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from paperbrief.models import (
     TakeawayDraft,
 )
 from paperbrief.numbers import find_numbers, ungrounded
+from paperbrief.refserver_batch import BatchDesk
 from paperbrief.text import content_tokens, sentences
 
 FAULTS = {
@@ -226,6 +230,10 @@ class RefServer:
         rpm_window: float = 60.0,
         ratelimit_headers: bool = False,
         hang_after: int | None = None,
+        batch_polls: int = 0,
+        batch_end: str = "completed",
+        batch_answered: int | None = None,
+        batch_line_faults: dict[str, str] | None = None,
     ) -> None:
         for fault in [*(faults or []), *(fault_rates or {})]:
             if fault not in FAULTS:
@@ -249,6 +257,14 @@ class RefServer:
         self.requests: list[dict[str, Any]] = []  # bodies of chat requests, in arrival order
         self._lock = threading.Lock()
         self._seen_prefixes: set[str] = set()
+        # Files and Batch API: the batch reads in_progress for `batch_polls` retrievals, then ends
+        self.batches = BatchDesk(
+            self,
+            polls=batch_polls,
+            end=batch_end,
+            answered=batch_answered,
+            line_faults=batch_line_faults,
+        )
         self._httpd = _QuietServer(("127.0.0.1", port), _Handler)
         self._httpd.refserver = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
@@ -343,9 +359,11 @@ class RefServer:
             }
         }
 
-    def next_fault(self, body: dict[str, Any]) -> str | None:
+    def next_fault(self, body: dict[str, Any], *, record: bool = True) -> str | None:
+        """The fault this request takes; `record`: add it to `requests` (live requests)."""
         with self._lock:
-            self.requests.append(body)
+            if record:
+                self.requests.append(body)
             fault = self.faults.popleft() if self.faults else self._draw()
         uses_schema = (body.get("response_format") or {}).get("type") == "json_schema"
         if uses_schema and (fault == "schema400" or not self.json_schema):
@@ -534,8 +552,17 @@ class _Handler(BaseHTTPRequestHandler):
         with self.ref._lock:
             self.ref.answered += 1
 
+    def _send_bytes(self, status: int, content_type: str, data: bytes) -> None:
+        self.send_response(status)
+        self.send_header("content-type", content_type)
+        self.send_header("content-length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
-        if self.path.rstrip("/") == "/v1/models":
+        if self.ref.batches.handles("GET", self.path):
+            self._send_bytes(*self.ref.batches.answer("GET", self.path, self.headers, b""))
+        elif self.path.rstrip("/") == "/v1/models":
             models = [{"id": "gpt-4o-mini", "object": "model", "created": 0, "owned_by": "ref"}]
             self._send(200, {"object": "list", "data": models})
         else:
@@ -544,6 +571,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length)
+        if self.ref.batches.handles("POST", self.path):
+            self._send_bytes(*self.ref.batches.answer("POST", self.path, self.headers, raw))
+            return
         if self.path.rstrip("/") != "/v1/chat/completions":
             self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return
@@ -603,7 +633,8 @@ def _usage() -> str:
     return (
         "usage: python -m paperbrief.refserver [--port N] [--latency SECONDS] "
         "[--fault NAME ...] [--fault-rate NAME=P ...] [--seed N] [--slow-latency SECONDS] "
-        "[--rpm N] [--rpm-window SECONDS] [--ratelimit-headers] [--no-json-schema]"
+        "[--rpm N] [--rpm-window SECONDS] [--ratelimit-headers] [--no-json-schema] "
+        "[--batch-polls N] [--batch-end STATUS]"
     )
 
 
@@ -626,6 +657,10 @@ def main(argv: list[str] | None = None) -> int:
                 options["latency"] = float(args.pop(0))
             elif flag == "--fault":
                 options["faults"].append(args.pop(0))
+            elif flag == "--batch-polls":
+                options["batch_polls"] = int(args.pop(0))
+            elif flag == "--batch-end":
+                options["batch_end"] = args.pop(0)
             elif flag == "--fault-rate":
                 name, _, rate = args.pop(0).partition("=")
                 options.setdefault("fault_rates", {})[name] = float(rate)

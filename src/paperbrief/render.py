@@ -100,6 +100,8 @@ def footer_lines(
         f"{s.papers} papers, {s.takeaways} takeaways, {s.comparisons} comparisons. "
         f"Engine: {escape(s.engine)}."
     ]
+    if s.provisional:
+        lines.append(f"Provisional: {escape(s.provisional)}")
     if s.fallbacks:
         lines.append(f"{s.fallbacks} result(s) written by the offline engine as a fallback.")
     u = s.usage

@@ -38,6 +38,7 @@ import platformdirs
 
 from paperbrief.errors import InputError, PaperbriefError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway
+from paperbrief.store_batches import BatchStoreMixin
 from paperbrief.store_migrations import migrate
 
 DB_ENV = "PAPERBRIEF_DB"
@@ -101,7 +102,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class Store:
+class Store(BatchStoreMixin):
     """A paperbrief database; open it with `Store(path)` or `with Store(path) as store:`."""
 
     def __init__(self, path: str | Path) -> None:

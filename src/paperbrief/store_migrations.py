@@ -136,6 +136,36 @@ def m004_deliveries(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m005_batches(conn: sqlite3.Connection) -> None:
+    """OpenAI Batch API jobs (`digest --batch`) and the takeaway/comparison each line asks for."""
+    conn.execute(
+        """CREATE TABLE batches (
+            id TEXT PRIMARY KEY,
+            model TEXT NOT NULL,
+            input_file_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            requests INTEGER NOT NULL,
+            run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+            submitted TEXT NOT NULL,
+            checked TEXT,
+            collected TEXT
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE batch_items (
+            batch_id TEXT NOT NULL REFERENCES batches(id) ON DELETE CASCADE,
+            custom_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            cache_key TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            papers TEXT NOT NULL,
+            PRIMARY KEY (batch_id, custom_id)
+        )"""
+    )
+    conn.execute("CREATE INDEX batch_items_key ON batch_items(kind, cache_key)")
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

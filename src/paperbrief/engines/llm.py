@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -138,18 +138,20 @@ class LLMEngine:
         """'json_schema' (strict structured output) or 'json_object' (schema in the prompt)."""
         return "json_schema" if self._json_schema else "json_object"
 
-    def takeaway(self, paper: Paper) -> Outcome[Takeaway]:
-        """One takeaway by the model, or by the fallback engine when the model cannot give one."""
-        job = _Job(
-            "takeaway",
-            paper.id,
-            self.takeaway_version,
-            lambda schema_in_prompt: takeaway_messages(paper, schema_in_prompt=schema_in_prompt),
-            TakeawayDraft,
-            f"{paper.title}\n{paper.abstract}",
-            [],
-        )
-        draft, reason, remember = self._run(job)
+    def takeaway(
+        self, paper: Paper, answer: Mapping[str, Any] | None = None
+    ) -> Outcome[Takeaway]:
+        """One takeaway by the model, or by the fallback engine when the model cannot give one.
+
+        `answer`, a chat.completion body already paid for (a Batch API output line), is judged
+        as the first answer; only re-asks are then sent live.
+        """
+        job = self._takeaway_job(paper)
+        return self._takeaway_outcome(paper, job, *self._run(job, answer))
+
+    def _takeaway_outcome(
+        self, paper: Paper, job: _Job, draft: BaseModel | None, reason: str, remember: bool
+    ) -> Outcome[Takeaway]:
         if draft is not None:
             value = Takeaway(
                 **draft.model_dump(),
@@ -162,18 +164,19 @@ class LLMEngine:
         value = fb.value.model_copy(update={"fallback_reason": reason})
         return self._outcome(value, job, fb.calls, remember)
 
-    def compare(self, a: Paper, b: Paper) -> Outcome[Comparison]:
-        """One comparison by the model, or by the fallback engine when the model cannot give one."""
-        job = _Job(
-            "comparison",
-            f"{a.id}|{b.id}",
-            self.comparison_version,
-            lambda schema_in_prompt: comparison_messages(a, b, schema_in_prompt=schema_in_prompt),
-            ComparisonDraft,
-            f"{a.title}\n{a.abstract}\n{b.title}\n{b.abstract}",
-            [],
-        )
-        draft, reason, remember = self._run(job)
+    def compare(
+        self, a: Paper, b: Paper, answer: Mapping[str, Any] | None = None
+    ) -> Outcome[Comparison]:
+        """One comparison by the model, or by the fallback engine when the model cannot give one.
+
+        `answer`: as for `takeaway`.
+        """
+        job = self._comparison_job(a, b)
+        return self._comparison_outcome(a, b, job, *self._run(job, answer))
+
+    def _comparison_outcome(
+        self, a: Paper, b: Paper, job: _Job, draft: BaseModel | None, reason: str, remember: bool
+    ) -> Outcome[Comparison]:
         if draft is not None:
             value = Comparison(
                 **draft.model_dump(),
@@ -202,25 +205,96 @@ class LLMEngine:
         """Why this engine makes no more calls this run (breaker open, quota), or None."""
         return self.breaker.reason or self._disabled
 
+    # -- the Batch API (engines/llm_batch.py sends the lines; batching.py decides) -------
+
+    def request_body(self, kind: str, papers: Sequence[Paper]) -> dict[str, Any]:
+        """The Chat Completions body of the first live call for a takeaway (one paper) or a
+        comparison (two): the body of a Batch API request line."""
+        job = self._takeaway_job(*papers) if kind == "takeaway" else self._comparison_job(*papers)
+        json_schema = self._json_schema
+        return self._request_args(job, job.build(not json_schema), json_schema)
+
+    def accept(
+        self, kind: str, papers: Sequence[Paper], answer: Mapping[str, Any]
+    ) -> Outcome[Any] | None:
+        """A paid answer (a Batch API line) judged and grounded exactly like a live one: the
+        result with its call at the batch price when it passes, else None (then re-ask it with
+        `takeaway`/`compare(..., answer=...)`). Makes no HTTP call and logs nothing."""
+        if kind == "takeaway":
+            job = self._takeaway_job(*papers)
+            draft, _, _ = self._run(job, answer, reasks=0, emit=False)
+            if draft is None:
+                return None
+            outcome = self._takeaway_outcome(papers[0], job, draft, "", False)
+        else:
+            job = self._comparison_job(*papers)
+            draft, _, _ = self._run(job, answer, reasks=0, emit=False)
+            if draft is None:
+                return None
+            outcome = self._comparison_outcome(papers[0], papers[1], job, draft, "", False)
+        outcome.logged = False  # the caller logs the call with the result it stores
+        return outcome
+
+    def _takeaway_job(self, paper: Paper) -> _Job:
+        return _Job(
+            "takeaway",
+            paper.id,
+            self.takeaway_version,
+            lambda schema_in_prompt: takeaway_messages(paper, schema_in_prompt=schema_in_prompt),
+            TakeawayDraft,
+            f"{paper.title}\n{paper.abstract}",
+            [],
+        )
+
+    def _comparison_job(self, a: Paper, b: Paper) -> _Job:
+        return _Job(
+            "comparison",
+            f"{a.id}|{b.id}",
+            self.comparison_version,
+            lambda schema_in_prompt: comparison_messages(a, b, schema_in_prompt=schema_in_prompt),
+            ComparisonDraft,
+            f"{a.title}\n{a.abstract}\n{b.title}\n{b.abstract}",
+            [],
+        )
+
     # -- the re-ask loop -------------------------------------------------------------------
 
-    def _run(self, job: _Job) -> tuple[BaseModel | None, str, bool]:
-        """(draft, "", False) or (None, why, whether the failure is the answer's, to remember)."""
+    def _run(
+        self,
+        job: _Job,
+        answer: Mapping[str, Any] | None = None,
+        reasks: int | None = None,
+        emit: bool = True,
+    ) -> tuple[BaseModel | None, str, bool]:
+        """(draft, "", False) or (None, why, whether the failure is the answer's, to remember).
+
+        `answer`: a paid chat.completion body judged first (at the batch price, no HTTP)."""
         history: list[Message] = []
         problem = ""
-        for _ in range(1 + self.reasks):
-            if self.stopped:
+        batched = read_completion(answer) if answer is not None else None
+        reasks = self.reasks if reasks is None else reasks
+        for _ in range(1 + reasks):
+            if self.stopped and batched is None:
                 return None, f"{self.model}: {self.stopped}", False
-            try:
-                reply, duration, started = self._exchange(job, history)
-            except TransientCallError as exc:
-                return None, f"{self.model}: {exc}", False
-            except PermanentCallError as exc:
-                return None, f"{self.model}: {exc}", not self.stopped
+            if batched is not None:
+                reply, duration, started, batch = batched, 0.0, None, True
+                batched = None
+            else:
+                try:
+                    reply, duration, started = self._exchange(job, history)
+                except TransientCallError as exc:
+                    return None, f"{self.model}: {exc}", False
+                except PermanentCallError as exc:
+                    return None, f"{self.model}: {exc}", not self.stopped
+                batch = False
             verdict = judge(reply, job.output, job.source)
-            self._emit(
-                job, self._record(job, reply, duration, verdict.status, verdict.error, started)
+            record = self._record(
+                job, reply, duration, verdict.status, verdict.error, started, batch=batch
             )
+            if emit:
+                self._emit(job, record)
+            else:
+                job.calls.append(record)
             if verdict.draft is not None:
                 return verdict.draft, "", False
             problem = verdict.error or verdict.status
@@ -230,7 +304,7 @@ class LLMEngine:
             history = [*history, reask_message(problem)]
         return (
             None,
-            redact(f"{self.model}: gave up after {1 + self.reasks} answers: {problem}"),
+            redact(f"{self.model}: gave up after {1 + reasks} answers: {problem}"),
             True,
         )
 
@@ -396,8 +470,12 @@ class LLMEngine:
         status: str,
         error: str | None,
         started: datetime | None = None,
+        *,
+        batch: bool = False,
     ) -> CallRecord:
         price = find_price(self.prices, reply.model, self.model)
+        if price is not None and batch:
+            price = price.batch()
         cost = (
             price.cost(reply.prompt_tokens, reply.completion_tokens, reply.cached_tokens)
             if price

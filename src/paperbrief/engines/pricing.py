@@ -12,6 +12,7 @@ from typing import Any
 from paperbrief.errors import InputError
 
 PRICES_ENV = "PAPERBRIEF_PRICES"
+BATCH_DISCOUNT = 0.5  # the Batch API bills every token at half the standard price
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class Price:
             + cached * self.cached
             + completion_tokens * self.output
         ) / 1_000_000
+
+    def batch(self) -> Price:
+        """This price on the Batch API (BATCH_DISCOUNT of the standard price)."""
+        return Price(
+            self.input * BATCH_DISCOUNT, self.cached * BATCH_DISCOUNT, self.output * BATCH_DISCOUNT
+        )
 
 
 # Public list prices (standard tier) of small, current OpenAI models; extend with PAPERBRIEF_PRICES.
