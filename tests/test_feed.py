@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -107,6 +108,10 @@ def test_a_file_paperbrief_did_not_write_is_never_overwritten(tmp_path, capsys):
         err = capsys.readouterr().err
         assert code == 2 and err.count("\n") == 1 and "not overwriting" in err
         assert feed.read_text("utf-8") == content and not out.exists()
+    fifo = tmp_path / "fifo.xml"
+    os.mkfifo(fifo)
+    assert main(["digest", str(SEED), "--offline", "--feed", str(fifo)]) == 2
+    assert "not a regular file" in capsys.readouterr().err
     assert main(["digest", str(SEED), "--offline", "--feed", str(tmp_path)]) == 2
     assert "is a folder" in capsys.readouterr().err
     assert main(["digest", str(SEED), "--offline", "--feed", str(tmp_path / "no" / "f.xml")]) == 2

@@ -297,4 +297,4 @@ def test_settings_and_subject():
                               "PAPERBRIEF_SMTP_PASSWORD": "x"}).sender == "me@h.org"
     assert subject("2026-W48", 54) == "paperbrief: 2026-W48 — 54 papers"
     assert subject("2026-W48", 1) == "paperbrief: 2026-W48 — 1 paper"
-    assert parse_recipients("a@x.org, Bob <b@x.org>,a@x.org,") == ["a@x.org", "Bob <b@x.org>"]
+    assert parse_recipients("a@x.org, Bob <b@x.org>,A@X.org,") == ["a@x.org", "Bob <b@x.org>"]

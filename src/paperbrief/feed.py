@@ -75,6 +75,8 @@ def check_feed(raw: str) -> None:
         raise UsageError(f"--feed {raw}: is a folder; name the feed file (e.g. {raw}/feed.xml)")
     check_output(raw, option="--feed")
     if path.exists():
+        if not path.is_file():  # a FIFO would block the read, a device is not ours to replace
+            raise UsageError(f"--feed {raw}: not a regular file; not overwriting it")
         read_feed(path, raw)
 
 

@@ -81,7 +81,7 @@ def parse_recipients(text: str) -> list[str]:
     for part in text.split(","):
         if part.strip():
             addr = _address(part.strip(), "--email")
-            if addr not in found:
+            if bare_address(addr) not in map(bare_address, found):
                 found.append(addr)
     if not found:
         raise UsageError("--email: no address given")
