@@ -1,4 +1,10 @@
-"""Atomic output: a reader sees the old file or the new one, never a half-written one."""
+"""Output files: only regular files are written, atomically (old file or new, never half).
+
+Every output path (`--out`, `--log`, and any output added later) goes through `writable_file`
+before any work: a symlink is followed to the file it names (that file is replaced, in its own
+folder, the link is kept); a FIFO, device, socket or anything else that is not a regular file is
+refused with a UsageError (exit 2), so `--out /dev/null` can never replace /dev/null.
+"""
 
 from __future__ import annotations
 
@@ -17,11 +23,14 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def write_atomic(path: str | Path, text: str) -> None:
     """Write `text` (UTF-8) to `path` through a temporary file in the same folder and a rename.
 
+    `path` goes through `writable_file`: a symlink's target is replaced (the link stays), a path
+    that is not a regular file is a UsageError and is left untouched.
+
     The file is fsynced before the rename and the folder after it. An existing file keeps its
     permission bits; a new one gets 0o666 minus the umask. On any failure the temporary file is
     removed, the old file is left as it was, and a PaperbriefError says why.
     """
-    path = Path(path).expanduser()
+    path = writable_file(path)
     data = text.encode("utf-8")
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -86,6 +95,52 @@ def output_path(out: str | Path, period_label: str, suffix: str = ".md") -> Path
     return path / f"{name}{suffix}"
 
 
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def writable_file(path: str | Path, option: str = "output") -> Path:
+    """The regular file to write for `path`: itself, or the file its symlink(s) lead to.
+
+    A missing path (or a symlink to a missing file) is returned as the file to create. Anything
+    else that is not a regular file (FIFO, character or block device, socket, directory, a symlink
+    loop) is a UsageError naming `option`, raised before anything is opened or written.
+    """
+    raw = os.fspath(path)
+    path = Path(raw).expanduser()
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return path
+    except OSError as exc:
+        raise UsageError(f"{option} {raw}: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(mode):
+        target = Path(os.path.realpath(path))
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            return target  # a dangling link: its target is created
+        except OSError as exc:  # e.g. a symlink loop
+            raise UsageError(f"{option} {raw}: {exc.strerror or exc}") from None
+        path = target
+    if not stat.S_ISREG(mode):
+        where = raw if os.fspath(path) == os.fspath(Path(raw).expanduser()) else f"{raw} -> {path}"
+        raise UsageError(
+            f"{option} {where}: {_kind(mode)}, not a regular file; "
+            "paperbrief writes only regular files"
+        )
+    return path
+
+
 def check_output(out: str | Path, option: str = "--out") -> None:
     """UsageError now, before any work, when `out` could not be written at the end of the run;
     the message names `option`."""
@@ -97,6 +152,7 @@ def check_output(out: str | Path, option: str = "--out") -> None:
         if existing is not None and not (existing.is_dir() and os.access(existing, os.W_OK)):
             raise UsageError(f"{option} {raw}: cannot create a folder under {existing}")
         return
+    path = writable_file(raw, option)
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"{option} {raw}: no such folder {folder} (end --out with / to create it)")
