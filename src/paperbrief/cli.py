@@ -16,6 +16,7 @@ from typing import Any
 from paperbrief import __version__
 from paperbrief.errors import EXIT_FAILURE, EXIT_OK, PaperbriefError, UsageError
 from paperbrief.models import Paper, Period
+from paperbrief.safe_text import CleanFormatter, clean
 
 log = logging.getLogger("paperbrief")
 COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
@@ -208,16 +209,19 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.propagate = False
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(logging.INFO if verbose else logging.WARNING)
-    err.setFormatter(logging.Formatter("paperbrief: %(message)s"))
+    err.setFormatter(CleanFormatter("paperbrief: %(message)s"))  # no escapes from input
     log.addHandler(err)
     if log_file is not None:
+        from paperbrief.atomic import writable_file
+
+        log_file = writable_file(log_file, "--log")  # a regular file, never a FIFO or device
         try:
             log_file.expanduser().parent.mkdir(parents=True, exist_ok=True)
             fh = logging.FileHandler(log_file.expanduser(), encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"--log {log_file}: {exc.strerror or exc}") from exc
         fh.setLevel(logging.INFO)
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        fh.setFormatter(CleanFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         log.addHandler(fh)
 
 
@@ -402,8 +406,9 @@ def _digest_format(args: argparse.Namespace) -> str:
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest (Markdown or HTML) of one or more sources."""
     from paperbrief import windows
-    from paperbrief.atomic import check_output, output_path, write_atomic
+    from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
     from paperbrief.digest import build_digest
+    from paperbrief.overwrite import check_replaceable
     from paperbrief.render import render_digest
     from paperbrief.render_html import render_html_digest
 
@@ -423,6 +428,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
         dates = [p.published for p in papers if p.published]
         start, end = (min(dates), max(dates)) if dates else (None, None)
         period = Period(start=start, end=end, label=windows.label_for(start, end))
+    target = None
+    if args.out is not None:  # DIR/ gets its file name from the period: check it before paying
+        suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
+        named = output_path(args.out, period.label, suffix)
+        target = writable_file(named, "--out")
+        if named != Path(args.out).expanduser():
+            check_replaceable(target, papers)  # never another period's digest, silently
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
@@ -436,10 +448,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             text = render_html_digest(digest, args.template, args.top)
         else:
             text = render_digest(digest, args.template, args.top)
-        target = None
-        if args.out is not None:
-            suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
-            target = output_path(args.out, period.label, suffix)
+        if target is not None:
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))
         else:
@@ -643,7 +652,7 @@ def main(argv: list[str] | None = None) -> int:
         _setup_logging(args.verbose, args.log)
         return args.func(args)
     except PaperbriefError as exc:
-        first, *rest = str(exc).splitlines() or [type(exc).__name__]
+        first, *rest = clean(str(exc)).splitlines() or [type(exc).__name__]
         sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
         return exc.exit_code
     except KeyboardInterrupt:
@@ -654,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("PAPERBRIEF_DEBUG"):
             raise
-        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
         return EXIT_FAILURE
 
 

@@ -11,7 +11,9 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from paperbrief.safe_text import clean_tree, web_url
 
 TAKEAWAY_MAX_WORDS = 30
 LINE_MAX_CHARS = 300
@@ -61,6 +63,22 @@ class Paper(BaseModel):
     url: str | None = None
     upvotes: int | None = None
     source: str = Field(description="where the paper was read from, e.g. a path or 'hf:2026-03-16'")
+    version: int | None = Field(
+        default=None,
+        exclude=True,
+        description="the arXiv version the source named (2 for v2): the newest one's title and "
+        "abstract win when records of one paper merge; not stored or printed",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_text(cls, data: object) -> object:
+        """No control or bidi characters in any text; a link only if it is http(s)."""
+        if isinstance(data, dict):
+            data = clean_tree(data)
+            if "url" in data:
+                data["url"] = web_url(data["url"]) if isinstance(data["url"], str) else None
+        return data
 
     @property
     def arxiv_id(self) -> str | None:
@@ -115,6 +133,11 @@ class TakeawayDraft(BaseModel):
         max_length=MAX_TAGS, description="short lowercase topic tags"
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_text(cls, data: object) -> object:
+        return clean_tree(data) if isinstance(data, dict) else data
+
     @field_validator("takeaway", "problem", "method", "result")
     @classmethod
     def _one_line(cls, value: str) -> str:
@@ -159,6 +182,11 @@ class ComparisonDraft(BaseModel):
     differences: list[Difference] = Field(min_length=1, max_length=MAX_DIFFERENCES)
     prefer_a_when: Short = Field(description="when a reader should turn to paper A")
     prefer_b_when: Short = Field(description="when a reader should turn to paper B")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _safe_text(cls, data: object) -> object:
+        return clean_tree(data) if isinstance(data, dict) else data
 
     @field_validator("summary")
     @classmethod
@@ -218,6 +246,11 @@ class DigestStats(BaseModel):
     provisional: str | None = Field(
         default=None, description="why this digest will be rewritten (e.g. a pending batch)"
     )
+
+    @field_validator("problems")
+    @classmethod
+    def _safe_text(cls, value: list[str]) -> list[str]:
+        return clean_tree(value)
 
 
 class Digest(BaseModel):

@@ -1,0 +1,66 @@
+"""Text from input made safe to print and render: no terminal escapes, no bidi tricks, no
+`javascript:` links.
+
+Applied once where text enters (the `Paper` model and the engines' answer models, the digest's
+list of problems) and on the way to stderr and the log (`CleanFormatter`), never per template.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+# Whole escape sequences first, so that no '[31m' debris is left: CSI, OSC (ended by BEL or ST),
+# DCS/SOS/PM/APC strings, two-character escapes, and their 8-bit C1 forms.
+_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+)
+# What is left: C0 controls but tab and newline, DEL, C1 controls, and the bidi controls
+# (ALM, LRM, RLM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_BREAKS = re.compile("[\r\x0b\x0c\x85]")  # line breaks of other systems: a space
+
+
+def clean(text: str) -> str:
+    """`text` without control characters (tab and newline kept) and bidi controls."""
+    if text.isascii() and text.isprintable():
+        return text
+    text = _SEQUENCE.sub("", text)
+    return _CONTROL.sub("", _BREAKS.sub(" ", text))
+
+
+def clean_tree(value: Any) -> Any:
+    """`value` with `clean` applied to every string in it (dicts, lists and tuples walked)."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {k: clean_tree(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(clean_tree(v) for v in value)
+    return value
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` if it is an http(s) address with a host, else None (`javascript:`, `data:`, …)."""
+    if not url:
+        return None
+    url = clean(url).strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest.strip("/"):
+        return None
+    return url
+
+
+class CleanFormatter(logging.Formatter):
+    """A log formatter whose lines carry no control characters from the input."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return clean(super().format(record))
