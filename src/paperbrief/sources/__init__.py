@@ -6,6 +6,7 @@ The CLI and the pipeline call only `parse_text`, `read_file`, `merge` and `load`
 from __future__ import annotations
 
 import codecs
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -33,8 +34,11 @@ KNOWN_FORMATS = (
 )
 
 
-def parse_text(text: str, origin: str) -> Listing:
-    """Papers of `text`, whose format is sniffed from its content; `origin` names it in messages."""
+def parse_text(text: str, origin: str, *, today: date | None = None) -> Listing:
+    """Papers of `text`, whose format is sniffed from its content; `origin` names it in messages.
+
+    `today` (default: UTC today) dates a Daily Papers page that shows no year.
+    """
     if "\x00" in text:
         raise InputError(f"{origin}: binary file (contains NUL bytes), not a paper listing")
     body = text.lstrip("\ufeff \t\r\n")
@@ -45,7 +49,7 @@ def parse_text(text: str, origin: str) -> Listing:
     if body[0] in "[{":
         return _parse_json_listing(body, origin)
     if looks_like_hf_page(body):
-        return parse_hf_page(body, origin)
+        return parse_hf_page(body, origin, today=today)
     raise InputError(f"{origin}: unknown format (expected {KNOWN_FORMATS})")
 
 
@@ -105,12 +109,24 @@ def _decode(data: bytes, origin: str) -> str:
         ) from None
 
 
-def read_file(path: str | Path) -> Listing:
-    """Papers of the file at `path`; InputError (naming it) if missing, unreadable or invalid."""
+def read_file(path: str | Path, *, today: date | None = None) -> Listing:
+    """Papers of the file at `path`; InputError (naming it) if missing, unreadable or invalid.
+
+    Only a regular file is read: a FIFO, device or socket is refused at once (reading one could
+    block forever or never end). `today` dates a page that shows no year (default: UTC today).
+    """
     origin = str(path)
     file = Path(path)
     if file.is_dir():
         raise InputError(f"{origin}: is a directory, not a file")
+    try:
+        mode = file.stat().st_mode
+    except FileNotFoundError:
+        raise InputError(f"{origin}: no such file") from None
+    except OSError as exc:
+        raise InputError(f"{origin}: cannot read: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(mode):
+        raise InputError(f"{origin}: not a regular file (a FIFO, device or socket); give a file")
     try:
         data = file.read_bytes()
     except FileNotFoundError:
@@ -119,7 +135,7 @@ def read_file(path: str | Path) -> Listing:
         raise InputError(f"{origin}: cannot read: {exc.strerror or exc}") from None
     if not data.strip():
         raise InputError(f"{origin}: empty file")
-    return parse_text(_decode(data, origin), origin)
+    return parse_text(_decode(data, origin), origin, today=today)
 
 
 def load(specs: list[str], window: Period | None = None, *, today: date | None = None) -> Listing:

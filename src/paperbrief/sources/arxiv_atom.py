@@ -6,7 +6,7 @@ from xml.etree.ElementTree import Element
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
-from paperbrief.sources.arxiv_ids import abs_url, arxiv_id
+from paperbrief.sources.arxiv_ids import abs_url, arxiv_id, arxiv_version
 from paperbrief.sources.dates import iso_date
 from paperbrief.sources.listing import Collector, Listing
 from paperbrief.sources.safe_xml import child_text, children, local_name, parse_xml
@@ -75,6 +75,7 @@ def _read_entry(entry: Element, number: int, collected: Collector) -> None:
             published=iso_date(child_text(entry, "published") or child_text(entry, "updated")),
             url=abs_url(paper_id) if paper_id else link,
             source=collected.origin,
+            version=arxiv_version(raw_id, link),
         ),
         {"primary_category": primary[0] if primary else ""},
     )

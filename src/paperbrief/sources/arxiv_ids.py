@@ -36,6 +36,15 @@ def arxiv_id(text: str | None) -> str | None:
     return found[0] if found else None
 
 
+def arxiv_version(*texts: str | None) -> int | None:
+    """2 for the first of `texts` naming an arXiv id with 'v2'; None when none gives a version."""
+    for text in texts:
+        found = split_version(text) if text else None
+        if found and found[1] and len(found[1]) <= 6:
+            return int(found[1])
+    return None
+
+
 def abs_url(paper_id: str) -> str:
     """The arXiv abstract page of an id."""
     return f"https://arxiv.org/abs/{paper_id}"

@@ -27,10 +27,11 @@ from datetime import date
 from paperbrief.errors import InputError
 from paperbrief.http import HttpClient, HttpStatusError
 from paperbrief.models import Period
-from paperbrief.sources.arxiv_atom import parse_arxiv_atom
+from paperbrief.sources.arxiv_atom import atom_listing, parse_arxiv_atom
 from paperbrief.sources.arxiv_ids import abs_url, without_version
-from paperbrief.sources.arxiv_rss import parse_arxiv_rss
+from paperbrief.sources.arxiv_rss import rss_listing
 from paperbrief.sources.listing import Listing
+from paperbrief.sources.live_body import xml_root
 from paperbrief.sources.merge import merge
 from paperbrief.windows import in_window
 
@@ -118,7 +119,8 @@ def fetch(
             if 400 <= exc.status < 500:
                 raise _rejected(exc, origin) from None
             raise
-        pages.append(parse_arxiv_atom(response.text, origin))
+        root = xml_root(response, origin, ("feed",), "an Atom feed")  # else this source is skipped
+        pages.append(atom_listing(root, origin))
         found = len(_ENTRY_RE.findall(response.text))
         total_match = _TOTAL_RE.search(response.text)
         total = int(total_match.group(1)) if total_match else None
@@ -155,7 +157,7 @@ def fetch_rss(client: HttpClient, categories: list[str], window: Period, origin:
                 f"{origin}: arXiv has no RSS feed for {feed_name} (HTTP {exc.status})"
             ) from None
         raise
-    feed = parse_arxiv_rss(response.text, origin)
+    feed = rss_listing(xml_root(response, origin, ("rss", "RDF"), "an RSS feed"), origin)
     fresh = [
         p
         for p in feed.papers
@@ -194,7 +196,7 @@ def fetch_ids(client: HttpClient, ids: list[str], origin: str = "arXiv") -> List
         if 400 <= exc.status < 500:
             raise _rejected(exc, origin) from None
         raise
-    listing = parse_arxiv_atom(response.text, origin)
+    listing = atom_listing(xml_root(response, origin, ("feed",), "an Atom feed"), origin)
     asked = {without_version(i): i for i in ids}
     listing.papers = [
         p.model_copy(update={"url": abs_url(asked[p.id])}) if asked.get(p.id, p.id) != p.id else p

@@ -10,6 +10,7 @@ from paperbrief.errors import InputError
 from paperbrief.models import Paper, Period
 from paperbrief.sources.arxiv_ids import abs_url, arxiv_id
 from paperbrief.sources.dates import iso_date
+from paperbrief.sources.jsonl import loads_bounded
 from paperbrief.sources.listing import Collector, Listing
 from paperbrief.text import slugify, squash
 
@@ -34,7 +35,7 @@ def parse_hf_api(text_or_obj: str | bytes | list | dict, origin: str) -> Listing
     data = text_or_obj
     if isinstance(data, (str, bytes)):
         try:
-            data = json.loads(data)
+            data = loads_bounded(data if isinstance(data, str) else data.decode(), origin)
         except json.JSONDecodeError as exc:
             raise InputError(f"{origin}: invalid or truncated JSON: {exc}") from None
     if isinstance(data, dict):
@@ -78,16 +79,6 @@ def _organization(*candidates: Any) -> str | None:
     return None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def _text(value: Any) -> str:
     return squash(value) if isinstance(value, str) else ""
 
@@ -114,7 +105,7 @@ def _read_entry(entry: Any, number: int, collected: Collector):
     authors = paper.get("authors") if isinstance(paper.get("authors"), list) else []
     names = [n for n in (_author_name(a) for a in authors) if n]
     keywords = paper.get("ai_keywords")
-    stars = _int(paper.get("githubStars"))
+    stars = collected.count(paper.get("githubStars"), "githubStars", where)
     collected.add(
         Paper(
             id=final_id,
@@ -124,7 +115,7 @@ def _read_entry(entry: Any, number: int, collected: Collector):
             organization=_organization(entry.get("organization"), paper.get("organization")),
             published=iso_date(paper.get("publishedAt")) or iso_date(entry.get("publishedAt")),
             url=abs_url(paper_id) if paper_id else f"https://huggingface.co/papers/{final_id}",
-            upvotes=_int(paper.get("upvotes", entry.get("upvotes"))),
+            upvotes=collected.count(paper.get("upvotes", entry.get("upvotes")), "upvotes", where),
             source=collected.origin,
         ),
         {

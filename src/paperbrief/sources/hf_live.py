@@ -19,10 +19,10 @@ import json
 import os
 from datetime import date
 
-from paperbrief.errors import InputError
 from paperbrief.http import HttpClient, HttpStatusError, SourceFetchError, short_url
 from paperbrief.sources.hf_api import parse_hf_api
 from paperbrief.sources.listing import Listing
+from paperbrief.sources.live_body import json_list
 from paperbrief.sources.merge import merge
 
 DEFAULT_HF_ENDPOINT = "https://huggingface.co"
@@ -75,12 +75,7 @@ def fetch_day_entries(client: HttpClient, day: date, *, page_limit: int = HF_PAG
                 url=exc.url,
                 status=exc.status,
             ) from None
-        try:
-            batch = json.loads(response.text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{origin}: the Hub answered invalid JSON: {exc}") from None
-        if not isinstance(batch, list):
-            raise InputError(f"{origin}: the Hub answered {type(batch).__name__}, not a list")
+        batch = json_list(response, origin)  # HTML, a JSON object…: this source is skipped
         fresh = [e for e in batch if _entry_key(e) not in seen]
         seen.update(_entry_key(e) for e in fresh)
         entries.extend(fresh)

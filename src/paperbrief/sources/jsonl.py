@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from typing import Any
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
-from paperbrief.sources.arxiv_ids import abs_url, arxiv_id
+from paperbrief.sources.arxiv_ids import abs_url, arxiv_id, arxiv_version
 from paperbrief.sources.dates import any_date
 from paperbrief.sources.listing import Collector, Listing
 from paperbrief.text import slugify, squash
@@ -18,9 +19,13 @@ Record = tuple[str, Any]
 
 
 def read_json_records(text: str, origin: str) -> list[Record] | Any:
-    """A whole-document JSON value, or for JSON Lines the list of (where, value) records."""
+    """A whole-document JSON value, or for JSON Lines the list of (where, value) records.
+
+    Nesting too deep for the decoder and integers too long to convert are InputErrors naming
+    the file (and the line), not crashes.
+    """
     try:
-        return json.loads(text)
+        return loads_bounded(text, origin)
     except json.JSONDecodeError as whole_error:
         if not text.lstrip().startswith("{"):
             raise InputError(f"{origin}: invalid or truncated JSON: {whole_error}") from None
@@ -29,7 +34,7 @@ def read_json_records(text: str, origin: str) -> list[Record] | Any:
             if not line.strip():
                 continue
             try:
-                records.append((f"line {number}", json.loads(line)))
+                records.append((f"line {number}", loads_bounded(line, f"{origin}: line {number}")))
             except json.JSONDecodeError as exc:
                 if not records:
                     raise InputError(
@@ -37,6 +42,29 @@ def read_json_records(text: str, origin: str) -> list[Record] | Any:
                     ) from None
                 records.append((f"line {number}", exc))
         return JsonLines(records)
+
+
+_LONG_INT = re.compile(r"\d{1000,}")
+
+
+def loads_bounded(text: str, origin: str) -> Any:
+    """json.loads, with its limits (nesting depth, integer length) as one-line InputErrors.
+
+    A JSONDecodeError (invalid JSON) passes through for the caller to word.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except RecursionError:
+        raise InputError(f"{origin}: JSON nested too deeply to read") from None
+    except ValueError as exc:  # 'Exceeds the limit (4300 digits) for integer string conversion'
+        found = _LONG_INT.search(text)
+        where = f" (line {text.count(chr(10), 0, found.start()) + 1})" if found else ""
+        raise InputError(
+            f"{origin}: a number too long to read{where}: "
+            f"{str(exc).split(':')[0].split(';')[0]}"
+        ) from None
 
 
 class JsonLines(list):
@@ -82,14 +110,6 @@ def _authors(value: Any) -> list[str]:
     return []
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
 def _str(value: Any) -> str:
     return squash(str(value)) if isinstance(value, (str, int, float)) else ""
 
@@ -121,12 +141,13 @@ def _read_record(where: str, obj: Any, collected: Collector) -> None:
             title=title,
             abstract=abstract,
             authors=_authors(obj.get("authors")),
-            author_count=_int(obj.get("author_count")),
+            author_count=collected.count(obj.get("author_count"), "author_count", where),
             organization=_str(obj.get("organization")) or None,
             published=any_date(published),
             url=url or (abs_url(paper_id) if arxiv_id(paper_id) == paper_id else None),
-            upvotes=_int(obj.get("upvotes")),
+            upvotes=collected.count(obj.get("upvotes"), "upvotes", where),
             source=collected.origin,
+            version=arxiv_version(raw_id, None if raw_id else url),
         )
     )
 

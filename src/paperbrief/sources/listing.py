@@ -10,6 +10,9 @@ from paperbrief.latex import plain_text
 from paperbrief.models import Paper, Period
 from paperbrief.text import normalize_title
 
+MAX_WARNINGS = 20
+"""Warnings kept per source; the rest are counted in one last line (on stderr and in the footer)."""
+
 
 @dataclass
 class Listing:
@@ -24,10 +27,22 @@ class Listing:
     """How many papers `merge` folded into an earlier one."""
 
 
+def capped(warnings: list[str], origin: str, limit: int = MAX_WARNINGS) -> list[str]:
+    """The first `limit` warnings, then one line counting the others ('… and 4,201 more')."""
+    if len(warnings) <= limit + 1:
+        return warnings
+    rest = len(warnings) - limit
+    return [*warnings[:limit], f"{origin}: … and {rest:,} more warnings"]
+
+
 def distinct_id(paper: Paper) -> str:
     """The paper's id with a suffix from its title, for titles whose truncated slugs collide."""
     digest = hashlib.sha256(normalize_title(paper.title).encode("utf-8")).hexdigest()[:6]
     return f"{paper.id}-{digest}"
+
+
+MAX_COUNT_DIGITS = 12
+"""Counts (upvotes, authors, stars) longer than this are hostile input, not data: an InputError."""
 
 
 class Collector:
@@ -43,18 +58,44 @@ class Collector:
         self._titles: dict[str, str] = {}
 
     def add(self, paper: Paper, extras: dict[str, str] | None = None) -> None:
-        """Keep one paper (its LaTeX made plain) and its extras; same-id papers get distinct ids."""
+        """Keep one paper (its LaTeX made plain) and its extras.
+
+        Same-slug papers with different titles get distinct ids; records of one arXiv id keep it
+        (versions of one paper, which `merge` folds into one, the newest version winning).
+        """
         self.seen += 1
         plain = {"title": plain_text(paper.title), "abstract": plain_text(paper.abstract)}
         if plain != {"title": paper.title, "abstract": paper.abstract}:
             paper = paper.model_copy(update=plain)
         earlier = self._titles.get(paper.id)
-        if earlier is not None and earlier != normalize_title(paper.title):
+        if earlier is not None and earlier != normalize_title(paper.title) and not paper.arxiv_id:
             paper = paper.model_copy(update={"id": distinct_id(paper)})
         self._titles.setdefault(paper.id, normalize_title(paper.title))
         self.papers.append(paper)
         if extras:
             self.extras[paper.id] = {k: v for k, v in extras.items() if v}
+
+    def count(self, value: object, field: str, where: str) -> int | None:
+        """A count read from the source (an int or a string of ASCII digits), else None.
+
+        One with more than MAX_COUNT_DIGITS digits is an InputError naming the file, the entry
+        and the field (it could not be stored, and no paper has a trillion upvotes).
+        """
+        if isinstance(value, str):
+            text = value.strip()
+            if not (text.isascii() and text.isdigit()):
+                return None
+            too_big = len(text.lstrip("0")) > MAX_COUNT_DIGITS
+        elif isinstance(value, int) and not isinstance(value, bool):
+            too_big = abs(value) >= 10**MAX_COUNT_DIGITS
+        else:
+            return None
+        if too_big:
+            raise InputError(
+                f"{self.origin}: {where}: {field} has more than {MAX_COUNT_DIGITS} digits, "
+                "not a plausible count"
+            )
+        return int(value)
 
     def skip(self, where: str, reason: str) -> None:
         """Record an unusable entry, e.g. skip('entry 3', 'no abstract')."""
@@ -76,5 +117,8 @@ class Collector:
                 f"entr{'y' if self.seen == 1 else 'ies'} ({self._first_problem})"
             )
         return Listing(
-            papers=self.papers, warnings=self.warnings, period=period, extras=self.extras
+            papers=self.papers,
+            warnings=capped(self.warnings, self.origin),
+            period=period,
+            extras=self.extras,
         )

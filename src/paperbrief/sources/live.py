@@ -146,10 +146,10 @@ def load_spec(
     return listing
 
 
-def _load_file(spec: str, window: Period | None) -> Listing:
+def _load_file(spec: str, window: Period | None, today: date) -> Listing:
     from paperbrief.sources import read_file  # the package imports this module lazily
 
-    listing = read_file(spec)
+    listing = read_file(spec, today=today)
     if window is None:
         return listing
     kept = [p for p in listing.papers if in_window(p.published, window)]
@@ -181,7 +181,7 @@ def load_specs(
     failures: list[str] = []
     for spec in specs:
         if not is_live(spec):
-            listings.append(_load_file(spec, window))
+            listings.append(_load_file(spec, window, today))
             continue
         try:
             listings.append(load_spec(spec, window, client=client, today=today))

@@ -8,8 +8,29 @@ from paperbrief.sources.listing import Listing, distinct_id
 from paperbrief.text import normalize_title
 
 
+def _versions(first: Paper, second: Paper) -> tuple[Paper, Paper] | None:
+    """(newer, older) when both records name different arXiv versions, else None."""
+    if first.version is None or second.version is None or first.version == second.version:
+        return None
+    return (first, second) if first.version > second.version else (second, first)
+
+
 def combine(first: Paper, second: Paper) -> Paper:
-    """One paper from two records of it: real arXiv id over slug, max upvotes, no empty field."""
+    """One paper from two records of it: real arXiv id over slug, max upvotes, no empty field.
+
+    When both records name their arXiv version, the newer version's title and abstract win.
+    """
+    if versions := _versions(first, second):
+        newer, older = versions
+        merged = _combine(newer, older)  # the newer record leads: its title, url, source
+        dates = [d for d in (first.published, second.published) if d is not None]
+        return merged.model_copy(
+            update={"abstract": newer.abstract, "published": min(dates) if dates else None}
+        )
+    return _combine(first, second)
+
+
+def _combine(first: Paper, second: Paper) -> Paper:
     keep_id = first.id if first.arxiv_id or not second.arxiv_id else second.id
     authors = first.authors if len(first.authors) >= len(second.authors) else second.authors
     counts = [c for c in (first.author_count, second.author_count) if c is not None]
