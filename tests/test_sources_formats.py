@@ -46,7 +46,7 @@ def assert_clean(text: str) -> None:
 
 @pytest.fixture(scope="module")
 def page() -> Listing:
-    return read_file(Path(__file__).parent / "fixtures" / PAGE)
+    return read_file(Path(__file__).parent / "fixtures" / PAGE, today=date(2026, 3, 5))
 
 
 def test_page_has_all_54_papers_with_unique_slug_ids(page: Listing) -> None:
@@ -132,32 +132,46 @@ def _mini_page(page_date: str, paper_date: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("page_date", "paper_date", "expected"),
+    ("page_date", "paper_date", "today", "expected"),
     [
-        ("Mar 5", "Dec 16, 2025", date(2026, 3, 5)),
-        ("Mar 5", "Mar 5, 2026", date(2026, 3, 5)),
-        ("Mar 5", "Mar 6, 2026", date(2027, 3, 5)),
-        ("Feb 29", "Jan 1, 2025", date(2028, 2, 29)),
-        ("Mar 5, 2024", "Dec 16, 2025", date(2024, 3, 5)),
+        ("Mar 5", "Dec 16, 2025", date(2026, 12, 3), date(2026, 3, 5)),
+        ("Mar 5", "Mar 5, 2026", date(2026, 3, 5), date(2026, 3, 5)),
+        # never a future year, whatever the papers' dates say (#12: 'Mar 5, 2027' before)
+        ("Mar 5", "Mar 6, 2026", date(2026, 12, 3), date(2026, 3, 5)),
+        # a day still ahead this year is last year's page
+        ("Dec 16", "Dec 10, 2025", date(2026, 3, 5), date(2025, 12, 16)),
+        ("Feb 29", "Jan 1, 2025", date(2026, 12, 3), date(2024, 2, 29)),
+        ("Mar 5, 2024", "Dec 16, 2025", date(2026, 12, 3), date(2024, 3, 5)),
+        ("5 Mar", "Dec 16, 2025", date(2026, 12, 3), date(2026, 3, 5)),
     ],
 )
-def test_page_year_inference(page_date: str, paper_date: str, expected: date) -> None:
-    listing = parse_text(_mini_page(page_date, paper_date), "mini.txt")
+def test_page_year_inference(page_date: str, paper_date: str, today: date, expected: date) -> None:
+    listing = parse_text(_mini_page(page_date, paper_date), "mini.txt", today=today)
     assert listing.period is not None and listing.period.start == expected
     assert [p.author_count for p in listing.papers] == [2]
 
 
-def test_page_date_without_any_dated_paper_keeps_the_label() -> None:
-    listing = parse_text("Daily Papers\n\nMar 5\n\nT\n\nAn abstract.\n", "mini.txt")
+def test_page_year_is_bounded_by_the_runs_today() -> None:
+    # the seed page shows 'Mar 5' without a year: on Mar 4, 2027 it is still last year's page
+    listing = read_file(Path(__file__).parent / "fixtures" / PAGE, today=date(2027, 3, 4))
+    assert listing.period is not None and listing.period.label == "Mar 5, 2026"
+    listing = read_file(Path(__file__).parent / "fixtures" / PAGE, today=date(2026, 3, 5))
+    assert listing.period is not None and listing.period.start == date(2026, 3, 5)
+
+
+def test_page_date_without_any_dated_paper_gets_the_year_of_today() -> None:
+    text = "Daily Papers\n\nMar 5\n\nT\n\nAn abstract.\n\n  • 1 author\n"
+    listing = parse_text(text, "mini.txt", today=date(2026, 12, 3))
     assert listing.period is not None
-    assert (listing.period.start, listing.period.label) == (None, "Mar 5")
+    assert (listing.period.start, listing.period.label) == (date(2026, 3, 5), "Mar 5, 2026")
 
 
 def test_page_title_without_abstract_is_skipped_with_a_warning() -> None:
     text = (
         "Good One\n\nIts abstract.\n\n  • 3 authors\n·\nJan 2, 2025\n\n"
         "Lonely Title\n\n  • 4 authors\n·\nJan 3, 2025 7\n\n"
-        "Good Two\n\nAnother abstract.\n"
+        "Good Two\n\nAnother abstract, long enough to read as prose after the last metadata "
+        "block of the page.\n"
     )
     listing = parse_text(text, "page.txt")
     assert [p.title for p in listing.papers] == ["Good One", "Good Two"]
