@@ -10,6 +10,7 @@ explicitly and is never refused for this.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,11 +26,15 @@ def _mentions(text: str, paper: Paper) -> bool:
     if paper.arxiv_id and paper.arxiv_id in text:
         return True
     title = paper.title.strip()
-    return bool(title) and (title in text or md(title) in text)
+    return bool(title) and any(form in text for form in (title, md(title), html.escape(title)))
 
 
 def check_replaceable(target: Path, papers: Sequence[Paper], option: str = "--out") -> None:
-    """UsageError when `target` exists and lists none of `papers` (a digest of other papers)."""
+    """UsageError when `target` exists and lists none of `papers` (a digest of other papers).
+
+    A paper is listed when its arXiv id or its title (as written, Markdown- or HTML-escaped)
+    occurs in the file.
+    """
     if not papers:
         return
     try:
