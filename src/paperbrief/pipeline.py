@@ -269,12 +269,16 @@ class Pipeline:
             for job in todo:
                 results[job.key] = self._finish(job, job.call())
             return results
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
+        # workers let one write its call log and judge its answer while another's call is out.
+        paced = getattr(self.engine, "limiter", None) is not None
+        workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[Outcome[Any]], _Job] = {}
             queue = list(reversed(todo))
             try:
                 while queue or running:
-                    while queue and len(running) < self.concurrency:
+                    while queue and len(running) < workers:
                         usage, estimate = self._spent()
                         stop = self.budget.exhausted(usage, len(running), estimate)
                         if stop:

@@ -12,6 +12,7 @@ connection failures / timeouts / 5xx in a row no more calls are made).
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -386,7 +387,7 @@ class LLMEngine:
             self.limiter.observe(raw.headers)
         self.limiter.success()
         self.breaker.success()
-        return read_completion(raw.parse().to_dict()), time.monotonic() - start, started
+        return read_completion(_body(raw)), time.monotonic() - start, started
 
     def _outage(
         self,
@@ -496,6 +497,15 @@ class LLMEngine:
             duration_s=round(duration, 3),
             started=started,
         )
+
+
+def _body(raw: Any) -> Mapping[str, Any]:
+    """The JSON body of a raw completion response (the SDK's typed parse only when it is odd)."""
+    try:
+        body = json.loads(raw.content)
+    except ValueError:
+        body = None
+    return body if isinstance(body, Mapping) else raw.parse().to_dict()
 
 
 def _default_prices() -> dict[str, Price]:
