@@ -24,6 +24,7 @@ from paperbrief.atomic import writable_file
 from paperbrief.cli import main
 from paperbrief.errors import InputError, UsageError
 from paperbrief.http import HttpClient
+from paperbrief.models import Period
 from paperbrief.sources import live as live_sources
 from paperbrief.sources import parse_text, read_file
 from paperbrief.sources.live import load_specs
@@ -395,6 +396,27 @@ def test_a_page_with_a_5000_digit_upvote_count_is_a_one_line_error(tmp_path, cap
     assert "entry 1 (Challenges in Deploying" in err and "upvotes has more than 12 digits" in err
 
 
+def test_arxiv_feed_with_a_5000_digit_total_is_read(monkeypatch):
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" '
+        'xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">'
+        f"<opensearch:totalResults>{'9' * 5000}</opensearch:totalResults>"
+        "<entry><id>http://arxiv.org/abs/2603.00001v1</id><title>One paper</title>"
+        "<summary>We propose one thing.</summary><published>2026-03-03T10:00:00Z</published>"
+        "</entry></feed>"
+    ).encode()
+    server = _Server()
+    try:
+        server.script = [(200, {"Content-Type": "application/atom+xml"}, feed)]
+        monkeypatch.setenv("PAPERBRIEF_ARXIV_API", server.url + "/api/query")
+        client = HttpClient(sleep=lambda s: None, clock=lambda: 0.0, attempts=1)
+        window = Period(start=date(2026, 3, 2), end=date(2026, 3, 8), label="2026-W10")
+        listing = load_specs(["arxiv:cs.CL"], window, client=client, today=PAGE_DAY)
+    finally:
+        server.close()
+    assert [p.id for p in listing.papers] == ["2603.00001"]
+
+
 def test_warnings_are_capped_with_a_count(tmp_path, capsys):
     noisy = tmp_path / "noisy.jsonl"
     lines = [json.dumps(OTHER)] + [json.dumps({"id": f"x{n}", "title": "t"}) for n in range(4221)]
@@ -429,10 +451,12 @@ PLAIN = {
 
 def test_control_characters_never_reach_the_digest_or_stderr(tmp_path, capsys):
     source = _jsonl(tmp_path / "hostile.jsonl", HOSTILE, PLAIN, {"title": "Bad\x1b[31m one"})
-    code, out, err = run(capsys, "digest", source, "--offline")
+    log = tmp_path / "run.log"
+    code, out, err = run(capsys, "digest", source, "--offline", "--log", str(log))
     assert code == 0
     assert not CONTROL.search(out), [m.group() for m in CONTROL.finditer(out)]
     assert not CONTROL.search(err)
+    assert "Bad one" in log.read_text() and not CONTROL.search(log.read_text().replace("\n", ""))
     assert "Bad one" in err  # the warning is still there, cleaned
     assert "Evil title with RTL and a bell" in out.replace("\\", "")
     assert "javascript:" not in out and "data:text" not in out

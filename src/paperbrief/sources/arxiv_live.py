@@ -42,7 +42,8 @@ ARXIV_GAP_S = 3.0  # arXiv's terms of use: no more than one request every three 
 ARXIV_PAGE_SIZE = 200
 ARXIV_MAX_RESULTS = 10_000  # arXiv does not page past this; a larger window is reported as cut
 
-_TOTAL_RE = re.compile(r"<(?:\w+:)?totalResults[^>]*>\s*(\d+)\s*<")
+# at most 12 digits: int() of a hostile 5,000-digit count would raise
+_TOTAL_RE = re.compile(r"<(?:\w+:)?totalResults[^>]*>\s*(\d{1,12})\s*<")
 _ENTRY_RE = re.compile(r"<(?:\w+:)?entry[\s>]")
 
 
