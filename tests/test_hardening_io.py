@@ -346,6 +346,20 @@ def test_arxiv_source_with_an_html_body_is_skipped(monkeypatch):
     assert "arxiv:cs.CL:" in listing.warnings[0] and "answered an HTML page" in listing.warnings[0]
 
 
+def test_arxiv_rss_source_with_a_json_body_is_skipped(monkeypatch):
+    server = _Server()
+    try:
+        server.script = [(200, {"Content-Type": "application/json"}, b'{"status": "down"}')]
+        monkeypatch.setenv("PAPERBRIEF_ARXIV_RSS", server.url + "/rss")
+        client = HttpClient(sleep=lambda s: None, clock=lambda: 0.0, attempts=1)
+        today = Period(start=PAGE_DAY, end=PAGE_DAY, label=PAGE_DAY.isoformat())
+        listing = load_specs(["arxiv:cs.CL", str(SCITLDR)], today, client=client, today=PAGE_DAY)
+    finally:
+        server.close()
+    assert server.seen[0]["path"] == "/rss/cs.CL"
+    assert "answered a JSON object, not an RSS feed" in listing.warnings[0]
+
+
 # --- 8. non-regular and hostile input files ---------------------------------------------------
 
 

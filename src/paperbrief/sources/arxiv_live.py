@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 from datetime import date
+from xml.etree.ElementTree import Element
 
 from paperbrief.errors import InputError
 from paperbrief.http import HttpClient, HttpStatusError
@@ -91,6 +92,25 @@ def _rejected(exc: HttpStatusError, origin: str) -> InputError:
     return InputError(f"{origin}: arXiv API rejected the query (HTTP {exc.status}): {detail}")
 
 
+def _api_feed(
+    client: HttpClient, params: dict[str, object], origin: str
+) -> tuple[Element, str]:
+    """The export API's Atom feed for `params` (root element and text).
+
+    A 4xx is arXiv rejecting the query (InputError with its explanation); a 200 whose body is not
+    an Atom feed (a captive portal's page) is a SourceFetchError, so the source is skipped.
+    """
+    try:
+        response = client.get(
+            arxiv_api(), params, min_interval=ARXIV_GAP_S, accept="application/atom+xml"
+        )
+    except HttpStatusError as exc:
+        if 400 <= exc.status < 500:
+            raise _rejected(exc, origin) from None
+        raise
+    return xml_root(response, origin, ("feed",), "an Atom feed"), response.text
+
+
 def fetch(
     client: HttpClient,
     query: str,
@@ -112,18 +132,10 @@ def fetch(
             "start": start,
             "max_results": page_size,
         }
-        try:
-            response = client.get(
-                arxiv_api(), params, min_interval=ARXIV_GAP_S, accept="application/atom+xml"
-            )
-        except HttpStatusError as exc:
-            if 400 <= exc.status < 500:
-                raise _rejected(exc, origin) from None
-            raise
-        root = xml_root(response, origin, ("feed",), "an Atom feed")  # else this source is skipped
+        root, text = _api_feed(client, params, origin)
         pages.append(atom_listing(root, origin))
-        found = len(_ENTRY_RE.findall(response.text))
-        total_match = _TOTAL_RE.search(response.text)
+        found = len(_ENTRY_RE.findall(text))
+        total_match = _TOTAL_RE.search(text)
         total = int(total_match.group(1)) if total_match else None
         start += found
         if found < page_size or (total is not None and start >= total):
@@ -189,15 +201,7 @@ def fetch_ids(client: HttpClient, ids: list[str], origin: str = "arXiv") -> List
     that version in its URL, so a cache can tell which version it holds.
     """
     params = {"id_list": ",".join(ids), "start": 0, "max_results": len(ids)}
-    try:
-        response = client.get(
-            arxiv_api(), params, min_interval=ARXIV_GAP_S, accept="application/atom+xml"
-        )
-    except HttpStatusError as exc:
-        if 400 <= exc.status < 500:
-            raise _rejected(exc, origin) from None
-        raise
-    listing = atom_listing(xml_root(response, origin, ("feed",), "an Atom feed"), origin)
+    listing = atom_listing(_api_feed(client, params, origin)[0], origin)
     asked = {without_version(i): i for i in ids}
     listing.papers = [
         p.model_copy(update={"url": abs_url(asked[p.id])}) if asked.get(p.id, p.id) != p.id else p

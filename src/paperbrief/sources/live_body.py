@@ -26,8 +26,18 @@ def describe(text: str) -> str:
     if head.startswith("<"):
         return "an XML document"
     if head[0] in "[{":
-        return "invalid JSON"
+        try:
+            value = loads_bounded(text, "body")
+        except (ValueError, InputError):  # JSONDecodeError is a ValueError
+            return "invalid JSON"
+        return _json_kind(value)
     return "plain text"
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a JSON object"
+    return "a JSON list" if isinstance(value, list) else f"a JSON {type(value).__name__}"
 
 
 def wrong_body(response: Response, what: str, expected: str) -> SourceFetchError:
@@ -47,8 +57,7 @@ def json_list(response: Response, origin: str) -> list[Any]:
     except (json.JSONDecodeError, InputError):
         raise wrong_body(response, describe(response.text), "a JSON list") from None
     if not isinstance(value, list):
-        kind = "a JSON object" if isinstance(value, dict) else f"a JSON {type(value).__name__}"
-        raise wrong_body(response, kind, "a JSON list")
+        raise wrong_body(response, _json_kind(value), "a JSON list")
     return value
 
 
