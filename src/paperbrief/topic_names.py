@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from paperbrief.models import Paper
 from paperbrief.text import STOPWORDS, stem, strip_urls
@@ -212,6 +213,8 @@ def _runs(text: str) -> list[list[str]]:
 def _collapse(run: list[str]) -> list[str]:
     """'large language models' becomes 'LLMs', the way the field writes it."""
     low = [w.lower() for w in run]
+    if _COLLAPSE_FIRST.isdisjoint(low):
+        return run
     for long_form, short in _COLLAPSE.items():
         k = len(long_form)
         for i in range(len(low) - k + 1):
@@ -220,9 +223,7 @@ def _collapse(run: list[str]) -> list[str]:
     return run
 
 
-def _key(words: Sequence[str]) -> str:
-    """A phrase reduced so that plural and singular, any case, meet."""
-    return " ".join(stem(w.lower()) for w in words)
+_COLLAPSE_FIRST = frozenset(long_form[0] for long_form in _COLLAPSE)
 
 
 @dataclass
@@ -235,17 +236,28 @@ class PaperTerms:
     whole: set[str]  # phrases seen at least once not followed by another content word
 
 
+@lru_cache(maxsize=1 << 16)
+def _traits(word: str) -> tuple[bool, bool, bool, bool, bool]:
+    """What a word allows in a name: (bad end, bad start, vague alone, too short, modifier)."""
+    low = word.lower()
+    modifier = _is_modifier(word)
+    return (
+        low in _GENERIC or modifier or low in _VERB_FORMS,
+        low in _VERB_FORMS or low in _WEAK_START,
+        low in _VAGUE_ALONE,
+        len(word) < 3 and low not in _ACRONYMS and not word.isupper(),
+        modifier,
+    )
+
+
 def _nameable(words: Sequence[str]) -> bool:
     """A phrase fit for a topic name: ends on a specific noun, not on a vague or describing word."""
-    last = words[-1].lower()
-    if last in _GENERIC or _is_modifier(last) or last in _VERB_FORMS:
+    last, first = _traits(words[-1]), _traits(words[0])
+    if last[0] or first[1] or (len(words) == 1 and last[2]):
         return False
-    first = words[0].lower()
-    if first in _VERB_FORMS or first in _WEAK_START or (len(words) == 1 and last in _VAGUE_ALONE):
+    if any(_traits(w)[3] for w in words):
         return False
-    if any(len(w) < 3 and w.lower() not in _ACRONYMS and not w.isupper() for w in words):
-        return False
-    return not _is_modifier(words[0]) or len(words) > 1
+    return not first[4] or len(words) > 1
 
 
 def paper_terms(paper: Paper) -> PaperTerms:
@@ -253,13 +265,14 @@ def paper_terms(paper: Paper) -> PaperTerms:
     terms = PaperTerms({}, {}, set(), set())
     for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
         for run in _runs(text):
-            terms.words.update(stem(w.lower()) for w in run)
+            stems = [stem(w.lower()) for w in run]
+            terms.words.update(stems)
             for size in range(1, _MAX_PHRASE_WORDS + 1):
                 for i in range(len(run) - size + 1):
                     words = run[i : i + size]
                     if not _nameable(words):
                         continue
-                    key = _key(words)
+                    key = " ".join(stems[i : i + size])  # plural and singular, any case, meet
                     terms.weight[key] = max(terms.weight.get(key, 0.0), weight)
                     terms.forms.setdefault(key, Counter())[" ".join(words)] += 1
                     if i + size == len(run):
@@ -273,26 +286,30 @@ def _topic_names(members: list[int], terms: list[PaperTerms], df: Counter[str]) 
     need = 2 if len(members) > 1 else 1
     support: Counter[str] = Counter()
     present: Counter[str] = Counter()
+    heads: Counter[str] = Counter()  # members using a word anywhere
+    whole: set[str] = set()
     for m in members:
         for key, weight in terms[m].weight.items():
             support[key] += weight
             present[key] += 1
+        heads.update(terms[m].words)
+        whole.update(terms[m].whole)
+    extended = _extension_support(support)
 
     def score(key: str) -> float:
         words = key.split()
         idf = math.log(n / df[key] + 1)
         value = support[key] / len(members) * idf * _PHRASE_BONUS[len(words)]
         if len(words) > 1:  # 'distributed training' in a cluster where most papers say 'training'
-            heads = sum(1 for m in members if words[-1] in terms[m].words)
-            value *= 1 + _HEAD_WEIGHT * heads / len(members)
+            value *= 1 + _HEAD_WEIGHT * heads[words[-1]] / len(members)
         return value
 
     eligible = [
         k
         for k in support
         if present[k] >= need
-        and not _truncated(k, support)
-        and any(k in terms[m].whole for m in members)
+        and extended.get(k, 0.0) < _TRUNCATED_SHARE * support[k]
+        and k in whole
     ]
     ranked = sorted(eligible, key=lambda k: (-score(k), k))
     if not ranked:
@@ -329,12 +346,20 @@ def topic_name(
     return f"{candidates[0]} ({k})"
 
 
-def _truncated(key: str, support: Counter[str]) -> bool:
-    """A phrase nearly always followed by one same word, like 'stochastic gradient' (descent)."""
-    prefix = key + " "
-    return any(
-        k.startswith(prefix) and support[k] >= _TRUNCATED_SHARE * support[key] for k in support
-    )
+def _extension_support(support: Counter[str]) -> dict[str, float]:
+    """For each phrase, the highest support of a longer phrase starting with it.
+
+    A phrase whose extension is nearly as supported is cut, like 'stochastic gradient'
+    (descent): it is shown whole or not at all.
+    """
+    best: dict[str, float] = {}
+    for key, value in support.items():
+        words = key.split()
+        for end in range(1, len(words)):
+            prefix = " ".join(words[:end])
+            if value > best.get(prefix, 0.0):
+                best[prefix] = value
+    return best
 
 
 def _overlaps(a: str, b: str) -> bool:
