@@ -44,8 +44,11 @@ def test_digest_of_the_seed_page(tmp_path, capsys, monkeypatch):
     assert text.count("\n  ") >= 54  # each with its takeaway line
     head = text.split("## Head to head")[1]
     compared = re.findall(r"^### (.+) vs (.+)$", head, re.M)
-    names = [n for pair in compared for n in pair]
-    assert compared and len(names) == len(set(names))  # at most one comparison per paper
+    pairs = [frozenset(pair) for pair in compared]
+    assert len(set(pairs)) == len(pairs) <= 54  # no comparison repeated
+    # every paper on this page has a closely related one: each is in a comparison
+    titles = {t for pair in compared for t in pair}
+    assert len(titles) == 54 and "No closely related paper" not in text
     assert "54 papers, 54 takeaways" in text
 
 

@@ -233,9 +233,9 @@ GENERIC_FOCUS_WORDS = {"vs", "average", "comparable", "find", "results", "includ
 
 @pytest.fixture(scope="module")
 def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Comparison]:
-    from paperbrief.pairing import select_pairs
+    from paperbrief.relatedness import relate
 
-    pairs = select_pairs(page_papers)
+    pairs = relate(page_papers).pairs
     assert len(pairs) >= 20
     return [engine.compare(pair.a, pair.b).value for pair in pairs]
 
@@ -405,11 +405,11 @@ DAYS = ["hf-daily-papers-page.txt", "hf-api/hf_daily_papers_2026-03-16.json",
 
 @pytest.fixture(scope="module")
 def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Comparison]]:
-    from paperbrief.pairing import select_pairs
+    from paperbrief.relatedness import relate
 
     out = []
     for day in DAYS:
-        for pair in select_pairs(read_file(FIXTURES / day).papers):
+        for pair in relate(read_file(FIXTURES / day).papers).pairs:
             out.append((pair.a, pair.b, engine.compare(pair.a, pair.b).value))
     assert len(out) >= 40
     return out

@@ -12,8 +12,8 @@ from paperbrief.digest import build_digest
 from paperbrief.engines import Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, Difference, Paper, Period, Takeaway
-from paperbrief.pairing import select_pairs
 from paperbrief.pipeline import Budget, Pipeline
+from paperbrief.relatedness import relate
 from paperbrief.render import md, render_digest
 from paperbrief.sources import read_file
 from paperbrief.store import Store
@@ -158,7 +158,7 @@ def run(store: Store, papers: list[Paper], engine, **options):
 def pair_subjects(papers: list[Paper]) -> set[str]:
     """The comparison subjects a digest of `papers` asks for (pairs in the digest's order)."""
     out = set()
-    for pair in select_pairs(papers):
+    for pair in relate(papers).pairs:
         a, b = (pair.a, pair.b) if pair.a.id <= pair.b.id else (pair.b, pair.a)
         out.add(f"{a.id}|{b.id}")
     return out

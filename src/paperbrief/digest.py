@@ -1,14 +1,12 @@
-"""Assemble a Digest: takeaways for every paper, topics, and one comparison per selected pair."""
+"""Assemble a Digest: takeaways for every paper, topics, and a comparison per related pair."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from paperbrief.models import Digest, Paper, Period
-from paperbrief.pairing import select_pairs, tfidf_vectors
 from paperbrief.pipeline import Pipeline
-from paperbrief.topics import group_topics
+from paperbrief.relatedness import Relatedness, relate
 
 
 def build_digest(
@@ -17,26 +15,34 @@ def build_digest(
     pipeline: Pipeline,
     *,
     warnings: Sequence[str] = (),
+    related: Relatedness | None = None,
 ) -> Digest:
-    """Run `pipeline` over `papers` and group the results for rendering."""
+    """Run `pipeline` over `papers` and group the results for rendering.
+
+    Relatedness (vectors, neighbours, pairs, topics) is computed once, here, unless the caller
+    has computed it already (`related`, for the same papers).
+    """
     papers = list(papers)
-    vectors = tfidf_vectors(papers)
+    related = related if related is not None else relate(papers)
     # one work queue: a comparison needs only the two abstracts, not their takeaways
-    takeaways, comparisons = pipeline.run(papers, comparison_pairs(papers, vectors))
+    takeaways, comparisons = pipeline.run(papers, comparison_pairs(papers, related))
     stats = pipeline.stats(len(papers), len(takeaways), len(comparisons), warnings)
     return Digest(
         period=period,
         papers=papers,
         takeaways=takeaways,
         comparisons=comparisons,
-        topics=group_topics(papers, vectors),
+        topics=related.topics,
+        unrelated=related.unrelated(),
         stats=stats,
     )
 
 
-def comparison_pairs(papers: Sequence[Paper], vectors: Any = None) -> list[tuple[Paper, Paper]]:
+def comparison_pairs(
+    papers: Sequence[Paper], related: Relatedness | None = None
+) -> list[tuple[Paper, Paper]]:
     """The pairs a digest of `papers` compares, each in the order its comparison is cached."""
-    papers = list(papers)
-    pairs = select_pairs(papers, tfidf_vectors(papers) if vectors is None else vectors)
+    if related is None:
+        related = relate(papers, topics=False)
     # a fixed order inside each pair, so a reordered listing still hits the comparison cache
-    return [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in pairs]
+    return [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in related.pairs]

@@ -261,6 +261,10 @@ class Digest(BaseModel):
     takeaways: dict[str, Takeaway] = Field(description="by paper id")
     comparisons: list[Comparison]
     topics: list[Topic]
+    unrelated: list[str] = Field(
+        default_factory=list,
+        description="ids of the papers with no closely related paper this week (no comparison)",
+    )
     stats: DigestStats
 
 

@@ -1,7 +1,7 @@
 """The paper a single paper is best compared with: its most related paper in a listing.
 
 `paperbrief compare A --input SOURCE…` names one paper; the other is the paper of the listing the
-digest itself would call A's most related (the same vectors and similarity as pairing), and the
+digest itself would call A's most related (the same relatedness step as the digest), and the
 user is told which one was picked and why: the similarity and the words both papers share most.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
-from paperbrief.pairing import MIN_PAIR_SIMILARITY, tfidf_vectors
+from paperbrief.relatedness import relate
 from paperbrief.text import content_tokens, stem
 
 SHARED_TERMS = 5
@@ -55,22 +55,18 @@ def most_related_to(paper: Paper, listing: Sequence[Paper]) -> Partner:
     others = [p for p in listing if p.id != paper.id]
     if not others:
         raise InputError(f"no other paper in the listing to compare {paper.id} with")
-    vectors = tfidf_vectors([paper, *others])
-    mine = vectors[0]
-    scored = sorted(
-        ((sum(v * vec.get(t, 0.0) for t, v in mine.items()), -n) for n, vec in
-         enumerate(vectors[1:])),
-        reverse=True,
-    )
-    best, neg_n = scored[0]
-    partner = others[-neg_n]
-    if best < MIN_PAIR_SIMILARITY:
+    related = relate([paper, *others], topics=False)
+    j, best = related.neighbours[0][0]
+    partner = related.papers[j]
+    if related.most_related(0) is None:
         raise InputError(
             f"no paper in the listing is related to {paper.id} (the closest, {partner.id}, has "
-            f"similarity {best:.2f} < {MIN_PAIR_SIMILARITY}); name the other paper yourself"
+            f"similarity {best:.2f} < {related.threshold}); name the other paper yourself"
         )
-    theirs = vectors[1 + -neg_n]
-    shared = sorted(((mine[t] * theirs[t], t) for t in mine if t in theirs), reverse=True)
+    shared = related.vectors[0].multiply(related.vectors[j]).tocoo()
+    vocabulary = related.space.terms
+    words = (vocabulary[c] for c in shared.col)
+    ranked = sorted(zip(shared.data, words, strict=True), reverse=True)
     forms = _surface_forms(paper)
-    terms = [forms.get(t, t) for _, t in shared[:SHARED_TERMS]]
+    terms = [forms.get(t, t) for _, t in ranked[:SHARED_TERMS]]
     return Partner(of=paper, paper=partner, similarity=round(best, 4), shared_terms=terms)

@@ -170,6 +170,7 @@ def render_digest(digest: Digest, template: Path | None = None, top: int = HIGHL
             digest=digest,
             papers={p.id: p for p in digest.papers},
             highlights=highlights(digest, top),
+            unrelated=set(digest.unrelated),
             footer=footer(digest),
         )
     except (jinja2.TemplateError, OSError) as exc:

@@ -1,58 +1,100 @@
-"""Papers grouped into named topics: average-linkage clusters over TF-IDF similarity."""
+"""Papers grouped into named topics, in time that grows near-linearly with the feed.
+
+A page-sized feed (up to SMALL_FEED papers) is clustered by exact average linkage over cosine
+similarity, about TARGET_TOPIC_SIZE papers a topic. A bigger feed would give a reader more
+headings than anyone scans, and exact linkage is cubic: its papers are reduced to an LSA space
+(truncated SVD of the TF-IDF rows) and grouped by k-means into at most MAX_TOPICS topics. Names
+come from the phrases that set a cluster's papers apart (class-based TF-IDF, topic_names).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
 
+import numpy as np
+import scipy.sparse as sp
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import normalize
+
 from paperbrief.models import Paper, Topic
-from paperbrief.pairing import Vector, similarity_matrix, tfidf_vectors
 from paperbrief.topic_names import OTHER_TOPIC, paper_terms, topic_name
 
 TOPIC_MERGE_SIMILARITY = 0.03  # clusters less alike than this stay apart
 TARGET_TOPIC_SIZE = 6
+MAX_TOPICS = 25  # a reader scans at most this many headings
+SMALL_FEED = TARGET_TOPIC_SIZE * MAX_TOPICS  # beyond this, k-means on an LSA space
+LSA_DIMENSIONS = 100
 
-__all__ = ["OTHER_TOPIC", "TARGET_TOPIC_SIZE", "group_topics"]
+__all__ = ["MAX_TOPICS", "OTHER_TOPIC", "TARGET_TOPIC_SIZE", "group_topics"]
 
 
-def _cluster(sims: list[list[float]], target: int, max_size: int) -> list[list[int]]:
+def _average_linkage(sims: np.ndarray, target: int, max_size: int) -> list[list[int]]:
     """Average-linkage agglomerative clustering down to `target` clusters.
 
     Stops early when no two clusters are alike enough; a cluster never grows past `max_size`,
-    so one broad theme cannot swallow the whole week.
+    so one broad theme cannot swallow the week. Quadratic per merge: for page-sized feeds only.
+    Hand-written because scikit-learn's agglomerative clustering has no size cap.
     """
-    members = {i: [i] for i in range(len(sims))}
-    total = {i: {j: sims[i][j] for j in range(len(sims)) if j != i} for i in members}
+    n = len(sims)
+    total = np.array(sims, dtype=float)  # summed similarity between clusters
+    np.fill_diagonal(total, 0.0)
+    size = np.ones(n)
+    alive = np.ones(n, dtype=bool)
+    members = {i: [i] for i in range(n)}
+    upper = np.triu(np.ones((n, n), dtype=bool), k=1)
     while len(members) > target:
-        best = None
-        for i in members:
-            for j, s in total[i].items():
-                if j <= i or len(members[i]) + len(members[j]) > max_size:
-                    continue
-                avg = s / (len(members[i]) * len(members[j]))
-                if best is None or avg > best[0]:
-                    best = (avg, i, j)
-        if best is None or best[0] < TOPIC_MERGE_SIMILARITY:
+        ok = upper & np.outer(alive, alive) & (size[:, None] + size[None, :] <= max_size)
+        avg = np.where(ok, total / np.outer(size, size), -np.inf)
+        best = int(np.argmax(avg))  # the first of equals in row order, as a scan would find
+        i, j = divmod(best, n)
+        if not ok[i, j] or avg[i, j] < TOPIC_MERGE_SIMILARITY:
             break
-        _, i, j = best
         members[i].extend(members.pop(j))
-        row_j = total.pop(j)
-        for k in members:
-            if k != i:
-                merged = total[i].get(k, 0.0) + row_j.get(k, 0.0)
-                total[i][k] = total[k][i] = merged
-                total[k].pop(j, None)
-        total[i].pop(j, None)
+        total[i, :] += total[j, :]
+        total[:, i] += total[:, j]
+        total[i, i] = 0.0
+        size[i] += size[j]
+        alive[j] = False
     return sorted((sorted(c) for c in members.values()), key=lambda c: (-len(c), c[0]))
 
 
-def group_topics(papers: Sequence[Paper], vectors: Sequence[Vector] | None = None) -> list[Topic]:
-    """Group papers into topics named by their top terms; lone papers go to 'Other papers'."""
-    if not papers:
+def _kmeans(vectors: sp.csr_matrix | np.ndarray, k: int) -> list[list[int]]:
+    """k-means on the rows reduced to LSA_DIMENSIONS (normalised, so distance follows cosine)."""
+    n, d = vectors.shape
+    dims = min(LSA_DIMENSIONS, d - 1, n - 1)
+    reduced = (
+        TruncatedSVD(n_components=dims, random_state=0).fit_transform(vectors)
+        if dims >= 2 and (sp.issparse(vectors) or d > LSA_DIMENSIONS)
+        else np.asarray(vectors.toarray() if sp.issparse(vectors) else vectors)
+    )
+    labels = KMeans(n_clusters=k, n_init=3, random_state=0).fit_predict(normalize(reduced))
+    groups: dict[int, list[int]] = {}
+    for i, label in enumerate(labels):
+        groups.setdefault(int(label), []).append(i)
+    return sorted(groups.values(), key=lambda c: (-len(c), c[0]))
+
+
+def group_topics(
+    papers: Sequence[Paper],
+    vectors: sp.csr_matrix | np.ndarray,
+    neighbours: Sequence[Sequence[tuple[int, float]]] | None = None,
+) -> list[Topic]:
+    """Group papers into topics named by their shared phrases; lone papers go to 'Other papers'.
+
+    `vectors` holds one L2-normalised row per paper (TF-IDF or embeddings).
+    """
+    n = len(papers)
+    if not n:
         return []
-    vectors = vectors if vectors is not None else tfidf_vectors(papers)
-    target = max(1, round(len(papers) / TARGET_TOPIC_SIZE))
-    clusters = _cluster(similarity_matrix(vectors), target, max_size=3 * TARGET_TOPIC_SIZE)
+    if n <= SMALL_FEED:
+        product = vectors @ vectors.T
+        sims = product.toarray() if sp.issparse(product) else np.asarray(product)
+        target = max(1, round(n / TARGET_TOPIC_SIZE))
+        clusters = _average_linkage(sims, target, max_size=3 * TARGET_TOPIC_SIZE)
+    else:
+        clusters = _kmeans(vectors, MAX_TOPICS - 1)  # one heading left for 'Other papers'
     terms = [paper_terms(p) for p in papers]
     df: Counter[str] = Counter(key for t in terms for key in t.weight)
     topics: list[Topic] = []
@@ -60,7 +102,7 @@ def group_topics(papers: Sequence[Paper], vectors: Sequence[Vector] | None = Non
     taken: set[str] = set()
     for members in clusters:
         ids = [papers[m].id for m in members]
-        if len(members) == 1 and len(papers) > 2:
+        if len(members) == 1 and n > 2:
             loners.extend(ids)
             continue
         name = topic_name(members, terms, df, taken)
