@@ -411,3 +411,10 @@ def test_the_digest_says_when_a_paper_has_no_related_paper(tmp_path, capsys):
     said = [b for b in bullets if "_No closely related paper this week._" in b]
     assert len(said) == 1 and said[0].startswith("Tidal zonation")
     assert text.count("\n### ") == 1 and "Barnacles" not in text.split("## Head to head")[1]
+    page = tmp_path / "digest.html"
+    assert main(["digest", str(source), "--offline", "--out", str(page)]) == 0
+    html = page.read_text()
+    assert html.count("No closely related paper this week.") == 1
+    articles = [a.split("</article>")[0] for a in html.split("<article")[1:]]
+    (said_html,) = [a for a in articles if "No closely related paper" in a]
+    assert "Tidal zonation" in said_html

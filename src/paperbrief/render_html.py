@@ -110,6 +110,7 @@ def _context(digest: Digest, top: int) -> dict[str, Any]:
         "highlights": highlights(digest, top),
         "topic_anchors": _topic_anchors(digest),
         "compared_with": _compared_with(digest),
+        "unrelated": set(digest.unrelated),
         "footer_lines": lines,
         "problems": problems,
     }
