@@ -154,6 +154,38 @@ def test_unauthorized_stops_the_run(scripted):
     assert scripted.fallback.takeaways == []
 
 
+def test_sloppy_answer_is_repaired_without_a_reask(scripted):
+    scripted.faults("sloppy")
+    out = scripted.engine().takeaway(numbered_paper())
+    [call] = out.calls
+    assert call.status == "repaired" and out.value.engine == MODEL
+    assert "whitespace normalised" in call.error and "shortened (over 40 chars)" in call.error
+    assert len(out.value.tags) == 6 and all(len(t) <= 40 for t in out.value.tags)
+    assert "\n" not in out.value.method and out.value.method == out.value.method.strip()
+
+
+def test_rate_limit_without_retry_after_backs_off_and_honours_the_reset(scripted):
+    scripted.faults("429-bare")
+    engine = scripted.engine()
+    out = engine.takeaway(numbered_paper())
+    assert [c.status for c in out.calls] == ["error", "ok"]
+    assert engine.limiter.rate_limited == 1 and engine.limiter.concurrency == 4  # 8 halved
+    assert len(scripted.sleeps.waits) == 1  # the backoff of the one retry
+
+
+def test_each_attempt_is_reported_as_it_returns(scripted):
+    scripted.faults("500", "malformed")
+    engine = scripted.engine()
+    seen: list[tuple[str, int]] = []
+    engine.call_log = lambda call: seen.append((call.status, len(scripted.sleeps.waits)))
+    out = engine.takeaway(numbered_paper())
+    # the 500 was reported before the retry's wait, each with its own start time
+    assert seen == [("error", 0), ("invalid", 1), ("ok", 1)]
+    assert out.logged and [c.status for c in out.calls] == ["error", "invalid", "ok"]
+    starts = [c.started for c in out.calls]
+    assert all(starts) and starts == sorted(starts) and len(set(starts)) == 3
+
+
 @pytest.mark.vcr(record_mode="none")
 def test_cassettes_hold_no_secret(vcr_cassette_dir):
     # every cassette of the suite, not only this module's: any test may record an LLM call

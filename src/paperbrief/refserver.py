@@ -58,6 +58,8 @@ FAULTS = {
     "content_filter": "finish_reason content_filter, no content",
     "slow": "a good answer after `slow_latency` seconds (default 20)",
     "none": "no fault (a placeholder in a fault script)",
+    "sloppy": "a takeaway with cosmetic slips: messy whitespace, 8 tags, one over 40 characters",
+    "429-bare": "rate limited without retry-after: x-ratelimit-remaining-requests 0 and a reset",
 }
 _PAPER_RE = re.compile(
     r"<paper(?: label=\"(?P<label>[AB])\")?>\s*<title>(?P<title>.*?)</title>\s*"
@@ -71,6 +73,7 @@ _ERROR_FAULTS = frozenset(
     {
         "429",
         "429-ms",
+        "429-bare",
         "quota",
         "500",
         "503",
@@ -194,6 +197,12 @@ def answer_content(messages: list[dict[str, Any]], fault: str | None = None) -> 
     takeaway = takeaway_draft(title, abstract)
     if fault == "ungrounded":
         takeaway.takeaway = _words(takeaway.takeaway, 22) + f", reaching {_FAKE_NUMBER} gains"
+    if fault == "sloppy":
+        data = takeaway.model_dump()
+        data["method"] = "  " + data["method"].replace(" ", "\n   ", 2) + "  "
+        long_tag = "a topic tag that goes on for far too many characters"
+        data["tags"] = [*data["tags"], long_tag, *(f"extra tag {i}" for i in range(6))]
+        return json.dumps(data)
     return takeaway.model_dump_json()
 
 
@@ -452,6 +461,14 @@ class RefServer:
                 "rate_limit_exceeded",
                 f"Rate limit reached for {model} on tokens per min (TPM).",
             ),
+            "429-bare": (
+                429,
+                "requests",
+                None,
+                "rate_limit_exceeded",
+                f"Rate limit reached for {model} on requests per min (RPM): Limit 3, "
+                "Used 3, Requested 1.",
+            ),
             "quota": (
                 429,
                 "insufficient_quota",
@@ -519,6 +536,9 @@ class RefServer:
             headers["retry-after"] = f"{wait:g}"
         if fault == "429-ms":
             headers["retry-after-ms"] = str(int(wait * 1000))
+        if fault == "429-bare":
+            headers["x-ratelimit-remaining-requests"] = "0"
+            headers["x-ratelimit-reset-requests"] = openai_duration(wait)
         body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
         return status, headers, body
 
