@@ -485,3 +485,16 @@ def test_error_messages_are_cleaned(tmp_path, capsys):
     code, _, err = run(capsys, "digest", str(bad), "--offline")
     assert code == 2 and not CONTROL.search(err)
     assert "badname.json" in err
+
+
+def test_runs_prints_stored_errors_without_control_characters(tmp_path, capsys):
+    from paperbrief.store import Store
+
+    db = tmp_path / "runs.db"
+    with Store(db) as store:
+        run_id = store.start_run("digest", ["digest", "x\x1b]0;t\x07.txt"])
+        store.finish_run(run_id, "failed", error="x\x1b]0;t\x07.txt: \u202ebad\x1b[2J input")
+    code, out, _ = run(capsys, "runs", "--db", str(db))
+    assert code == 0 and "error: x.txt: bad input" in out and not CONTROL.search(out)
+    code, out, _ = run(capsys, "runs", "--db", str(db), "--json")
+    assert code == 0 and not CONTROL.search(out)  # JSON escapes them (\u001b)

@@ -639,7 +639,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         if args.json:
             sys.stdout.write(json.dumps(run.as_dict(), default=str) + "\n")
         else:
-            sys.stdout.write(run.as_line() + "\n")
+            sys.stdout.write(clean(run.as_line()) + "\n")  # errors may quote input
     return EXIT_OK
 
 
