@@ -24,7 +24,8 @@ COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
 EXIT_CODES = """exit codes:
   0   success (also: an empty listing, a budget that stopped paying)
   1   failure (e.g. a wrong API key, nothing could be fetched, an internal error)
-  2   usage error or bad input (unreadable, invalid or unknown source; unknown paper)
+  2   usage error or bad input (unreadable, invalid, cut-off or unknown source; unknown
+      paper; an output that cannot be written or is not a regular file)
   75  another run holds the database lock (try again later, or pass --wait SECONDS)
 """
 
