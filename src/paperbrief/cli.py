@@ -123,6 +123,12 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--log", type=Path, metavar="FILE", help="append a log of the run to FILE")
 
 
+def _add_interests_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--interests", metavar="FILE",
+                   help="interests profile: TOML, BibTeX (.bib) or CSL JSON export (default: "
+                   "$PAPERBRIEF_INTERESTS, else interests.toml in the user config dir if present)")
+
+
 def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int]) -> Any:
     """A sub-command whose --help is the first line of `func`'s docstring."""
     summary = (func.__doc__ or name).strip().splitlines()[0]
@@ -192,6 +198,15 @@ def build_parser() -> argparse.ArgumentParser:
         _add_window_options(paying)
         _add_engine_options(paying)
         _add_output_options(paying)
+
+    k = _command(sub, "rank", cmd_rank)
+    k.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
+    k.add_argument("--json", action="store_true", help="one JSON object per line")
+    k.add_argument("--db", type=Path,
+                   help="database whose papers resolve liked arXiv ids (default: $PAPERBRIEF_DB)")
+    _add_interests_option(k)
+    _add_window_options(k)
+    _add_output_options(k)
 
     r = _command(sub, "runs", cmd_runs)
     r.add_argument("--limit", type=_positive_int, default=10, metavar="N")
@@ -611,6 +626,52 @@ def cmd_compare(args: argparse.Namespace) -> int:
             sys.stdout.write(render_comparison(comparison, a, b))
         store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
     _report_budget(pipeline, "marked in the output")
+    return EXIT_OK
+
+
+def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
+    """Papers seen by earlier runs, by id, from the database (read only; none if it is absent)."""
+    from paperbrief.store import Store, default_db_path
+
+    db_path = Path(db) if db else default_db_path()
+    if not db_path.is_file():
+        return None
+
+    def lookup(paper_id: str) -> Paper | None:
+        try:
+            with Store(db_path) as store:
+                return store.get_paper(paper_id)
+        except Exception as exc:  # an unreadable database only costs the liked paper
+            log.warning("%s: cannot look up %s: %s", db_path, paper_id, exc)
+            return None
+
+    return lookup
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    """Rank papers by relevance to your interests profile, with reasons (no LLM calls)."""
+    from paperbrief.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.ranking import rank_listing, ranked_as_dict
+
+    path = find_profile(args.interests)
+    if path is None:
+        raise UsageError(
+            "rank needs an interests profile: --interests FILE, $PAPERBRIEF_INTERESTS or "
+            f"{default_profile_path()}"
+        )
+    profile = load_profile(path)  # a malformed profile fails before anything is fetched
+    papers, _, _ = _load(args)
+    ranked, warnings = rank_listing(papers, profile, lookup=_paper_lookup(args.db))
+    for warning in warnings:
+        log.warning("%s", warning)
+    for position, r in enumerate(ranked, 1):
+        if args.json:
+            sys.stdout.write(json.dumps(ranked_as_dict(position, r), ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(
+                f"{position:>4}. {r.score:6.3f}  {r.paper.id}  {r.paper.display_title}\n"
+                f"{'':14}{r.reason}\n"
+            )
     return EXIT_OK
 
 

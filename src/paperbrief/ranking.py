@@ -1,0 +1,250 @@
+"""Relevance of each paper to the reader's interests profile, with the reason for each score.
+
+score = SIMILARITY_WEIGHT × similarity to the profile (cosine in the vector space pairing uses:
+TF-IDF offline, embeddings when given) + KEYWORD_WEIGHT per keyword phrase found in the paper
+(+ TITLE_BONUS when it is in the title) + AUTHOR_WEIGHT per followed author. A paper matching an
+`exclude` keyword is ranked last and never picked, whatever its score.
+
+The similarity to the profile is the mean of the similarity to the profile's centroid (its
+description, keywords and liked papers together) and to the closest liked paper, so one liked
+paper close to a new one counts even when the reader's interests are broad.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from paperbrief.interests import LikedPaper, Profile
+from paperbrief.models import Paper
+
+log = logging.getLogger(__name__)
+
+SIMILARITY_WEIGHT = 1.0
+KEYWORD_WEIGHT = 0.3
+TITLE_BONUS = 0.1
+AUTHOR_WEIGHT = 0.5
+MAX_KEYWORD_MATCHES = 3  # more matched keywords add nothing: a long keyword list is no bonus
+SHOWN_SIMILARITY = 0.05  # below this, "similar to" is not worth saying
+
+Texts = Callable[[Sequence[str]], "np.ndarray"]  # texts -> L2-normalised row vectors
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """One paper's relevance: its score, the reasons for it, and whether it was excluded."""
+
+    paper: Paper
+    score: float
+    similarity: float
+    reasons: list[str] = field(default_factory=list)
+    excluded: bool = False
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def paper_text(paper: Paper) -> str:
+    """What a paper is compared on: its title and abstract."""
+    return f"{paper.title}\n{paper.abstract}"
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, whitespace collapsed (for exact phrase and name matching)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """A whole-word, case-insensitive match of `phrase`, its last word also in the plural;
+    hyphens and spaces between words are interchangeable ('KV-cache' = 'KV cache')."""
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", _fold(phrase)) if w]
+    if not words:
+        return re.compile(r"(?!)")
+    body = r"[\s\-]+".join(words)
+    return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])")
+
+
+def _name_key(name: str) -> str:
+    """'Dao, Tri' and 'Tri Dao' alike: folded words in first-last order."""
+    name = _fold(name)
+    if "," in name:
+        last, _, first = name.partition(",")
+        name = f"{first.strip()} {last.strip()}"
+    return " ".join(re.sub(r"[.\-]", " ", name).split())
+
+
+def resolve_liked(
+    profile: Profile,
+    papers: Sequence[Paper],
+    lookup: Callable[[str], Paper | None] | None = None,
+) -> tuple[list[LikedPaper], list[str]]:
+    """The profile's liked papers with their text, and a warning per paper that has none.
+
+    An arXiv id is resolved against the feed, then `lookup` (the store of papers seen before);
+    a title is its own text, completed with the abstract when the feed has that title.
+    """
+    by_id = {p.id: p for p in papers}
+    by_title = {_fold(p.title): p for p in papers if p.title}
+    out, warnings = [], []
+    for liked in profile.papers:
+        found: Paper | None = None
+        if liked.arxiv_id:
+            found = by_id.get(liked.arxiv_id) or (lookup(liked.arxiv_id) if lookup else None)
+        elif liked.title:
+            found = by_title.get(_fold(liked.title))
+        if found is not None and not liked.abstract:
+            liked = LikedPaper(ref=liked.ref, arxiv_id=found.arxiv_id or liked.arxiv_id,
+                               title=found.title, abstract=found.abstract)
+        if not liked.text:
+            warnings.append(
+                f"{profile.path}: liked paper {liked.ref} is neither in the listing nor in the "
+                "database; it is left out of the profile"
+            )
+            continue
+        out.append(liked)
+    return out, warnings
+
+
+def profile_texts(profile: Profile, liked: Sequence[LikedPaper]) -> list[str]:
+    """The texts that stand for the profile: description and keywords first (when given), then
+    each liked paper."""
+    head = " ".join([profile.description, *profile.keywords]).strip()
+    return ([head] if head else []) + [p.text for p in liked]
+
+
+def rank(
+    papers: Sequence[Paper],
+    profile: Profile,
+    paper_vectors: np.ndarray,
+    profile_vectors: np.ndarray,
+    liked: Sequence[LikedPaper],
+) -> list[Ranked]:
+    """Every paper with its score and reasons, best first (ties keep the listing's order).
+
+    `paper_vectors` (n × d) and `profile_vectors` (rows of `profile_texts(profile, liked)`) are
+    L2-normalised rows of one vector space.
+    """
+    n = len(papers)
+    if n == 0:
+        return []
+    sims = np.zeros(n)
+    best_like: list[tuple[float, LikedPaper | None]] = [(0.0, None)] * n
+    if profile_vectors.shape[0]:
+        centroid = np.asarray(profile_vectors.mean(axis=0)).ravel()
+        norm = float(np.linalg.norm(centroid)) or 1.0
+        to_centroid = np.asarray(paper_vectors @ (centroid / norm)).ravel()
+        offset = profile_vectors.shape[0] - len(liked)
+        like_sims = None
+        if liked:
+            product = paper_vectors @ profile_vectors[offset:].T
+            like_sims = np.asarray(product.toarray() if hasattr(product, "toarray") else product)
+        for i, paper in enumerate(papers):
+            closest = 0.0
+            if like_sims is not None:
+                row = [
+                    (float(like_sims[i, j]), liked[j]) for j in range(len(liked))
+                    if liked[j].arxiv_id != paper.id  # a liked paper is not its own reason
+                ]
+                if row:
+                    closest, which = max(row, key=lambda t: t[0])
+                    best_like[i] = (closest, which)
+            sims[i] = (to_centroid[i] + closest) / 2 if like_sims is not None else to_centroid[i]
+    keywords = [(k, phrase_pattern(k)) for k in profile.keywords]
+    excludes = [(k, phrase_pattern(k)) for k in profile.exclude]
+    authors = {_name_key(a): a for a in profile.authors}
+    ranked = []
+    for i, paper in enumerate(papers):
+        title, body = _fold(paper.title), _fold(paper.abstract)
+        reasons: list[str] = []
+        blocked = [k for k, pat in excludes if pat.search(title) or pat.search(body)]
+        matched = [k for k, pat in keywords if pat.search(title) or pat.search(body)]
+        in_title = [k for k, pat in keywords if pat.search(title)]
+        followed = [authors[key] for key in (_name_key(a) for a in paper.authors) if key in authors]
+        score = SIMILARITY_WEIGHT * float(sims[i])
+        score += KEYWORD_WEIGHT * min(len(matched), MAX_KEYWORD_MATCHES)
+        score += TITLE_BONUS * min(len(in_title), MAX_KEYWORD_MATCHES)
+        score += AUTHOR_WEIGHT * len(followed)
+        if matched:
+            reasons.append("matches: " + ", ".join(matched))
+        if followed:
+            reasons.append("author: " + ", ".join(followed))
+        closest, which = best_like[i]
+        if which is not None and closest >= SHOWN_SIMILARITY:
+            reasons.append(f"like: {which.label} ({closest:.2f})")
+        elif sims[i] >= SHOWN_SIMILARITY:
+            reasons.append(f"similar to your profile ({sims[i]:.2f})")
+        if blocked:
+            reasons.insert(0, "excluded: " + ", ".join(blocked))
+        if not reasons:
+            reasons.append("no match")
+        ranked.append(Ranked(paper, round(score, 4), round(float(sims[i]), 4), reasons,
+                             bool(blocked)))
+    order = sorted(range(n), key=lambda i: (ranked[i].excluded, -ranked[i].score, i))
+    return [ranked[i] for i in order]
+
+
+def rank_by_upvotes(papers: Sequence[Paper]) -> list[Ranked]:
+    """Without a profile: Hugging Face upvotes, most first (ties keep the listing's order)."""
+    order = sorted(range(len(papers)), key=lambda i: (-(papers[i].upvotes or 0), i))
+    return [
+        Ranked(papers[i], float(papers[i].upvotes or 0), 0.0,
+               [f"▲ {papers[i].upvotes}" if papers[i].upvotes else "no upvotes"])
+        for i in order
+    ]
+
+
+def rank_papers(
+    papers: Sequence[Paper],
+    profile: Profile,
+    paper_vectors: np.ndarray,
+    transform: Texts,
+    lookup: Callable[[str], Paper | None] | None = None,
+) -> tuple[list[Ranked], list[str]]:
+    """Resolve the liked papers, place the profile in the papers' vector space, rank.
+
+    `transform` maps texts into the space of `paper_vectors` (the TF-IDF space fitted on the
+    listing, or an embedding model).
+    """
+    liked, warnings = resolve_liked(profile, papers, lookup)
+    texts = profile_texts(profile, liked)
+    profile_vectors = transform(texts) if texts else np.zeros((0, paper_vectors.shape[1]))
+    return rank(papers, profile, paper_vectors, profile_vectors, liked), warnings
+
+
+def rank_listing(
+    papers: Sequence[Paper],
+    profile: Profile,
+    *,
+    space: object | None = None,
+    vectors: object | None = None,
+    lookup: Callable[[str], Paper | None] | None = None,
+) -> tuple[list[Ranked], list[str]]:
+    """Rank a listing offline: in `space` (with `vectors`, the papers' rows) or, without one,
+    a TF-IDF space fitted on the listing."""
+    if space is None or vectors is None:
+        from paperbrief.space_adapter import fit_space
+
+        space, vectors = fit_space(papers)
+    transform = space.transform  # type: ignore[attr-defined]
+    return rank_papers(papers, profile, vectors, transform, lookup)  # type: ignore[arg-type]
+
+
+def ranked_as_dict(position: int, r: Ranked) -> dict[str, object]:
+    """One ranked paper for --json output."""
+    return {
+        "rank": position,
+        "id": r.paper.id,
+        "title": r.paper.title,
+        "score": r.score,
+        "similarity": r.similarity,
+        "reasons": r.reasons,
+        "excluded": r.excluded,
+    }
