@@ -38,17 +38,28 @@ def test_digest_of_the_seed_page(tmp_path, capsys, monkeypatch):
     assert "offline engine" in err and len(err.strip().splitlines()) == 1
     text = out_file.read_text()
     assert text.startswith("# Paper digest: Mar 5, 2026")
-    topics = text.split("## Highlights")[1].split("## Head to head")[0]
-    bullets = re.findall(r"^- \*\*", topics, re.M)
-    assert len(bullets) == 54  # every paper, each once, each under a topic
-    assert text.count("\n  ") >= 54  # each with its takeaway line
+    # no profile: the 25 most upvoted in detail, the other 29 in one line each under a topic
+    top = text.split("## Top 25 by upvotes")[1].split("## Also this week")[0]
+    detailed = re.findall(r"^\d+\. \*\*(.+?)\*\*(?: · \S+)?(?: · ▲ (\d+))?", top, re.M)
+    assert len(detailed) == 25
+    votes = [int(v or 0) for _, v in detailed]
+    assert votes == sorted(votes, reverse=True)
+    assert len(re.findall(r"^   \S", top, re.M)) >= 25  # each with its takeaway line
+    rest = text.split("## Also this week")[1].split("## Head to head")[0]
+    one_liners = re.findall(r"^- (.+?): ", rest, re.M)
+    assert len(one_liners) == 29 and len(re.findall(r"^### ", rest, re.M)) >= 2
+    titles = [t for t, _ in detailed] + one_liners
+    assert len(set(titles)) == 54  # every paper, each once
     head = text.split("## Head to head")[1]
     compared = re.findall(r"^### (.+) vs (.+)$", head, re.M)
     pairs = [frozenset(pair) for pair in compared]
-    assert len(set(pairs)) == len(pairs) <= 54  # no comparison repeated
-    # every paper on this page has a closely related one: each is in a comparison
-    titles = {t for pair in compared for t in pair}
-    assert len(titles) == 54 and "No closely related paper" not in text
+    assert compared and len(set(pairs)) == len(pairs) <= 25  # no comparison repeated
+    detailed_titles = {t.replace("\\", "") for t, _ in detailed}
+    assert all(a.replace("\\", "") in detailed_titles or b.replace("\\", "") in detailed_titles
+               for a, b in compared)  # full tables only for the detailed papers
+    # every paper on this page has a closely related one: each detailed paper is compared
+    assert len(re.findall(r"^   Compared with ", top, re.M)) == 25
+    assert "No closely related paper" not in text
     assert "54 papers, 54 takeaways" in text
 
 
@@ -173,4 +184,6 @@ def test_console_script_runs_as_a_module(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
-    assert Path(tmp_path / "d.md").read_text().count("\n- **") == 54
+    text = Path(tmp_path / "d.md").read_text()
+    papers = text.split("## Head to head")[0]
+    assert len(re.findall(r"^(?:\d+\. \*\*|- )", papers, re.M)) == 54

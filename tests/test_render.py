@@ -12,6 +12,7 @@ from paperbrief.models import (
     KeyNumber,
     Paper,
     Period,
+    RankedPaper,
     Takeaway,
     Topic,
     Usage,
@@ -82,10 +83,11 @@ def test_digest_sections_footer_and_comparisons():
         prefer_a_when="speed", prefer_b_when="quality", engine="offline", prompt_version="v1",
     )
     text = render_digest(_digest([a, b], [comp], problems=["feed.xml: entry 3 skipped"]))
-    order = [text.index(h) for h in ("## Highlights", "## Topic \\[A\\]", "## Head to head")]
+    order = [text.index(h) for h in ("## Topic \\[A\\]", "## Head to head")]
     assert order == sorted(order)
-    highlights = text.split("## Highlights")[1].split("##")[0]
-    assert highlights.index("Alpha") < highlights.index("Beta")
+    topic = text.split("## Topic \\[A\\]")[1].split("##")[0]
+    assert topic.index("Alpha") < topic.index("Beta")
+    assert "Compared with Beta \\| second: Alpha vs Beta ([head to head](#vs-" in topic
     assert "| method | one \\| two | three |" in text
     assert "2 papers, 2 takeaways, 1 comparisons" in text
     assert "feed.xml: entry 3 skipped" in text
@@ -133,3 +135,21 @@ def test_link_without_url_is_plain_text_and_comparison_renders():
     out = render_comparison(comp, p, q)
     assert out.startswith("# No link here vs Other")
     assert "| data | 1 | 2 |" in out
+
+
+def test_ranked_layout_details_the_top_and_lists_the_rest_in_one_line():
+    a = Paper(id="a", title="Alpha", abstract="x", source="t", upvotes=9)
+    b = Paper(id="b", title="Beta", abstract="y", source="t", upvotes=1)
+    digest = _digest([a, b]).model_copy(update={
+        "ranked_by": "interests",
+        "ranking": [RankedPaper(paper_id="b", score=0.71, reasons=["matches: beta [x]"]),
+                    RankedPaper(paper_id="a", score=0.1, reasons=["no match"])],
+        "detailed": ["b"],
+    })
+    text = render_digest(digest)
+    for_you = text.split("## For you")[1].split("## Also this week")[0]
+    assert "1. **Beta** · ▲ 1 · score 0.71: _matches: beta \\[x\\]_" in for_you
+    assert "Alpha" not in for_you
+    rest = text.split("## Also this week")[1]
+    assert "### Topic \\[A\\] (1)\n- Alpha: Adds a thing that is 2x faster." in rest
+    assert render_digest(digest, rest="titles").count("- Alpha\n") == 1

@@ -156,8 +156,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("sources", nargs="+", metavar="SOURCE", help="file or live source spec")
     d.add_argument("--out", metavar="FILE|DIR",
                    help="write here (atomically); a directory gets PERIOD.md; default: stdout")
-    d.add_argument("--top", type=_positive_int, default=5, metavar="N",
-                   help="papers in the highlights (default: 5)")
+    d.add_argument("--top", type=_positive_int, default=25, metavar="N",
+                   help="papers shown in detail: 'For you' with a profile, else the most "
+                   "upvoted, else the first N (default: 25)")
+    d.add_argument("--rest", choices=("takeaways", "titles", "none"), default="takeaways",
+                   help="the other papers: one line with a short takeaway (default), the title "
+                   "only, or not listed")
+    d.add_argument("--llm-all", action="store_true",
+                   help="pay the LLM for every paper's takeaway, not only the detailed ones")
+    _add_interests_option(d)
     d.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template to render with")
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
     d.add_argument("--format", choices=("markdown", "html"),
@@ -339,11 +346,11 @@ def _llm_configured(args: argparse.Namespace) -> bool:
     )
 
 
-def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, papers) -> Any:
+def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, plan) -> Any:
     """Collect finished batches, submit what is missing (see paperbrief.batching), and switch
-    the pipeline to the engine that answers from batches."""
+    the pipeline to the engine that answers from batches (only what the digest pays for: the
+    detailed papers and their comparisons, unless --llm-all)."""
     from paperbrief.batching import BatchMode
-    from paperbrief.digest import comparison_pairs
 
     if not pipeline.uses_llm:
         raise UsageError("--batch needs the LLM engine (set OPENAI_API_KEY or OPENAI_BASE_URL)")
@@ -355,7 +362,7 @@ def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int
         poll=args.batch_poll,
         cooldown=pipeline.failure_cooldown,
     )
-    mode.prepare(papers, comparison_pairs(papers), wait=args.batch_wait)
+    mode.prepare(plan.paid_papers(True), plan.pairs, wait=args.batch_wait)
     pipeline.engine = mode.engine(pipeline.offline)
     pipeline.refresh = False  # --refresh went into the batch; its answers are in the cache now
     return mode
@@ -419,11 +426,22 @@ def _digest_format(args: argparse.Namespace) -> str:
     return "html" if out.endswith((".html", ".htm")) else "markdown"
 
 
+def _profile(option: str | None) -> Any:
+    """The interests profile to rank with (None without one), read and checked."""
+    from paperbrief.interests import find_profile, load_profile
+
+    path = find_profile(option)
+    if path is None:
+        return None
+    log.info("interests profile: %s", path)
+    return load_profile(path)
+
+
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest (Markdown or HTML) of one or more sources."""
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
-    from paperbrief.digest import build_digest
+    from paperbrief.digest import build_digest, plan_digest
     from paperbrief.overwrite import check_replaceable
     from paperbrief.render import render_digest
     from paperbrief.render_html import render_html_digest
@@ -439,6 +457,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         raise UsageError(
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
+    profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
@@ -454,16 +473,20 @@ def cmd_digest(args: argparse.Namespace) -> int:
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
-        mode = _batch_mode(args, pipeline, store, run_id, papers) if batch else None
-        digest = build_digest(papers, period, pipeline, warnings=warnings)
+        plan = plan_digest(
+            papers, profile=profile, top=args.top, llm_all=args.llm_all, lookup=store.get_paper,
+            fetch=_fetch_liked(store),
+        )
+        mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
+        digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan)
         if mode is not None:
             mode.finish(digest.stats, pipeline.report)
         if args.json:
             text = digest.model_dump_json(indent=2) + "\n"
         elif fmt == "html":
-            text = render_html_digest(digest, args.template, args.top)
+            text = render_html_digest(digest, args.template, args.top, args.rest)
         else:
-            text = render_digest(digest, args.template, args.top)
+            text = render_digest(digest, args.template, args.top, args.rest)
         if target is not None:
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))

@@ -1,12 +1,114 @@
-"""Assemble a Digest: takeaways for every paper, topics, and a comparison per related pair."""
+"""Assemble a Digest: rank the papers, pick the detailed top N, write takeaways and comparisons.
+
+Pay for what is read: with an LLM engine only the detailed papers (the top N: "For you" with an
+interests profile, else the most upvoted, else the first N) and their comparisons (each with its
+most related paper) go to the LLM; every other paper gets its one line from the offline engine,
+by design (`llm_all=True` pays for every takeaway).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from paperbrief.models import Digest, Paper, Period
+import scipy.sparse as sp
+
+from paperbrief.interests import Profile
+from paperbrief.models import Digest, Paper, Period, RankedPaper
 from paperbrief.pipeline import Pipeline
-from paperbrief.relatedness import Relatedness, relate
+from paperbrief.ranking import Fetch, Ranked, rank_by_upvotes, rank_listing
+from paperbrief.relatedness import Relatedness, paper_text, relate
+
+DEFAULT_TOP = 25
+
+
+def term_vectors(related: Relatedness) -> object:
+    """The papers' rows in the TF-IDF space (`related.vectors` unless it holds embeddings)."""
+    if sp.issparse(related.vectors):
+        return related.vectors
+    return related.space.transform([paper_text(p) for p in related.papers])
+
+
+def _ranking(
+    papers: list[Paper],
+    related: Relatedness,
+    profile: Profile | None,
+    lookup: Callable[[str], Paper | None] | None,
+    fetch: Fetch | None,
+) -> tuple[str, list[Ranked], list[str]]:
+    if profile is not None:
+        ranked, warnings = rank_listing(
+            papers, profile, space=related.space, vectors=term_vectors(related),
+            lookup=lookup, fetch=fetch,
+        )
+        return "interests", ranked, warnings
+    if any(p.upvotes for p in papers):
+        return "upvotes", rank_by_upvotes(papers), []
+    return "listing", [], []
+
+
+@dataclass
+class Plan:
+    """What a digest shows in detail and what it pays for, decided before anything is written."""
+
+    papers: list[Paper]
+    related: Relatedness
+    ranked_by: str
+    ranked: list[Ranked]
+    warnings: list[str]
+    detailed: list[Paper]
+    rest: list[Paper]
+    pairs: list[tuple[Paper, Paper]]  # each detailed paper with its most related one, once
+    compared_with: dict[str, str]  # detailed paper id -> its most related paper's id
+    llm_all: bool = False
+
+    def paid_papers(self, uses_llm: bool) -> list[Paper]:
+        """The papers whose takeaways go to the engine (with an LLM: the detailed ones only)."""
+        return self.papers if (self.llm_all or not uses_llm or not self.rest) else self.detailed
+
+
+def plan_digest(
+    papers: Sequence[Paper],
+    *,
+    profile: Profile | None = None,
+    top: int = DEFAULT_TOP,
+    llm_all: bool = False,
+    lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
+    related: Relatedness | None = None,
+) -> Plan:
+    """Rank `papers`, pick the detailed top N and the comparisons worth a full table."""
+    papers = list(papers)
+    related = related if related is not None else relate(papers)
+    ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
+    if ranked:
+        detailed = [r.paper for r in ranked if not r.excluded][:top]
+    else:  # listing order as the digest shows it: topic by topic
+        by_id = {p.id: p for p in papers}
+        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids][:top]
+    detailed_ids = {p.id for p in detailed}
+    rest = [p for p in papers if p.id not in detailed_ids]
+    if len(detailed) == len(papers):  # everything is read: every related pair, as before
+        pairs = comparison_pairs(papers, related)
+        compared_with = {}
+        for i, p in enumerate(papers):
+            best = related.most_related(i)
+            if best is not None:
+                compared_with[p.id] = papers[best[0]].id
+    else:  # full comparisons only for the detailed papers, each with its most related paper
+        pairs, compared_with, seen = [], {}, set()
+        for p in detailed:
+            best = related.most_related(related.index(p.id))
+            if best is None:
+                continue
+            other = papers[best[0]]
+            compared_with[p.id] = other.id
+            a, b = (p, other) if p.id <= other.id else (other, p)
+            if (a.id, b.id) not in seen:
+                seen.add((a.id, b.id))
+                pairs.append((a, b))
+    return Plan(papers, related, ranked_by, ranked, rank_warnings, detailed, rest, pairs,
+                compared_with, llm_all)
 
 
 def build_digest(
@@ -16,25 +118,53 @@ def build_digest(
     *,
     warnings: Sequence[str] = (),
     related: Relatedness | None = None,
+    profile: Profile | None = None,
+    top: int = DEFAULT_TOP,
+    llm_all: bool = False,
+    lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
+    plan: Plan | None = None,
 ) -> Digest:
-    """Run `pipeline` over `papers` and group the results for rendering.
+    """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
-    Relatedness (vectors, neighbours, pairs, topics) is computed once, here, unless the caller
-    has computed it already (`related`, for the same papers).
+    Relatedness (vectors, neighbours, pairs, topics) is computed once, in the plan, unless the
+    caller has computed it already (`related` or `plan`, for the same papers).
     """
-    papers = list(papers)
-    related = related if related is not None else relate(papers)
+    if plan is None:
+        plan = plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
+                           fetch=fetch, related=related)
+    paid = plan.paid_papers(pipeline.uses_llm)
     # one work queue: a comparison needs only the two abstracts, not their takeaways
-    takeaways, comparisons = pipeline.run(papers, comparison_pairs(papers, related))
-    stats = pipeline.stats(len(papers), len(takeaways), len(comparisons), warnings)
+    takeaways, comparisons = pipeline.run(paid, plan.pairs)
+    extractive = 0
+    if len(paid) < len(plan.papers):  # the rest: offline, by design
+        by_design = Pipeline(
+            pipeline.offline,
+            pipeline.offline,
+            store=pipeline.store,
+            run_id=pipeline.run_id,
+            refresh=pipeline.refresh,
+            progress=pipeline.progress,
+        )
+        takeaways |= by_design.takeaways(plan.rest)
+        extractive = len(plan.rest)
+    stats = pipeline.stats(
+        len(plan.papers), len(takeaways), len(comparisons), [*warnings, *plan.warnings]
+    )
+    stats.extractive_by_design = extractive
     return Digest(
         period=period,
-        papers=papers,
+        papers=plan.papers,
         takeaways=takeaways,
         comparisons=comparisons,
-        topics=related.topics,
-        unrelated=related.unrelated(),
+        topics=plan.related.topics,
+        unrelated=plan.related.unrelated(),
         stats=stats,
+        ranked_by=plan.ranked_by,  # type: ignore[arg-type]
+        ranking=[RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons,
+                             excluded=r.excluded) for r in plan.ranked],
+        detailed=[p.id for p in plan.detailed],
+        compared_with=plan.compared_with,
     )
 
 

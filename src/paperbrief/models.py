@@ -241,6 +241,9 @@ class DigestStats(BaseModel):
     comparisons: int = 0
     engine: str = "offline"
     fallbacks: int = 0
+    extractive_by_design: int = Field(
+        default=0, description="takeaways left to the offline engine on purpose (not detailed)"
+    )
     usage: Usage = Field(default_factory=Usage)
     problems: list[str] = Field(default_factory=list, description="what went wrong, one per line")
     provisional: str | None = Field(
@@ -251,6 +254,15 @@ class DigestStats(BaseModel):
     @classmethod
     def _safe_text(cls, value: list[str]) -> list[str]:
         return clean_tree(value)
+
+
+class RankedPaper(BaseModel):
+    """A paper's place in the digest's ranking, with the reasons for its score."""
+
+    paper_id: str
+    score: float
+    reasons: list[str] = Field(default_factory=list)
+    excluded: bool = False
 
 
 class Digest(BaseModel):
@@ -266,6 +278,19 @@ class Digest(BaseModel):
         description="ids of the papers with no closely related paper this week (no comparison)",
     )
     stats: DigestStats
+    ranked_by: Literal["interests", "upvotes", "listing"] = Field(
+        default="listing", description="what orders the detailed part"
+    )
+    ranking: list[RankedPaper] = Field(
+        default_factory=list, description="every paper, best first (empty: listing order)"
+    )
+    detailed: list[str] | None = Field(
+        default=None, description="ids of the papers shown in detail (the top N); None: all"
+    )
+    compared_with: dict[str, str] = Field(
+        default_factory=dict,
+        description="detailed paper id -> id of its most related paper (its one-line comparison)",
+    )
 
 
 class CallRecord(BaseModel):

@@ -229,10 +229,10 @@ def rank_listing(
 ) -> tuple[list[Ranked], list[str]]:
     """Rank a listing offline: in `space` (with `vectors`, the papers' rows) or, without one,
     a TF-IDF space fitted on the listing."""
-    if space is None or vectors is None:
-        from paperbrief.space_adapter import fit_space
+    if space is None or vectors is None:  # the TF-IDF space pairing uses, fitted on the listing
+        from paperbrief.relatedness import TermSpace, paper_text
 
-        space, vectors = fit_space(papers)
+        space, vectors = TermSpace.fit([paper_text(p) for p in papers])
     transform = space.transform  # type: ignore[attr-defined]
     return rank_papers(papers, profile, vectors, transform, lookup)  # type: ignore[arg-type]
 

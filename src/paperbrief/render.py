@@ -10,6 +10,7 @@ from pathlib import Path
 import jinja2
 
 from paperbrief.errors import InputError
+from paperbrief.layout import RestMode, build_layout, comparison_anchor
 from paperbrief.models import Comparison, Digest, KeyNumber, Paper, Takeaway
 
 HIGHLIGHTS = 5
@@ -104,6 +105,11 @@ def footer_lines(
         lines.append(f"Provisional: {escape(s.provisional)}")
     if s.fallbacks:
         lines.append(f"{s.fallbacks} result(s) written by the offline engine as a fallback.")
+    if s.extractive_by_design:
+        lines.append(
+            f"{s.extractive_by_design} one-line takeaway(s) written by the offline engine by "
+            "design (only the detailed papers are paid for; `--llm-all` pays for all)."
+        )
     u = s.usage
     if u.calls:
         lines.append(
@@ -148,7 +154,9 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
     env, name = template_environment(template, "digest.md.j2", autoescape=False)
     env.filters["md"] = md
     env.filters["key_number"] = key_number
-    env.globals.update(paper_link=paper_link, paper_meta=paper_meta, short=short)
+    env.globals.update(
+        paper_link=paper_link, paper_meta=paper_meta, short=short, anchor=comparison_anchor
+    )
     return env, name
 
 
@@ -161,7 +169,10 @@ def highlights(digest: Digest, n: int = HIGHLIGHTS) -> list[Paper]:
     return ranked[:n]
 
 
-def render_digest(digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS) -> str:
+def render_digest(
+    digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS,
+    rest: RestMode = "takeaways",
+) -> str:
     """The digest as Markdown, from the packaged template or `template`."""
     env, name = _environment(template)
     try:
@@ -171,6 +182,7 @@ def render_digest(digest: Digest, template: Path | None = None, top: int = HIGHL
             papers={p.id: p for p in digest.papers},
             highlights=highlights(digest, top),
             unrelated=set(digest.unrelated),
+            layout=build_layout(digest, rest),
             footer=footer(digest),
         )
     except (jinja2.TemplateError, OSError) as exc:

@@ -1,0 +1,120 @@
+"""What a digest shows where: the detailed top N, the one-line rest by topic, the head-to-heads.
+
+Shared by every renderer (Markdown here; HTML mirrors it), so that they agree on the layout:
+
+- `ranked` layout (an interests profile, or upvotes): the detailed entries first ("For you" or
+  "Top N by upvotes"), then "Also this week", the rest grouped by topic, one line each.
+- `topics` layout (no profile, no upvotes): today's sections by topic, the first N papers in
+  detail and the others in one line.
+
+Head-to-head tables only for comparisons that involve a detailed paper.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+from paperbrief.models import Comparison, Digest, Paper, RankedPaper, Takeaway
+
+RestMode = Literal["takeaways", "titles", "none"]
+REST_MODES: tuple[str, ...] = ("takeaways", "titles", "none")
+
+
+@dataclass
+class Entry:
+    """One paper as the digest shows it."""
+
+    paper: Paper
+    takeaway: Takeaway | None
+    detailed: bool
+    rank: RankedPaper | None = None
+    comparison: Comparison | None = None
+    other: Paper | None = None  # the paper it is compared with
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.rank.reasons) if self.rank else ""
+
+    @property
+    def anchor(self) -> str | None:
+        return comparison_anchor(self.comparison) if self.comparison else None
+
+
+@dataclass
+class Section:
+    name: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    kind: Literal["ranked", "topics"]
+    ranked_by: str
+    detailed: list[Entry]
+    sections: list[Section]  # ranked: the rest by topic; topics: every paper by topic
+    comparisons: list[Comparison]
+    rest: RestMode
+    rest_count: int  # papers outside the detailed part
+    topic_count: int
+    by_design: bool  # the rest was written by the offline engine on purpose
+
+    @property
+    def detailed_title(self) -> str:
+        if self.ranked_by == "interests":
+            return "For you"
+        if self.ranked_by == "upvotes":
+            return f"Top {len(self.detailed)} by upvotes"
+        return "Highlights"
+
+
+def comparison_anchor(c: Comparison) -> str:
+    """The HTML id of a comparison's head-to-head section."""
+    digest = hashlib.sha1(f"{c.paper_a}|{c.paper_b}".encode()).hexdigest()[:8]
+    return f"vs-{digest}"
+
+
+def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
+    """Arrange `digest` for rendering (a digest without `detailed` shows every paper in detail)."""
+    papers = {p.id: p for p in digest.papers}
+    detailed_ids = list(digest.detailed) if digest.detailed is not None else list(papers)
+    detailed_set = set(detailed_ids)
+    ranks = {r.paper_id: r for r in digest.ranking}
+    by_pair = {frozenset((c.paper_a, c.paper_b)): c for c in digest.comparisons}
+    partner: dict[str, tuple[Comparison, str]] = {}
+    for pid, other in digest.compared_with.items():  # each paper with its most related one
+        if frozenset((pid, other)) in by_pair:
+            partner[pid] = (by_pair[frozenset((pid, other))], other)
+    for c in digest.comparisons:  # digests built without compared_with
+        partner.setdefault(c.paper_a, (c, c.paper_b))
+        partner.setdefault(c.paper_b, (c, c.paper_a))
+
+    def entry(pid: str) -> Entry:
+        e = Entry(papers[pid], digest.takeaways.get(pid), pid in detailed_set, ranks.get(pid))
+        if e.detailed and pid in partner:
+            e.comparison, other = partner[pid]
+            e.other = papers.get(other)
+        return e
+
+    kind: Literal["ranked", "topics"] = "ranked" if digest.ranking else "topics"
+    sections = []
+    for topic in digest.topics:
+        ids = [pid for pid in topic.paper_ids if pid in papers]
+        if kind == "ranked":
+            ids = [pid for pid in ids if pid not in detailed_set]
+        if ids:
+            sections.append(Section(topic.name, [entry(pid) for pid in ids]))
+    shown = [c for c in digest.comparisons
+             if c.paper_a in detailed_set or c.paper_b in detailed_set]
+    return Layout(
+        kind=kind,
+        ranked_by=digest.ranked_by,
+        detailed=[entry(pid) for pid in detailed_ids if pid in papers],
+        sections=sections,
+        comparisons=shown,
+        rest=rest,
+        rest_count=len(papers) - len(detailed_set & set(papers)),
+        topic_count=len(digest.topics),
+        by_design=digest.stats.extractive_by_design > 0,
+    )
