@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from paperbrief.cli import main
+from paperbrief.http import SourceFetchError
 from paperbrief.interests import LikedPaper, Profile, load_profile
 from paperbrief.ranking import phrase_pattern, rank_by_upvotes, rank_listing
 from paperbrief.sources import read_file
@@ -83,8 +84,8 @@ def test_a_liked_id_resolves_against_the_listing_then_the_store(papers):
                                                               arxiv_id="2401.99999")])
     ranked, warnings = rank_listing(papers, profile)
     assert warnings == [
-        "i.toml: liked paper 2401.99999 is neither in the listing nor in the database; "
-        "it is left out of the profile"
+        "i.toml: liked paper 2401.99999 is neither in the listing, nor in the database, nor on "
+        "arXiv; it is left out of the profile"
     ]
     assert ranked[0].paper.id != seed.id or "like:" not in ranked[0].reason
     stored = papers[5]
@@ -126,3 +127,30 @@ def test_rank_without_a_profile_is_a_usage_error(tmp_path, capsys, monkeypatch):
     err = capsys.readouterr()[1]
     assert err.startswith("paperbrief: error: rank needs an interests profile: --interests FILE")
     assert len(err.splitlines()) == 1
+
+
+def test_liked_ids_found_nowhere_are_fetched_in_one_request(papers):
+    fetched = papers[7]
+    asked: list[list[str]] = []
+
+    def fetch(ids: list[str]) -> list:
+        asked.append(ids)
+        return [fetched.model_copy(update={"id": "2306.13455"})]
+
+    profile = Profile(path=Path("i.toml"), papers=[
+        LikedPaper(ref="2306.13455", arxiv_id="2306.13455"),
+        LikedPaper(ref="2401.99999", arxiv_id="2401.99999"),
+        LikedPaper(ref=papers[2].id, arxiv_id=papers[2].id),  # in the listing: not fetched
+    ])
+    listing = [p for p in papers if p.id != fetched.id]
+    ranked, warnings = rank_listing(listing, profile, fetch=fetch)
+    assert asked == [["2306.13455", "2401.99999"]]
+    assert warnings == ["i.toml: liked paper 2401.99999 is neither in the listing, nor in the "
+                        "database, nor on arXiv; it is left out of the profile"]
+    assert ranked[0].similarity > 0
+
+    def down(ids: list[str]) -> list:
+        raise SourceFetchError("arXiv: HTTP 503")
+
+    _, warnings = rank_listing(listing, profile, fetch=down)
+    assert warnings[0] == "i.toml: liked papers not fetched: arXiv: HTTP 503"

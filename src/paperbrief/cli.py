@@ -652,6 +652,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _fetch_liked(store: Any | None) -> Callable[[list[str]], list[Paper]]:
+    """Liked papers named by arXiv id and seen nowhere yet: fetched from arXiv in one request
+    and, with a store, kept there (the next run does not fetch them again)."""
+    from paperbrief.sources.live import fetch_by_id
+
+    def fetch(ids: list[str]) -> list[Paper]:
+        log.info("fetching liked papers %s from arXiv", ", ".join(ids))
+        papers = fetch_by_id(ids)
+        if store is not None and papers:
+            store.save_papers(papers)
+        return papers
+
+    return fetch
+
+
 def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
     """Papers seen by earlier runs, by id, from the database (read only; none if it is absent)."""
     from paperbrief.store import Store, default_db_path
@@ -684,7 +699,9 @@ def cmd_rank(args: argparse.Namespace) -> int:
         )
     profile = load_profile(path)  # a malformed profile fails before anything is fetched
     papers, _, _ = _load(args)
-    ranked, warnings = rank_listing(papers, profile, lookup=_paper_lookup(args.db))
+    ranked, warnings = rank_listing(
+        papers, profile, lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
+    )
     for warning in warnings:
         log.warning("%s", warning)
     for position, r in enumerate(ranked, 1):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from paperbrief.errors import PaperbriefError
 from paperbrief.interests import LikedPaper, Profile
 from paperbrief.models import Paper
 
@@ -81,19 +82,33 @@ def _name_key(name: str) -> str:
     return " ".join(re.sub(r"[.\-]", " ", name).split())
 
 
+Fetch = Callable[[list[str]], Sequence[Paper]]
+
+
 def resolve_liked(
     profile: Profile,
     papers: Sequence[Paper],
     lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
 ) -> tuple[list[LikedPaper], list[str]]:
     """The profile's liked papers with their text, and a warning per paper that has none.
 
-    An arXiv id is resolved against the feed, then `lookup` (the store of papers seen before);
+    An arXiv id without text is resolved against the feed, then `lookup` (the store of papers
+    seen before), then `fetch` (arXiv, one request for all of them; a failure is a warning);
     a title is its own text, completed with the abstract when the feed has that title.
     """
     by_id = {p.id: p for p in papers}
     by_title = {_fold(p.title): p for p in papers if p.title}
-    out, warnings = [], []
+    warnings: list[str] = []
+    wanted = [lp.arxiv_id for lp in profile.papers if lp.arxiv_id and not lp.abstract]
+    missing = [i for i in dict.fromkeys(wanted)
+               if i not in by_id and (lookup is None or lookup(i) is None)]
+    if missing and fetch is not None:
+        try:
+            by_id.update({p.id: p for p in fetch(missing) if p.id not in by_id})
+        except PaperbriefError as exc:
+            warnings.append(f"{profile.path}: liked papers not fetched: {exc}")
+    out = []
     for liked in profile.papers:
         found: Paper | None = None
         if liked.arxiv_id:
@@ -105,8 +120,8 @@ def resolve_liked(
                                title=found.title, abstract=found.abstract)
         if not liked.text:
             warnings.append(
-                f"{profile.path}: liked paper {liked.ref} is neither in the listing nor in the "
-                "database; it is left out of the profile"
+                f"{profile.path}: liked paper {liked.ref} is neither in the listing, nor in the "
+                "database, nor on arXiv; it is left out of the profile"
             )
             continue
         out.append(liked)
@@ -207,13 +222,14 @@ def rank_papers(
     paper_vectors: np.ndarray,
     transform: Texts,
     lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
 ) -> tuple[list[Ranked], list[str]]:
     """Resolve the liked papers, place the profile in the papers' vector space, rank.
 
     `transform` maps texts into the space of `paper_vectors` (the TF-IDF space fitted on the
     listing, or an embedding model).
     """
-    liked, warnings = resolve_liked(profile, papers, lookup)
+    liked, warnings = resolve_liked(profile, papers, lookup, fetch)
     texts = profile_texts(profile, liked)
     profile_vectors = transform(texts) if texts else np.zeros((0, paper_vectors.shape[1]))
     return rank(papers, profile, paper_vectors, profile_vectors, liked), warnings
@@ -226,6 +242,7 @@ def rank_listing(
     space: object | None = None,
     vectors: object | None = None,
     lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
 ) -> tuple[list[Ranked], list[str]]:
     """Rank a listing offline: in `space` (with `vectors`, the papers' rows) or, without one,
     a TF-IDF space fitted on the listing."""
@@ -234,7 +251,7 @@ def rank_listing(
 
         space, vectors = TermSpace.fit([paper_text(p) for p in papers])
     transform = space.transform  # type: ignore[attr-defined]
-    return rank_papers(papers, profile, vectors, transform, lookup)  # type: ignore[arg-type]
+    return rank_papers(papers, profile, vectors, transform, lookup, fetch)  # type: ignore[arg-type]
 
 
 def ranked_as_dict(position: int, r: Ranked) -> dict[str, object]:
