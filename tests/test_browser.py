@@ -76,11 +76,14 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Browser:
     b.close()
 
 
-def _render(tmp: Path, sources: list[str], *extra: str) -> tuple[Path, Digest]:
-    """Run the CLI once for the HTML page and once for the JSON of the same digest."""
+def _render(
+    tmp: Path, sources: list[str], *extra: str, layout: tuple[str, ...] = ()
+) -> tuple[Path, Digest]:
+    """Run the CLI once for the HTML page and once for the JSON of the same digest (`layout`
+    options go to both)."""
     db = tmp / "digest.db"
     html, data = tmp / "digest.html", tmp / "digest.json"
-    common = ["digest", *sources, "--offline", "--db", str(db)]
+    common = ["digest", *sources, "--offline", "--db", str(db), *layout]
     assert main([*common, "--out", str(html), *extra]) == 0
     assert main([*common, "--json", "--out", str(data)]) == 0
     return html, Digest.model_validate_json(data.read_text("utf-8"))
@@ -88,7 +91,8 @@ def _render(tmp: Path, sources: list[str], *extra: str) -> tuple[Path, Digest]:
 
 @pytest.fixture(scope="module")
 def seed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Digest]:
-    return _render(tmp_path_factory.mktemp("seed"), [str(SEED)])
+    # every paper in detail, so that every comparison table is on the page
+    return _render(tmp_path_factory.mktemp("seed"), [str(SEED)], layout=("--top", "100"))
 
 
 def _title(c: Comparison, digest: Digest) -> str:
@@ -252,3 +256,27 @@ def test_the_checks_catch_a_page_that_leaks_or_overflows(
         assert "http://192.0.2.1/pixel.png" in page.requests
     assert layout["page"] > PHONE[0]
     assert any(b.startswith("div#.") for b in layout["bad"])
+
+
+LINES_JS = """[...document.querySelectorAll('li.line')].map(li => [li.id, li.textContent])"""
+
+
+def test_for_you_and_one_line_rest_on_a_phone(browser: Browser, tmp_path: Path) -> None:
+    """With a profile: the top 5 as cards, the other 49 one line each, every paper reachable."""
+    profile = tmp_path / "interests.toml"
+    profile.write_text('keywords = ["code generation"]\n', "utf-8")
+    html, digest = _render(tmp_path, [str(SEED)],
+                           layout=("--interests", str(profile), "--top", "5"))
+    assert digest.detailed is not None and len(digest.detailed) == 5
+    with browser.page(*PHONE, mobile=True) as page:
+        page.goto(html.as_uri())
+        cards = [pid for pid, _ in page.evaluate(PAPERS_JS)]
+        lines = page.evaluate(LINES_JS)
+        assert cards == [paper_anchor(pid) for pid in digest.detailed]
+        assert len(lines) == 49
+        assert {pid for pid, _ in lines} | set(cards) == {paper_anchor(p.id) for p in digest.papers}
+        assert page.evaluate(DANGLING_JS) == []
+        layout = page.evaluate(OVERFLOW_JS)
+        assert layout["bad"] == [] and layout["page"] <= PHONE[0], layout
+        assert page.evaluate("document.getElementById('for-you').textContent") == "For you"
+        assert len(page.evaluate(COMPARISONS_JS)) == len(digest.comparisons)

@@ -207,8 +207,9 @@ def rank(
 
 
 def rank_by_upvotes(papers: Sequence[Paper]) -> list[Ranked]:
-    """Without a profile: Hugging Face upvotes, most first (ties keep the listing's order)."""
-    order = sorted(range(len(papers)), key=lambda i: (-(papers[i].upvotes or 0), i))
+    """Without a profile: Hugging Face upvotes, most first (ties by id, so that a reordered
+    listing of the same papers gives the same digest)."""
+    order = sorted(range(len(papers)), key=lambda i: (-(papers[i].upvotes or 0), papers[i].id))
     return [
         Ranked(papers[i], float(papers[i].upvotes or 0), 0.0,
                [f"▲ {papers[i].upvotes}" if papers[i].upvotes else "no upvotes"])

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from paperbrief.errors import InputError
+from paperbrief.layout import RestMode, build_layout
 from paperbrief.models import Comparison, Digest, Paper
 from paperbrief.render import (
     HIGHLIGHTS,
@@ -61,11 +62,11 @@ def paper_href(paper: Paper) -> str | None:
     return None
 
 
-def _topic_anchors(digest: Digest) -> list[str]:
+def _topic_anchors(names: list[str]) -> list[str]:
     seen: set[str] = set()
     anchors = []
-    for topic in digest.topics:
-        base = "topic-" + (_ANCHOR_UNSAFE.sub("-", topic.name.lower()).strip("-") or "topic")
+    for topic in names:
+        base = "topic-" + (_ANCHOR_UNSAFE.sub("-", topic.lower()).strip("-") or "topic")
         name, n = base, 2
         while name in seen:
             name, n = f"{base}-{n}", n + 1
@@ -102,13 +103,16 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
     return env, name
 
 
-def _context(digest: Digest, top: int) -> dict[str, Any]:
+def _context(digest: Digest, top: int, rest: RestMode = "takeaways") -> dict[str, Any]:
     lines, problems = footer_lines(digest, escape=_plain)
+    layout = build_layout(digest, rest)
     return {
         "digest": digest,
         "papers": {p.id: p for p in digest.papers},
         "highlights": highlights(digest, top),
-        "topic_anchors": _topic_anchors(digest),
+        "layout": layout,
+        "topic_anchors": _topic_anchors([t.name for t in digest.topics]),
+        "section_anchors": _topic_anchors([s.name for s in layout.sections]),
         "compared_with": _compared_with(digest),
         "unrelated": set(digest.unrelated),
         "footer_lines": lines,
@@ -121,17 +125,21 @@ def _render(
     template: Path | None,
     top: int,
     produce: Callable[[jinja2.Template, dict[str, Any]], str],
+    rest: RestMode = "takeaways",
 ) -> str:
     env, name = _environment(template)
     try:
-        return produce(env.get_template(name), _context(digest, top))
+        return produce(env.get_template(name), _context(digest, top, rest))
     except (jinja2.TemplateError, OSError) as exc:
         raise InputError(f"{template or name}: template error: {exc}") from exc
 
 
-def render_html_digest(digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS) -> str:
+def render_html_digest(
+    digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS,
+    rest: RestMode = "takeaways",
+) -> str:
     """The digest as a self-contained HTML page, from the packaged template or `template`."""
-    text = _render(digest, template, top, lambda tmpl, ctx: tmpl.render(ctx))
+    text = _render(digest, template, top, lambda tmpl, ctx: tmpl.render(ctx), rest)
     return text.strip() + "\n"
 
 
