@@ -397,9 +397,9 @@ def test_a_closed_port_finishes_offline_at_once_and_says_so(tmp_path, monkeypatc
     monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{closed_port()}/v1")
     monkeypatch.setenv("OPENAI_API_KEY", "sk-x")
     db = tmp_path / "pb.db"
-    code, out, err = run_cli(["digest", str(SEED_PAGE), "--db", str(db)], capsys)
+    code, out, err = run_cli(["digest", str(SEED_PAGE), "--db", str(db), "--llm-all"], capsys)
     _assert_finished_offline(code, out, err, "connection error")
-    n_papers = len(read_file(SEED_PAGE).papers)
+    n_papers = len(read_file(SEED_PAGE).papers)  # --llm-all: every paper was sent to the LLM
     assert f"{n_papers} of {n_papers} papers" in err
     calls = db_rows(db, "SELECT status FROM calls")
     assert 5 <= len(calls) <= 5 + 8  # the breaker's five, and at most the calls then in flight
