@@ -560,8 +560,8 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     from paperbrief.mail import DeliveryError, deliver_digest
 
     settings, recipients = mail
-    markdown = text if written == "markdown" else render_digest(digest, None, args.top)
-    html = text if written == "html" else render_html_digest(digest, None, args.top)
+    markdown = text if written == "markdown" else render_digest(digest, None, args.top, args.rest)
+    html = text if written == "html" else render_html_digest(digest, None, args.top, args.rest)
     try:
         sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
                               papers=digest.stats.papers, text=markdown, html=html,
