@@ -128,3 +128,17 @@ def test_control_characters_never_break_the_xml(tmp_path):
                 content="<p>a\x00b\x0bc</p>")
     parsed = _parse(feed)
     assert parsed.entries[0].title == "title"
+
+
+def test_a_symlinked_feed_keeps_its_link_and_links_from_where_it_is_served(tmp_path):
+    store = tmp_path / "store"
+    store.mkdir()
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "feed.xml").symlink_to(store / "real.xml")  # dangling until the first run
+    for _ in range(2):
+        assert main(["digest", str(SEED), "--offline", "--out", str(served / "week.html"),
+                     "--feed", str(served / "feed.xml")]) == 0
+    assert (served / "feed.xml").is_symlink() and (store / "real.xml").is_file()
+    parsed = _parse(served / "feed.xml", base="http://localhost:8000/feed.xml")
+    assert parsed.entries[0].link == "http://localhost:8000/week.html"

@@ -124,7 +124,10 @@ def read_feed(path: Path, raw: str | None = None) -> tuple[str, list[Entry]]:
 def link_to(target: Path, feed: Path, feed_url: str | None) -> str:
     """The digest file's URL as seen from the feed: relative to the feed's folder, or absolute
     under `feed_url` (the URL the feed itself is served at)."""
-    rel = os.path.relpath(target.expanduser().resolve(), feed.expanduser().resolve().parent)
+    # the paths as the user names them (no symlink resolution): the folder served is the one
+    # the feed is named in, even when the feed file is a symlink to elsewhere
+    rel = os.path.relpath(os.path.abspath(target.expanduser()),
+                          os.path.dirname(os.path.abspath(feed.expanduser())))
     href = quote(Path(rel).as_posix())
     return urljoin(feed_url, href) if feed_url else href
 
