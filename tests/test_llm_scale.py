@@ -306,6 +306,12 @@ class FakeClock:
 def test_aimd_halves_on_a_burst_of_429s_and_grows_back_by_one_per_round():
     clock = FakeClock()
     limiter = RateLimiter(8, clock=clock)
+    limiter.throttled()  # an isolated 429: only its own attempt waits
+    assert limiter.concurrency == 8 and limiter.decreases == 0
+    for _ in range(8):
+        limiter.success()
+    limiter.throttled()  # the first one is out of the window of recent answers
+    assert limiter.concurrency == 8
     limiter.throttled()
     limiter.throttled()  # the same burst: one decrease
     assert limiter.concurrency == 4 and limiter.decreases == 1

@@ -4,13 +4,18 @@ One `RateLimiter` is shared by every worker of a run; each HTTP attempt holds a 
 flight (`with limiter.slot(): ...`). Three rules decide when the next attempt may start:
 
 - **AIMD concurrency.** The number of attempts in flight is capped by `limit`, which starts at
-  the configured concurrency, halves on a 429 (at most once per `decrease_every` seconds, so one
-  burst of 429s counts once) and grows by 1/limit per success (about +1 per round trip).
+  the configured concurrency, halves when 429s come in a burst (a second 429 among the last
+  `concurrency` answers: the server is saturated; at most once per `decrease_every` seconds, so
+  one burst counts once) and grows by 1/limit per success (about +1 per round of answers). An
+  isolated 429 is only retried after its own wait: it does not slow everybody down.
+- **Stragglers.** An attempt in flight for more than 4 x the median answer time (at least
+  `STRAGGLER_MIN_S`) stops counting against the limit: one answer that takes 20 s holds up its
+  own item, not a slot of everybody's.
 - **--rpm N.** Attempt starts are spaced 60/N seconds apart (no bursts), so a server limited to N
   requests a minute never sees more.
 - **Server headers.** `x-ratelimit-remaining-requests` / `-tokens` and `x-ratelimit-reset-*`
   (`8.64s`, `6ms`, `1m30s`): when the server says its window is used up, nobody starts before
-  the reset. A 429's `retry-after` pauses everybody, not only the attempt that got it.
+  the reset.
 
 The module is independent of openai: the LLM engine hands it plain header mappings.
 """
@@ -20,11 +25,13 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 MAX_PAUSE_S = 120.0  # never trust a header to stop the run for longer than this
+STRAGGLER_MIN_S = 2.0
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -72,12 +79,16 @@ class RateLimiter:
         self.decrease_every = decrease_every
         self.clock = clock
         self.in_flight = 0
+        self._starts: dict[int, float] = {}  # start time of each attempt in flight, by ticket
+        self._ticket = 0
+        self._durations: deque[float] = deque(maxlen=20)  # of recent answered attempts
         self.rate_limited = 0  # 429s seen
         self.decreases = 0  # times the limit was cut
         self.lowest_limit = self.limit
         self._next_start = 0.0  # the RPM pacing: no attempt starts before this
         self._paused_until = 0.0  # a 429's retry-after or a used-up window
         self._last_decrease = -1e9
+        self._recent: deque[bool] = deque(maxlen=self.max_concurrency)  # True: a 429
         self._cond = threading.Condition()
 
     @property
@@ -87,15 +98,25 @@ class RateLimiter:
 
     # -- slots ------------------------------------------------------------------------------
 
+    def straggler_after(self) -> float:
+        """Seconds after which an attempt in flight no longer holds a slot."""
+        if not self._durations:
+            return max(STRAGGLER_MIN_S, 30.0)
+        median = sorted(self._durations)[len(self._durations) // 2]
+        return max(STRAGGLER_MIN_S, 4 * median)
+
     def _wait_time(self, now: float) -> float:
         """0 when an attempt may start now, else how long to wait at most before checking."""
         waits = [self._paused_until - now, self._next_start - now]
-        if self.in_flight >= self.concurrency:
-            waits.append(1.0)  # woken by release() before that
+        cutoff = self.straggler_after()
+        active = sorted(start for start in self._starts.values() if now - start < cutoff)
+        if len(active) >= self.concurrency:
+            # woken by release(), or when the oldest attempt turns into a straggler
+            waits.append(min(1.0, active[0] + cutoff - now + 0.001))
         return max(0.0, *waits)
 
-    def acquire(self) -> None:
-        """Block until an attempt may start, then count it in flight."""
+    def acquire(self) -> int:
+        """Block until an attempt may start, then count it in flight; returns its ticket."""
         with self._cond:
             while True:
                 now = self.clock()
@@ -104,43 +125,54 @@ class RateLimiter:
                     break
                 self._cond.wait(timeout=wait)
             self.in_flight += 1
+            self._ticket += 1
+            self._starts[self._ticket] = now
             if self.rpm:
                 self._next_start = max(now, self._next_start) + 60.0 / self.rpm
+            return self._ticket
 
-    def release(self) -> None:
+    def release(self, ticket: int | None = None) -> None:
         with self._cond:
             self.in_flight = max(0, self.in_flight - 1)
+            if ticket is not None:
+                self._starts.pop(ticket, None)
+            elif self._starts:
+                self._starts.pop(min(self._starts))
             self._cond.notify_all()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for one HTTP attempt."""
-        self.acquire()
+        ticket = self.acquire()
+        start = self.clock()
         try:
             yield
         finally:
-            self.release()
+            with self._cond:
+                self._durations.append(self.clock() - start)
+            self.release(ticket)
 
     # -- feedback ---------------------------------------------------------------------------
 
     def success(self) -> None:
         """An answered attempt: additive increase, up to the configured concurrency."""
         with self._cond:
+            self._recent.append(False)
             self.limit = min(float(self.max_concurrency), self.limit + 1.0 / self.limit)
             self._cond.notify_all()
 
-    def throttled(self, retry_after: float | None = None) -> None:
-        """A 429: multiplicative decrease, and everybody waits the server's retry-after."""
+    def throttled(self) -> None:
+        """A 429: multiplicative decrease when it is part of a burst."""
         with self._cond:
             now = self.clock()
             self.rate_limited += 1
-            if now - self._last_decrease >= self.decrease_every:
+            burst = any(self._recent)  # another 429 among the last answers
+            self._recent.append(True)
+            if burst and now - self._last_decrease >= self.decrease_every:
                 self.limit = max(1.0, self.limit / 2)
                 self.lowest_limit = min(self.lowest_limit, self.limit)
                 self.decreases += 1
                 self._last_decrease = now
-            if retry_after:
-                self._pause(now, retry_after)
 
     def observe(self, headers: Mapping[str, str] | None) -> None:
         """Read the server's x-ratelimit-remaining-* / x-ratelimit-reset-* headers, if any."""

@@ -53,7 +53,7 @@ class wait_server_or_backoff(wait_base):  # noqa: N801 (tenacity's naming style)
 
     def __init__(self, initial: float = 1.0, maximum: float = 30.0, jitter: float = 1.0,
                  cap: float = MAX_SERVER_WAIT_S) -> None:
-        self.backoff = wait_exponential_jitter(initial=initial, max=maximum, jitter=jitter)
+        self.backoff = wait_exponential_jitter(multiplier=initial, max=maximum, jitter=jitter)
         self.cap = cap
 
     def __call__(self, retry_state: RetryCallState) -> float:

@@ -123,7 +123,8 @@ class LLMEngine:
         self.deadline = deadline
         self.reasks = max(0, reasks)
         self.prices = dict(price_table) if price_table is not None else _default_prices()
-        self.wait = wait if wait is not None else wait_server_or_backoff()
+        # the SDK's own schedule: 0.5 s, 1 s, 2 s ... (+ up to 0.5 s jitter), at most 8 s
+        self.wait = wait if wait is not None else wait_server_or_backoff(0.5, 8.0, 0.5)
         self.sleep = sleep
         self._lock = threading.Lock()
         self._json_schema = True  # False once the server rejected json_schema
@@ -443,7 +444,7 @@ class LLMEngine:
         if is_retryable_status(status):
             wait = retry_after_seconds(exc.response.headers, api_message(exc))
             if status == 429:
-                self.limiter.throttled(wait)
+                self.limiter.throttled()
             raise TransientCallError(message, retry_after=wait)
         raise PermanentCallError(message)
 
