@@ -272,8 +272,7 @@ class Pipeline:
         # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
         # workers let one write its call log and judge its answer while another's call is out.
         paced = getattr(self.engine, "limiter", None) is not None
-        # (and a straggling call does not hold up the others: the limiter lets another start)
-        workers = self.concurrency * 2 if paced else self.concurrency
+        workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[Outcome[Any]], _Job] = {}
             queue = list(reversed(todo))

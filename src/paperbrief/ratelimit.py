@@ -8,9 +8,6 @@ flight (`with limiter.slot(): ...`). Three rules decide when the next attempt ma
   `concurrency` answers: the server is saturated; at most once per `decrease_every` seconds, so
   one burst counts once) and grows by 1/limit per success (about +1 per round of answers). An
   isolated 429 is only retried after its own wait: it does not slow everybody down.
-- **Stragglers.** An attempt in flight for more than 4 x the median answer time (at least
-  `STRAGGLER_MIN_S`) stops counting against the limit: one answer that takes 20 s holds up its
-  own item, not a slot of everybody's.
 - **--rpm N.** Attempt starts are spaced 60/N seconds apart (no bursts), so a server limited to N
   requests a minute never sees more.
 - **Server headers.** `x-ratelimit-remaining-requests` / `-tokens` and `x-ratelimit-reset-*`
@@ -31,7 +28,6 @@ from contextlib import contextmanager
 
 _DURATION_RE = re.compile(r"(\d+(?:\.\d+)?)(ms|h|m|s)")
 MAX_PAUSE_S = 120.0  # never trust a header to stop the run for longer than this
-STRAGGLER_MIN_S = 2.0
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -79,9 +75,6 @@ class RateLimiter:
         self.decrease_every = decrease_every
         self.clock = clock
         self.in_flight = 0
-        self._starts: dict[int, float] = {}  # start time of each attempt in flight, by ticket
-        self._ticket = 0
-        self._durations: deque[float] = deque(maxlen=20)  # of recent answered attempts
         self.rate_limited = 0  # 429s seen
         self.decreases = 0  # times the limit was cut
         self.lowest_limit = self.limit
@@ -98,25 +91,15 @@ class RateLimiter:
 
     # -- slots ------------------------------------------------------------------------------
 
-    def straggler_after(self) -> float:
-        """Seconds after which an attempt in flight no longer holds a slot."""
-        if not self._durations:
-            return max(STRAGGLER_MIN_S, 30.0)
-        median = sorted(self._durations)[len(self._durations) // 2]
-        return max(STRAGGLER_MIN_S, 4 * median)
-
     def _wait_time(self, now: float) -> float:
         """0 when an attempt may start now, else how long to wait at most before checking."""
         waits = [self._paused_until - now, self._next_start - now]
-        cutoff = self.straggler_after()
-        active = sorted(start for start in self._starts.values() if now - start < cutoff)
-        if len(active) >= self.concurrency:
-            # woken by release(), or when the oldest attempt turns into a straggler
-            waits.append(min(1.0, active[0] + cutoff - now + 0.001))
+        if self.in_flight >= self.concurrency:
+            waits.append(1.0)  # woken by release() before that
         return max(0.0, *waits)
 
-    def acquire(self) -> int:
-        """Block until an attempt may start, then count it in flight; returns its ticket."""
+    def acquire(self) -> None:
+        """Block until an attempt may start, then count it in flight."""
         with self._cond:
             while True:
                 now = self.clock()
@@ -125,32 +108,22 @@ class RateLimiter:
                     break
                 self._cond.wait(timeout=wait)
             self.in_flight += 1
-            self._ticket += 1
-            self._starts[self._ticket] = now
             if self.rpm:
                 self._next_start = max(now, self._next_start) + 60.0 / self.rpm
-            return self._ticket
 
-    def release(self, ticket: int | None = None) -> None:
+    def release(self) -> None:
         with self._cond:
             self.in_flight = max(0, self.in_flight - 1)
-            if ticket is not None:
-                self._starts.pop(ticket, None)
-            elif self._starts:
-                self._starts.pop(min(self._starts))
             self._cond.notify_all()
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for one HTTP attempt."""
-        ticket = self.acquire()
-        start = self.clock()
+        self.acquire()
         try:
             yield
         finally:
-            with self._cond:
-                self._durations.append(self.clock() - start)
-            self.release(ticket)
+            self.release()
 
     # -- feedback ---------------------------------------------------------------------------
 
