@@ -79,16 +79,20 @@ def test_space_places_new_text_in_the_same_vocabulary(seed, seed_related):
     assert space.transform(["zzzz qqqq"]).nnz == 0
 
 
-def test_neighbours_in_blocks_match_all_pairs(seed, seed_related, monkeypatch):
+@pytest.mark.parametrize("dense_share", [0.0, 0.03, 1.0])  # all dense, split, all sparse
+def test_neighbours_in_blocks_match_all_pairs(seed, seed_related, monkeypatch, dense_share):
     sims = (seed_related.vectors @ seed_related.vectors.T).toarray()
     np.fill_diagonal(sims, -np.inf)
     monkeypatch.setattr(relatedness, "BLOCK_ROWS", 7)  # many blocks, a short last one
+    monkeypatch.setattr(relatedness, "DENSE_WORD_SHARE", dense_share)
     blocked = relatedness.nearest_neighbours(seed_related.vectors, k=5)
     for i, near in enumerate(blocked):
         best = sorted(range(len(seed)), key=lambda j: (-sims[i, j], j))[:5]
         assert [j for j, _ in near] == best
-        assert [s for _, s in near] == pytest.approx([sims[i, j] for j in best])
-    assert blocked == [near[:5] for near in seed_related.neighbours]
+        assert [s for _, s in near] == pytest.approx([sims[i, j] for j in best], abs=1e-6)
+    assert [[j for j, _ in near] for near in blocked] == [
+        [j for j, _ in near[:5]] for near in seed_related.neighbours
+    ]
 
 
 def test_every_related_paper_is_compared_and_no_pair_twice(seed, seed_related):

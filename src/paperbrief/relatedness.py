@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -26,13 +27,17 @@ MIN_PAIR_SIMILARITY = 0.05  # TF-IDF cosine below which two papers share too lit
 MIN_EMBEDDING_SIMILARITY = 0.35
 NEIGHBOURS = 10  # nearest neighbours kept per paper
 BLOCK_ROWS = 1024  # rows multiplied at a time: a block costs BLOCK_ROWS x n floats
+DENSE_WORD_SHARE = 0.03  # words in more than this share of papers are multiplied densely
 
 Matrix = sp.csr_matrix | np.ndarray
 
 
+_stem = lru_cache(maxsize=1 << 17)(stem)  # a week's vocabulary is far smaller than its words
+
+
 def analyze(text: str) -> list[str]:
-    """The project's terms of a text: content words (no stopwords), plural-stemmed."""
-    return [stem(w) for w in content_tokens(text)]
+    """The project's terms of a text: content words (no stopwords), stemmed."""
+    return [_stem(w) for w in content_tokens(text)]
 
 
 def paper_text(paper: Paper) -> str:
@@ -115,29 +120,59 @@ class Relatedness:
 def nearest_neighbours(vectors: Matrix, k: int = NEIGHBOURS) -> list[list[tuple[int, float]]]:
     """The top-k other rows of each row by cosine (rows are L2-normalised), best first.
 
-    Rows are multiplied in blocks against the whole matrix and only the top-k of each row is
-    kept, so memory is bounded by BLOCK_ROWS x n whatever the size of the feed. Ties go to the
-    earlier paper.
+    Rows are multiplied in blocks of BLOCK_ROWS against the whole matrix and only the top-k of
+    each row is kept, so memory is bounded by BLOCK_ROWS x n whatever the size of the feed. Ties
+    go to the earlier paper.
     """
     n = vectors.shape[0]
     k = min(k, n - 1)
     if k <= 0:
         return [[] for _ in range(n)]
-    transposed = vectors.T.tocsc() if sp.issparse(vectors) else vectors.T
+    product = _BlockProduct(vectors)
     out: list[list[tuple[int, float]]] = []
     for start in range(0, n, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, n)
-        product = vectors[start:stop] @ transposed
-        sims = product.toarray() if sp.issparse(product) else np.asarray(product, dtype=float)
+        sims = product.rows(start, stop)
         rows = np.arange(stop - start)
         sims[rows, rows + start] = -np.inf  # never one's own neighbour
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = np.argpartition(sims, -k, axis=1)[:, -k:]
+        scores = np.take_along_axis(sims, top, axis=1)
         for r in rows:
-            cols = top[r]
-            scores = sims[r, cols]
-            order = np.lexsort((cols, -scores))  # best first, the earlier paper on a tie
-            out.append([(int(cols[o]), float(scores[o])) for o in order])
+            order = np.lexsort((top[r], -scores[r]))  # best first, the earlier paper on a tie
+            out.append([(int(top[r, o]), float(scores[r, o])) for o in order])
     return out
+
+
+class _BlockProduct:
+    """Blocks of rows of V @ V.T, computed exactly, as dense arrays (float32: ranking only).
+
+    For sparse TF-IDF rows, the words most papers use would make a sparse product nearly dense
+    (and slow to build): their columns go through a dense product, the other words through a
+    sparse one, and the two are added.
+    """
+
+    def __init__(self, vectors: Matrix) -> None:
+        self.n = vectors.shape[0]
+        self.dense: np.ndarray | None = None
+        self.sparse: sp.csr_matrix | None = None
+        if not sp.issparse(vectors):
+            self.dense = np.asarray(vectors, dtype=np.float32)
+            return
+        columns = sp.csc_matrix(vectors, dtype=np.float32)
+        df = np.diff(columns.indptr)
+        common = df > max(DENSE_WORD_SHARE * self.n, 1)
+        if common.any():
+            self.dense = columns[:, np.flatnonzero(common)].toarray()
+        self.sparse = sp.csr_matrix(columns[:, np.flatnonzero(~common)])
+        self.sparse_t = sp.csr_matrix(self.sparse.T)
+
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        total = np.zeros((stop - start, self.n), dtype=np.float32)
+        if self.dense is not None:
+            total += self.dense[start:stop] @ self.dense.T
+        if self.sparse is not None:
+            total += (self.sparse[start:stop] @ self.sparse_t).toarray()
+        return total
 
 
 def select_pairs(

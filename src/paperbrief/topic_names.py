@@ -236,6 +236,9 @@ class PaperTerms:
     whole: set[str]  # phrases seen at least once not followed by another content word
 
 
+_stem = lru_cache(maxsize=1 << 17)(stem)
+
+
 @lru_cache(maxsize=1 << 16)
 def _traits(word: str) -> tuple[bool, bool, bool, bool, bool]:
     """What a word allows in a name: (bad end, bad start, vague alone, too short, modifier)."""
@@ -265,7 +268,7 @@ def paper_terms(paper: Paper) -> PaperTerms:
     terms = PaperTerms({}, {}, set(), set())
     for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
         for run in _runs(text):
-            stems = [stem(w.lower()) for w in run]
+            stems = [_stem(w.lower()) for w in run]
             terms.words.update(stems)
             for size in range(1, _MAX_PHRASE_WORDS + 1):
                 for i in range(len(run) - size + 1):
