@@ -17,10 +17,12 @@ import logging
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from paperbrief import offline_pool
 from paperbrief.engines import Engine, Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
@@ -28,6 +30,7 @@ from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaw
 log = logging.getLogger(__name__)
 
 DEFAULT_CONCURRENCY = 8
+OFFLINE_COMMIT_EVERY = 500  # offline results saved per transaction (free to recompute)
 DEFAULT_FAILURE_COOLDOWN = timedelta(hours=24)
 
 
@@ -135,6 +138,7 @@ class _Job:
     content_key: str = ""  # content hash(es): the failure memory's key
     version: str = ""
     failed_before: bool = False  # a failure of this item is remembered (to clear on success)
+    papers: tuple[Paper, ...] = ()  # what `call` reads, for the offline engine's worker processes
 
 
 class Pipeline:
@@ -221,6 +225,7 @@ class Pipeline:
                 kind="takeaway",
                 content_key=p.content_hash,
                 version=eng.takeaway_version,
+                papers=(p,),
             )
             for p in papers
         ]
@@ -242,6 +247,7 @@ class Pipeline:
                 kind="comparison",
                 content_key=f"{a.content_hash}|{b.content_hash}",
                 version=eng.comparison_version,
+                papers=(a, b),
             )
             for a, b in pairs
         ]
@@ -266,8 +272,7 @@ class Pipeline:
             else:
                 todo.append(job)
         if not self.uses_llm:
-            for job in todo:
-                results[job.key] = self._finish(job, job.call())
+            self._run_offline(todo, results)
             return results
         # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
         # workers let one write its call log and judge its answer while another's call is out.
@@ -305,6 +310,19 @@ class Pipeline:
                 raise
         self.report.stopped = getattr(self.engine, "stopped", None)
         return results
+
+    def _run_offline(self, todo: list[_Job], results: dict[str, Any]) -> None:
+        """The offline engine: on all cores for a long list, and its results (free to recompute)
+        saved OFFLINE_COMMIT_EVERY at a time instead of one durable commit each."""
+        work = [(job.kind, job.papers) for job in todo]
+        deferred = getattr(self.store, "deferred_commits", None)
+        with offline_pool.outcomes(self.engine, work) as done:
+            for start in range(0, len(todo), OFFLINE_COMMIT_EVERY):
+                jobs = todo[start : start + OFFLINE_COMMIT_EVERY]
+                ready = [next(done) for _ in jobs]  # computed outside the transaction
+                with deferred() if deferred is not None else nullcontext():
+                    for job, outcome in zip(jobs, ready, strict=True):
+                        results[job.key] = self._finish(job, outcome)
 
     def _cooling(self, job: _Job) -> str | None:
         """The fallback reason when this item failed within the cooldown, else None."""

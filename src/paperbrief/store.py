@@ -108,6 +108,7 @@ class Store(BatchStoreMixin):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path).expanduser()
         self._lock = threading.RLock()
+        self._deferred = False  # inside deferred_commits: writes are savepoints
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -150,17 +151,51 @@ class Store(BatchStoreMixin):
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One committed transaction, serialised across threads."""
+    def deferred_commits(self) -> Iterator[None]:
+        """Writes inside share one transaction, committed when the block ends.
+
+        For results that are free to recompute (the offline engine's): they need not pay a
+        durable commit each, and a killed run loses nothing paid for. Holds the store for the
+        block; each write inside is a savepoint, so a failed one leaves the others.
+        """
         with self._lock:
+            if self._deferred:
+                yield
+                return
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise PaperbriefError(f"cannot write to the database {self.path}: {exc}") from exc
+            self._deferred = True
+            try:
+                yield
+            finally:
+                self._deferred = False
+                try:
+                    if self._conn.in_transaction:
+                        self._conn.execute("COMMIT")
+                except sqlite3.Error as exc:
+                    raise PaperbriefError(
+                        f"cannot write to the database {self.path}: {exc}"
+                    ) from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction, serialised across threads (a savepoint when deferred)."""
+        with self._lock:
+            begin, commit, undo = ("BEGIN IMMEDIATE", "COMMIT", "ROLLBACK")
+            if self._deferred:
+                begin, commit, undo = ("SAVEPOINT w", "RELEASE w", "ROLLBACK TO w")
+            try:
+                self._conn.execute(begin)
                 try:
                     yield self._conn
-                    self._conn.execute("COMMIT")
+                    self._conn.execute(commit)
                 except BaseException:
                     if self._conn.in_transaction:
-                        self._conn.execute("ROLLBACK")
+                        self._conn.execute(undo)
+                        if self._deferred:
+                            self._conn.execute("RELEASE w")
                     raise
             except sqlite3.Error as exc:
                 raise PaperbriefError(f"cannot write to the database {self.path}: {exc}") from exc

@@ -1,0 +1,126 @@
+"""The offline engine at scale: worker processes and one commit per many results (real store)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from paperbrief import offline_pool
+from paperbrief.digest import build_digest
+from paperbrief.engines.offline import OfflineEngine
+from paperbrief.errors import PaperbriefError
+from paperbrief.models import Period, Takeaway
+from paperbrief.pipeline import Pipeline
+from paperbrief.relatedness import relate
+from paperbrief.sources import read_file
+from paperbrief.store import Store
+from tests.conftest import FIXTURES
+
+PERIOD = Period(label="test week")
+
+
+@pytest.fixture(scope="module")
+def papers():
+    return read_file(FIXTURES / "hf-daily-papers-page.txt").papers
+
+
+class PidEngine(OfflineEngine):
+    """The offline engine, noting in a file the process that wrote each takeaway."""
+
+    def __init__(self, log: Path) -> None:
+        super().__init__()
+        self.log = log
+
+    def takeaway(self, paper):
+        with self.log.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return super().takeaway(paper)
+
+
+def digest_with(store: Store, papers, engine: OfflineEngine | None = None):
+    engine = engine or OfflineEngine()
+    pipeline = Pipeline(engine, engine, store=store, run_id=store.start_run("digest", ["t"]))
+    return build_digest(papers, PERIOD, pipeline, related=relate(papers))
+
+
+def commits_during(store: Store, action) -> int:
+    seen: list[str] = []
+    store._conn.set_trace_callback(seen.append)
+    try:
+        action()
+    finally:
+        store._conn.set_trace_callback(None)
+    return sum(1 for sql in seen if sql.strip().upper() == "COMMIT")
+
+
+def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
+    with Store(tmp_path / "one.db") as store:
+        alone = digest_with(store, papers)
+    monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(offline_pool, "workers", lambda: 2)
+    log = tmp_path / "pids"
+    with Store(tmp_path / "two.db") as store:
+        shared = digest_with(store, papers, PidEngine(log))
+        assert store._read("SELECT count(*) FROM takeaways")[0][0] == len(papers)
+    pids = log.read_text().split()
+    assert len(pids) == len(papers) and str(os.getpid()) not in pids  # written by the workers
+    assert shared.takeaways == alone.takeaways
+    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 30
+
+
+def test_no_workers_while_another_thread_runs(papers, monkeypatch):
+    monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(offline_pool, "workers", lambda: 2)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not offline_pool._can_fork()
+        work = [("takeaway", (p,)) for p in papers[:3]]
+        with offline_pool.outcomes(OfflineEngine(), work) as done:
+            outcomes = list(done)
+    finally:
+        stop.set()
+        other.join()
+    assert [o.value.paper_id for o in outcomes] == [p.id for p in papers[:3]]
+
+
+def test_offline_results_share_a_commit(papers, tmp_path, monkeypatch):
+    with Store(tmp_path / "pb.db") as store:
+        commits = commits_during(store, lambda: digest_with(store, papers))
+        stored = store._read("SELECT count(*) FROM takeaways")[0][0]
+        compared = store._read("SELECT count(*) FROM comparisons")[0][0]
+    assert stored == len(papers) and compared >= 30
+    # the run's start plus one transaction for all ~100 results (not one commit each)
+    assert commits <= 3
+    # a smaller batch size: one commit per batch
+    monkeypatch.setattr("paperbrief.pipeline.OFFLINE_COMMIT_EVERY", 10)
+    with Store(tmp_path / "pb2.db") as store:
+        commits = commits_during(store, lambda: digest_with(store, papers))
+    assert (stored + compared) // 10 <= commits <= (stored + compared) // 10 + 3
+
+
+def test_a_failed_write_inside_deferred_commits_keeps_the_others(papers, tmp_path):
+    engine = OfflineEngine()
+    first, second = (engine.takeaway(p).value for p in papers[:2])
+    with Store(tmp_path / "pb.db") as store:
+        with store.deferred_commits():
+            assert store.put_takeaway(papers[0], first)
+            with pytest.raises(PaperbriefError), store._write() as conn:
+                conn.execute("INSERT INTO no_such_table VALUES (1)")
+            assert store.put_takeaway(papers[1], second)
+        assert not store._conn.in_transaction
+    with Store(tmp_path / "pb.db") as store:  # committed: seen by a new connection
+        got = [store.get_takeaway(p, engine.name, engine.takeaway_version) for p in papers[:2]]
+    assert all(isinstance(t, Takeaway) for t in got)
+
+
+def test_paid_results_are_still_committed_one_by_one(tmp_path: Path):
+    """Outside deferred_commits every write is its own durable transaction, as before."""
+    paper = read_file(FIXTURES / "hf-daily-papers-page.txt").papers[0]
+    takeaway = OfflineEngine().takeaway(paper).value.model_copy(update={"engine": "gpt-x"})
+    with Store(tmp_path / "pb.db") as store:
+        assert commits_during(store, lambda: store.put_takeaway(paper, takeaway, "gpt-x")) == 1
