@@ -61,6 +61,8 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
         alone = digest_with(store, papers)
     monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
     monkeypatch.setattr(offline_pool, "workers", lambda: 2)
+    # other tests may leave threads behind in this process; a digest run has none
+    monkeypatch.setattr(offline_pool, "_can_fork", lambda: True)
     log = tmp_path / "pids"
     with Store(tmp_path / "two.db") as store:
         shared = digest_with(store, papers, PidEngine(log))
@@ -124,3 +126,13 @@ def test_paid_results_are_still_committed_one_by_one(tmp_path: Path):
     takeaway = OfflineEngine().takeaway(paper).value.model_copy(update={"engine": "gpt-x"})
     with Store(tmp_path / "pb.db") as store:
         assert commits_during(store, lambda: store.put_takeaway(paper, takeaway, "gpt-x")) == 1
+
+
+def test_workers_follow_the_idle_cores(monkeypatch):
+    monkeypatch.setattr(offline_pool, "cores", lambda: 2)
+    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (0.3, 0.0, 0.0))
+    assert offline_pool.workers() == 2
+    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (1.8, 0.0, 0.0))
+    assert offline_pool.workers() == 1
+    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (12.0, 0.0, 0.0))
+    assert offline_pool.workers() == 1

@@ -1,0 +1,196 @@
+"""How `paperbrief digest --offline` scales: 1,000 / 3,000 / 10,000 papers, by phase.
+
+Papers: real Hugging Face Daily Papers of 2024 (tests/fixtures/hf-2024-papers-2000.jsonl, or the
+shared 2,202-paper file when it is there); beyond those, synthetic papers that recombine real
+sentences (abstracts of three to eight sentences drawn from different real abstracts, titles
+joining the head of one real title to the tail of another), seeded, so every run reads the same
+feed.
+
+For each size the bench prints
+- the end-to-end `paperbrief digest FILE --offline` run (a fresh process and database): wall time
+  and peak RSS of that process;
+- the same work split into phases in another fresh process (parse, takeaways, relatedness +
+  topics, comparisons, render): wall time of each and the peak RSS reached by its end;
+and, at the end, the 10k/1k time ratio and the load average of the machine.
+
+    python bench/scale.py              # 1000 3000 10000
+    python bench/scale.py 1000 3000    # chosen sizes
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = [
+    ROOT.parent / "shared" / "data" / "hf-2024-papers.jsonl",
+    ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl",
+]
+SIZES = (1000, 3000, 10000)
+POOL_SAMPLE = 600  # takeaways timed on one process and on all cores
+
+
+def _real_papers() -> list[dict]:
+    """The largest real file at hand: the shared 2,202 papers, else the 2,000-paper fixture."""
+    for path in REAL:
+        if path.is_file():
+            return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
+    raise SystemExit("bench/scale.py: no real papers (tests/fixtures/hf-2024-papers-2000.jsonl)")
+
+
+def build_feed(n: int, path: Path) -> int:
+    """Write n papers as JSONL: real ones first, then real sentences recombined. Returns #real."""
+    from paperbrief.text import sentences
+
+    real = _real_papers()
+    rng = random.Random(n)
+    pool = [s for p in real for s in sentences(p["abstract"])]
+    rows = [{k: p[k] for k in ("id", "title", "abstract", "published", "url", "upvotes")}
+            for p in real[:n]]  # fmt: skip
+    for i in range(len(rows), n):
+        head = rng.choice(real)["title"].split(":")[0]
+        tail = rng.choice(real)["title"].split(":")[-1].strip()
+        rows.append({
+            "id": f"2501.{i:05d}",
+            "title": f"{head}: {tail}" if head != tail else head,
+            "abstract": " ".join(rng.sample(pool, rng.randint(3, 8))),
+            "published": "2025-01-0" + str(1 + i % 7),
+            "upvotes": rng.randint(0, 40),
+        })  # fmt: skip
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
+    return min(n, len(real))
+
+
+def _run_child(argv: list[str]) -> tuple[float, float, str]:
+    """Wall seconds and peak RSS (MB) of one child process, and its stdout."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    out, err = child.communicate()
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the peak of all children so far
+    if child.returncode != 0:
+        raise SystemExit(f"bench/scale.py: {' '.join(argv)} failed:\n{err}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def _peak_of(argv: list[str]) -> tuple[float, float, str]:
+    """Like _run_child, but the peak RSS of this child alone (a fresh grandparent process)."""
+    probe = [sys.executable, __file__, "--measure", json.dumps(argv)]
+    out = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
+    wall, peak, text = json.loads(out)
+    return wall, peak, text
+
+
+def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
+    """The digest's work, phase by phase, in this process: {phase: (seconds, peak RSS MB)}."""
+    from datetime import date
+
+    from paperbrief import offline_pool, sources
+    from paperbrief.digest import build_digest
+    from paperbrief.engines.offline import OfflineEngine
+    from paperbrief.models import Period
+    from paperbrief.pipeline import Pipeline
+    from paperbrief.relatedness import relate
+    from paperbrief.render import render_digest
+    from paperbrief.store import Store
+
+    out: dict[str, tuple[float, float]] = {}
+    _workers = offline_pool.workers
+
+    def mark(name: str, start: float) -> float:
+        now = time.perf_counter()
+        out[name] = (now - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        return now
+
+    t = time.perf_counter()
+    papers = sources.load([str(feed)], None, today=date(2025, 1, 8)).papers
+    t = mark("parse", t)
+    with Store(db) as store:
+        store.save_papers(papers)
+        run_id = store.start_run("digest", ["bench"])
+        offline = OfflineEngine()
+        pipeline = Pipeline(offline, offline, store=store, run_id=run_id)
+        t = mark("store papers", t)
+        takeaways, _ = pipeline.run(papers, [])
+        t = mark("takeaways", t)
+        related = relate(papers)
+        t = mark("relatedness+topics", t)
+        ordered = [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in related.pairs]
+        _, comparisons = pipeline.run([], ordered)
+        t = mark("comparisons", t)
+        # the digest as the CLI builds it (takeaways and comparisons now come from the cache)
+        digest = build_digest(papers, Period(label="bench"), pipeline, related=related)
+        text = render_digest(digest)
+        t = mark("digest+render", t)
+        store.finish_run(run_id, "ok", digest.stats)
+    assert len(takeaways) == len(papers) and len(comparisons) == len(related.pairs)
+    out["_counts"] = (float(len(related.pairs)), float(len(related.topics)))
+    del text
+    # does forking pay? the same takeaways on one process and on all cores, side by side
+    sample = [("takeaway", (p,)) for p in papers[:POOL_SAMPLE]]
+    for count in sorted({1, offline_pool.cores()}):
+        offline_pool.workers = lambda count=count: count  # type: ignore[assignment]
+        t = time.perf_counter()
+        with offline_pool.outcomes(offline, sample) as done:
+            for _ in done:
+                pass
+        label = "1 process" if count == 1 else f"{count} processes"
+        out[f"_pool {label}"] = (time.perf_counter() - t, 0.0)
+    offline_pool.workers = _workers  # type: ignore[assignment]
+    out["_workers"] = (float(_workers()), 0.0)
+    return out
+
+
+def main(sizes: list[int]) -> None:
+    print(f"paperbrief digest --offline at scale (load average before: {_load()})")
+    totals: dict[int, float] = {}
+    relate_times: dict[int, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            feed = Path(tmp) / f"feed-{n}.jsonl"
+            real = build_feed(n, feed)
+            db, out = Path(tmp) / f"cli-{n}.db", Path(tmp) / f"d-{n}.md"
+            cli = [sys.executable, "-m", "paperbrief.cli", "digest", str(feed), "--offline",
+                   "--db", str(db), "--out", str(out)]  # fmt: skip
+            wall, peak, _ = _peak_of(cli)
+            totals[n] = wall
+            split = [sys.executable, __file__, "--phases", str(feed), str(Path(tmp) / f"p-{n}.db")]
+            _, _, text = _peak_of(split)
+            parts = json.loads(text)
+            pairs, topics = parts.pop("_counts")
+            relate_times[n] = parts["relatedness+topics"][0]
+            print(f"\n{n:,} papers ({real:,} real, {n - real:,} recombined): "
+                  f"{int(pairs):,} comparisons, {int(topics)} topics")  # fmt: skip
+            print(f"  end to end: {wall:6.1f} s wall, peak RSS {peak:6.0f} MB  (load {_load()})")
+            for name, (seconds, rss) in parts.items():
+                if name == "_workers":
+                    print(f"  (a digest run now would use {seconds:.0f} worker process(es))")
+                elif name.startswith("_pool"):
+                    print(f"  {POOL_SAMPLE} takeaways on {name[6:]}: {seconds:5.1f} s")
+                else:
+                    print(f"  {name:20s} {seconds:6.1f} s   peak RSS so far {rss:6.0f} MB")
+    if 1000 in totals and 10000 in totals:
+        print(f"\n10k/1k wall ratio: {totals[10000] / totals[1000]:.1f} (linear: 10.0)")
+        print(f"10k/1k relatedness+topics ratio: {relate_times[10000] / relate_times[1000]:.1f}")
+    print(f"load average after: {_load()}")
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--phases"]:
+        print(json.dumps(phases(Path(sys.argv[2]), Path(sys.argv[3]))))
+    elif sys.argv[1:2] == ["--measure"]:
+        print(json.dumps(_run_child(json.loads(sys.argv[2]))))
+    else:
+        main([int(a) for a in sys.argv[1:]] or list(SIZES))
