@@ -70,7 +70,7 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
     pids = log.read_text().split()
     assert len(pids) == len(papers) and str(os.getpid()) not in pids  # written by the workers
     assert shared.takeaways == alone.takeaways
-    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 30
+    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 20
 
 
 def test_no_workers_while_another_thread_runs(papers, monkeypatch):
@@ -95,8 +95,8 @@ def test_offline_results_share_a_commit(papers, tmp_path, monkeypatch):
         commits = commits_during(store, lambda: digest_with(store, papers))
         stored = store._read("SELECT count(*) FROM takeaways")[0][0]
         compared = store._read("SELECT count(*) FROM comparisons")[0][0]
-    assert stored == len(papers) and compared >= 30
-    # the run's start plus one transaction for all ~100 results (not one commit each)
+    assert stored == len(papers) and compared >= 20
+    # the run's start plus one transaction for all ~80 results (not one commit each)
     assert commits <= 3
     # a smaller batch size: one commit per batch
     monkeypatch.setattr("paperbrief.pipeline.OFFLINE_COMMIT_EVERY", 10)
