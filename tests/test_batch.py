@@ -230,6 +230,12 @@ def test_partial_failure_is_asked_live_or_left_offline(endpoint, http, listing, 
         cached = {r["paper_id"] for r in store._read("SELECT paper_id FROM takeaways")}
     assert cached == {"2603.12793", "2603.13023", "2603.13224", "2603.11647"}
 
+    # the one that failed waits out the failure cooldown: not batched again, not asked live
+    code, text, err = digest(listing, db, out, "--batch", capsys=capsys)
+    assert code == 0 and http.since_last() == [] and len(batches(db)) == 1
+    assert "not asked again before" in text and "Provisional" not in text
+    assert "1 of 5 papers fell back" in err
+
 
 def test_expired_batch_is_told_in_one_line_and_the_rest_resubmitted(
     endpoint, http, listing, tmp_path, capsys
