@@ -47,6 +47,7 @@ SCENARIOS: dict[str, dict] = {
     },
     "test_failed_batch_is_told_in_one_line_and_resubmitted": {"batch_end": "failed"},
     "test_batch_results_are_identical_in_shape_to_live_ones": {},
+    "test_max_calls_caps_the_batch_and_the_rest_waits_for_the_next": {},
 }
 
 
@@ -300,6 +301,53 @@ def _cache(db: Path) -> dict[tuple[str, str], dict]:
     out = {("t", r["paper_id"]): json.loads(r["json"]) for r in rows}
     out.update({("c", f"{r['paper_a']}|{r['paper_b']}"): json.loads(r["json"]) for r in pairs})
     return out
+
+
+def test_max_calls_caps_the_batch_and_the_rest_waits_for_the_next(
+    endpoint, http, listing, tmp_path, capsys
+):
+    db, out = tmp_path / "pb.db", tmp_path / "digest.md"
+    code, text, err = digest(listing, db, out, "--batch", "--max-calls", "4", capsys=capsys)
+    assert code == 0
+    budget, pending = err.splitlines()
+    assert budget.startswith("paperbrief: budget reached: --max-calls 4: 4 of ")
+    (first,) = batches(db)
+    assert first.requests == 4 and first.id in pending
+    total = int(budget.split(" of ")[1].split()[0])
+    # the next run collects the 4 and batches (at most 4 of) the rest
+    code, text, err = digest(listing, db, out, "--batch", "--max-calls", "4", capsys=capsys)
+    assert code == 0
+    second = next(b for b in batches(db) if b.id != first.id)
+    assert second.requests == min(4, total - 4)
+    _, calls = last_run(db)
+    assert len(calls) == 4 and chat_calls(http.all()) == 0
+
+
+def test_max_cost_batches_only_what_fits_at_its_worst_case_cost(tmp_path):
+    from paperbrief.batching import BatchMode, plan_lines
+    from paperbrief.engines.llm import LLMEngine
+    from paperbrief.engines.llm_batch import request_line
+    from paperbrief.pipeline import Budget
+    from paperbrief.sources import read_file
+    from tests.llm_support import StubFallback
+
+    papers = read_file(HF_JSON).papers[:PAPERS]
+    engine = LLMEngine(MODEL, api_key=FAKE_KEY, base_url=REPLAY_URL, fallback=StubFallback())
+    lines = list(plan_lines(engine, papers, []).values())
+    body = [request_line(x.custom_id, engine.request_body(x.kind, x.papers)) for x in lines]
+    price = find_price(price_table(), MODEL)
+    assert price is not None
+    worst = [
+        price.batch().cost(len(json.dumps(b["body"]["messages"], ensure_ascii=False)) // 3 + 1,
+                           b["body"]["max_tokens"])
+        for b in body
+    ]
+    with Store(tmp_path / "pb.db") as store:
+        for budget, fits in ((sum(worst[:2]) + 1e-9, 2), (sum(worst) * 2, PAPERS), (0.0, 0)):
+            mode = BatchMode(engine, store, None, budget=Budget(max_cost=budget))
+            assert mode._within_budget(body) == fits
+        mode = BatchMode(engine, store, None, budget=Budget(max_calls=3, max_cost=1.0))
+        assert mode._within_budget(body) == 3
 
 
 def test_batch_without_an_llm_is_a_usage_error(listing, tmp_path, capsys):

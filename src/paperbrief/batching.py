@@ -21,6 +21,7 @@ batch ended during `wait`).
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -30,9 +31,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from paperbrief.engines import Engine, Outcome
+from paperbrief.engines.llm import MAX_TOKENS as DEFAULT_MAX_TOKENS
 from paperbrief.engines.llm import LLMEngine
 from paperbrief.engines.llm_batch import BatchAPIError, BatchClient, LineResult, request_line
+from paperbrief.engines.pricing import find_price
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
+from paperbrief.pipeline import Budget
 from paperbrief.store import Store
 from paperbrief.store_batches import BatchLine, BatchRecord
 
@@ -89,6 +93,7 @@ class BatchMode:
         poll: float = DEFAULT_POLL_S,
         sleep: Callable[[float], None] = time.sleep,
         cooldown: timedelta = timedelta(hours=24),
+        budget: Budget | None = None,
     ) -> None:
         self.llm = engine
         self.store = store
@@ -102,8 +107,9 @@ class BatchMode:
         self.live: dict[Key, str] = {}  # failed at the server: ask live (value: why)
         self.unanswered: dict[Key, str] = {}  # ended without an answer this run (value: why)
         self.open_keys: dict[Key, str] = {}
-        self.stand_ins: dict[str, int] = {}  # pending stand-ins served, by kind
+        self.stand_ins: dict[str, int] = {}  # offline stand-ins served (no call made), by kind
         self.cooldown = cooldown
+        self.budget = budget
 
     # -- the run -----------------------------------------------------------------------------
 
@@ -131,6 +137,11 @@ class BatchMode:
                 total,
             )
         return self.report
+
+    @property
+    def asks_live(self) -> bool:
+        """Whether the pipeline will make live calls (re-asks, lines the server failed)."""
+        return bool(self.answers or self.live)
 
     def engine(self, offline: Engine) -> BatchedEngine:
         """The engine the pipeline runs with in batch mode (see BatchedEngine)."""
@@ -277,6 +288,20 @@ class BatchMode:
             request_line(line.custom_id, self.llm.request_body(line.kind, line.papers))
             for line in lines
         ]
+        kept = self._within_budget(body)
+        if kept < len(lines):
+            reason = self._budget_reason()
+            log.warning(
+                "%s: %d of %d request(s) batched; the rest wait for a later run's batch",
+                reason,
+                kept,
+                len(lines),
+            )
+            for line in lines[kept:]:
+                self.unanswered[_key(line)] = reason
+            lines, body = lines[:kept], body[:kept]
+            if not lines:
+                return
         state = self.client.submit(body)
         self.store.add_batch(
             state.id, self.llm.model, state.input_file_id or "", state.status, lines, self.run_id
@@ -286,6 +311,37 @@ class BatchMode:
         for line in lines:
             self.unanswered.pop(_key(line), None)
         log.info("submitted batch %s: %d request(s)", state.id, len(lines))
+
+    def _within_budget(self, body: list[dict[str, Any]]) -> int:
+        """How many of the request lines fit --max-calls and, at their worst-case cost (the
+        whole prompt and max_tokens of answer, at the batch price), --max-cost."""
+        limit = len(body)
+        if self.budget is None:
+            return limit
+        if self.budget.max_calls is not None:
+            limit = min(limit, self.budget.max_calls)
+        if self.budget.max_cost is None:
+            return limit
+        price = find_price(self.llm.prices, self.llm.model)
+        if price is None:
+            return limit
+        total = 0.0
+        for n, line in enumerate(body[:limit]):
+            request = line["body"]
+            # No tokenizer ships without downloading its vocabulary: a prompt is counted as one
+            # token per 3 characters of its JSON, more than English text takes (conservative).
+            prompt = len(json.dumps(request["messages"], ensure_ascii=False)) // 3 + 1
+            answer = int(request.get("max_tokens") or DEFAULT_MAX_TOKENS)
+            total += price.batch().cost(prompt, answer)
+            if total > self.budget.max_cost:
+                return n
+        return limit
+
+    def _budget_reason(self) -> str:
+        assert self.budget is not None
+        if self.budget.max_calls is not None:
+            return f"budget reached: --max-calls {self.budget.max_calls}"
+        return f"budget reached: --max-cost {self.budget.max_cost:g} USD"
 
     def _pending(self, lines: dict[Key, BatchLine]) -> dict[str, int]:
         """Open batches holding lines of this digest: {batch id: how many}."""
@@ -341,9 +397,9 @@ class BatchedEngine:
         return Outcome(stand_in.value.model_copy(update={"fallback_reason": self._why(key)}))
 
     def _why(self, key: Key) -> str:
+        with self._lock:  # no model failed: kept out of the fallback line (each cause has its own)
+            self.mode.stand_ins[key[0]] = self.mode.stand_ins.get(key[0], 0) + 1
         batch_id = self.mode.pending_batch(key)
         if batch_id is not None:
-            with self._lock:
-                self.mode.stand_ins[key[0]] = self.mode.stand_ins.get(key[0], 0) + 1
             return _pending_reason(batch_id)
         return self.mode.unanswered.get(key, "no batch answer yet") + "; the next run asks again"

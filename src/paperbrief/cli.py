@@ -351,6 +351,7 @@ def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int
     the pipeline to the engine that answers from batches (only what the digest pays for: the
     detailed papers and their comparisons, unless --llm-all)."""
     from paperbrief.batching import BatchMode
+    from paperbrief.pipeline import Budget
 
     if not pipeline.uses_llm:
         raise UsageError("--batch needs the LLM engine (set OPENAI_API_KEY or OPENAI_BASE_URL)")
@@ -361,10 +362,13 @@ def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int
         refresh=args.refresh,
         poll=args.batch_poll,
         cooldown=pipeline.failure_cooldown,
+        budget=pipeline.budget,
     )
     mode.prepare(plan.paid_papers(True), plan.pairs, wait=args.batch_wait)
     pipeline.engine = mode.engine(pipeline.offline)
     pipeline.refresh = False  # --refresh went into the batch; its answers are in the cache now
+    if not mode.asks_live:  # the budget went into the batch; stand-ins cost nothing
+        pipeline.budget = Budget()
     return mode
 
 
