@@ -56,28 +56,41 @@ def _cache(db: Path) -> dict[str, dict]:
     return {r["k"]: json.loads(r["json"]) for r in rows}
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    latency = float(args[args.index("--latency") + 1]) if "--latency" in args else 0.5
-    with tempfile.TemporaryDirectory() as tmp, RefServer(latency=latency) as server:
-        os.environ["OPENAI_BASE_URL"] = server.base_url
-        os.environ["OPENAI_API_KEY"] = "sk-bench"
-        root = Path(tmp)
-        live = _run(server, root / "live.db", root / "live.md")
-        batch = _run(server, root / "batch.db", root / "batch.md", "--batch-wait",
-                     "--batch-poll", "0.2")
-        rerun = _run(server, root / "batch.db", root / "batch.md", "--batch")
-        identical = _cache(root / "live.db") == _cache(root / "batch.db")
-    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'run':<22}{'live req':>9}{'batch lines':>12}{'calls':>7}{'cost $':>10}"
+def measure(latency: float = 0.5) -> dict[str, dict[str, float]]:
+    """The three runs against one reference server: {name: figures}, plus "identical"."""
+    saved = {k: os.environ.get(k) for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY")}
+    try:
+        with tempfile.TemporaryDirectory() as tmp, RefServer(latency=latency) as server:
+            os.environ["OPENAI_BASE_URL"] = server.base_url
+            os.environ["OPENAI_API_KEY"] = "sk-bench"
+            root = Path(tmp)
+            live = _run(server, root / "live.db", root / "live.md")
+            batch = _run(server, root / "batch.db", root / "batch.md", "--batch-wait",
+                         "--batch-poll", "0.2")
+            rerun = _run(server, root / "batch.db", root / "batch.md", "--batch")
+            same = _cache(root / "live.db") == _cache(root / "batch.db")
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return {"live": live, "batch": batch, "rerun": rerun, "identical": {"value": float(same)}}
+
+
+def report(figures: dict[str, dict[str, float]]) -> bool:
+    """Print the figures; whether every target is met."""
+    live, batch, rerun = figures["live"], figures["batch"], figures["rerun"]
+    identical = bool(figures["identical"]["value"])
+    print(f"{'batch mode':<22}{'live req':>9}{'batch lines':>12}{'calls':>7}{'cost $':>10}"
           f"{'fallbacks':>10}{'wall s':>8}")
     for name, r in (("live", live), ("batch (--batch-wait)", batch), ("batch rerun", rerun)):
         print(f"{name:<22}{r['live_requests']:>9.0f}{r['batch_lines']:>12.0f}{r['calls']:>7.0f}"
               f"{r['cost_usd']:>10.4f}{r['fallbacks']:>10.0f}{r['wall_s']:>8.1f}")
     ratio = batch["cost_usd"] / live["cost_usd"] if live["cost_usd"] else float("nan")
-    print(f"batch/live cost ratio: {ratio:.3f} (target 0.5); results identical to live: "
+    print(f"  batch/live cost ratio: {ratio:.3f} (target 0.5); results identical to live: "
           f"{identical}; rerun: {rerun['calls']:.0f} calls, ${rerun['cost_usd']:.4f}")
-    ok = (
+    return (
         batch["live_requests"] == 0
         and batch["batch_lines"] == live["live_requests"]
         and abs(ratio - 0.5) < 0.05
@@ -85,7 +98,14 @@ def main(argv: list[str] | None = None) -> int:
         and rerun["calls"] == 0
         and rerun["live_requests"] == 0
     )
-    return 0 if ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    latency = float(args[args.index("--latency") + 1]) if "--latency" in args else 0.5
+    figures = measure(latency)
+    print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return 0 if report(figures) else 1
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@
    For contrast, the same server without `--rpm` (AIMD and headers only).
 4. kill -9: the real CLI killed mid-run; the call log must hold every attempt the server
    answered, and the rerun must pay only for the items not finished.
+5. batch: the seed page live, then with `digest --batch-wait`, then again (bench/batch.py).
+   Targets: 0 live requests for batched items, cost 0.5 x live, results identical to live ones,
+   a rerun after completion pays nothing.
 
     python bench/llm_queue.py [--papers 54] [--rpm-papers 30] [--rpm-window 10] [--seed 11]
 
@@ -30,6 +33,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import batch as batch_bench  # noqa: E402 (bench/batch.py, beside this file)
 
 from paperbrief.digest import build_digest
 from paperbrief.engines.llm import LLMEngine
@@ -174,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         with server_process(*limits) as url:
             uncapped = run_digest(sub, url, RateLimiter(8), tmp / "norpm.db")
         killed = kill_run(tmp, kill_after=30 if "--quick" not in args else 5)
+    batched = batch_bench.measure()
 
     load = os.getloadavg()
     bound_clean = 1.15 * math.ceil(clean.items / 8) * 0.5
@@ -210,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
         f"unfinished items (exit {killed['rerun_exit']})"
     )
     ok &= killed["answered"] == killed["logged"] and killed["rerun_exit"] == 0
+    ok &= batch_bench.report(batched)
     print("all targets met" if ok else "TARGET MISSED")
     return 0 if ok else 1
 
