@@ -336,7 +336,8 @@ def test_max_calls_stops_paying_marks_the_rest_and_says_so_once(tmp_path, server
     assert len(papers) == 6
     for paper in papers:  # never a silent truncation
         assert md(paper.display_title) in body(digest)
-    assert body(digest).count("_(offline)_") == len(papers) - 3
+    papers_part = body(digest).split("## Head to head")[0]  # comparisons are marked there too
+    assert papers_part.count("_(offline)_") == len(papers) - 3
     footer = digest.split("\n---\n", 1)[1]
     assert "budget reached: --max-calls 3" in footer
     assert "result(s) written by the offline engine" in footer
@@ -349,7 +350,7 @@ def test_max_cost_stops_paying_and_the_next_run_pays_the_rest(tmp_path, server, 
     assert code == 0
     assert len(server.requests) == 1  # the first call already costs more than that
     assert "budget reached: --max-cost 1e-06 USD" in stderr
-    assert stdout.count("_(offline)_") == 3
+    assert stdout.split("## Head to head")[0].count("_(offline)_") == 3
     with Store(db) as store:
         (run,) = store.recent_runs(1)
         assert run.calls == 1 and run.cost_usd > 0.000001 and run.fallbacks >= 3

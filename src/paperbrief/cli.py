@@ -7,14 +7,25 @@ import json
 import logging
 import math
 import os
+import signal
+import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from paperbrief import __version__
-from paperbrief.errors import EXIT_FAILURE, EXIT_OK, PaperbriefError, UsageError
+from paperbrief.errors import (
+    EXIT_FAILURE,
+    EXIT_OK,
+    EXIT_TERMINATED,
+    OutputError,
+    PaperbriefError,
+    Terminated,
+    UsageError,
+)
 from paperbrief.models import Paper, Period
 from paperbrief.safe_text import CleanFormatter, clean
 
@@ -39,6 +50,13 @@ REF_HELP = (
 # -- argument parsing -------------------------------------------------------------------------
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors: the message and where to read more, not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -46,16 +64,6 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
-    return value
-
-
-def _non_negative_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
     return value
 
 
@@ -99,14 +107,14 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
                    help="LLM calls in flight at once (default: 8)")
     g.add_argument("--max-calls", type=_positive_int, metavar="N",
                    help="stop paying after N LLM calls; the rest get offline results")
-    g.add_argument("--max-cost", type=_non_negative_float, metavar="USD",
+    g.add_argument("--max-cost", type=_non_negative_finite, metavar="USD",
                    help="stop paying once the run has cost USD; the rest get offline results")
     _add_llm_call_options(g)
     s = p.add_argument_group("store")
     s.add_argument("--db", type=Path,
                    help="SQLite database (default: $PAPERBRIEF_DB or the user data dir)")
     s.add_argument("--refresh", action="store_true", help="ignore cached results and pay again")
-    s.add_argument("--wait", type=_non_negative_float, metavar="SECONDS",
+    s.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
                    help="wait up to SECONDS for another run's lock instead of exiting 75")
 
 
@@ -140,7 +148,7 @@ def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int]) -> 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="paperbrief",
         description="One-line takeaways, pairwise comparisons and a weekly Markdown digest "
         "of research papers. Sources are files (HF Daily Papers page or API JSON, arXiv "
@@ -294,8 +302,10 @@ def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]
     """The store, locked for this run, with the run recorded from start to finish."""
     from paperbrief.lock import run_lock
     from paperbrief.store import Store, default_db_path
+    from paperbrief.store_guard import check_ours
 
     db_path = Path(args.db) if args.db else default_db_path()
+    check_ours(db_path)  # a foreign file is refused before even its lock file is made
     with run_lock(db_path, args.wait), Store(db_path) as store:
         store.mark_interrupted_runs()
         run_id = store.start_run(command, getattr(args, "argv", None) or sys.argv[1:])
@@ -417,6 +427,40 @@ def _report_budget(pipeline: Any, where: str = "see the digest footer") -> None:
     )
 
 
+# -- standard output and signals ---------------------------------------------------------------
+
+
+def _out(text: str) -> None:
+    """Write to stdout now (flushed): a closed or full stdout is an OutputError (exit 74)."""
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("standard output is closed (write to a file with --out)")
+    try:
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        raise  # the reader left (`| head`): not an error
+    except (OSError, ValueError) as exc:  # ENOSPC, EIO; ValueError: the stream was closed
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputError(f"cannot write to standard output: {reason}") from exc
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush cannot fail again."""
+    try:
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, sys.stdout.fileno())
+        os.close(fd)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout was never open: nothing left to flush
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    """The first SIGTERM stops the run like Ctrl-C; a second one kills at once."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated("terminated by SIGTERM")
+
+
 # -- commands ---------------------------------------------------------------------------------
 
 
@@ -453,6 +497,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
     fmt = _digest_format(args)
+    if args.out is None and sys.stdout is None:
+        raise OutputError("standard output is closed (write to a file with --out)")
+    if args.template is not None and not args.json:  # compiled before any fetching or paying
+        from paperbrief.render import check_template
+        from paperbrief.render_html import check_html_template
+
+        (check_html_template if fmt == "html" else check_template)(args.template)
     if args.out is not None:
         check_output(args.out)  # before any fetching or paying
     mail = _check_delivery(args)
@@ -495,7 +546,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))
         else:
-            sys.stdout.write(text)
+            _out(text)
         if mail is not None and digest.stats.provisional:
             log.info("not mailed yet: the digest is provisional (the run that collects mails it)")
             mail = None  # mailed once per period: the full digest, not the stand-ins
@@ -608,9 +659,9 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
         for paper in chosen:
             t = takeaways[paper.id]
             if args.json:
-                sys.stdout.write(t.model_dump_json() + "\n")
+                _out(t.model_dump_json() + "\n")
             else:
-                sys.stdout.write(render_takeaway(t, paper))
+                _out(render_takeaway(t, paper))
         store.finish_run(run_id, "ok", pipeline.stats(len(chosen), takeaways=len(takeaways)))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK
@@ -648,9 +699,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             payload = comparison.model_dump(mode="json") | {"usage": usage.model_dump()}
             if picked is not None:
                 payload["picked"] = picked.as_dict()
-            sys.stdout.write(json.dumps(payload, ensure_ascii=False) + "\n")
+            _out(json.dumps(payload, ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(render_comparison(comparison, a, b))
+            _out(render_comparison(comparison, a, b))
         store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK
@@ -710,42 +761,52 @@ def cmd_rank(args: argparse.Namespace) -> int:
         log.warning("%s", warning)
     for position, r in enumerate(ranked, 1):
         if args.json:
-            sys.stdout.write(json.dumps(ranked_as_dict(position, r), ensure_ascii=False) + "\n")
+            _out(json.dumps(ranked_as_dict(position, r), ensure_ascii=False) + "\n")
         else:
-            sys.stdout.write(
+            _out(
                 f"{position:>4}. {r.score:6.3f}  {r.paper.id}  {r.paper.display_title}\n"
                 f"{'':14}{r.reason}\n"
             )
     return EXIT_OK
 
 
-def _mark_dead_runs(db_path: Path, store: Any) -> None:
-    """Runs still 'running' while nobody holds the lock were killed: show them as interrupted."""
+def _nobody_running(db_path: Path) -> bool:
+    """True when no run holds the lock (then runs still 'running' were killed). Taking the lock
+    needs a writable folder: without one, nobody can be running a paid run here either."""
     from paperbrief.errors import LockBusy
     from paperbrief.lock import run_lock
 
     try:
         with run_lock(db_path, 0):
-            store.mark_interrupted_runs()
+            return True
     except LockBusy:
-        pass  # a live run holds the lock: its 'running' is true
+        return False  # a live run holds the lock: its 'running' is true
+    except PaperbriefError:
+        return not os.access(db_path.parent, os.W_OK)
 
 
 def cmd_runs(args: argparse.Namespace) -> int:
     """List recent runs with their calls, tokens, cost and failures."""
+    from dataclasses import replace
+
     from paperbrief.store import Store, default_db_path
 
     db_path = Path(args.db) if args.db else default_db_path()
     if not db_path.exists():
         raise UsageError(f"{db_path}: no database yet (run `paperbrief digest` first)")
-    with Store(db_path) as store:
-        _mark_dead_runs(db_path, store)
-        runs = store.recent_runs(args.limit)
+    with Store(db_path, read_only=True) as store:  # reading never writes: read-only files work
+        try:
+            runs = store.recent_runs(args.limit)
+        except sqlite3.Error as exc:
+            raise UsageError(f"{db_path}: cannot list its runs ({exc}); a run of `paperbrief "
+                             "digest` with write access brings its schema up to date") from exc
+    if any(run.status == "running" for run in runs) and _nobody_running(db_path):
+        runs = [replace(r, status="interrupted") if r.status == "running" else r for r in runs]
     for run in runs:
         if args.json:
-            sys.stdout.write(json.dumps(run.as_dict(), default=str) + "\n")
+            _out(json.dumps(run.as_dict(), default=str) + "\n")
         else:
-            sys.stdout.write(clean(run.as_line()) + "\n")  # errors may quote input
+            _out(clean(run.as_line()) + "\n")  # errors may quote input
     return EXIT_OK
 
 
@@ -754,23 +815,34 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         _setup_logging(args.verbose, args.log)
         return args.func(args)
     except PaperbriefError as exc:
+        if isinstance(exc, OutputError):
+            _discard_stdout()
         first, *rest = clean(str(exc)).splitlines() or [type(exc).__name__]
         sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
         return exc.exit_code
+    except Terminated:
+        sys.stderr.write("paperbrief: terminated (SIGTERM)\n")
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         sys.stderr.write("paperbrief: interrupted\n")
         return 130
     except BrokenPipeError:
+        _discard_stdout()
         return EXIT_OK
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("PAPERBRIEF_DEBUG"):
             raise
         sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
         return EXIT_FAILURE
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

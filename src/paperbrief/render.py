@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from paperbrief.errors import InputError
 from paperbrief.layout import RestMode, build_layout, comparison_anchor
@@ -141,13 +142,39 @@ def template_environment(
             lambda n: resources.files("paperbrief").joinpath("templates", n).read_text("utf-8")
         )
         name = default
-    env = jinja2.Environment(
+    # sandboxed: a --template reads the digest, never Python internals, files or our data's
+    # methods ('{{ self.__init__.__globals__ }}' is a SecurityError, reported as a template error)
+    env = ImmutableSandboxedEnvironment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=autoescape,
     )
     return env, name
+
+
+def template_error(where: object, exc: BaseException) -> InputError:
+    """One line naming the template (and the line, for a syntax error) and what went wrong."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        return InputError(f"{where}:{exc.lineno}: template error: {exc.message or exc}")
+    if isinstance(exc, jinja2.TemplateError):
+        return InputError(f"{where}: template error: {exc}")
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    return InputError(f"{where}: template error: {' '.join(detail.split())}")
+
+
+def load_template(env: jinja2.Environment, name: str, template: Path | None) -> jinja2.Template:
+    """`name` compiled; a user template that cannot be read or compiled is an InputError."""
+    try:
+        return env.get_template(name)
+    except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
+        raise template_error(template or name, exc) from exc
+
+
+def check_template(template: Path) -> None:
+    """Compile a Markdown --template before any work (a syntax error costs nothing)."""
+    env, name = _environment(template)
+    load_template(env, name, template)
 
 
 def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
@@ -175,8 +202,8 @@ def render_digest(
 ) -> str:
     """The digest as Markdown, from the packaged template or `template`."""
     env, name = _environment(template)
+    tmpl = load_template(env, name, template)
     try:
-        tmpl = env.get_template(name)
         text = tmpl.render(
             digest=digest,
             papers={p.id: p for p in digest.papers},
@@ -185,9 +212,12 @@ def render_digest(
             layout=build_layout(digest, rest),
             footer=footer(digest),
         )
-    except (jinja2.TemplateError, OSError) as exc:
-        where = template or name
-        raise InputError(f"{where}: template error: {exc}") from exc
+    except jinja2.TemplateError as exc:
+        raise template_error(template or name, exc) from exc
+    except Exception as exc:  # '{{ 1/0 }}' in a user's template is the template's error
+        if template is None:
+            raise
+        raise template_error(template, exc) from exc
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from paperbrief.errors import InputError
 from paperbrief.layout import RestMode, build_layout
 from paperbrief.models import Comparison, Digest, Paper
 from paperbrief.render import (
@@ -27,9 +26,11 @@ from paperbrief.render import (
     footer_lines,
     highlights,
     key_number_parts,
+    load_template,
     paper_meta,
     short,
     template_environment,
+    template_error,
 )
 
 DEFAULT_TEMPLATE = "digest.html.j2"
@@ -128,10 +129,21 @@ def _render(
     rest: RestMode = "takeaways",
 ) -> str:
     env, name = _environment(template)
+    tmpl = load_template(env, name, template)
     try:
-        return produce(env.get_template(name), _context(digest, top, rest))
-    except (jinja2.TemplateError, OSError) as exc:
-        raise InputError(f"{template or name}: template error: {exc}") from exc
+        return produce(tmpl, _context(digest, top, rest))
+    except jinja2.TemplateError as exc:
+        raise template_error(template or name, exc) from exc
+    except Exception as exc:  # '{{ 1/0 }}' in a user's template is the template's error
+        if template is None:
+            raise
+        raise template_error(template, exc) from exc
+
+
+def check_html_template(template: Path) -> None:
+    """Compile an HTML --template before any work (a syntax error costs nothing)."""
+    env, name = _environment(template)
+    load_template(env, name, template)
 
 
 def render_html_digest(

@@ -39,6 +39,7 @@ import platformdirs
 from paperbrief.errors import InputError, PaperbriefError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway
 from paperbrief.store_batches import BatchStoreMixin
+from paperbrief.store_guard import check_ours, read_only_connection
 from paperbrief.store_migrations import migrate
 
 DB_ENV = "PAPERBRIEF_DB"
@@ -105,10 +106,24 @@ def _now() -> str:
 class Store(BatchStoreMixin):
     """A paperbrief database; open it with `Store(path)` or `with Store(path) as store:`."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        """Open (creating and migrating) the database at `path`. A file that is not a
+        paperbrief database is refused untouched. `read_only` never writes (for `runs`: a
+        database in a read-only folder or file works; its schema must be current)."""
         self.path = Path(path).expanduser()
         self._lock = threading.RLock()
         self._deferred = False  # inside deferred_commits: writes are savepoints
+        self.read_only = read_only
+        check_ours(self.path)
+        if read_only:
+            if not self.path.exists():
+                raise InputError(f"{self.path}: no such database")
+            try:
+                self._conn = read_only_connection(self.path, BUSY_TIMEOUT_MS / 1000)
+            except sqlite3.Error as exc:
+                raise InputError(f"cannot open the database {self.path}: {exc}") from exc
+            self.applied: list[str] = []
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
