@@ -193,7 +193,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "a later run collects it (until then the digest is provisional)")
     b.add_argument("--batch-wait", action="store_true",
                    help="like --batch, but poll until the batch is done and write the full digest")
-    b.add_argument("--batch-poll", type=_non_negative_float, default=60.0, metavar="SECONDS",
+    b.add_argument("--batch-poll", type=_non_negative_finite, default=60.0, metavar="SECONDS",
                    help="seconds between polls with --batch-wait (default: 60)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
