@@ -186,7 +186,7 @@ def test_user_template_is_autoescaped_and_errors_are_one_line(tmp_path, capsys):
     code = main(["digest", str(listing), "--offline", "--template", str(bad),
                  "--out", str(tmp_path / "b.html")])
     err = capsys.readouterr().err
-    assert code == 2 and err.count("\n") == 1 and "bad.html.j2: template error" in err
+    assert code == 2 and err.count("\n") == 1 and "bad.html.j2:1: template error" in err
 
 
 def test_body_is_the_page_content_without_head_or_style(tmp_path):
