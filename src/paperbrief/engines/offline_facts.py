@@ -92,7 +92,9 @@ def _is_noise(text: str, n: NumberMention) -> bool:
         return True
     if before.endswith("@"):
         return True
-    word = text[: n.start].rsplit(" ", 1)[-1]
+    # the word before the number, read back at most 100 characters (not the whole prefix: that
+    # made 20,000 numbers cost 20,000 copies of the sentence)
+    word = text[max(0, n.start - 100) : n.start].rsplit(" ", 1)[-1]
     return word.endswith("-") and any(c.isalpha() for c in word)
 
 
