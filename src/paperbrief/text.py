@@ -4,31 +4,28 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-STOPWORDS = frozenset(
-    """a about above across after again against all almost also although always am among an and
-    another any are as at be because been before being below between both but by can could did do
-    does doing done down during each either else enough etc even ever every few for from further
-    had has have having he her here hers herself him himself his how however i if in into is it its
-    itself just least less like made make makes many may me might more most much must my myself
-    namely near neither never no nor not now of off often on once one only onto or other others
-    otherwise our ours ourselves out over own per perhaps rather same several she should show shows
-    shown since so some such than that the their theirs them themselves then there thereby
-    therefore these they this those though through thus to together too toward towards under until
-    up upon us use used uses using very via was we well were what whatever when where whereas
-    whether which while who whom whose why will with within without would yet you your yours
-    paper papers propose proposed proposes approach approaches method methods work works study
-    present presents presented introduce introduces introduced new novel based results result
-    show showed demonstrate demonstrates existing various different recent recently first second
-    two three however furthermore moreover additionally specifically particular particularly
-    significant significantly address addresses across achieve achieves achieving able
-    available given give gives provide provides provided https http www com org github
-    """.split()
+import pysbd
+import snowballstemmer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Stop words: scikit-learn's English list (the Glasgow IR group's), plus the boilerplate of
+# research abstracts that no general-purpose list knows is empty there ('propose', 'novel',
+# 'results'): that second part is ours, by hand, because no maintained list covers it.
+STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    """able achieve achieves achieving additionally address addresses approach approaches
+    available based com demonstrate demonstrates did different does doing existing furthermore
+    github given gives having http https introduce introduced introduces just like make makes
+    method methods near new novel org paper papers particular particularly present presented
+    presents propose proposed proposes provide provided provides recent recently result results
+    second show showed shown shows significant significantly specifically study use used uses
+    using various work works www""".split()
 )
 
-_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "Fig.", "fig.", "Eq.", "eq.",
-                  "No.", "approx.", "resp.", "Sec.")
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9(\"'\[])")
+_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
+_TERMINAL = re.compile(r"[.!?][\"')\]]*$")
+_STEMMER = snowballstemmer.stemmer("english")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 
 
@@ -38,22 +35,28 @@ def squash(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split an abstract into sentences, keeping abbreviations like 'e.g.' intact."""
-    text = squash(text)
+    """Split an abstract into sentences with pysbd (made for text with abbreviations, decimals,
+    'e.g.', 'et al.' and citations), whitespace squashed first."""
+    return list(_sentences(squash(text)))
+
+
+@lru_cache(maxsize=8192)
+def _sentences(text: str) -> tuple[str, ...]:
     if not text:
-        return []
-    protected = text
-    for i, abbr in enumerate(_ABBREVIATIONS):
-        protected = protected.replace(abbr, f"\x00{i}\x00")
-    parts = _SENTENCE_END.split(protected)
-    out = []
-    for part in parts:
-        for i, abbr in enumerate(_ABBREVIATIONS):
-            part = part.replace(f"\x00{i}\x00", abbr)
-        part = part.strip()
-        if part:
-            out.append(part)
-    return out
+        return ()
+    out: list[str] = []
+    for piece in _SEGMENTER.segment(text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        # pysbd cuts an enumeration ("techniques: 1) rule lists, 2) ...") into its items; for an
+        # abstract the list is part of one sentence, so a piece that does not end a sentence is
+        # joined to the next one (a hand rule: pysbd has no option for it).
+        if out and not _TERMINAL.search(out[-1]):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return tuple(out)
 
 
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)
@@ -89,9 +92,21 @@ def slugify(text: str, max_len: int = 60) -> str:
 
 
 def stem(word: str) -> str:
-    """A light plural stemmer: enough to make 'models' meet 'model'."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
+    """The Snowball (Porter2) English stem of a word, so 'models' meets 'model' and 'patches'
+    meets 'patch'. Snowball leaves the plural of an acronym alone ('LLMs', 'CNNs'): a word that
+    is an acronym plus 's' (written so, or with no vowel before the 's') loses it first, a hand
+    rule because no stemmer knows acronyms."""
+    if _ACRONYM_PLURAL.fullmatch(word) or (
+        len(word) > 2 and word.endswith("s") and not _VOWEL.search(word[:-1])
+    ):
+        word = word[:-1]
+    return _stem_lower(word.lower())
+
+
+_ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")
+_VOWEL = re.compile(r"[aeiouyAEIOUY0-9]")
+
+
+@lru_cache(maxsize=65536)
+def _stem_lower(word: str) -> str:
+    return _STEMMER.stemWord(word)

@@ -83,11 +83,21 @@ class Phrases:
     """The candidate phrases (1-3 content words) of one paper, counted, with a surface form."""
 
     counts: Counter[tuple[str, ...]]
-    surface: dict[tuple[str, ...], str]
+    surface: dict[tuple[str, ...], Counter[str]]  # forms as written, counted
     in_title: set[tuple[str, ...]]
+    # a key's words in lower case as written, counted: keys are Snowball stems ('languag'),
+    # the word lists (GENERIC_NOUNS, adjectives) hold words
+    lower: dict[tuple[str, ...], Counter[tuple[str, ...]]]
+
+    def first_word(self, key: tuple[str, ...]) -> str:
+        """The key's first word in its most frequent written form."""
+        forms = self.lower.get(key)
+        return max(forms.items(), key=lambda fc: fc[1])[0][0] if forms else key[0]
 
     def text(self, key: tuple[str, ...]) -> str:
-        return self.surface.get(key, " ".join(key))
+        forms = self.surface.get(key)
+        # the most frequent form; on a tie the first written (a Counter keeps insertion order)
+        return max(forms.items(), key=lambda fc: fc[1])[0] if forms else " ".join(key)
 
 
 _TOO_BROAD = {("natural", "language"), ("language", "model"), ("programming", "language")}
@@ -113,23 +123,26 @@ def phrases(title: str, abstract: str) -> Phrases:
     counts: Counter[tuple[str, ...]] = Counter()
     in_title: set[tuple[str, ...]] = set()
     proper = _proper_nouns(abstract)
-    surface: dict[tuple[str, ...], str] = {}
+    surface: dict[tuple[str, ...], Counter[str]] = {}
+    lower: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
     for source, text in (("abstract", abstract), ("title", title)):
         for sentence in sentences(clean(text)) if source == "abstract" else [clean(text)]:
             for run in _chunks(sentence):
                 for n in (1, 2, 3):
                     for i in range(len(run) - n + 1):
                         words = run[i : i + n]
-                        key = tuple(stem(w.lower()) for w in words)
-                        if not _acceptable(key):
+                        lowered = tuple(w.lower() for w in words)
+                        if not _acceptable(lowered):
                             continue
+                        key = tuple(stem(w) for w in lowered)
+                        lower.setdefault(key, Counter())[lowered] += 1
                         if source == "title":
                             in_title.add(key)
                             counts[key] += 0  # present, even if only in the title
                         else:
                             counts[key] += 1
-                        surface.setdefault(key, _cased(words, proper))
-    return Phrases(counts, surface, in_title)
+                        surface.setdefault(key, Counter())[_cased(words, proper)] += 1
+    return Phrases(counts, surface, in_title, lower)
 
 
 def _proper_nouns(abstract: str) -> set[str]:
@@ -212,7 +225,7 @@ def shared_phrases(pa: Phrases, pb: Phrases, limit: int = 3) -> list[str]:
         )
         if len(key) > 1:
             return total >= 2
-        word = key[0]
+        word = pa.first_word(key)
         in_title = key in pa.in_title or key in pb.in_title
         return (
             min(pa.counts[key], pb.counts[key]) >= (2 if in_title else 3)
@@ -234,7 +247,7 @@ def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3
             return False
         if len(key) > 1:
             return mine.counts[key] >= 2 or key in mine.in_title
-        word = key[0]
+        word = mine.first_word(key)
         return (
             key in mine.in_title
             and mine.counts[key] >= 2
@@ -263,7 +276,7 @@ _UNCOUNTED = frozenset(
 def readable(term: str) -> str:
     """A shared term as it reads on its own: a singular count noun as its plural."""
     word = term.lower()
-    if " " in term or word in _UNCOUNTED or word.endswith("ing") or stem(word) != word:
+    if " " in term or word in _UNCOUNTED or word.endswith(("ing", "s")):
         return term
     if word.endswith(("tion", "sion", "ment", "ance", "ence", "ity", "ness", "ics", "ware")):
         return term
