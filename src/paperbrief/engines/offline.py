@@ -8,7 +8,8 @@ from pathlib import Path
 from paperbrief.engines import Outcome
 from paperbrief.engines.offline_compare import compare_papers
 from paperbrief.engines.offline_extract import as_line, takeaway_line
-from paperbrief.engines.offline_facts import contribution_type, fit, key_numbers, roles, tags
+from paperbrief.engines.offline_facts import contribution_type, fit, key_numbers, roles
+from paperbrief.engines.offline_tags import tags
 from paperbrief.models import (
     ABSTRACT_MAX_CHARS,
     LINE_MAX_CHARS,
@@ -20,8 +21,8 @@ from paperbrief.models import (
 )
 
 _HERE = Path(__file__).parent
-_TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "../text.py",
-                     "../numbers.py")  # fmt: skip
+_TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "offline_tags.py",
+                     "../text.py", "../numbers.py")  # fmt: skip
 _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "offline_compare.py",

@@ -49,6 +49,19 @@ _LEAD_INS = re.compile(
     r"|first|second|third|then|next|lastly|also|further)\s*,\s*",
     re.IGNORECASE,
 )
+# The section labels of structured abstracts (medical journals, The Art, Science, and Engineering
+# of Programming: "Context: ... Inquiry: ... Importance: ..."), dropped from a sentence's start.
+_LABEL_WORD = (r"(?:abstract|background|context|motivation|introduction|purpose|aims?|objectives?"
+               r"|goals?|problem|inquiry|(?:research )?questions?|methods?|methodology|approach"
+               r"|design|settings?|participants|materials|results?|main results?|findings"
+               r"|knowledge|grounding|importance|significance|conclusions?|discussion"
+               r"|implications|limitations|contributions?|summary|highlights|interventions?"
+               r"|measurements|main outcomes?(?: and measures?)?)")  # fmt: skip
+SECTION_LABEL = re.compile(
+    r"^[*_]{0,2}" + _LABEL_WORD + r"(?:(?:,?\s+and\s+|,\s*|\s*&\s*|\s*/\s*)" + _LABEL_WORD
+    + r"){0,3}(?:\s*[*_]{0,2}\s*:\s*[*_]{0,2}|\s+[-\u2013\u2014]\s+)\s*(?=[A-Z0-9\"'(])",
+    re.IGNORECASE,
+)
 _PARENS = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 _URL = re.compile(r"\s*\b(?:https?://|www\.)\S+")
 _LATEX_ARG = re.compile(r"\\[a-zA-Z]+\*?\{([^{}]*)\}")
@@ -91,7 +104,7 @@ def strip_lead_in(text: str) -> str:
     """Drop content-free lead-ins ("In this paper,", "To address this,", "Motivated by X, ")."""
     previous = None
     while previous != text:
-        previous, text = text, _LEAD_INS.sub("", text)
+        previous, text = text, _LEAD_INS.sub("", SECTION_LABEL.sub("", text))
     # "Motivated by ..., we present X" -> "we present X" when the we-clause starts early enough.
     m = re.search(r",\s+(we|this paper|this work)\s", text, re.IGNORECASE)
     if m and m.start() < len(text) * 0.6 and METHOD_CUE.match(text, m.start(1)):
@@ -103,7 +116,7 @@ def split_sentences(abstract: str) -> list[Sentence]:
     """The abstract's sentences, cleaned, with their role cues."""
     out = []
     for i, raw in enumerate(sentences(abstract)):
-        text = clean(raw)
+        text = clean(SECTION_LABEL.sub("", raw))
         if not any(c.isalnum() for c in text):
             continue  # only punctuation or LaTeX debris, e.g. a backslash pair and a full stop
         out.append(

@@ -13,14 +13,13 @@ from paperbrief.engines.offline_extract import (
     Sentence,
     clip,
     rank,
-    recurring_names,
     split_sentences,
     strip_lead_in,
     term_weights,
 )
-from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, MAX_TAGS, KeyNumber
+from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, KeyNumber
 from paperbrief.numbers import NumberMention, find_numbers, ungrounded
-from paperbrief.text import content_tokens, sentences, squash, stem
+from paperbrief.text import sentences, squash
 
 FIELD_WORDS = 45
 _NOT_STATED = "Not stated in the abstract."
@@ -210,34 +209,3 @@ def contribution_type(title: str, abstract: str) -> str:
         return "other"
     order = list(TYPE_CUES)
     return max(order, key=lambda kind: (scores[kind], -order.index(kind)))
-
-
-# --- tags ----------------------------------------------------------------------------------
-
-_GENERIC = frozenset(
-    """model models large language task tasks data performance problem problems framework
-    learning training evaluation benchmark benchmarks system systems set sets time way ways
-    state art key high low large-scale end-to-end real-world effective efficient efficiently
-    improve improves improved improving provide provides enable enables allow allows""".split()
-)
-
-
-def tags(title: str, abstract: str) -> list[str]:
-    """Up to six lowercase topic tags: recurring names and acronyms first, then central terms."""
-    out: list[str] = []
-    for name in sorted(recurring_names(title + " " + abstract), key=(title + abstract).find):
-        tag = name.lower()[:40]
-        if tag not in out and stem(tag) not in out and len(out) < 2:
-            out.append(tag)
-    weights = term_weights(abstract, title)
-    order = {
-        term: i for i, term in reversed(list(enumerate(content_tokens(title + " " + abstract))))
-    }
-    for term, _ in sorted(weights.items(), key=lambda kv: (-kv[1], order.get(kv[0], 10**6))):
-        tag = stem(term)[:40]
-        if len(out) >= MAX_TAGS:
-            break
-        if tag in _GENERIC or term in _GENERIC or len(tag) < 3 or tag in out or term in out:
-            continue
-        out.append(tag)
-    return out
