@@ -286,7 +286,7 @@ def test_quoted_numbers_keep_their_unit_and_clean_context(
         for line in (comparison.prefer_a_when, comparison.prefer_b_when):
             if "headline result: " in line:
                 figure = line.split("headline result: ", 1)[1]
-                assert re.search(r"\d(?:%|x\b| per cent)", figure), figure
+                assert re.search(r"\d(?:%|x\b|×| per cent)", figure), figure
                 assert len(figure.split()) >= 3
                 quoted += 1
     assert quoted >= 10
@@ -469,7 +469,7 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
     c = compare_titles(page_papers, engine, "KGym", "Program Merge")
     assert c.summary.split(", while ")[0].lower().count("kgym") == 1, c.summary
     c = compare_titles(page_papers, engine, "CPRet", "LiveOIBench")
-    assert "CPRet proposes a new problem, similar question retrieval" in c.summary
+    assert c.summary.split(", while ")[0].lower().count("cpret") == 1, c.summary
     for a, b, c in day_comparisons:
         assert "--" not in c.summary and "—" not in c.summary, c.summary
         for label in labels(c):

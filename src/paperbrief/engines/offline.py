@@ -7,8 +7,9 @@ from pathlib import Path
 
 from paperbrief.engines import Outcome
 from paperbrief.engines.offline_compare import compare_papers
-from paperbrief.engines.offline_extract import as_line, takeaway_line
+from paperbrief.engines.offline_extract import as_line
 from paperbrief.engines.offline_facts import contribution_type, fit, key_numbers, roles
+from paperbrief.engines.offline_select import takeaway_line
 from paperbrief.engines.offline_tags import tags
 from paperbrief.models import (
     ABSTRACT_MAX_CHARS,
@@ -21,8 +22,9 @@ from paperbrief.models import (
 )
 
 _HERE = Path(__file__).parent
-_TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "offline_tags.py",
-                     "../text.py", "../numbers.py")  # fmt: skip
+# selector.json (the fitted selector) is hashed too: a retrained selector is a new version
+_TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "offline_select.py",
+                     "selector.json", "offline_tags.py", "../text.py", "../numbers.py")  # fmt: skip
 _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "offline_compare.py",

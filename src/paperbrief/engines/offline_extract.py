@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from paperbrief.text import STOPWORDS, content_tokens, sentences
+from paperbrief.text import STOPWORDS, sentences
 
 # Cue phrases that say what a sentence does in an abstract.
 _SUBJECT = r"(?:we|this (?:paper|work|study|article|note|report)|our (?:paper|work|study))"
@@ -159,16 +159,8 @@ def as_line(text: str, max_words: int) -> str:
     return line[:1].upper() + line[1:] + "."
 
 
-def term_weights(abstract: str, title: str = "") -> Counter[str]:
-    """How central each content term is: its frequency in the abstract, title terms boosted."""
-    weights: Counter[str] = Counter(content_tokens(abstract))
-    for term in set(content_tokens(title)):
-        weights[term] += 2
-    return weights
-
-
-# Cues that a sentence states the paper's own contribution (+) or is a follow-up detail (-);
-# their weights are in PARAMS.
+# Cues that a sentence states the paper's own contribution or is a follow-up detail: features
+# of the learned selector (offline_select.py).
 SCORE_CUES: dict[str, re.Pattern[str]] = {
     name: re.compile(pattern, re.IGNORECASE)
     for name, pattern in {
@@ -187,73 +179,16 @@ CLAIM_LEAD = re.compile(
     r"(?:that\s+)?",
     re.IGNORECASE,
 )
-# Tuned on bench/data/scitldr-dev.jsonl only (coordinate search; see bench/scitldr.py).
-PARAMS: dict[str, float] = {
-    "len_pow": 0.7,  # centrality is normalised by (number of distinct terms) ** len_pow
-    "central": 2.0,
-    "this_paper": 0.8,
-    "we_propose": 1.0,
-    "we_study": 0.8,
-    "novel": 0.6,
-    "followup": -0.3,
-    "claim": 0.6,  # starts "We show that" / "Results demonstrate"
-    "position": 0.6,  # penalty, scaled by relative position in the abstract
-    "first": 0.3,  # bonus for the first sentence
-    "max_words": 30,
-    "short": 12,  # a line shorter than this is topped up with the runner-up sentence
-    "second_cap": 30,
-}
-_NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-\d[\w-]*)")
+NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][\w-]*|[A-Z]{2,}[\w-]*|[A-Za-z]+-\d[\w-]*)")
 
 
 def recurring_names(text: str) -> set[str]:
     """Names (CamelCase, ACRONYMS, Model-7) the text uses more than once."""
-    counts = Counter(_NAME.findall(text))
+    counts = Counter(NAME.findall(text))
     return {name for name, count in counts.items() if count > 1}
 
 
-def sentence_score(s: Sentence, n: int, weights: Counter[str], params: dict[str, float]) -> float:
-    """How well a sentence stands for the whole abstract: centrality, cue phrases, position."""
-    terms = set(content_tokens(s.text))
-    if not terms:
-        return -1e9
-    top = max(weights.values()) if weights else 1
-    central = sum(weights[t] for t in terms) / (top * (len(terms) ** params["len_pow"]))
-    score = params["central"] * central
-    score += sum(params[name] for name, cue in SCORE_CUES.items() if cue.search(s.text))
-    if CLAIM_LEAD.match(s.text):
-        score += params["claim"]
-    score -= params["position"] * s.index / max(1, n - 1)
-    if s.index == 0:
-        score += params["first"]
-    return score
-
-
-def rank(sents: list[Sentence], weights: Counter[str], params: dict[str, float]) -> list[Sentence]:
-    """Sentences from most to least representative of the abstract."""
-    n = len(sents)
-    return sorted(sents, key=lambda s: (-sentence_score(s, n, weights, params), s.index))
-
-
-def takeaway_line(abstract: str, title: str = "", params: dict[str, float] = PARAMS) -> str:
-    """The one-line takeaway: the most representative sentence, compressed, topped up if short."""
-    sents = split_sentences(abstract)
-    if not sents:
-        return ""
-    ranked = rank(sents, term_weights(abstract, title), params)
-    budget = int(params["max_words"])
-    line = as_line(ranked[0].text, budget)
-    used = len(line.split())
-    if used >= params["short"] or len(ranked) < 2:
-        return line
-    extra = CLAIM_LEAD.sub("", strip_lead_in(ranked[1].text))
-    extra = clip(extra, min(budget - used, int(params["second_cap"])))
-    if len(extra.split()) < 4:
-        return line
-    return line[:-1] + "; " + _decapitalise(extra).rstrip(".") + "."
-
-
-def _decapitalise(text: str) -> str:
+def decapitalise(text: str) -> str:
     """Lower-case the first word when it is an ordinary word ("The", "It"), not a name."""
     first = text.split(" ", 1)[0]
     if first[:1].isupper() and first[1:].islower() and first.lower() in STOPWORDS:
