@@ -16,6 +16,8 @@ _FONT = re.compile(
 )
 # pandoc's rule: no space just inside the dollars, no digit right after the closing one ($5 and $10)
 _MATH = re.compile(r"(?<![\\$])\$(?=\S)([^$]{1,80}?)(?<=\S)\$(?![\d$])")
+_PAREN_MATH = re.compile(r"\\\((.{1,80}?)\\\)")
+_GLUED_TIMES = re.compile(r"(\d)times\b")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
 _GREEK = (
     "alpha α beta β gamma γ delta δ epsilon ε varepsilon ε zeta ζ eta η theta θ iota ι kappa κ "
@@ -41,8 +43,11 @@ def _math(body: str) -> str:
 
 def plain_text(text: str) -> str:
     """`text` with common LaTeX markup (escapes, font commands, simple math) made plain."""
+    # a number glued to 'times' is a `$\\times$` whose markup was lost in a copy ("48times")
+    text = _GLUED_TIMES.sub("\\1×", text)
     if "\\" not in text and "$" not in text:
         return text
+    text = _PAREN_MATH.sub(r"$\1$", text)  # \( ... \) is inline math too
     parts = _MATH.split(text)  # prose, math, prose, math, …, prose
     for i, part in enumerate(parts):
         parts[i] = _math(part) if i % 2 else _ESCAPED.sub(r"\1", _FONT.sub(r"\1", part))

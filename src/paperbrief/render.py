@@ -13,6 +13,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from paperbrief.errors import InputError
 from paperbrief.layout import RestMode, build_layout, comparison_anchor
 from paperbrief.models import Comparison, Digest, KeyNumber, Paper, Takeaway
+from paperbrief.number_lines import number_lines
 
 HIGHLIGHTS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!])")
@@ -49,6 +50,11 @@ def key_number(number: KeyNumber) -> str:
     """'**value** context', or the context with its own mention of the value in bold."""
     before, value, after = key_number_parts(number)
     return f"{_inline(before)}**{_inline(value)}**{_inline(after)}"
+
+
+def key_number_line(segments: list[tuple[str, bool]]) -> str:
+    """One line of `number_lines` in Markdown: the clause with its key numbers in bold."""
+    return "".join(f"**{_inline(text)}**" if bold else _inline(text) for text, bold in segments)
 
 
 def _url(paper: Paper) -> str | None:
@@ -181,6 +187,8 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
     env, name = template_environment(template, "digest.md.j2", autoescape=False)
     env.filters["md"] = md
     env.filters["key_number"] = key_number
+    env.filters["key_number_line"] = key_number_line
+    env.filters["number_lines"] = number_lines
     env.globals.update(
         paper_link=paper_link, paper_meta=paper_meta, short=short, anchor=comparison_anchor
     )
@@ -248,6 +256,8 @@ def render_takeaway(takeaway: Takeaway, paper: Paper) -> str:
     """One takeaway as a Markdown bullet (the `takeaway` command's default output)."""
     line = f"- **{paper_link(paper)}**: {md(takeaway.takeaway)}"
     if takeaway.key_numbers:
-        nums = "; ".join(key_number(k) for k in takeaway.key_numbers)
+        nums = "; ".join(
+            key_number_line(line) for line in number_lines(takeaway.key_numbers, limit=5)
+        )
         line += f"\n  Key numbers: {nums}"
     return line + "\n"

@@ -20,6 +20,7 @@ import jinja2
 
 from paperbrief.layout import RestMode, build_layout
 from paperbrief.models import Comparison, Digest, Paper
+from paperbrief.number_lines import number_lines
 from paperbrief.render import (
     HIGHLIGHTS,
     _url,
@@ -94,6 +95,7 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.filters["key_number_parts"] = key_number_parts
+    env.filters["number_lines"] = number_lines
     env.globals.update(
         paper_anchor=paper_anchor,
         comparison_anchor=comparison_anchor,

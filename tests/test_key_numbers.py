@@ -1,0 +1,96 @@
+"""Key numbers on real pages: each clause shown once with every number in it bold, the unit or
+object kept, brackets balanced, no LaTeX residue (seed page and two HF API days)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from paperbrief.engines.offline_facts import key_numbers
+from paperbrief.latex import plain_text
+from paperbrief.models import KeyNumber, Paper
+from paperbrief.number_lines import number_lines
+from paperbrief.render import key_number_line
+from paperbrief.sources import read_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCES = [FIXTURES / "hf-daily-papers-page.txt", *sorted((FIXTURES / "hf-api").glob("*.json"))]
+
+
+@pytest.fixture(scope="module")
+def papers() -> list[Paper]:
+    return [p for source in SOURCES for p in read_file(source).papers]
+
+
+@pytest.fixture(scope="module")
+def lines(papers: list[Paper]) -> dict[str, list[str]]:
+    """Each paper's key-number lines as the Markdown digest prints them (all, not only 3)."""
+    out = {}
+    for p in papers:
+        found = number_lines(key_numbers(p.abstract), limit=10)
+        out[p.title] = [key_number_line(line) for line in found]
+    return out
+
+
+def plain(line: str) -> str:
+    return line.replace("**", "").replace("\\", "")
+
+
+def test_no_clause_is_shown_twice_or_inside_another(lines: dict[str, list[str]]) -> None:
+    repeated = [
+        title
+        for title, shown in lines.items()
+        for i, a in enumerate(shown)
+        for j, b in enumerate(shown)
+        if i != j and plain(a) in plain(b)
+    ]
+    assert repeated == []
+    assert sum(len(shown) for shown in lines.values()) >= 100
+
+
+def test_numbers_sharing_a_clause_are_bold_in_one_line(lines: dict[str, list[str]]) -> None:
+    def line_of(prefix: str, number: str) -> str:
+        title = next(t for t in lines if t.startswith(prefix))
+        return next(line for line in lines[title] if f"**{number}**" in line)
+
+    assert line_of("CodeScope", "43").startswith(
+        "CodeScope covers **43** programming languages and **8** coding tasks"
+    )
+    assert line_of("Mutual-Supervised", "6.92").endswith(
+        "CodeRosetta by **1.56** and **6.92** in BLEU"
+    )
+    assert "**83.4%** vs. **60.0%** at 4k context" in line_of("Learning Adaptive", "83.4%")
+    assert "**30%** geomean \\(max **47%**\\)" in line_of("T3", "30%")
+
+
+def test_contexts_keep_brackets_balanced_and_units_plain(papers: list[Paper]) -> None:
+    for p in papers:
+        for k in key_numbers(p.abstract):
+            for opening, closing in ("()", "[]"):
+                assert k.context.count(opening) == k.context.count(closing), k.context
+            assert k.value in k.context, k
+            assert not re.search(r"\\(?:times|\(|\))|\$|\d+times\b", k.context + k.value), k
+    data = next(p for p in papers if p.title.startswith("DataStates"))
+    found = {k.value: k.context for k in key_numbers(data.abstract)}
+    assert "48×" in found and "48× faster checkpointing" in found["48×"]
+    b_skiplist = next(p for p in papers if p.title.startswith("Bridging Cache"))
+    assert any(k.context.endswith("(0.9x-1.7x)") for k in key_numbers(b_skiplist.abstract))
+
+
+def test_latex_in_numbers_is_made_plain() -> None:
+    assert plain_text("up to 48times faster and 2.2times cheaper") == (
+        "up to 48× faster and 2.2× cheaper"
+    )
+    assert plain_text(r"a \(3\times\) speedup, \(\alpha\) tuned") == "a 3× speedup, α tuned"
+    assert plain_text(r"2$\times$ fewer") == "2× fewer"
+    assert plain_text("three times more, 10 times faster") == "three times more, 10 times faster"
+
+
+def test_a_value_outside_its_context_is_shown_first() -> None:
+    shown = number_lines([KeyNumber(value="12", context="datasets in the suite")])
+    assert key_number_line(shown[0]) == "**12** datasets in the suite"
+    shown = number_lines([KeyNumber(value="5%", context="gains of 5% on X"),
+                          KeyNumber(value="5%", context="gains of 5% on X")])  # fmt: skip
+    assert len(shown) == 1
