@@ -99,7 +99,8 @@ def run_digest(papers: list[Paper], base_url: str, limiter: RateLimiter, db: Pat
                 timed.append(time.perf_counter() - start)
 
         pipeline.run = timed_run  # type: ignore[method-assign]
-        digest = build_digest(papers, PERIOD, pipeline)
+        # every item paid (not only the top N), as the targets count them
+        digest = build_digest(papers, PERIOD, pipeline, llm_all=True)
         requests = len(store.run_calls(pipeline.run_id or 0))
     return Figures(
         wall=sum(timed),
