@@ -242,15 +242,7 @@ class BatchMode:
                 self._log_call(call)
 
     def _log_call(self, call: CallRecord) -> None:
-        self.report.usage.add(
-            Usage(
-                calls=1,
-                prompt_tokens=call.prompt_tokens,
-                completion_tokens=call.completion_tokens,
-                cached_tokens=call.cached_tokens,
-                cost_usd=call.cost_usd,
-            )
-        )
+        self.report.usage.add(call.usage)
         if self.run_id is not None:
             self.store.log_call(self.run_id, call)
 

@@ -313,3 +313,14 @@ class CallRecord(BaseModel):
     cost_usd: float = 0.0
     duration_s: float = 0.0
     started: datetime | None = Field(default=None, description="when the HTTP attempt began (UTC)")
+
+    @property
+    def usage(self) -> Usage:
+        """This one call's share of a run's usage."""
+        return Usage(
+            calls=1,
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            cached_tokens=self.cached_tokens,
+            cost_usd=self.cost_usd,
+        )

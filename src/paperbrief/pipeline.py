@@ -402,15 +402,7 @@ class Pipeline:
     def _log_calls(self, calls: Sequence[CallRecord]) -> None:
         for call in calls:
             with self._usage_lock:
-                self.report.usage.add(
-                    Usage(
-                        calls=1,
-                        prompt_tokens=call.prompt_tokens,
-                        completion_tokens=call.completion_tokens,
-                        cached_tokens=call.cached_tokens,
-                        cost_usd=call.cost_usd,
-                    )
-                )
+                self.report.usage.add(call.usage)
             if self.store is not None and self.run_id is not None:
                 self.store.log_call(self.run_id, call)
 
