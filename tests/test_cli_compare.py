@@ -14,13 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paperbrief.refserver import RefServer
-from tests.conftest import (
-    CASSETTES,
-    FIXTURES,
-    SECRET_HEADERS,
-    _scrub_request,
-    _scrub_response_secrets,
-)
+from tests.conftest import CASSETTES, FIXTURES
 from tests.llm_support import FAKE_KEY
 from tests.test_cli_live import Clients, run
 from tests.test_cli_live import clients as clients  # noqa: F401 (autouse: HTTP clients recorded)
@@ -34,19 +28,8 @@ UNKNOWN = str(HERE / "arxiv_unknown_id.yaml")
 DOWN = str(HERE / "arxiv_down.yaml")
 HF_DAY = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
 REPLAY_URL = "http://replay.invalid/v1"  # never reached: vcr answers
-
-
-@pytest.fixture(scope="module")
-def vcr_config() -> dict:
-    # the suite's secret scrubbing; no host/port matching: the chat requests were recorded
-    # against the reference server's own port
-    return {
-        "match_on": ["method", "path", "query", "body"],
-        "filter_headers": SECRET_HEADERS,
-        "decode_compressed_response": True,
-        "before_record_response": _scrub_response_secrets,
-        "before_record_request": _scrub_request,
-    }
+# conftest's vcr_config (secrets scrubbed; no host/port: the chat requests were recorded against
+# the reference server's own port)
 
 
 def _id_lists(clients: Clients) -> list[str]:
