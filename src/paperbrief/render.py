@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -204,6 +205,20 @@ def highlights(digest: Digest, n: int = HIGHLIGHTS) -> list[Paper]:
     return ranked[:n]
 
 
+@contextmanager
+def template_errors(template: Path | None, name: str) -> Iterator[None]:
+    """Errors while rendering become the template's one-line error naming it; an error inside
+    a packaged template is a bug and goes up as it is ('{{ 1/0 }}' is only ever the user's)."""
+    try:
+        yield
+    except jinja2.TemplateError as exc:
+        raise template_error(template or name, exc) from exc
+    except Exception as exc:
+        if template is None:
+            raise
+        raise template_error(template, exc) from exc
+
+
 def render_digest(
     digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS,
     rest: RestMode = "takeaways",
@@ -211,7 +226,7 @@ def render_digest(
     """The digest as Markdown, from the packaged template or `template`."""
     env, name = _environment(template)
     tmpl = load_template(env, name, template)
-    try:
+    with template_errors(template, name):
         text = tmpl.render(
             digest=digest,
             papers={p.id: p for p in digest.papers},
@@ -220,12 +235,6 @@ def render_digest(
             layout=build_layout(digest, rest),
             footer=footer(digest),
         )
-    except jinja2.TemplateError as exc:
-        raise template_error(template or name, exc) from exc
-    except Exception as exc:  # '{{ 1/0 }}' in a user's template is the template's error
-        if template is None:
-            raise
-        raise template_error(template, exc) from exc
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 

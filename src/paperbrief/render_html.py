@@ -31,7 +31,7 @@ from paperbrief.render import (
     paper_meta,
     short,
     template_environment,
-    template_error,
+    template_errors,
 )
 
 DEFAULT_TEMPLATE = "digest.html.j2"
@@ -132,14 +132,8 @@ def _render(
 ) -> str:
     env, name = _environment(template)
     tmpl = load_template(env, name, template)
-    try:
+    with template_errors(template, name):
         return produce(tmpl, _context(digest, top, rest))
-    except jinja2.TemplateError as exc:
-        raise template_error(template or name, exc) from exc
-    except Exception as exc:  # '{{ 1/0 }}' in a user's template is the template's error
-        if template is None:
-            raise
-        raise template_error(template, exc) from exc
 
 
 def check_html_template(template: Path) -> None:
