@@ -1,23 +1,31 @@
-"""Topic tags for the offline engine: YAKE keyphrases of the title and abstract, kept only when
-they read as a subject (no stop word, no vague or verb-like word at either end), lower-cased,
-with singular and plural (and acronym) twins merged under one Snowball stem."""
+"""Topic tags for the offline engine: the title's and abstract's keyphrases by TF-IDF, kept only
+when they read as a subject (no stop word, no vague or verb-like word at either end), lower-cased,
+with singular and plural (and acronym) twins merged under one Snowball stem.
+
+A phrase (one or two words) scores by how often the paper writes it (a title mention counts
+extra) times how rare its words are across papers: the document frequencies of term_df.json,
+counted over 4,194 real abstracts by bench/build_term_df.py. (YAKE, used before, scored a word by
+its spread within one text only and took 15 ms a paper, half an offline takeaway's time; this
+takes a fraction of a millisecond and knows that 'model' is common and 'speculative' is not.)"""
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from collections import Counter
 from functools import lru_cache
-
-import yake
+from pathlib import Path
 
 from paperbrief.models import MAX_TAGS
 from paperbrief.text import STOPWORDS, stem, strip_urls
 
 _LLM = re.compile(r"\b[Ll]arge [Ll]anguage [Mm]odels?\b")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-'][A-Za-z0-9]+)*")
+# a word starts with a letter not glued to a digit ('90th' is no word 'th'); 'CUDA.jl' is one
+_WORD = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*(?:[-'.][A-Za-z0-9]+)*")
 # Words every paper uses: too broad to tag a paper with on their own or at a phrase's end.
-# Hand-listed: YAKE scores a word by how it is spread in one text, not by how common it is
-# across papers, and no maintained list of 'generic research nouns' exists.
+# Hand-listed: no maintained list of 'generic research nouns' exists, and document frequency
+# alone would also drop words that are common but specific ('diffusion', 'retrieval').
 _GENERIC = frozenset(
     """model models large language task tasks data performance problem problems framework
     frameworks learning training evaluation benchmark benchmarks system systems set sets time
@@ -39,7 +47,29 @@ _ING_NOUNS = frozenset(
     indexing prompting embedding serving tuning hashing scaling forecasting clustering
     pruning compiling profiling solving merging""".split()
 )
-_EXTRACTOR = yake.KeywordExtractor(lan="en", n=2, dedup_lim=0.9, top=40)
+_LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # '\textsc{...}' tags as its content, not 'textsc'
+# Citation and comparison shorthand: words no tag starts or ends with
+_SHORTHAND = frozenset({"et", "al", "vs", "etc", "e.g", "i.e", "cf", "w.r.t"})
+_CLAUSE = re.compile(r"(?:[^.;:,()\[\]!?\n]|\.(?=\w))+")  # up to a mark or a full stop
+TITLE_WEIGHT = 2  # a phrase of the title counts as this many mentions more
+
+
+@lru_cache(maxsize=1)
+def _df() -> tuple[int, dict[str, int]]:
+    table = json.loads((Path(__file__).with_name("term_df.json")).read_text("utf-8"))
+    return int(table["documents"]), table["df"]
+
+
+def _idf(word_stem: str) -> float:
+    """Smoothed inverse document frequency (scikit-learn's formula) over the shipped corpus; a
+    stem the corpus never saw twice counts as seen once."""
+    documents, df = _df()
+    return math.log((documents + 1) / (df.get(word_stem, 1) + 1)) + 1
+
+
+def term_stems(text: str) -> set[str]:
+    """The stems of a text's words, as tags count them (bench/build_term_df.py counts these)."""
+    return {stem(word) for word in _WORD.findall(_LLM.sub(_llm, strip_urls(text)))}
 
 
 def _llm(match: re.Match[str]) -> str:
@@ -58,7 +88,8 @@ def _subject_word(word: str, last: bool) -> bool:
 
 
 def _fit(words: list[str]) -> bool:
-    if not words or any(w.lower() in STOPWORDS or len(w) < 2 for w in words):
+    if not words or any(w.lower() in STOPWORDS or w.lower() in _SHORTHAND or len(w) < 2
+                        for w in words):
         return False
     if len(words) == 1:
         return _subject_word(words[0], last=True)
@@ -72,26 +103,36 @@ def tags(title: str, abstract: str) -> list[str]:
 
 @lru_cache(maxsize=4096)
 def _tags(title: str, abstract: str) -> tuple[str, ...]:
-    text = _LLM.sub(_llm, strip_urls(f"{title}.\n{abstract}" if title else abstract))
-    forms: dict[tuple[str, ...], Counter[str]] = {}
-    for match in re.finditer(r"[^.;:,()\[\]!?\n]+", text):  # how often each form is written
-        words = _WORD.findall(match.group(0))
-        for n in (1, 2):
-            for i in range(len(words) - n + 1):
-                gram = words[i : i + n]
-                forms.setdefault(tuple(stem(w) for w in gram), Counter())[
-                    " ".join(gram).lower()
-                ] += 1
+    mentions: Counter[tuple[str, ...]] = Counter()
+    first: dict[tuple[str, ...], int] = {}
+    forms: dict[tuple[str, ...], Counter[str]] = {}  # how often each form is written
+    for weight, part in ((1 + TITLE_WEIGHT, title), (1, abstract)):
+        text = _LLM.sub(_llm, _LATEX_COMMAND.sub(" ", strip_urls(part)))
+        for clause in _CLAUSE.finditer(text):
+            words = _WORD.findall(clause.group(0))
+            for n in (1, 2):
+                for i in range(len(words) - n + 1):
+                    gram = words[i : i + n]
+                    if not _fit(gram):
+                        continue
+                    key = tuple(stem(w) for w in gram)
+                    mentions[key] += weight
+                    first.setdefault(key, len(first))
+                    forms.setdefault(key, Counter())[" ".join(gram).lower()] += 1
+
+    def score(key: tuple[str, ...]) -> float:
+        return mentions[key] * sum(_idf(s) for s in key)
+
+    # a two-word phrase written once, outside the title, is more often a chance neighbourhood
+    # ('direct consequence') than a subject
+    candidates = [k for k in mentions if len(k) == 1 or mentions[k] > 1]
+
     out: list[str] = []
     covered: set[str] = set()
-    for phrase, _score in _EXTRACTOR.extract_keywords(text):
-        words = _WORD.findall(phrase)
-        if not _fit(words):
-            continue
-        key = tuple(stem(w) for w in words)
+    for key in sorted(candidates, key=lambda k: (-score(k), first[k])):
         if set(key) & covered:  # 'code' after 'code translation', 'llms' after 'llm'
             continue
-        written = forms.get(key) or Counter({phrase.lower(): 1})
+        written = forms[key]
         # the most written form of the twins ('llms' over 'llm'); on a tie the shorter
         tag = min(written, key=lambda f: (-written[f], len(f), f))[:40].strip()
         out.append(tag)
