@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from paperbrief.text import STOPWORDS, sentences
 
@@ -114,6 +115,11 @@ def strip_lead_in(text: str) -> str:
 
 def split_sentences(abstract: str) -> list[Sentence]:
     """The abstract's sentences, cleaned, with their role cues."""
+    return list(_split_sentences(abstract))
+
+
+@lru_cache(maxsize=1024)  # the takeaway and the roles of one paper read the same sentences
+def _split_sentences(abstract: str) -> tuple[Sentence, ...]:
     out = []
     for i, raw in enumerate(sentences(abstract)):
         text = clean(SECTION_LABEL.sub("", raw))
@@ -128,7 +134,7 @@ def split_sentences(abstract: str) -> list[Sentence]:
                 problem=bool(PROBLEM_CUE.search(text)),
             )
         )
-    return out
+    return tuple(out)
 
 
 def clip(text: str, max_words: int) -> str:

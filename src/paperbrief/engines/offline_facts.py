@@ -15,7 +15,7 @@ from paperbrief.engines.offline_extract import (
     split_sentences,
     strip_lead_in,
 )
-from paperbrief.engines.offline_select import rank
+from paperbrief.engines.offline_select import ranked as ranked_sentences
 from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, KeyNumber
 from paperbrief.numbers import NumberMention, find_numbers, ungrounded
 from paperbrief.text import sentences, squash
@@ -57,7 +57,7 @@ def roles(title: str, abstract: str) -> Roles:
     fallback = safe_title or fit(abstract) or _NOT_STATED
     if not sents:
         return Roles(fallback, fallback, fallback)
-    ranked = rank(sents, title)
+    ranked = list(ranked_sentences(abstract, title))
     method = next((s for s in ranked if s.method), ranked[0])
     before = [s for s in sents if s.index < method.index]
     problem = next((s for s in before if s.problem), before[0] if before else None)

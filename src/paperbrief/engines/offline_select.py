@@ -11,7 +11,7 @@ import json
 import math
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from paperbrief.engines.offline_extract import (
@@ -137,9 +137,15 @@ def build_line(ranked: list[Sentence], settings: dict) -> str:
     return line[:-1] + "; " + decapitalise(extra).rstrip(".") + "."
 
 
+@lru_cache(maxsize=1024)  # the takeaway and the roles of one paper rank the same sentences
+def ranked(abstract: str, title: str = "") -> tuple[Sentence, ...]:
+    """The abstract's sentences from most to least TLDR-like."""
+    return tuple(rank(split_sentences(abstract), title))
+
+
 def takeaway_line(abstract: str, title: str = "") -> str:
     """The one-line takeaway: the selector's best sentence, compressed, topped up if short."""
-    sents = split_sentences(abstract)
-    if not sents:
+    best = list(ranked(abstract, title))
+    if not best:
         return ""
-    return build_line(rank(sents, title), selector()["line"])
+    return build_line(best, selector()["line"])
