@@ -20,7 +20,7 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from paperbrief.models import Paper, Topic
-from paperbrief.text import content_tokens, stem
+from paperbrief.text import STOPWORDS, stem, tokens
 from paperbrief.topics import group_topics
 
 MIN_PAIR_SIMILARITY = 0.05  # TF-IDF cosine below which two papers share too little to compare
@@ -33,12 +33,16 @@ DENSE_WORD_SHARE = 0.03  # words in more than this share of papers are multiplie
 Matrix = sp.csr_matrix | np.ndarray
 
 
-_stem = lru_cache(maxsize=1 << 17)(stem)  # a week's vocabulary is far smaller than its words
+@lru_cache(maxsize=1 << 17)  # a week's vocabulary is far smaller than its words
+def _term(token: str) -> str:
+    """A lower-case token's term: its stem, or '' for a stop word or a single letter."""
+    return stem(token) if len(token) > 1 and token not in STOPWORDS else ""
 
 
 def analyze(text: str) -> list[str]:
-    """The project's terms of a text: content words (no stopwords), stemmed."""
-    return [_stem(w) for w in content_tokens(text)]
+    """The project's terms of a text: content words (no stopwords), stemmed (the same terms as
+    stemming text.content_tokens, one cached lookup a word: 10,000 abstracts are 2 million)."""
+    return [term for term in map(_term, tokens(text)) if term]
 
 
 def paper_text(paper: Paper) -> str:

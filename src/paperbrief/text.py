@@ -75,7 +75,7 @@ def strip_urls(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lowercase word tokens (hyphenated words kept whole), digits-only tokens dropped."""
-    return [t.lower() for t in _TOKEN_RE.findall(strip_urls(text))]
+    return _TOKEN_RE.findall(strip_urls(text).lower())
 
 
 def content_tokens(text: str) -> list[str]:
