@@ -128,7 +128,8 @@ def fixtures() -> Path:
 def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test sees the developer's API key, endpoints or database."""
     for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_ORG_ID", "OPENAI_PROJECT_ID",
-                 "PAPERBRIEF_MODEL", "PAPERBRIEF_PRICES", "HF_ENDPOINT", "PAPERBRIEF_ARXIV_API"):
+                 "PAPERBRIEF_MODEL", "PAPERBRIEF_PRICES", "HF_ENDPOINT", "PAPERBRIEF_ARXIV_API",
+                 "PAPERBRIEF_EMBEDDING_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PAPERBRIEF_DB", str(tmp_path / "paperbrief-test.db"))
 

@@ -111,6 +111,11 @@ def last_run(db: Path):
         return run, store.run_calls(run.id)
 
 
+def chat_only(calls: list) -> list:
+    """The calls of a run but its embeddings request (each listing's first run makes one)."""
+    return [c for c in calls if c.kind != "embedding"]
+
+
 def batches(db: Path) -> list:
     with Store(db) as store:
         return list(store.iter_batches())
@@ -133,7 +138,7 @@ def test_submit_returns_at_once_with_one_pending_line_and_a_provisional_digest(
     assert code == 0
     lines = err.splitlines()
     assert len(lines) == 1 and "pending" in lines[0] and "provisional" in lines[0]
-    assert http.since_last() == [("POST", "/files"), ("POST", "/batches")]
+    assert http.since_last() == [("POST", "/embeddings"), ("POST", "/files"), ("POST", "/batches")]
     (batch,) = batches(db)
     assert batch.status == "validating" and batch.collected is None
     assert batch.id in lines[0] and batch.requests >= PAPERS + 1  # takeaways and comparisons
@@ -141,7 +146,8 @@ def test_submit_returns_at_once_with_one_pending_line_and_a_provisional_digest(
     assert md(f"Provisional: OpenAI batch {batch.id}") in text
     assert text.count("_(offline)_") >= PAPERS
     run, calls = last_run(db)
-    assert run.status == "ok" and calls == [] and run.cost_usd == 0
+    assert run.status == "ok" and [c.kind for c in calls] == ["embedding"]  # paid live, at once
+    assert run.cost_usd == calls[0].cost_usd > 0
     # the pending stand-ins are told once (the provisional line), not once per paper
     assert "waiting for OpenAI batch" not in text
 
@@ -197,7 +203,7 @@ def test_batch_wait_polls_until_done(endpoint, http, listing, tmp_path, capsys):
     assert chat_calls(requests) == 0
     assert "Provisional" not in text and "_(offline)_" not in text
     _, calls = last_run(db)
-    assert len(calls) == batch.requests
+    assert len(chat_only(calls)) == batch.requests
 
 
 def test_partial_failure_is_asked_live_or_left_offline(endpoint, http, listing, tmp_path, capsys):

@@ -114,14 +114,15 @@ def test_rerun_over_the_same_papers_makes_no_llm_calls(tmp_path, server, llm_env
     assert (code, stdout, stderr) == (0, "", "")
     first = out.read_text()
     calls = latest_run_calls(db)
-    assert len(server.requests) == len(calls) > 6  # 6 takeaways and at least one comparison
-    assert {c.kind for c in calls} == {"takeaway", "comparison"}
+    # 6 takeaways, at least one comparison, and one request embedding the 6 papers
+    assert len(server.requests) + len(server.embedding_requests) == len(calls) > 7
+    assert {c.kind for c in calls} == {"takeaway", "comparison", "embedding"}
     assert all(c.status == "ok" for c in calls)
     assert "Engine: gpt-4o-mini" in first and "_(offline)_" not in first
 
     code, _, _ = run_cli(["digest", str(src), "--db", str(db), "--out", str(out)], capsys)
     assert code == 0
-    assert len(server.requests) == len(calls)  # not one more request
+    assert len(server.requests) + len(server.embedding_requests) == len(calls)  # not one more
     assert latest_run_calls(db) == []
     assert body(out.read_text()) == body(first)
     assert "LLM calls" in first.split("\n---\n", 1)[1]
@@ -159,8 +160,10 @@ def test_one_changed_abstract_makes_exactly_its_own_calls(tmp_path, server, llm_
     assert pairs == [(c["paper_a"], c["paper_b"]) for c in paired], "precondition: same pairs"
     expected = {target["id"]} | {f"{a}|{b}" for a, b in pairs if target["id"] in (a, b)}
     calls = latest_run_calls(db)
-    assert sorted(c.subject for c in calls) == sorted(expected)
-    assert len(server.requests) - before == len(calls)
+    assert sorted(c.subject for c in calls if c.kind != "embedding") == sorted(expected)
+    # its new content is embedded again (alone); the others' vectors come from the cache
+    assert [c.subject for c in calls if c.kind == "embedding"] == [target["id"]]
+    assert len(server.requests) - before == len(calls) - 1
 
 
 # -- killed with SIGKILL, resumed -------------------------------------------------------------
@@ -328,7 +331,8 @@ def test_max_calls_stops_paying_marks_the_rest_and_says_so_once(tmp_path, server
     argv = ["digest", str(src), "--db", str(db), "--out", str(out)]
     code, stdout, stderr = run_cli([*argv, "--max-calls", "3", "--concurrency", "1"], capsys)
     assert (code, stdout) == (0, "")
-    assert len(server.requests) == 3
+    assert len(server.embedding_requests) == 1  # embedding the papers is one of the 3 calls
+    assert len(server.requests) == 2
     assert stderr.count("\n") == 1
     assert stderr.startswith("paperbrief: budget reached: --max-calls 3;")
     digest = out.read_text()
@@ -337,7 +341,7 @@ def test_max_calls_stops_paying_marks_the_rest_and_says_so_once(tmp_path, server
     for paper in papers:  # never a silent truncation
         assert md(paper.display_title) in body(digest)
     papers_part = body(digest).split("## Head to head")[0]  # comparisons are marked there too
-    assert papers_part.count("_(offline)_") == len(papers) - 3
+    assert papers_part.count("_(offline)_") == len(papers) - 2
     footer = digest.split("\n---\n", 1)[1]
     assert "budget reached: --max-calls 3" in footer
     assert "result(s) written by the offline engine" in footer
@@ -348,17 +352,18 @@ def test_max_cost_stops_paying_and_the_next_run_pays_the_rest(tmp_path, server, 
     argv = ["digest", str(src), "--db", str(db), "--concurrency", "1"]
     code, stdout, stderr = run_cli([*argv, "--max-cost", "0.000001"], capsys)
     assert code == 0
-    assert len(server.requests) == 1  # the first call already costs more than that
+    # the first call (embedding the papers) already costs more than that: no chat call
+    assert len(server.embedding_requests) == 1 and len(server.requests) == 0
     assert "budget reached: --max-cost 1e-06 USD" in stderr
-    assert stdout.split("## Head to head")[0].count("_(offline)_") == 3
+    assert stdout.split("## Head to head")[0].count("_(offline)_") == 4
     with Store(db) as store:
         (run,) = store.recent_runs(1)
-        assert run.calls == 1 and run.cost_usd > 0.000001 and run.fallbacks >= 3
+        assert run.calls == 1 and run.cost_usd > 0.000001 and run.fallbacks >= 4
     code, stdout, stderr = run_cli(argv, capsys)
     assert (code, stderr) == (0, "")
     assert "_(offline)_" not in stdout
     paid = len(latest_run_calls(db))
-    assert paid == len(server.requests) - 1 and paid >= 3  # the rest, and no repeat
+    assert paid == len(server.requests) and paid >= 4  # the rest, and no repeat
 
 
 # -- output -----------------------------------------------------------------------------------
@@ -456,7 +461,8 @@ def test_verbose_says_what_happened(tmp_path, server, llm_env, capsys):
     assert (code, stdout) == (0, "")
     assert "paperbrief: using model gpt-4o-mini" in stderr
     assert f"paperbrief: wrote {out}" in stderr
-    assert f"paperbrief: {len(server.requests)} LLM call(s)" in stderr
+    calls = len(server.requests) + len(server.embedding_requests)
+    assert f"paperbrief: {calls} LLM call(s)" in stderr
     code, stdout, stderr = run_cli(["digest", str(src), "--out", str(out), "-v"], capsys)
     assert "paperbrief: 0 LLM call(s)" in stderr and "from the cache" in stderr
 

@@ -137,7 +137,7 @@ def calls_by_kind(db: Path) -> dict[str, list[str]]:
     with Store(db) as store:
         (latest,) = store.recent_runs(1)
         calls = store.run_calls(latest.id)
-    out: dict[str, list[str]] = {"takeaway": [], "comparison": []}
+    out: dict[str, list[str]] = {"takeaway": [], "comparison": [], "embedding": []}
     for c in calls:
         out[c.kind].append(c.subject)
     return out
@@ -157,6 +157,7 @@ def test_only_the_top_n_and_their_comparisons_are_paid(tmp_path, server, llm_env
     for subject in calls["comparison"]:
         assert set(subject.split("|")) & set(detailed)
     assert len(server.requests) == len(calls["takeaway"]) + len(calls["comparison"])
+    assert len(calls["embedding"]) == len(server.embedding_requests) == 1  # 20 papers, 1 request
     engines = {pid: t["engine"] for pid, t in digest["takeaways"].items()}
     assert {engines[p] for p in detailed} == {"gpt-4o-mini"}
     rest = [p["id"] for p in digest["papers"] if p["id"] not in detailed]
@@ -168,6 +169,7 @@ def test_only_the_top_n_and_their_comparisons_are_paid(tmp_path, server, llm_env
     code, _, _ = run(capsys, *argv)  # a rerun: nothing more is paid
     text = out.read_text()
     assert code == 0 and len(server.requests) == len(calls["takeaway"]) + len(calls["comparison"])
+    assert len(server.embedding_requests) == 1  # the embeddings come from the cache
     assert "offline engine by design" in text and "_(offline)_" not in text
     assert "16 one-line takeaway(s) written by the offline engine by design" in text
     assert "fallback" not in text

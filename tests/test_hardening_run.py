@@ -264,10 +264,12 @@ def test_comparisons_that_fell_back_are_marked_in_head_to_head(tmp_path, capsys,
     with RefServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        # TF-IDF pairing (no embeddings call): the one paid call is a chat call
         code, out, _ = run(capsys, "digest", str(src), "--db", str(db), "--max-calls", "1",
-                           "--concurrency", "1")  # fmt: skip
+                           "--concurrency", "1", "--embedding-model", "none")  # fmt: skip
         code_json, digest_json, _ = run(capsys, "digest", str(src), "--db", str(db),
-                                        "--max-calls", "1", "--concurrency", "1", "--json")
+                                        "--max-calls", "1", "--concurrency", "1", "--json",
+                                        "--embedding-model", "none")
     assert code == code_json == 0
     engines = [c["engine"] for c in json.loads(digest_json)["comparisons"]]
     sections = out.split("## Head to head", 1)[1].split("\n### ")[1:]

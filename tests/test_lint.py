@@ -10,8 +10,12 @@ import pytest
 
 from tests.conftest import ROOT
 
-# the LLM modules under engines/: live calls, and the Batch API client
-OPENAI_MODULES = {"paperbrief/engines/llm.py", "paperbrief/engines/llm_batch.py"}
+# the LLM modules under engines/: live calls, the Batch API client, embeddings
+OPENAI_MODULES = {
+    "paperbrief/engines/llm.py",
+    "paperbrief/engines/llm_batch.py",
+    "paperbrief/engines/llm_embed.py",
+}
 
 
 def test_ruff_check_is_clean():

@@ -159,7 +159,7 @@ def test_kill_9_mid_paper_leaves_every_answered_attempt_in_the_log(tmp_path, mon
         )
         try:
             deadline = time.monotonic() + TIMEOUT
-            while len(server.requests) < 8 or len(db_rows(db, "SELECT id FROM calls")) < 6:
+            while len(server.requests) < 8 or len(db_rows(db, "SELECT id FROM calls")) < 7:
                 assert victim.poll() is None, victim.communicate()
                 assert time.monotonic() < deadline, (
                     f"answered {server.answered}, logged {db_rows(db, 'SELECT * FROM calls')}"
@@ -169,16 +169,17 @@ def test_kill_9_mid_paper_leaves_every_answered_attempt_in_the_log(tmp_path, mon
             victim.send_signal(signal.SIGKILL)
             victim.communicate(timeout=TIMEOUT)
         answered = server.answered
-    assert answered == 6
+        embedded = len(server.embedding_requests)
+    assert answered == 7 and embedded == 1  # 6 chat answers and the papers' embeddings
     rows = db_rows(db, "SELECT subject, attempt, status, started, duration_s, at FROM calls")
     assert len(rows) == answered
-    assert sorted(r[2] for r in rows) == ["error", "error", "ok", "ok", "ok", "ok"]
+    assert sorted(r[2] for r in rows) == ["error", "error", "ok", "ok", "ok", "ok", "ok"]
     assert all(r[3] is not None and r[3] <= r[5] for r in rows)  # own start, logged after it
     # `runs` reports what the killed run paid, failed attempts included
     runs = subprocess.run([sys.executable, "-m", "paperbrief.cli", "runs", "--db", str(db)],
                           env=env, capture_output=True, text=True, timeout=TIMEOUT)
     first = runs.stdout.splitlines()[0]
-    assert "interrupted: 6 calls" in first and "2 failed calls" in first
+    assert "interrupted: 7 calls" in first and "2 failed calls" in first
 
 
 # -- repair before re-asking ------------------------------------------------------------------
@@ -404,6 +405,10 @@ def test_a_closed_port_finishes_offline_at_once_and_says_so(tmp_path, monkeypatc
     monkeypatch.setenv("OPENAI_API_KEY", "sk-x")
     db = tmp_path / "pb.db"
     code, out, err = run_cli(["digest", str(SEED_PAGE), "--db", str(db), "--llm-all"], capsys)
+    # the embeddings request failed first (4 attempts): TF-IDF, said in a line of its own
+    embed_line, err = err.split("\n", 1)
+    assert embed_line.startswith("paperbrief: embeddings unavailable (")
+    assert "connection error" in embed_line and embed_line.endswith("use TF-IDF this run")
     _assert_finished_offline(code, out, err, "connection error")
     n_papers = len(read_file(SEED_PAGE).papers)  # --llm-all: every paper was sent to the LLM
     assert f"{n_papers} of {n_papers} papers" in err

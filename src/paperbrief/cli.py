@@ -137,6 +137,13 @@ def _add_interests_option(p: argparse.ArgumentParser) -> None:
                    "$PAPERBRIEF_INTERESTS, else interests.toml in the user config dir if present)")
 
 
+def _add_embedding_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--embedding-model", metavar="MODEL",
+                   help="with an API key, rank, pair and group papers by this model's embeddings "
+                   "(cached; default: $PAPERBRIEF_EMBEDDING_MODEL or text-embedding-3-small; "
+                   "'none': TF-IDF)")
+
+
 def _command(sub: Any, name: str, func: Callable[[argparse.Namespace], int]) -> Any:
     """A sub-command whose --help is the first line of `func`'s docstring."""
     summary = (func.__doc__ or name).strip().splitlines()[0]
@@ -173,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--llm-all", action="store_true",
                    help="pay the LLM for every paper's takeaway, not only the detailed ones")
     _add_interests_option(d)
+    _add_embedding_option(d)
     d.add_argument("--template", type=Path, metavar="FILE", help="jinja2 template to render with")
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
     d.add_argument("--format", choices=("markdown", "html"),
@@ -218,8 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--input", "-i", nargs="+", required=True, metavar="SOURCE", dest="sources")
     k.add_argument("--json", action="store_true", help="one JSON object per line")
     k.add_argument("--db", type=Path,
-                   help="database whose papers resolve liked arXiv ids (default: $PAPERBRIEF_DB)")
+                   help="database whose papers resolve liked arXiv ids and that caches "
+                   "embeddings (default: $PAPERBRIEF_DB)")
     _add_interests_option(k)
+    _add_embedding_option(k)
+    k.add_argument("--offline", action="store_true",
+                   help="rank by TF-IDF even if an API key is set (no embeddings calls)")
+    k.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    k.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
+                   help="with embeddings: wait up to SECONDS for another run's lock instead of "
+                   "exiting 75")
+    k.set_defaults(refresh=False)
     _add_window_options(k)
     _add_output_options(k)
 
@@ -382,6 +399,28 @@ def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int
     return mode
 
 
+def _embeddings(args: argparse.Namespace, pipeline: Any, store: Any) -> Any:
+    """With the LLM engine: embed papers and profile through the store's cache, on the chat
+    engine's endpoint, limiter and breaker, logged and budgeted with the run's other calls.
+    None (TF-IDF) offline or with --embedding-model none."""
+    from paperbrief.engines.llm_embed import Embedder, embedding_model
+
+    model = embedding_model(args.embedding_model)
+    if not pipeline.uses_llm or model is None:
+        return None
+    embedder = Embedder.for_engine(pipeline.engine, model)
+    embedder.call_log = pipeline.engine.call_log  # the pipeline's: the store's log and usage
+    embedder.may_call = lambda: pipeline.budget.exhausted(pipeline.report.usage)
+    return _embed_with(embedder, store, args.refresh)
+
+
+def _embed_with(embedder: Any, store: Any, refresh: bool) -> Callable[..., Any]:
+    from paperbrief.embedding import CachedEmbeddings, embed_listing
+
+    cache = CachedEmbeddings(embedder, store, refresh=refresh)
+    return lambda papers, texts: embed_listing(papers, texts, cache)
+
+
 def _progress(total: int) -> Callable[[str], None] | None:
     """A rich progress bar on an interactive stderr; nothing otherwise (cron stays quiet)."""
     if not sys.stderr.isatty() or total == 0:
@@ -530,7 +569,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         plan = plan_digest(
             papers, profile=profile, top=args.top, llm_all=args.llm_all, lookup=store.get_paper,
-            fetch=_fetch_liked(store),
+            fetch=_fetch_liked(store), embed=_embeddings(args, pipeline, store),
         )
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan)
@@ -742,7 +781,7 @@ def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
 
 
 def cmd_rank(args: argparse.Namespace) -> int:
-    """Rank papers by relevance to your interests profile, with reasons (no LLM calls)."""
+    """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
     from paperbrief.interests import default_profile_path, find_profile, load_profile
     from paperbrief.ranking import rank_listing, ranked_as_dict
 
@@ -754,9 +793,19 @@ def cmd_rank(args: argparse.Namespace) -> int:
         )
     profile = load_profile(path)  # a malformed profile fails before anything is fetched
     papers, _, _ = _load(args)
-    ranked, warnings = rank_listing(
-        papers, profile, lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
-    )
+    embedder = _rank_embedder(args)
+    if embedder is None:
+        ranked, warnings = rank_listing(
+            papers, profile, lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
+        )
+    else:
+        with _session(args, "rank") as (store, run_id):
+            embedder.call_log = lambda call: store.log_call(run_id, call)
+            ranked, warnings = rank_listing(
+                papers, profile, lookup=store.get_paper, fetch=_fetch_liked(store),
+                embed=_embed_with(embedder, store, False),
+            )
+            store.finish_run(run_id, "ok")
     for warning in warnings:
         log.warning("%s", warning)
     for position, r in enumerate(ranked, 1):
@@ -768,6 +817,17 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 f"{'':14}{r.reason}\n"
             )
     return EXIT_OK
+
+
+def _rank_embedder(args: argparse.Namespace) -> Any:
+    """The embedder `rank` uses: with an API key or base URL, unless --offline or
+    --embedding-model none."""
+    if args.offline or not _llm_configured(args):
+        return None
+    from paperbrief.engines.llm_embed import embedder_from_env, embedding_model
+
+    model = embedding_model(args.embedding_model)
+    return embedder_from_env(model, args.base_url) if model else None
 
 
 def _nobody_running(db_path: Path) -> bool:

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from paperbrief.interests import Profile
 from paperbrief.models import Digest, Paper, Period, RankedPaper
 from paperbrief.pipeline import Pipeline
-from paperbrief.ranking import Fetch, Ranked, rank_by_upvotes, rank_listing
+from paperbrief.ranking import EmbedListing, Fetch, Ranked, rank_by_upvotes, rank_listing
 from paperbrief.relatedness import Relatedness, paper_text, relate
 
 DEFAULT_TOP = 25
@@ -31,20 +31,46 @@ def term_vectors(related: Relatedness) -> object:
 
 def _ranking(
     papers: list[Paper],
-    related: Relatedness,
+    related: Relatedness | None,
     profile: Profile | None,
     lookup: Callable[[str], Paper | None] | None,
     fetch: Fetch | None,
+    embed: EmbedListing | None = None,
 ) -> tuple[str, list[Ranked], list[str]]:
     if profile is not None:
         ranked, warnings = rank_listing(
-            papers, profile, space=related.space, vectors=term_vectors(related),
-            lookup=lookup, fetch=fetch,
+            papers, profile, space=related.space if related else None,
+            vectors=term_vectors(related) if related else None,
+            lookup=lookup, fetch=fetch, embed=embed,
         )
         return "interests", ranked, warnings
     if any(p.upvotes for p in papers):
         return "upvotes", rank_by_upvotes(papers), []
     return "listing", [], []
+
+
+def _embedded_relatedness(
+    papers: list[Paper],
+    profile: Profile | None,
+    lookup: Callable[[str], Paper | None] | None,
+    fetch: Fetch | None,
+    embed: EmbedListing,
+) -> tuple[Relatedness, tuple[str, list[Ranked], list[str]]]:
+    """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
+    together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
+    when `embed` gives None)."""
+    rows: list = []
+
+    def embed_once(listing: Sequence[Paper], texts: Sequence[str]):
+        got = embed(listing, texts)
+        rows.append(got)
+        return got
+
+    ranking = _ranking(papers, None, profile, lookup, fetch, embed_once)
+    if not rows:  # no profile: the papers alone
+        rows.append(embed(papers, []) if papers else None)
+    embedded = rows[0]
+    return relate(papers, embeddings=embedded[0] if embedded else None), ranking
 
 
 @dataclass
@@ -76,11 +102,19 @@ def plan_digest(
     lookup: Callable[[str], Paper | None] | None = None,
     fetch: Fetch | None = None,
     related: Relatedness | None = None,
+    embed: EmbedListing | None = None,
 ) -> Plan:
-    """Rank `papers`, pick the detailed top N and the comparisons worth a full table."""
+    """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
+
+    With `embed` (and no `related` given), ranking, pairing and topics use the papers'
+    embeddings, falling back to TF-IDF when `embed` gives None."""
     papers = list(papers)
-    related = related if related is not None else relate(papers)
-    ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
+    if related is None and embed is not None:
+        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed)
+        ranked_by, ranked, rank_warnings = ranking
+    else:
+        related = related if related is not None else relate(papers)
+        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded][:top]
     else:  # listing order as the digest shows it: topic by topic

@@ -296,8 +296,10 @@ class Digest(BaseModel):
 class CallRecord(BaseModel):
     """One HTTP call to a model, as logged in the store."""
 
-    kind: Literal["takeaway", "comparison"]
-    subject: str = Field(description="paper id, or 'a_id|b_id' for a comparison")
+    kind: Literal["takeaway", "comparison", "embedding"]
+    subject: str = Field(
+        description="paper id, 'a_id|b_id' for a comparison, 'first_id +N' for an embeddings batch"
+    )
     model: str
     prompt_version: str
     attempt: int = 1

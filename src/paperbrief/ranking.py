@@ -33,8 +33,6 @@ AUTHOR_WEIGHT = 0.5
 MAX_KEYWORD_MATCHES = 3  # more matched keywords add nothing: a long keyword list is no bonus
 SHOWN_SIMILARITY = 0.05  # below this, "similar to" is not worth saying
 
-Texts = Callable[[Sequence[str]], "np.ndarray"]  # texts -> L2-normalised row vectors
-
 
 @dataclass(frozen=True)
 class Ranked:
@@ -217,23 +215,9 @@ def rank_by_upvotes(papers: Sequence[Paper]) -> list[Ranked]:
     ]
 
 
-def rank_papers(
-    papers: Sequence[Paper],
-    profile: Profile,
-    paper_vectors: np.ndarray,
-    transform: Texts,
-    lookup: Callable[[str], Paper | None] | None = None,
-    fetch: Fetch | None = None,
-) -> tuple[list[Ranked], list[str]]:
-    """Resolve the liked papers, place the profile in the papers' vector space, rank.
-
-    `transform` maps texts into the space of `paper_vectors` (the TF-IDF space fitted on the
-    listing, or an embedding model).
-    """
-    liked, warnings = resolve_liked(profile, papers, lookup, fetch)
-    texts = profile_texts(profile, liked)
-    profile_vectors = transform(texts) if texts else np.zeros((0, paper_vectors.shape[1]))
-    return rank(papers, profile, paper_vectors, profile_vectors, liked), warnings
+EmbedListing = Callable[
+    [Sequence[Paper], Sequence[str]], "tuple[np.ndarray, np.ndarray] | None"
+]  # (papers, profile texts) -> their embedding rows, or None when there are none
 
 
 def rank_listing(
@@ -244,15 +228,27 @@ def rank_listing(
     vectors: object | None = None,
     lookup: Callable[[str], Paper | None] | None = None,
     fetch: Fetch | None = None,
+    embed: EmbedListing | None = None,
 ) -> tuple[list[Ranked], list[str]]:
-    """Rank a listing offline: in `space` (with `vectors`, the papers' rows) or, without one,
-    a TF-IDF space fitted on the listing."""
-    if space is None or vectors is None:  # the TF-IDF space pairing uses, fitted on the listing
-        from paperbrief.relatedness import TermSpace, paper_text
+    """Rank a listing: by embeddings when `embed` gives them (the papers and the profile's
+    texts, embedded together), else in `space` (with `vectors`, the papers' rows) or, without
+    one, a TF-IDF space fitted on the listing."""
+    liked, warnings = resolve_liked(profile, papers, lookup, fetch)
+    texts = profile_texts(profile, liked)
+    embedded = embed(papers, texts) if embed is not None and papers else None
+    if embedded is not None:
+        paper_vectors, profile_vectors = embedded
+    else:
+        if space is None or vectors is None:  # the TF-IDF space pairing uses, fitted here
+            from paperbrief.relatedness import TermSpace, paper_text
 
-        space, vectors = TermSpace.fit([paper_text(p) for p in papers])
-    transform = space.transform  # type: ignore[attr-defined]
-    return rank_papers(papers, profile, vectors, transform, lookup, fetch)  # type: ignore[arg-type]
+            space, vectors = TermSpace.fit([paper_text(p) for p in papers])
+        paper_vectors = vectors  # type: ignore[assignment]
+        profile_vectors = (
+            space.transform(texts)  # type: ignore[attr-defined]
+            if texts else np.zeros((0, paper_vectors.shape[1]))
+        )
+    return rank(papers, profile, paper_vectors, profile_vectors, liked), warnings
 
 
 def ranked_as_dict(position: int, r: Ranked) -> dict[str, object]:

@@ -12,7 +12,9 @@ Rate limits like OpenAI's: `rpm` enforces at most `rpm` requests per minute (a s
 headers (`8.64s`, `6ms`, `1m30s`) on every answer. `answered` counts the answers sent in full.
 
 The Files and Batch API (`--batch-polls N`, `--batch-end STATUS`) are served by
-paperbrief.refserver_batch, answering each batched line like a live request.
+paperbrief.refserver_batch, answering each batched line like a live request. POST /v1/embeddings
+is answered by paperbrief.refserver_embed (its requests are kept in `embedding_requests`; it takes
+faults only from `embedding_faults`, so scripted chat faults stay with chat requests).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from paperbrief.models import (
 )
 from paperbrief.numbers import find_numbers, ungrounded
 from paperbrief.refserver_batch import BatchDesk
+from paperbrief.refserver_embed import embeddings_answer
 from paperbrief.text import content_tokens, sentences
 
 FAULTS = {
@@ -264,6 +267,8 @@ class RefServer:
         self.retry_after = retry_after
         self.faults: deque[str] = deque(faults or [])
         self.requests: list[dict[str, Any]] = []  # bodies of chat requests, in arrival order
+        self.embedding_requests: list[dict[str, Any]] = []  # bodies of embeddings requests
+        self.embedding_faults: deque[str] = deque()  # error faults for embeddings requests
         self._lock = threading.Lock()
         self._seen_prefixes: set[str] = set()
         # Files and Batch API: the batch reads in_progress for `batch_polls` retrievals, then ends
@@ -290,6 +295,15 @@ class RefServer:
                 raise ValueError(f"unknown fault {fault!r}; known: {', '.join(FAULTS)}")
         with self._lock:
             self.faults.extend(faults)
+
+    def add_embedding_faults(self, *faults: str) -> None:
+        """Queue error faults ('500', '429', '404' ...; 'none': a good answer) for the
+        following embeddings requests, in order."""
+        for fault in faults:
+            if fault not in _ERROR_FAULTS and fault != "none":
+                raise ValueError(f"not an error fault {fault!r}; known: {sorted(_ERROR_FAULTS)}")
+        with self._lock:
+            self.embedding_faults.extend(faults)
 
     def start(self) -> RefServer:
         self._thread = threading.Thread(
@@ -594,7 +608,8 @@ class _Handler(BaseHTTPRequestHandler):
         if self.ref.batches.handles("POST", self.path):
             self._send_bytes(*self.ref.batches.answer("POST", self.path, self.headers, raw))
             return
-        if self.path.rstrip("/") != "/v1/chat/completions":
+        route = self.path.rstrip("/")
+        if route not in ("/v1/chat/completions", "/v1/embeddings"):
             self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
             return
         auth = self.headers.get("authorization") or ""
@@ -609,6 +624,9 @@ class _Handler(BaseHTTPRequestHandler):
                 "code": None,
             }
             self._send(400, {"error": error})
+            return
+        if route == "/v1/embeddings":
+            self._embeddings(body if isinstance(body, dict) else {}, key)
             return
         admitted, reset, limits = self.ref.admit()
         fault = self.ref.next_fault(body) if admitted else None
@@ -637,6 +655,22 @@ class _Handler(BaseHTTPRequestHandler):
             return
         ms = str(int((time.monotonic() - start) * 1000 + self.ref.latency * 1000))
         self._send(200, payload, {**limits, "openai-processing-ms": ms})
+
+
+    def _embeddings(self, body: dict[str, Any], key: str) -> None:
+        with self.ref._lock:
+            self.ref.embedding_requests.append(body)
+            fault = self.ref.embedding_faults.popleft() if self.ref.embedding_faults else None
+        if self.ref.latency:
+            time.sleep(self.ref.latency)
+        if not key:
+            fault = "401"
+        if fault is not None and fault != "none":
+            status, headers, payload = self.ref.error(fault, str(body.get("model", "")), key)
+            self._send(status, payload, headers)
+            return
+        status, payload = embeddings_answer(body)
+        self._send(status, payload)
 
 
 def openai_duration(seconds: float) -> str:

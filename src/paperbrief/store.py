@@ -17,6 +17,7 @@ Cache keys:
   engine standing in for a failed or over-budget LLM) is not stored, so the next run asks the LLM
   again for that paper instead of serving the stand-in as the LLM's answer. `put_*` returns False
   in that case. Genuine offline results are cached under engine "offline" and the offline version.
+- An embedding is keyed by (content key, embedding model): see paperbrief.store_embeddings.
 - A cached value is returned with its paper ids set to the papers asked about, so two papers with
   the same title and abstract under different ids share one entry.
 """
@@ -39,6 +40,7 @@ import platformdirs
 from paperbrief.errors import InputError, PaperbriefError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway
 from paperbrief.store_batches import BatchStoreMixin
+from paperbrief.store_embeddings import EmbeddingStoreMixin
 from paperbrief.store_guard import check_ours, read_only_connection
 from paperbrief.store_migrations import migrate
 
@@ -103,7 +105,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class Store(BatchStoreMixin):
+class Store(BatchStoreMixin, EmbeddingStoreMixin):
     """A paperbrief database; open it with `Store(path)` or `with Store(path) as store:`."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

@@ -166,6 +166,21 @@ def m005_batches(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX batch_items_key ON batch_items(kind, cache_key)")
 
 
+@migration
+def m006_embeddings(conn: sqlite3.Connection) -> None:
+    """Embeddings cache: a float32 vector per (content key, embedding model)."""
+    conn.execute(
+        """CREATE TABLE embeddings (
+            content_key TEXT NOT NULL,
+            model TEXT NOT NULL,
+            dimensions INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (content_key, model)
+        )"""
+    )
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

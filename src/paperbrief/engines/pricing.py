@@ -49,6 +49,10 @@ DEFAULT_PRICES: dict[str, Price] = {
     "gpt-5-nano": Price(0.05, 0.005, 0.40),
     "gpt-5-mini": Price(0.25, 0.025, 2.00),
     "gpt-5": Price(1.25, 0.125, 10.00),
+    # embeddings: input tokens only
+    "text-embedding-3-small": Price(0.02, 0.02, 0.0),
+    "text-embedding-3-large": Price(0.13, 0.13, 0.0),
+    "text-embedding-ada-002": Price(0.10, 0.10, 0.0),
 }
 
 
