@@ -24,6 +24,7 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
 )
 
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
+# snowballstemmer hands this to PyStemmer (the same Snowball stems in C, 10x faster) when present
 _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 
