@@ -479,3 +479,12 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
         joined = " ".join(texts_of(c))
         assert ungrounded(joined, a.abstract + "\n" + b.abstract) == []
         Comparison.model_validate(c.model_dump())
+
+
+def test_third_person_leaves_a_third_person_verb_alone() -> None:
+    from paperbrief.engines.compare_clauses import third_person
+
+    assert third_person("propose") == "proposes" and third_person("study") == "studies"
+    # an abstract's 'our work presents' or a mistyped 'we presents': no 'presentses'
+    for verb in ("presents", "studies", "discusses", "surveys", "summarises"):
+        assert third_person(verb) == verb

@@ -69,6 +69,9 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
         if word.endswith("s") and (singular in _CLAIMS or word[:-1] in _CLAIMS):
             return None
         return word if word.endswith("s") else None
+    if word.endswith("s") and (word[:-1] in _VERBS or word[:-2] in _VERBS
+                               or (word.endswith("ies") and word[:-3] + "y" in _VERBS)):
+        return word  # already third person ('our work presents', or 'we presents' mistyped)
     if word.endswith("ing"):
         for base in _VERBS:
             stem = base[:-1] if base.endswith("e") else base
