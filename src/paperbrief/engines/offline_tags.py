@@ -87,13 +87,12 @@ def _subject_word(word: str, last: bool) -> bool:
     return not (last and _NOT_AT_ENDS.search(low)) and not low.endswith("ed")
 
 
-def _fit(words: list[str]) -> bool:
-    if not words or any(w.lower() in STOPWORDS or w.lower() in _SHORTHAND or len(w) < 2
-                        for w in words):
-        return False
-    if len(words) == 1:
-        return _subject_word(words[0], last=True)
-    return _subject_word(words[0], last=False) and _subject_word(words[-1], last=True)
+@lru_cache(maxsize=1 << 16)
+def _word(word: str) -> tuple[str, bool, bool, bool]:
+    """A word as tags read it: (stem, usable in a tag, fit to start one, fit to end one)."""
+    low = word.lower()
+    usable = low not in STOPWORDS and low not in _SHORTHAND and len(word) >= 2
+    return stem(word), usable, _subject_word(word, last=False), _subject_word(word, last=True)
 
 
 def tags(title: str, abstract: str) -> list[str]:
@@ -110,12 +109,14 @@ def _tags(title: str, abstract: str) -> tuple[str, ...]:
         text = _LLM.sub(_llm, _LATEX_COMMAND.sub(" ", strip_urls(part)))
         for clause in _CLAUSE.finditer(text):
             words = _WORD.findall(clause.group(0))
+            read = [_word(w) for w in words]
             for n in (1, 2):
                 for i in range(len(words) - n + 1):
-                    gram = words[i : i + n]
-                    if not _fit(gram):
+                    ends = read[i], read[i + n - 1]
+                    if not (ends[0][2] and ends[1][3] and all(r[1] for r in read[i : i + n])):
                         continue
-                    key = tuple(stem(w) for w in gram)
+                    gram = words[i : i + n]
+                    key = tuple(r[0] for r in read[i : i + n])
                     mentions[key] += weight
                     first.setdefault(key, len(first))
                     forms.setdefault(key, Counter())[" ".join(gram).lower()] += 1
