@@ -58,10 +58,13 @@ def test_with_a_profile_for_you_then_also_this_week(capsys, profile):
     assert len(re.findall(r"^### .+ \(\d+\)$", rest, re.M)) >= 2  # grouped by topic
     detailed = {re.sub(r"\\(.)", r"\1", t) for _, t, *_ in entries}
     head = section(text, "## Head to head", "\n---\n")
-    for a, b in re.findall(r"^### (.+) vs (.+)$", head, re.M):
+    headings = re.findall(r'^### <a id="(vs-[0-9a-f]{8})"></a>(.+) vs (.+)$', head, re.M)
+    for _, a, b in headings:
         a, b = re.sub(r"\\(.)", r"\1", a), re.sub(r"\\(.)", r"\1", b)
         assert a in detailed or b in detailed  # tables only for For-you papers
-    anchors = re.findall(r'^<a id="(vs-[0-9a-f]{8})"></a>$', head, re.M)
+    tables = re.findall(r"^\| --- (?:\| --- )+\|$", head, re.M)  # delimiter rows
+    assert len(headings) == len(tables)  # one heading per table
+    anchors = [anchor for anchor, *_ in headings]
     links = re.findall(r"\(\[head to head\]\(#(vs-[0-9a-f]{8})\)\)$", for_you, re.M)
     assert links and set(links) <= set(anchors)
 

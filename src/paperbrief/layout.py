@@ -8,6 +8,12 @@ Shared by every renderer (Markdown here; HTML mirrors it), so that they agree on
   detail and the others in one line.
 
 Head-to-head tables only for comparisons that involve a detailed paper.
+
+A digest that would run past LINE_BUDGET lines (a big week) is rendered `compact`, one step at a
+time while it is still too long: 1. head-to-head tables with one row per paper (4 lines) instead
+of one row per aspect (about 10 lines with the heading); 2. each detailed entry's comparison on
+the line of its takeaway. Rendered Markdown shows step 2 exactly as before (the lines of an entry
+form one paragraph); only the raw text is denser.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from paperbrief.models import Comparison, Digest, Paper, RankedPaper, Takeaway
 
 RestMode = Literal["takeaways", "titles", "none"]
 REST_MODES: tuple[str, ...] = ("takeaways", "titles", "none")
+LINE_BUDGET = 1200  # issue #10: a 1,000-paper week with a profile and --top 25 fits in this
+COMPACT_STEPS = 2
 
 
 @dataclass
@@ -59,6 +67,8 @@ class Layout:
     rest_count: int  # papers outside the detailed part
     topic_count: int
     by_design: bool  # the rest was written by the offline engine on purpose
+    summarised: set[str] = field(default_factory=set)  # anchors of comparisons an entry sums up
+    compact: int = 0  # 0 ..  COMPACT_STEPS: how far the digest is compacted (see the docstring)
 
     @property
     def detailed_title(self) -> str:
@@ -107,14 +117,17 @@ def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
             sections.append(Section(topic.name, [entry(pid) for pid in ids]))
     shown = [c for c in digest.comparisons
              if c.paper_a in detailed_set or c.paper_b in detailed_set]
+    detailed = [entry(pid) for pid in detailed_ids if pid in papers]
+    in_detail = detailed if kind == "ranked" else [e for s in sections for e in s.entries]
     return Layout(
         kind=kind,
         ranked_by=digest.ranked_by,
-        detailed=[entry(pid) for pid in detailed_ids if pid in papers],
+        detailed=detailed,
         sections=sections,
         comparisons=shown,
         rest=rest,
         rest_count=len(papers) - len(detailed_set & set(papers)),
         topic_count=len(digest.topics),
         by_design=digest.stats.extractive_by_design > 0,
+        summarised={e.anchor for e in in_detail if e.anchor and e.other},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
@@ -12,7 +13,13 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from paperbrief.errors import InputError
-from paperbrief.layout import RestMode, build_layout, comparison_anchor
+from paperbrief.layout import (
+    COMPACT_STEPS,
+    LINE_BUDGET,
+    RestMode,
+    build_layout,
+    comparison_anchor,
+)
 from paperbrief.models import Comparison, Digest, KeyNumber, Paper, Takeaway
 from paperbrief.number_lines import number_lines
 
@@ -69,10 +76,10 @@ def _url(paper: Paper) -> str | None:
     return None
 
 
-def paper_link(paper: Paper) -> str:
-    """The paper's escaped title, linked when a URL is known."""
+def paper_link(paper: Paper, text: str | None = None) -> str:
+    """The paper's escaped title (or `text`), linked when a URL is known."""
     url = _url(paper)
-    title = md(paper.display_title)
+    title = md(paper.display_title if text is None else text)
     return f"[{title}]({url})" if url else title
 
 
@@ -223,18 +230,28 @@ def render_digest(
     digest: Digest, template: Path | None = None, top: int = HIGHLIGHTS,
     rest: RestMode = "takeaways",
 ) -> str:
-    """The digest as Markdown, from the packaged template or `template`."""
+    """The digest as Markdown, from the packaged template or `template`; while it runs past
+    LINE_BUDGET lines, rendered again one `layout.compact` step further (see paperbrief.layout)."""
     env, name = _environment(template)
     tmpl = load_template(env, name, template)
+    layout = build_layout(digest, rest)
+    context = {
+        "digest": digest,
+        "papers": {p.id: p for p in digest.papers},
+        "highlights": highlights(digest, top),
+        "unrelated": set(digest.unrelated),
+        "footer": footer(digest),
+    }
     with template_errors(template, name):
-        text = tmpl.render(
-            digest=digest,
-            papers={p.id: p for p in digest.papers},
-            highlights=highlights(digest, top),
-            unrelated=set(digest.unrelated),
-            layout=build_layout(digest, rest),
-            footer=footer(digest),
-        )
+        text = _tidy(tmpl.render(context, layout=layout))
+        while text.count("\n") > LINE_BUDGET and layout.compact < COMPACT_STEPS:
+            layout = replace(layout, compact=layout.compact + 1)
+            text = _tidy(tmpl.render(context, layout=layout))
+    return text
+
+
+def _tidy(text: str) -> str:
+    """At most one blank line in a row, one newline at the end."""
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
