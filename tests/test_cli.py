@@ -51,7 +51,7 @@ def test_digest_of_the_seed_page(tmp_path, capsys, monkeypatch):
     titles = [t for t, _ in detailed] + one_liners
     assert len(set(titles)) == 54  # every paper, each once
     head = text.split("## Head to head")[1]
-    compared = re.findall(r"^### (.+) vs (.+)$", head, re.M)
+    compared = re.findall(r'^### <a id="vs-[0-9a-f]{8}"></a>(.+) vs (.+)$', head, re.M)
     pairs = [frozenset(pair) for pair in compared]
     assert compared and len(set(pairs)) == len(pairs) <= 25  # no comparison repeated
     detailed_titles = {t.replace("\\", "") for t, _ in detailed}
