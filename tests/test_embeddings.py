@@ -17,6 +17,7 @@ from paperbrief.engines.llm_embed import (
     DEFAULT_EMBEDDING_MODEL,
     Embedder,
     EmbeddingError,
+    batch_bounds,
     embedding_model,
 )
 from paperbrief.engines.pricing import DEFAULT_PRICES
@@ -106,6 +107,18 @@ def test_refserver_vectors_carry_meaning():
 # -- the embedder -----------------------------------------------------------------------------
 
 
+def test_about_100_a_request_never_a_request_for_a_few_extra_texts():
+    assert batch_bounds(54 + 3, 100) == [(0, 57)]  # 54 papers and a profile: one request
+    assert [b - a for a, b in batch_bounds(1000 + 5, 100)] == [101] * 5 + [100] * 5
+    assert len(batch_bounds(149, 100)) == 1 and len(batch_bounds(150, 100)) == 2
+    for n in range(1, 3000, 7):  # always every text, once, in order; <= 1 request per 100
+        bounds = batch_bounds(n, 100)
+        assert bounds[0][0] == 0 and bounds[-1][1] == n
+        assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:], strict=False))
+        assert len(bounds) <= max(1, n // 100) + (n % 100 >= 50)
+        assert max(b - a for a, b in bounds) < min(150, MAX_INPUTS)
+
+
 def test_batches_of_100_logged_with_tokens_and_cost(server):
     texts = [f"paper number {i} about topic {i % 7}" for i in range(250)]
     emb = embedder(server)
@@ -114,10 +127,10 @@ def test_batches_of_100_logged_with_tokens_and_cost(server):
     rows = emb.embed(texts, [f"p{i}" for i in range(250)])
     assert rows.shape == (250, DIMENSIONS) and rows.dtype == np.float32
     assert np.allclose(rows[137], embed_text(texts[137]), atol=1e-6)
-    assert [len(r["input"]) for r in server.embedding_requests] == [100, 100, 50]
+    assert [len(r["input"]) for r in server.embedding_requests] == [84, 83, 83]
     assert [(c.kind, c.subject, c.status) for c in calls] == [
-        ("embedding", "p0 +99", "ok"), ("embedding", "p100 +99", "ok"),
-        ("embedding", "p200 +49", "ok"),
+        ("embedding", "p0 +83", "ok"), ("embedding", "p84 +82", "ok"),
+        ("embedding", "p167 +82", "ok"),
     ]
     price = DEFAULT_PRICES[MODEL]
     assert all(c.prompt_tokens > 0 and c.completion_tokens == 0 for c in calls)
@@ -261,7 +274,7 @@ def test_250_papers_are_3_calls_and_rank_reruns_free(tmp_path, llm_env, capsys):
             str(tmp_path / "pb.db")]
     code, _, err = run(capsys, *argv)
     assert (code, err) == (0, "")
-    assert [len(r["input"]) for r in llm_env.embedding_requests] == [100, 100, 51]
+    assert [len(r["input"]) for r in llm_env.embedding_requests] == [84, 84, 83]
     with Store(tmp_path / "pb.db") as store:
         (latest,) = store.recent_runs(1)
         assert latest.command == "rank" and latest.calls == 3 and latest.cost_usd > 0
@@ -296,3 +309,29 @@ def test_base64_helper_matches_float32_little_endian():
     vector = embed_text("anything")
     raw = base64.b64encode(vector.astype("<f4").tobytes())
     assert np.array_equal(np.frombuffer(base64.b64decode(raw), dtype="<f4"), vector)
+
+
+def test_1000_paper_week_pays_top_25_and_10_embedding_calls_then_nothing(
+    tmp_path, llm_env, capsys
+):
+    """The issue's target: a 1,000-paper week with a profile and --top 25."""
+    listing = write_listing(tmp_path / "week.jsonl", 1000)
+    profile = tmp_path / "interests.toml"
+    profile.write_text('description = "Making large language models cheaper to serve"\n'
+                       'keywords = ["speculative decoding", "KV cache"]\n'
+                       'papers = ["2405.15738"]\n', encoding="utf-8")
+    db = tmp_path / "pb.db"
+    argv = ["digest", str(listing), "--db", str(db), "--interests", str(profile), "--top", "25",
+            "--json"]
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (0, "")
+    kinds: dict[str, int] = {}
+    for call in store_calls(db):
+        kinds[call.kind] = kinds.get(call.kind, 0) + 1
+    assert kinds["embedding"] == 10  # 1,000 papers and 2 profile texts: <= 1 per 100 papers
+    assert kinds["takeaway"] <= 25 and kinds["comparison"] <= 25
+    assert max(len(r["input"]) for r in llm_env.embedding_requests) <= 101
+    digest = json.loads(out)
+    assert digest["ranked_by"] == "interests" and len(digest["detailed"]) == 25
+    code, _, err = run(capsys, *argv)
+    assert (code, err) == (0, "") and store_calls(db) == []  # the rerun pays nothing

@@ -1,13 +1,16 @@
 """OpenAI-compatible embeddings, batched (imports openai).
 
-`Embedder.batches` sends `batch_size` inputs per request (100: the API takes up to 2,048, but 100
-keeps a request far below its 300,000-token limit whatever the abstracts' length, and a failed
-request cheap to repeat) and yields each batch's vectors as it arrives, so a caller can keep what
-was paid for even when a later batch fails. Transient failures (connection, timeout, 408/409/429,
-5xx) are retried by tenacity (the SDK's own retries are off); every HTTP attempt is handed to
-`call_log` with its tokens and cost. Attempts share the chat engine's RateLimiter and
-CircuitBreaker when built with `for_engine`. Any failure that retrying does not fix, a budget
-reached (`may_call`) or an open breaker raises EmbeddingError: the caller falls back to TF-IDF.
+`Embedder.batches` sends about `batch_size` inputs per request (100: the API takes up to 2,048,
+but 100 keeps a request far below its 300,000-token limit whatever the abstracts' length, and a
+failed request cheap to repeat): N texts go in round(N / 100) requests of equal size, so a few
+extra texts (an interests profile's) never cost a request of their own (1,000 papers and a
+profile: 10 requests of at most 101; a request never holds 1.5 x 100). It yields each batch's
+vectors as it arrives, so a caller can keep what was paid for even when a later batch fails.
+Transient failures (connection, timeout, 408/409/429, 5xx) are retried by tenacity (the SDK's
+own retries are off); every HTTP attempt is handed to `call_log` with its tokens and cost.
+Attempts share the chat engine's RateLimiter and CircuitBreaker when built with `for_engine`.
+Any failure that retrying does not fix, a budget reached (`may_call`) or an open breaker raises
+EmbeddingError: the caller falls back to TF-IDF.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def embedding_model(option: str | None = None) -> str | None:
 
 
 class Embedder:
-    """Vectors of texts from an embeddings endpoint, `batch_size` texts per request."""
+    """Vectors of texts from an embeddings endpoint, about `batch_size` texts per request."""
 
     def __init__(
         self,
@@ -131,8 +134,8 @@ class Embedder:
         `subjects` (one per text, e.g. paper ids) name the batches in the call log.
         """
         names = list(subjects) if subjects is not None else [f"text {i}" for i in range(len(texts))]
-        for start in range(0, len(texts), self.batch_size):
-            chunk = [t if t.strip() else "(empty)" for t in texts[start : start + self.batch_size]]
+        for start, stop in batch_bounds(len(texts), self.batch_size):
+            chunk = [t if t.strip() else "(empty)" for t in texts[start:stop]]
             label = names[start] if len(chunk) == 1 else f"{names[start]} +{len(chunk) - 1}"
             reason = self.may_call() if self.may_call is not None else None
             if reason:
@@ -237,6 +240,21 @@ class Embedder:
         )
         if self.call_log is not None:
             self.call_log(record)
+
+
+def batch_bounds(n: int, size: int) -> list[tuple[int, int]]:
+    """(start, stop) of each request for `n` texts: round(n / size) requests (at least one) of
+    sizes differing by at most one, so each holds fewer than 1.5 x `size` texts."""
+    if n <= 0:
+        return []
+    requests = max(1, (2 * n + size) // (2 * size))  # n / size rounded half up
+    base, extra = divmod(n, requests)
+    bounds, start = [], 0
+    for i in range(requests):
+        stop = start + base + (1 if i < extra else 0)
+        bounds.append((start, stop))
+        start = stop
+    return bounds
 
 
 def _rows(parsed: Any, expected: int) -> np.ndarray:
