@@ -262,6 +262,10 @@ def test_rank_by_embeddings_finds_paraphrases(tmp_path, llm_env, capsys):
         paper = by_id[r["id"]]
         assert any(c in f"{paper.title} {paper.abstract}".lower() for c in concept), r["title"]
     assert ranked[0]["similarity"] > ranked[-1]["similarity"] + 0.1
+    assert ranked[0]["reasons"] == [f"similar to your profile ({ranked[0]['similarity']:.2f})"]
+    # an embedding similarity of one field (~0.2) is no reason: said from the pairing bar on
+    field = [r for r in ranked if 0.15 <= r["similarity"] < 0.35]
+    assert field and all(r["reasons"] == ["no match"] for r in field)
     assert len(llm_env.embedding_requests) == 1  # 40 papers and the profile: one request
 
 

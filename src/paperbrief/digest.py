@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import scipy.sparse as sp
 
 from paperbrief.interests import Profile
@@ -59,9 +60,11 @@ def _embedded_relatedness(
     """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
     together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
     when `embed` gives None)."""
-    rows: list = []
+    rows: list[tuple[np.ndarray, np.ndarray] | None] = []
 
-    def embed_once(listing: Sequence[Paper], texts: Sequence[str]):
+    def embed_once(
+        listing: Sequence[Paper], texts: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         got = embed(listing, texts)
         rows.append(got)
         return got

@@ -32,6 +32,8 @@ TITLE_BONUS = 0.1
 AUTHOR_WEIGHT = 0.5
 MAX_KEYWORD_MATCHES = 3  # more matched keywords add nothing: a long keyword list is no bonus
 SHOWN_SIMILARITY = 0.05  # below this, "similar to" is not worth saying
+# embeddings put unrelated abstracts of one field near 0.2: say "similar" from the pairing bar on
+SHOWN_EMBEDDING_SIMILARITY = 0.35
 
 
 @dataclass(frozen=True)
@@ -139,11 +141,12 @@ def rank(
     paper_vectors: np.ndarray,
     profile_vectors: np.ndarray,
     liked: Sequence[LikedPaper],
+    shown: float = SHOWN_SIMILARITY,
 ) -> list[Ranked]:
     """Every paper with its score and reasons, best first (ties keep the listing's order).
 
     `paper_vectors` (n × d) and `profile_vectors` (rows of `profile_texts(profile, liked)`) are
-    L2-normalised rows of one vector space.
+    L2-normalised rows of one vector space; a similarity below `shown` is not given as a reason.
     """
     n = len(papers)
     if n == 0:
@@ -190,9 +193,9 @@ def rank(
         if followed:
             reasons.append("author: " + ", ".join(followed))
         closest, which = best_like[i]
-        if which is not None and closest >= SHOWN_SIMILARITY:
+        if which is not None and closest >= shown:
             reasons.append(f"like: {which.label} ({closest:.2f})")
-        elif sims[i] >= SHOWN_SIMILARITY:
+        elif sims[i] >= shown:
             reasons.append(f"similar to your profile ({sims[i]:.2f})")
         if blocked:
             reasons.insert(0, "excluded: " + ", ".join(blocked))
@@ -236,8 +239,10 @@ def rank_listing(
     liked, warnings = resolve_liked(profile, papers, lookup, fetch)
     texts = profile_texts(profile, liked)
     embedded = embed(papers, texts) if embed is not None and papers else None
+    shown = SHOWN_SIMILARITY
     if embedded is not None:
         paper_vectors, profile_vectors = embedded
+        shown = SHOWN_EMBEDDING_SIMILARITY
     else:
         if space is None or vectors is None:  # the TF-IDF space pairing uses, fitted here
             from paperbrief.relatedness import TermSpace, paper_text
@@ -248,7 +253,7 @@ def rank_listing(
             space.transform(texts)  # type: ignore[attr-defined]
             if texts else np.zeros((0, paper_vectors.shape[1]))
         )
-    return rank(papers, profile, paper_vectors, profile_vectors, liked), warnings
+    return rank(papers, profile, paper_vectors, profile_vectors, liked, shown), warnings
 
 
 def ranked_as_dict(position: int, r: Ranked) -> dict[str, object]:
