@@ -11,9 +11,12 @@ from paperbrief.engines.offline_extract import (
     CLAIM_LEAD,
     SCORE_CUES,
     Sentence,
+    as_line,
+    clip,
+    decapitalise,
     split_sentences,
+    strip_lead_in,
 )
-from paperbrief.engines.offline_select import build_line
 from paperbrief.text import content_tokens
 
 
@@ -62,6 +65,21 @@ def rank(sents: list[Sentence], weights: Counter[str], params: dict[str, float])
     """Sentences from most to least representative of the abstract."""
     n = len(sents)
     return sorted(sents, key=lambda s: (-sentence_score(s, n, weights, params), s.index))
+
+
+def build_line(ranked: list[Sentence], settings: dict[str, float]) -> str:
+    """The takeaway from ranked sentences: the best one compressed to `max_words`, topped up
+    with the runner-up's claim when it is shorter than `short` words."""
+    budget = int(settings["max_words"])
+    line = as_line(ranked[0].text, budget)
+    used = len(line.split())
+    if used >= settings["short"] or len(ranked) < 2:
+        return line
+    extra = CLAIM_LEAD.sub("", strip_lead_in(ranked[1].text))
+    extra = clip(extra, min(budget - used, int(settings["second_cap"])))
+    if len(extra.split()) < 4:
+        return line
+    return line[:-1] + "; " + decapitalise(extra).rstrip(".") + "."
 
 
 def takeaway_line(abstract: str, title: str = "", params: dict[str, float] = PARAMS) -> str:

@@ -1,7 +1,9 @@
-"""Fit the offline engine's sentence selector and write src/paperbrief/engines/selector.json.
+"""Fit the offline engine's takeaway selector and write src/paperbrief/engines/selector.json.
 
-Trains on SciTLDR-A train only (1,992 papers), chooses the model and the line settings on
-SciTLDR-A dev only (619 papers); the 300-paper test file is never read here.
+The selector scores candidate lines (each abstract sentence whole, and its readable heads) and
+the engine keeps the best. Trains on SciTLDR-A train only (1,992 papers; target: each candidate
+line's ROUGE-1 against the paper's TLDR), chooses the model and the line settings on SciTLDR-A
+dev only (619 papers); the 300-paper test file is never read here.
 
 Run: python bench/train_selector.py [--data DIR] [--dry-run]
 """
@@ -9,7 +11,6 @@ Run: python bench/train_selector.py [--data DIR] [--dry-run]
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import os
 import statistics
@@ -21,8 +22,8 @@ import numpy as np
 from rouge import best_rouge1
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from paperbrief.engines.offline_extract import Sentence, as_line, split_sentences
-from paperbrief.engines.offline_select import SELECTOR_FILE, build_line, features
+from paperbrief.engines.offline_extract import split_sentences
+from paperbrief.engines.offline_select import SELECTOR_FILE, candidate_rows
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not DATA.exists():
@@ -35,28 +36,30 @@ def load(path: Path) -> list[dict]:
 
 
 class Split:
-    """One SciTLDR split with its sentences, feature matrix and per-sentence ROUGE-1."""
+    """One SciTLDR split: its candidate lines, their feature matrix and their ROUGE-1."""
 
-    def __init__(self, records: list[dict], names: list[str] | None = None) -> None:
+    def __init__(self, records: list[dict], settings: dict, names: list[str] | None = None) -> None:
         self.records = records
-        self.sents: list[list[Sentence]] = []
+        self.lines: list[str] = []
         rows: list[dict[str, float]] = []
         self.spans: list[tuple[int, int]] = []
-        gains: list[float] = []
         for r in records:
-            sents = split_sentences(r["abstract"])
-            self.sents.append(sents)
             start = len(rows)
-            rows.extend(features(sents, r.get("title", "")))
+            found, found_rows = candidate_rows(split_sentences(r["abstract"]), r.get("title", ""),
+                                               settings)  # fmt: skip
+            rows.extend(found_rows)
+            self.lines.extend(c.text for c in found)
             self.spans.append((start, len(rows)))
-            gains.extend(best_rouge1(r["tldrs"], as_line(s.text, 30)) for s in sents)
         self.names = names or sorted(rows[0])
         self.x = np.array([[row[n] for n in self.names] for row in rows], dtype=float)
-        self.gain = np.array(gains)
+        self.gain = np.array([best_rouge1(r["tldrs"], line) for r, (a, b) in
+                              zip(records, self.spans, strict=True) for line in self.lines[a:b]])  # fmt: skip
 
 
 def targets(split: Split, kind: str) -> np.ndarray:
-    """The training target: 1 for each abstract's best sentence, or ROUGE centred per abstract."""
+    """The target: each candidate's ROUGE-1, the same centred per abstract, or 1 for the best."""
+    if kind == "gain":
+        return split.gain.copy()
     y = np.zeros(len(split.gain))
     for start, end in split.spans:
         if end == start:
@@ -76,7 +79,7 @@ def fit(train: Split, kind: str, strength: float) -> dict:
     z = (train.x - mean) / scale
     y = targets(train, kind)
     if kind == "best":
-        model = LogisticRegression(C=strength, max_iter=2000)
+        model = LogisticRegression(C=strength, max_iter=3000)
         model.fit(z, y.astype(int))
         coef, intercept = model.coef_[0], float(model.intercept_[0])
     else:
@@ -89,17 +92,10 @@ def fit(train: Split, kind: str, strength: float) -> dict:
             "bias": round(bias, 6)}  # fmt: skip
 
 
-def lines(split: Split, model: dict, settings: dict) -> list[str]:
-    w = np.array(model["weights"])
-    out = []
-    for sents, (start, end) in zip(split.sents, split.spans, strict=True):
-        if not sents:
-            out.append("")
-            continue
-        score = split.x[start:end] @ w + model["bias"]
-        order = sorted(range(len(sents)), key=lambda i: (-score[i], sents[i].index))
-        out.append(build_line([sents[i] for i in order], settings))
-    return out
+def chosen(split: Split, model: dict) -> list[str]:
+    """The line the engine would pick for each paper (ties: the earlier candidate)."""
+    score = split.x @ np.array(model["weights"]) + model["bias"]
+    return [split.lines[a + int(np.argmax(score[a:b]))] if b > a else "" for a, b in split.spans]
 
 
 def rouge(split: Split, outputs: list[str]) -> float:
@@ -114,36 +110,31 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the file")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    train = Split(load(args.data / "scitldr-a-train.jsonl"))
-    dev = Split(load(args.data / "scitldr-a-dev.jsonl"), train.names)
-    print(f"features: {len(train.names)}; train {len(train.records)} papers "
-          f"({len(train.gain)} sentences), dev {len(dev.records)} papers; "
-          f"{time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}")  # fmt: skip
-    base = {"max_words": 30, "short": 12, "second_cap": 30}
+    train_records = load(args.data / "scitldr-a-train.jsonl")
+    dev_records = load(args.data / "scitldr-a-dev.jsonl")
     best: tuple[float, dict, dict] | None = None
-    for kind, strength in itertools.chain(
-        (("best", c) for c in (0.01, 0.1, 1.0, 10.0)),
-        (("gain", a) for a in (1.0, 10.0, 100.0, 1000.0)),
-    ):
-        model = fit(train, kind, strength)
-        score = rouge(dev, lines(dev, model, base))
-        print(f"  {kind:<5} strength {strength:<7} dev ROUGE-1 {score:6.2f}")
-        if best is None or score > best[0]:
-            best = (score, model | {"trained": f"{kind} {strength}"}, base)
+    for min_words in (6, 8, 10):
+        settings = {"max_words": 30, "min_words": min_words}
+        train = Split(train_records, settings)
+        dev = Split(dev_records, settings, train.names)
+        print(f"{settings}: {len(train.names)} features; train {len(train.records)} papers "
+              f"({len(train.gain)} candidate lines), dev {len(dev.records)} papers; "
+              f"{time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}")  # fmt: skip
+        for kind, strengths in (("gain", (10.0, 100.0, 1000.0)), ("centred", (10.0, 100.0, 1000.0)),
+                                ("best", (0.01, 0.1, 1.0))):  # fmt: skip
+            for strength in strengths:
+                model = fit(train, kind, strength)
+                score = rouge(dev, chosen(dev, model))
+                print(f"  {kind:<8} strength {strength:<7} dev ROUGE-1 {score:6.2f}", flush=True)
+                if best is None or score > best[0] + 1e-9:
+                    best = (score, model | {"trained": f"{kind} {strength}"}, settings)
     assert best is not None
-    _, model, _ = best
-    for max_words, short, second_cap in itertools.product(
-        (20, 22, 25, 28, 30), (0, 8, 12, 16), (8, 12, 20, 30)
-    ):
-        settings = {"max_words": max_words, "short": short, "second_cap": second_cap}
-        score = rouge(dev, lines(dev, model, settings))
-        if score > best[0] + 1e-9:
-            best = (score, model, settings)
     score, model, settings = best
     print(f"chosen on dev: {model['trained']}, {settings}: dev ROUGE-1 {score:.2f}")
     result = {
-        "about": "Sentence selector of the offline engine: score = bias + sum(weight * feature). "
-        "Fitted by bench/train_selector.py on SciTLDR-A train, settings chosen on SciTLDR-A dev.",
+        "about": "Takeaway selector of the offline engine: each candidate line (a sentence, whole "
+        "or cut) scores bias + sum(weight * feature); the best is the takeaway. Fitted by "
+        "bench/train_selector.py on SciTLDR-A train, settings chosen on SciTLDR-A dev.",
         "trained": model["trained"],
         "features": model["features"],
         "weights": model["weights"],

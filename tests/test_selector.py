@@ -1,5 +1,5 @@
-"""The learned sentence selector: its shipped weights, its features, and that it beats the
-first-sentence baseline and the old hand-set weights on real SciTLDR-A dev papers."""
+"""The learned takeaway selector: its shipped weights, its features, the candidate lines it
+chooses among, and that it beats the first-sentence baseline on real SciTLDR-A dev papers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,16 @@ import pytest
 from paperbrief.engines import offline
 from paperbrief.engines.offline import OfflineEngine
 from paperbrief.engines.offline_extract import split_sentences
-from paperbrief.engines.offline_select import SELECTOR_FILE, features, rank, scores, selector
+from paperbrief.engines.offline_candidates import CUT_KINDS, candidates
+from paperbrief.engines.offline_select import (
+    SELECTOR_FILE,
+    best_line,
+    candidate_rows,
+    rank,
+    scored,
+    selector,
+    takeaway_line,
+)
 from paperbrief.models import Paper
 from paperbrief.text import sentences
 
@@ -43,11 +52,12 @@ def test_shipped_selector_matches_the_features_the_engine_computes() -> None:
     sents = split_sentences(
         "We propose FooNet, a sparse adapter. FooNet cuts memory by 40%. It is simple."
     )
-    rows = features(sents, "FooNet: sparse adapters")
-    assert len(rows) == 3
-    assert set(rows[0]) == set(model["features"])  # no feature missing or unused
+    found, rows = candidate_rows(sents, "FooNet: sparse adapters")
+    assert len(found) == len(rows) >= 3
+    assert {c.sentence.index for c in found} == {0, 1, 2}
+    assert all(set(row) == set(model["features"]) for row in rows)  # none missing or unused
     assert len(model["weights"]) == len(model["features"])
-    assert set(model["line"]) == {"max_words", "short", "second_cap"}
+    assert set(model["line"]) == {"max_words", "min_words"} and model["line"]["max_words"] <= 30
     assert all(isinstance(w, float) for w in model["weights"])
 
 
@@ -57,13 +67,48 @@ def test_scores_are_the_linear_model_and_rank_follows_them() -> None:
         "SnipNet, a pruning method that removes 90% of weights. Experiments confirm it."
     )
     model = selector()
-    found = scores(sents)
+    found = scored(sents)
     weights = dict(zip(model["features"], model["weights"], strict=True))
-    for f, score in zip(features(sents), found, strict=True):
+    _, rows = candidate_rows(sents)
+    for f, (score, _) in zip(rows, found, strict=True):
         assert score == pytest.approx(model["bias"] + sum(weights[k] * v for k, v in f.items()))
+    best = {i: max(score for score, c in found if c.sentence.index == i) for i in range(4)}
     ranked = rank(sents)
-    assert [s.index for s in ranked] == sorted(range(len(sents)), key=lambda i: -found[i])
+    assert [s.index for s in ranked] == sorted(range(len(sents)), key=lambda i: -best[i])
     assert "SnipNet" in ranked[0].text  # the contribution sentence, not the background
+    top = max(found, key=lambda pair: pair[0])[1]
+    assert best_line(found) == top.text == takeaway_line(" ".join(s.text for s in sents))
+
+
+def test_candidates_cut_only_where_a_readable_clause_ends() -> None:
+    sentence = split_sentences(
+        "We introduce a training method called adaptive loss scaling that makes MPT easier "
+        "and more practical to use, by removing the need to tune a "
+        "model-specific loss scale hyperparameter, which is costly."
+    )[0]
+    found = candidates(sentence, max_words=30, min_words=6)
+    texts = [c.text for c in found]
+    assert texts[0].endswith("by removing the need to tune a model-specific loss scale "
+                             "hyperparameter.")  # fmt: skip
+    assert found[0].kind == "punct" and found[0].words <= 30  # 32 words: cut at ", which"
+    assert ("We introduce a training method called adaptive loss scaling "
+            "that makes MPT easier and more practical to use.") in texts  # fmt: skip
+    for c in found:
+        assert c.kind in CUT_KINDS and c.text.endswith(".") and 6 <= c.words <= 30
+        # never cut before a bare "to"/"that": no line ends on a verb missing its object
+        assert not c.text.endswith(("removing the need.", "called.", "easier.", "that."))
+
+
+def test_candidates_keep_an_opening_adverbial_whole() -> None:
+    sentence = split_sentences(
+        "On a recently proposed large-scale fine-grained 3D part dataset, we demonstrate that "
+        "our method transfers knowledge of parts learned from 3 training categories."
+    )[0]
+    texts = [c.text for c in candidates(sentence, min_words=6)]
+    assert texts == [
+        "On a recently proposed large-scale fine-grained 3D part dataset, we demonstrate that "
+        "our method transfers knowledge of parts learned from 3 training categories."
+    ]
 
 
 def test_learned_selector_beats_first_sentence_on_unseen_dev_papers(dev: list[dict]) -> None:

@@ -1,8 +1,11 @@
-"""Learned sentence selection for the offline takeaway: a linear model over sentence features.
+"""Learned takeaway selection for the offline engine: a linear model that scores candidate
+lines (each abstract sentence whole, and its readable heads: offline_candidates.py) by features
+of the sentence, of its place among the abstract's sentences and of the cut, and picks the best.
 
 The weights live in `selector.json` beside this module; `bench/train_selector.py` fits them
-with scikit-learn on SciTLDR-A train and chooses its settings on SciTLDR-A dev. Scoring here
-is plain Python (a dot product), so the engine needs no model library at run time.
+with scikit-learn on SciTLDR-A train (target: the ROUGE-1 of each candidate line against the
+paper's TLDR) and chooses its settings on SciTLDR-A dev. Scoring here is plain Python (a dot
+product), so the engine needs no model library at run time.
 """
 
 from __future__ import annotations
@@ -11,20 +14,18 @@ import json
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from pathlib import Path
 
+from paperbrief.engines.offline_candidates import CUT_KINDS, Candidate, candidates
 from paperbrief.engines.offline_extract import (
     CLAIM_LEAD,
     NAME,
     SCORE_CUES,
     Sentence,
-    as_line,
-    clip,
-    decapitalise,
     recurring_names,
     split_sentences,
-    strip_lead_in,
 )
 from paperbrief.numbers import find_numbers
 from paperbrief.text import content_tokens, stem
@@ -104,48 +105,113 @@ def features(sents: list[Sentence], title: str = "") -> list[dict[str, float]]:
     return out
 
 
-def scores(sents: list[Sentence], title: str = "", model: dict | None = None) -> list[float]:
-    """The selector's score of each sentence (higher: more like the paper's TLDR)."""
+def _first(sents: list[Sentence], flag: list[bool]) -> int | None:
+    return next((s.index for s, f in zip(sents, flag, strict=True) if f), None)
+
+
+def _relational(sents: list[Sentence], rows: list[dict[str, float]]) -> None:
+    """Add features that place a sentence among its abstract's: before, at or after the first
+    contribution sentence; its rank by centrality and by similarity to the rest."""
+    firsts = {
+        "fm": _first(sents, [s.method for s in sents]),
+        "fp": _first(sents, [r["cue_we_propose"] > 0 for r in rows]),
+        "fw": _first(sents, [r["starts_we"] > 0 or r["cue_this_paper"] > 0 for r in rows]),
+    }
+    n = len(sents)
+    by_central = sorted(range(n), key=lambda i: (-rows[i]["centrality"], i))
+    by_sim = sorted(range(n), key=lambda i: (-rows[i]["sim_rest"], i))
+    central_rank = {i: r for r, i in enumerate(by_central)}
+    sim_rank = {i: r for r, i in enumerate(by_sim)}
+    for i, (s, row) in enumerate(zip(sents, rows, strict=True)):
+        for name, at in firsts.items():
+            row["is_" + name] = float(at == s.index)
+            row["after_" + name] = float(at is not None and s.index > at)
+            row["none_" + name] = float(at is None)
+        row["central_top"] = float(central_rank[i] == 0)
+        row["central_second"] = float(central_rank[i] == 1)
+        row["central_rank"] = central_rank[i] / n
+        row["sim_top"] = float(sim_rank[i] == 0)
+        row["sim_rank"] = sim_rank[i] / n
+
+
+def candidate_rows(
+    sents: list[Sentence], title: str = "", settings: dict | None = None
+) -> tuple[list[Candidate], list[dict[str, float]]]:
+    """Every candidate line of the abstract with its features: its sentence's features, the
+    sentence's place among the others, and the cut (length, kind, centrality of what is kept)."""
+    settings = settings or selector()["line"]
+    rows = features(sents, title)
+    _relational(sents, rows)
+    whole: Counter[str] = Counter()
+    for s in sents:
+        whole.update(_bag(s.text))
+    top = max(whole.values(), default=1)
+    found: list[Candidate] = []
+    out: list[dict[str, float]] = []
+    for s, row in zip(sents, rows, strict=True):
+        sentence_words = max(1, len(s.text.split()))
+        for c in candidates(s, int(settings["max_words"]), int(settings["min_words"])):
+            bag = _bag(c.text)
+            f = dict(row)
+            f["c_log_words"] = math.log1p(c.words)
+            f["c_off_20"] = abs(c.words - 20) / 10
+            f["c_kept"] = c.words / sentence_words
+            f["c_centrality"] = sum(whole[t] for t in bag) / (top * max(1, len(bag)) ** 0.7)
+            f["c_sim_abstract"] = _cosine(bag, whole)
+            f["c_density"] = len(bag) / max(1, c.words)
+            for kind in CUT_KINDS:
+                f["cut_" + kind] = float(c.kind == kind)
+            found.append(c)
+            out.append(f)
+    return found, out
+
+
+def _score(row: dict[str, float], weights: dict[str, float], bias: float) -> float:
+    return bias + sum(weights.get(name, 0.0) * value for name, value in row.items())
+
+
+def scored(sents: list[Sentence], title: str = "", model: dict | None = None
+           ) -> list[tuple[float, Candidate]]:  # fmt: skip
+    """Each candidate line with the selector's score (higher: more like the paper's TLDR)."""
     model = model or selector()
     weights = dict(zip(model["features"], model["weights"], strict=True))
-    bias = float(model["bias"])
-    return [
-        bias + sum(weights.get(name, 0.0) * value for name, value in f.items())
-        for f in features(sents, title)
-    ]
+    found, rows = candidate_rows(sents, title, model["line"])
+    return [(_score(row, weights, float(model["bias"])), c) for c, row in zip(found, rows, strict=True)]
 
 
 def rank(sents: list[Sentence], title: str = "", model: dict | None = None) -> list[Sentence]:
-    """Sentences from most to least TLDR-like; ties keep abstract order."""
-    found = scores(sents, title, model)
-    order = sorted(range(len(sents)), key=lambda i: (-found[i], sents[i].index))
-    return [sents[i] for i in order]
+    """Sentences from most to least TLDR-like (by their best candidate line); ties keep
+    abstract order."""
+    return _by_best(sents, scored(sents, title, model))
 
 
-def build_line(ranked: list[Sentence], settings: dict) -> str:
-    """The takeaway from ranked sentences: the best one compressed to `max_words`, topped up
-    with the runner-up's claim when it is shorter than `short` words."""
-    budget = int(settings["max_words"])
-    line = as_line(ranked[0].text, budget)
-    used = len(line.split())
-    if used >= settings["short"] or len(ranked) < 2:
-        return line
-    extra = CLAIM_LEAD.sub("", strip_lead_in(ranked[1].text))
-    extra = clip(extra, min(budget - used, int(settings["second_cap"])))
-    if len(extra.split()) < 4:
-        return line
-    return line[:-1] + "; " + decapitalise(extra).rstrip(".") + "."
+def _by_best(sents: list[Sentence], found: Iterable[tuple[float, Candidate]]) -> list[Sentence]:
+    best: dict[int, float] = {}
+    for score, c in found:
+        i = c.sentence.index
+        best[i] = max(best.get(i, score), score)
+    return sorted(sents, key=lambda s: (-best.get(s.index, -math.inf), s.index))
 
 
-@lru_cache(maxsize=1024)  # the takeaway and the roles of one paper rank the same sentences
+def best_line(found: list[tuple[float, Candidate]]) -> str:
+    """The highest-scoring candidate's line; ties go to the earlier sentence, then the longer
+    line (candidates come whole first)."""
+    if not found:
+        return ""
+    order = sorted(range(len(found)), key=lambda i: (-found[i][0], found[i][1].sentence.index, i))
+    return found[order[0]][1].text
+
+
+@lru_cache(maxsize=1024)  # the takeaway and the roles of one paper read the same scores
+def _scored_abstract(abstract: str, title: str) -> tuple[tuple[float, Candidate], ...]:
+    return tuple(scored(split_sentences(abstract), title))
+
+
 def ranked(abstract: str, title: str = "") -> tuple[Sentence, ...]:
-    """The abstract's sentences from most to least TLDR-like."""
-    return tuple(rank(split_sentences(abstract), title))
+    """The abstract's sentences from most to least TLDR-like (by their best candidate line)."""
+    return tuple(_by_best(split_sentences(abstract), _scored_abstract(abstract, title)))
 
 
 def takeaway_line(abstract: str, title: str = "") -> str:
-    """The one-line takeaway: the selector's best sentence, compressed, topped up if short."""
-    best = list(ranked(abstract, title))
-    if not best:
-        return ""
-    return build_line(best, selector()["line"])
+    """The one-line takeaway: the selector's best candidate line (<= 30 words)."""
+    return best_line(list(_scored_abstract(abstract, title)))
