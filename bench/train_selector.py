@@ -52,8 +52,13 @@ class Split:
             self.spans.append((start, len(rows)))
         self.names = names or sorted(rows[0])
         self.x = np.array([[row[n] for n in self.names] for row in rows], dtype=float)
-        self.gain = np.array([best_rouge1(r["tldrs"], line) for r, (a, b) in
-                              zip(records, self.spans, strict=True) for line in self.lines[a:b]])  # fmt: skip
+        self.gain = np.array(
+            [
+                best_rouge1(r["tldrs"], line)
+                for r, (a, b) in zip(records, self.spans, strict=True)
+                for line in self.lines[a:b]
+            ]
+        )
 
 
 def targets(split: Split, kind: str) -> np.ndarray:

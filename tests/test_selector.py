@@ -13,8 +13,8 @@ import pytest
 
 from paperbrief.engines import offline
 from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_extract import split_sentences
 from paperbrief.engines.offline_candidates import CUT_KINDS, candidates
+from paperbrief.engines.offline_extract import split_sentences
 from paperbrief.engines.offline_select import (
     SELECTOR_FILE,
     best_line,

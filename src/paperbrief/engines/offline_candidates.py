@@ -67,7 +67,9 @@ def _readable_head(head: str) -> bool:
     return head.count('"') % 2 == 0 and head.count("(") == head.count(")")
 
 
-def candidates(sentence: Sentence, max_words: int = MAX_WORDS, min_words: int = 7) -> list[Candidate]:
+def candidates(
+    sentence: Sentence, max_words: int = MAX_WORDS, min_words: int = 7
+) -> list[Candidate]:
     """The sentence as a line (clipped to `max_words` only when it has no readable cut that
     short), then each readable head of at least `min_words` words, shortest first."""
     base = strip_lead_in(sentence.text)

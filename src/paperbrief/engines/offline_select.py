@@ -176,7 +176,8 @@ def scored(sents: list[Sentence], title: str = "", model: dict | None = None
     model = model or selector()
     weights = dict(zip(model["features"], model["weights"], strict=True))
     found, rows = candidate_rows(sents, title, model["line"])
-    return [(_score(row, weights, float(model["bias"])), c) for c, row in zip(found, rows, strict=True)]
+    bias = float(model["bias"])
+    return [(_score(row, weights, bias), c) for c, row in zip(found, rows, strict=True)]
 
 
 def rank(sents: list[Sentence], title: str = "", model: dict | None = None) -> list[Sentence]:
