@@ -339,3 +339,22 @@ def test_1000_paper_week_pays_top_25_and_10_embedding_calls_then_nothing(
     assert digest["ranked_by"] == "interests" and len(digest["detailed"]) == 25
     code, _, err = run(capsys, *argv)
     assert (code, err) == (0, "") and store_calls(db) == []  # the rerun pays nothing
+
+
+def test_compare_one_paper_picks_its_partner_by_the_embeddings(tmp_path, llm_env, capsys):
+    papers = read_file(PAGE).papers
+    vectors = np.array([embed_text(f"{p.title}\n{p.abstract}") for p in papers])
+    expected = relate(papers, embeddings=vectors)
+    i = next(i for i, p in enumerate(papers)  # a paper whose partner differs from TF-IDF's
+             if expected.most_related(i) and relate(papers).most_related(i)
+             and expected.most_related(i)[0] != relate(papers).most_related(i)[0])
+    j, similarity = expected.most_related(i)
+    code, out, err = run(capsys, "compare", papers[i].id, "--input", str(PAGE), "--json",
+                         "--db", str(tmp_path / "pb.db"))
+    assert code == 0
+    picked = json.loads(out)["picked"]
+    assert picked["paper"] == papers[j].id
+    assert picked["similarity"] == pytest.approx(similarity, abs=1e-3)
+    assert picked["shared_terms"]  # still the words both share, from TF-IDF
+    assert len(llm_env.embedding_requests) == 1 and len(llm_env.requests) == 1
+    assert f"comparing {papers[i].id} with {papers[j].id}" in err

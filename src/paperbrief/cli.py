@@ -217,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
                    help="listing to find papers in (ids absent from it are fetched from arXiv)")
     c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
+    _add_embedding_option(c)
     for paying in (d, t, c):
         _add_window_options(paying)
         _add_engine_options(paying)
@@ -722,16 +723,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     listing = _load(args)[0] if args.sources else None
     with _session(args, "compare") as (store, run_id):
         found = _find(args, refs, listing, store)
+        pipeline = _pipeline(args, store, run_id, total=1)
         picked = None
         if len(found) == 1:
-            picked = most_related_to(found[0], listing or [])
+            embed = _embeddings(args, pipeline, store)  # with a key: the digest's relatedness
+            picked = most_related_to(found[0], listing or [], embed)
             found.append(picked.paper)
             sys.stderr.write(f"paperbrief: {picked.explain()}\n")
         a, b = found
         if a.id == b.id:
             raise UsageError(f"{args.a!r} and {args.b!r} name the same paper ({a.id})")
         store.save_papers([a, b])
-        pipeline = _pipeline(args, store, run_id, total=1)
         (comparison,) = pipeline.comparisons([(a, b)])
         usage = pipeline.report.usage
         if args.json:

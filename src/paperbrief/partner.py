@@ -3,6 +3,8 @@
 `paperbrief compare A --input SOURCE…` names one paper; the other is the paper of the listing the
 digest itself would call A's most related (the same relatedness step as the digest), and the
 user is told which one was picked and why: the similarity and the words both papers share most.
+With `embed` (an API key), the similarity is the embeddings' cosine, as in the digest; the shared
+words still come from the TF-IDF space.
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import scipy.sparse as sp
+
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
-from paperbrief.relatedness import relate
+from paperbrief.ranking import EmbedListing
+from paperbrief.relatedness import paper_text, relate
 from paperbrief.text import content_tokens, stem
 
 SHARED_TERMS = 5
@@ -50,12 +55,18 @@ def _surface_forms(paper: Paper) -> dict[str, str]:
     return forms
 
 
-def most_related_to(paper: Paper, listing: Sequence[Paper]) -> Partner:
-    """`paper`'s most related other paper in `listing`; InputError when none is related enough."""
+def most_related_to(
+    paper: Paper, listing: Sequence[Paper], embed: EmbedListing | None = None
+) -> Partner:
+    """`paper`'s most related other paper in `listing`; InputError when none is related enough.
+
+    `embed` gives the papers' embeddings (None: TF-IDF, as when it fails)."""
     others = [p for p in listing if p.id != paper.id]
     if not others:
         raise InputError(f"no other paper in the listing to compare {paper.id} with")
-    related = relate([paper, *others], topics=False)
+    papers = [paper, *others]
+    embedded = embed(papers, []) if embed is not None else None
+    related = relate(papers, embeddings=embedded[0] if embedded else None, topics=False)
     j, best = related.neighbours[0][0]
     partner = related.papers[j]
     if related.most_related(0) is None:
@@ -63,7 +74,11 @@ def most_related_to(paper: Paper, listing: Sequence[Paper]) -> Partner:
             f"no paper in the listing is related to {paper.id} (the closest, {partner.id}, has "
             f"similarity {best:.2f} < {related.threshold}); name the other paper yourself"
         )
-    shared = related.vectors[0].multiply(related.vectors[j]).tocoo()
+    if sp.issparse(related.vectors):
+        mine, theirs = related.vectors[0], related.vectors[j]
+    else:  # embeddings: the shared words from the TF-IDF space
+        mine, theirs = related.space.transform([paper_text(paper), paper_text(partner)])
+    shared = sp.csr_matrix(mine).multiply(theirs).tocoo()
     vocabulary = related.space.terms
     words = (vocabulary[c] for c in shared.col)
     ranked = sorted(zip(shared.data, words, strict=True), reverse=True)
