@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression, Ridge
 
 from paperbrief.engines.offline_extract import split_sentences
 from paperbrief.engines.offline_select import SELECTOR_FILE, candidate_rows
+from paperbrief.engines.tldr_words import TldrWords, learn
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not DATA.exists():
@@ -38,15 +39,21 @@ def load(path: Path) -> list[dict]:
 class Split:
     """One SciTLDR split: its candidate lines, their feature matrix and their ROUGE-1."""
 
-    def __init__(self, records: list[dict], settings: dict, names: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        records: list[dict],
+        settings: dict,
+        vocabularies: list[TldrWords],
+        names: list[str] | None = None,
+    ) -> None:
         self.records = records
         self.lines: list[str] = []
         rows: list[dict[str, float]] = []
         self.spans: list[tuple[int, int]] = []
-        for r in records:
+        for r, vocabulary in zip(records, vocabularies, strict=True):
             start = len(rows)
-            found, found_rows = candidate_rows(split_sentences(r["abstract"]), r.get("title", ""),
-                                               settings)  # fmt: skip
+            sents = split_sentences(r["abstract"])
+            found, found_rows = candidate_rows(sents, r.get("title", ""), settings, vocabulary)
             rows.extend(found_rows)
             self.lines.extend(c.text for c in found)
             self.spans.append((start, len(rows)))
@@ -59,6 +66,11 @@ class Split:
                 for line in self.lines[a:b]
             ]
         )
+
+
+def papers(records: list[dict]) -> list[tuple[str, list[str]]]:
+    """(abstract as the engine reads it, TLDRs) pairs."""
+    return [(" ".join(s.text for s in split_sentences(r["abstract"])), r["tldrs"]) for r in records]
 
 
 def targets(split: Split, kind: str) -> np.ndarray:
@@ -117,11 +129,16 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     train_records = load(args.data / "scitldr-a-train.jsonl")
     dev_records = load(args.data / "scitldr-a-dev.jsonl")
+    # which abstract words TLDRs reuse, counted on train; a train paper's features use the
+    # counts of the other half of train, so its own TLDR never informs them
+    vocabulary = learn(papers(train_records))
+    halves = [learn(papers(train_records[1 - k :: 2])) for k in (0, 1)]
+    crossed = [halves[i % 2] for i in range(len(train_records))]
     best: tuple[float, dict, dict] | None = None
     for min_words in (6, 8, 10):
         settings = {"max_words": 30, "min_words": min_words}
-        train = Split(train_records, settings)
-        dev = Split(dev_records, settings, train.names)
+        train = Split(train_records, settings, crossed)
+        dev = Split(dev_records, settings, [vocabulary] * len(dev_records), train.names)
         print(f"{settings}: {len(train.names)} features; train {len(train.records)} papers "
               f"({len(train.gain)} candidate lines), dev {len(dev.records)} papers; "
               f"{time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}")  # fmt: skip
@@ -145,6 +162,7 @@ def main(argv: list[str]) -> int:
         "weights": model["weights"],
         "bias": model["bias"],
         "line": settings,
+        "tldr_words": vocabulary.to_json(),
         "dev_rouge1": round(score, 2),
     }
     if not args.dry_run:

@@ -27,8 +27,9 @@ from paperbrief.engines.offline_extract import (
     recurring_names,
     split_sentences,
 )
+from paperbrief.engines.tldr_words import TldrWords, cached_stem, word_counts
 from paperbrief.numbers import find_numbers
-from paperbrief.text import content_tokens, stem
+from paperbrief.text import content_tokens
 
 SELECTOR_FILE = Path(__file__).with_name("selector.json")
 _START_WE = re.compile(r"^(?:here,?\s+)?we\b", re.IGNORECASE)
@@ -38,13 +39,19 @@ _TO_ADDRESS = re.compile(r"^(?:to (?:address|tackle|solve|overcome|this end)|in 
 
 
 @cache
+def tldr_words() -> TldrWords:
+    """The shipped table of how often TLDRs reuse an abstract's words."""
+    return TldrWords.from_json(selector()["tldr_words"])
+
+
+@cache
 def selector() -> dict:
     """The fitted selector: feature names, weights, bias and the line-building settings."""
     return json.loads(SELECTOR_FILE.read_text(encoding="utf-8"))
 
 
 def _bag(text: str) -> Counter[str]:
-    return Counter(stem(t) for t in content_tokens(text))
+    return Counter(map(cached_stem, content_tokens(text)))
 
 
 def _cosine(a: Counter[str], b: Counter[str]) -> float:
@@ -135,11 +142,17 @@ def _relational(sents: list[Sentence], rows: list[dict[str, float]]) -> None:
 
 
 def candidate_rows(
-    sents: list[Sentence], title: str = "", settings: dict | None = None
+    sents: list[Sentence],
+    title: str = "",
+    settings: dict | None = None,
+    vocabulary: TldrWords | None = None,
 ) -> tuple[list[Candidate], list[dict[str, float]]]:
     """Every candidate line of the abstract with its features: its sentence's features, the
-    sentence's place among the others, and the cut (length, kind, centrality of what is kept)."""
+    sentence's place among the others, the cut (length, kind, centrality of what is kept) and
+    the words of the line a TLDR is expected to share (`vocabulary`, learned on SciTLDR)."""
     settings = settings or selector()["line"]
+    vocabulary = vocabulary or tldr_words()
+    abstract_words = word_counts(" ".join(s.text for s in sents))
     rows = features(sents, title)
     _relational(sents, rows)
     whole: Counter[str] = Counter()
@@ -159,6 +172,9 @@ def candidate_rows(
             f["c_centrality"] = sum(whole[t] for t in bag) / (top * max(1, len(bag)) ** 0.7)
             f["c_sim_abstract"] = _cosine(bag, whole)
             f["c_density"] = len(bag) / max(1, c.words)
+            shared, length = vocabulary.expected(c.text, abstract_words)
+            f["c_tldr_f"] = 2 * shared / (length + 20)  # as ROUGE-1 F against a 20-word TLDR
+            f["c_tldr_rate"] = shared / max(1, length)
             for kind in CUT_KINDS:
                 f["cut_" + kind] = float(c.kind == kind)
             found.append(c)
