@@ -201,6 +201,8 @@ def test_a_run_killed_with_sigkill_resumes_paying_only_for_what_was_unfinished(
         assert victim.returncode == -signal.SIGKILL
         paid_first = len(server.requests)
         saved = cached_subjects(db)
+        embedded_first = len(server.embedding_requests)
+        embeddings_stored = _count_rows(db, "embeddings")
 
         assert out.read_text() == "last week's digest\n"  # no half-written digest
         conn = sqlite3.connect(db)
@@ -216,12 +218,18 @@ def test_a_run_killed_with_sigkill_resumes_paying_only_for_what_was_unfinished(
         resumed = run_sub(argv, env)
         assert (resumed.returncode, resumed.stdout, resumed.stderr) == (0, "", "")
         paid_second = len(server.requests) - paid_first
+        embedded_second = len(server.embedding_requests) - embedded_first
 
-    calls = latest_run_calls(db)
+    run_calls = latest_run_calls(db)
+    calls = [c for c in run_calls if c.kind != "embedding"]
     everything = cached_subjects(db)
     assert saved and saved < everything
     assert sorted(c.subject for c in calls) == sorted(everything - saved)
     assert paid_second == len(calls)
+    # the papers' embeddings (asked for beside the first takeaways) are paid again only when the
+    # kill came before they were stored
+    assert embedded_second == len(run_calls) - len(calls)
+    assert embedded_second == 0 or embeddings_stored == 0
     # the first run lost at most the two calls it had in flight when it was killed
     assert paid_first - len(saved) <= 2
     digest = out.read_text()

@@ -4,6 +4,7 @@ the per-call timeout and the stderr line when items fell back."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import signal
@@ -117,7 +118,9 @@ def test_a_comparison_does_not_wait_for_the_takeaways(tmp_path):
 def test_digest_sends_takeaways_and_comparisons_through_one_queue(tmp_path, monkeypatch, capsys):
     src, db = listing(tmp_path, 8), tmp_path / "pb.db"
     # the first takeaway's answer takes a while: in one queue, comparisons are asked meanwhile
-    with RefServer(faults=["slow"], slow_latency=3.0) as server:
+    # (as soon as relatedness has chosen them: imported already here, it takes milliseconds)
+    importlib.import_module("paperbrief.relatedness")
+    with RefServer(faults=["slow"], slow_latency=5.0) as server:
         arrived_before_slow_answer: list[int] = []
         original = server.completion
 
@@ -154,12 +157,12 @@ def test_kill_9_mid_paper_leaves_every_answered_attempt_in_the_log(tmp_path, mon
         env = use_server(monkeypatch, server.base_url)
         victim = subprocess.Popen(
             [sys.executable, "-m", "paperbrief.cli", "digest", str(src), "--db", str(db),
-             "--concurrency", "2", "--timeout", "60"],
+             "--concurrency", "2", "--timeout", "60", "--embedding-model", "none"],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         try:
             deadline = time.monotonic() + TIMEOUT
-            while len(server.requests) < 8 or len(db_rows(db, "SELECT id FROM calls")) < 7:
+            while len(server.requests) < 8 or len(db_rows(db, "SELECT id FROM calls")) < 6:
                 assert victim.poll() is None, victim.communicate()
                 assert time.monotonic() < deadline, (
                     f"answered {server.answered}, logged {db_rows(db, 'SELECT * FROM calls')}"
@@ -170,16 +173,18 @@ def test_kill_9_mid_paper_leaves_every_answered_attempt_in_the_log(tmp_path, mon
             victim.communicate(timeout=TIMEOUT)
         answered = server.answered
         embedded = len(server.embedding_requests)
-    assert answered == 7 and embedded == 1  # 6 chat answers and the papers' embeddings
+    # chat attempts only: the embeddings, asked for beside the first takeaways, could be in
+    # flight at any moment of the kill
+    assert answered == 6 and embedded == 0
     rows = db_rows(db, "SELECT subject, attempt, status, started, duration_s, at FROM calls")
     assert len(rows) == answered
-    assert sorted(r[2] for r in rows) == ["error", "error", "ok", "ok", "ok", "ok", "ok"]
+    assert sorted(r[2] for r in rows) == ["error", "error", "ok", "ok", "ok", "ok"]
     assert all(r[3] is not None and r[3] <= r[5] for r in rows)  # own start, logged after it
     # `runs` reports what the killed run paid, failed attempts included
     runs = subprocess.run([sys.executable, "-m", "paperbrief.cli", "runs", "--db", str(db)],
                           env=env, capture_output=True, text=True, timeout=TIMEOUT)
     first = runs.stdout.splitlines()[0]
-    assert "interrupted: 7 calls" in first and "2 failed calls" in first
+    assert "interrupted: 6 calls" in first and "2 failed calls" in first
 
 
 # -- repair before re-asking ------------------------------------------------------------------
@@ -421,6 +426,8 @@ def test_a_server_answering_500_to_everything_trips_the_breaker(tmp_path, monkey
         use_server(monkeypatch, server.base_url)
         code, out, err = run_cli(["digest", str(SEED_PAGE), "--db", str(tmp_path / "pb.db")],
                                  capsys)
+        if err.startswith("paperbrief: embeddings unavailable ("):  # asked for beside the first
+            err = err.split("\n", 1)[1]  # takeaways, the embeddings may meet the open breaker
         _assert_finished_offline(code, out, err, "HTTP 500")
         assert 5 <= len(server.requests) <= 5 + 8
 

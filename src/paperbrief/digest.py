@@ -4,27 +4,41 @@ Pay for what is read: with an LLM engine only the detailed papers (the top N: "F
 interests profile, else the most upvoted, else the first N) and their comparisons (each with its
 most related paper) go to the LLM; every other paper gets its one line from the offline engine,
 by design (`llm_all=True` pays for every takeaway).
+
+When the papers paid for are known without relatedness (every paper, or the most upvoted), their
+takeaways are paid for while relatedness (scikit-learn, imported then) chooses the comparisons,
+which join the same work queue as soon as they are known.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
-
-import numpy as np
-import scipy.sparse as sp
+from typing import TYPE_CHECKING
 
 from paperbrief.interests import Profile
 from paperbrief.models import Digest, Paper, Period, RankedPaper
-from paperbrief.pipeline import Pipeline
-from paperbrief.ranking import EmbedListing, Fetch, Ranked, rank_by_upvotes, rank_listing
-from paperbrief.relatedness import Relatedness, paper_text, relate
+from paperbrief.pipeline import Pairs, Pipeline
+
+if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to import
+    import numpy as np
+
+    from paperbrief.ranking import EmbedListing, Fetch, Ranked
+    from paperbrief.relatedness import Relatedness
 
 DEFAULT_TOP = 25
+PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
 
 
 def term_vectors(related: Relatedness) -> object:
     """The papers' rows in the TF-IDF space (`related.vectors` unless it holds embeddings)."""
+    import scipy.sparse as sp
+
+    from paperbrief.relatedness import paper_text
+
     if sp.issparse(related.vectors):
         return related.vectors
     return related.space.transform([paper_text(p) for p in related.papers])
@@ -38,6 +52,8 @@ def _ranking(
     fetch: Fetch | None,
     embed: EmbedListing | None = None,
 ) -> tuple[str, list[Ranked], list[str]]:
+    from paperbrief.ranking import rank_by_upvotes, rank_listing
+
     if profile is not None:
         ranked, warnings = rank_listing(
             papers, profile, space=related.space if related else None,
@@ -73,6 +89,8 @@ def _embedded_relatedness(
     if not rows:  # no profile: the papers alone
         rows.append(embed(papers, []) if papers else None)
     embedded = rows[0]
+    from paperbrief.relatedness import relate  # scikit-learn: imported once the request is out
+
     return relate(papers, embeddings=embedded[0] if embedded else None), ranking
 
 
@@ -116,6 +134,8 @@ def plan_digest(
         related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed)
         ranked_by, ranked, rank_warnings = ranking
     else:
+        from paperbrief.relatedness import relate
+
         related = related if related is not None else relate(papers)
         ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
     if ranked:
@@ -148,6 +168,24 @@ def plan_digest(
                 compared_with, llm_all)
 
 
+def early_paid(
+    papers: Sequence[Paper], *, profile: Profile | None, top: int, llm_all: bool
+) -> list[Paper] | None:
+    """The papers an LLM digest pays takeaways for (`Plan.paid_papers`), when known before any
+    relatedness: every paper (`llm_all`, or all of them fit in the top N), or the N most upvoted.
+    None when ranking needs the papers' vectors (a profile) or the topics (listing order)."""
+    papers = list(papers)
+    if profile is not None:
+        return None
+    if llm_all or len(papers) <= top:
+        return papers
+    if any(p.upvotes for p in papers):
+        from paperbrief.ranking import rank_by_upvotes
+
+        return [r.paper for r in rank_by_upvotes(papers) if not r.excluded][:top]
+    return None
+
+
 def build_digest(
     papers: Sequence[Paper],
     period: Period,
@@ -161,18 +199,50 @@ def build_digest(
     lookup: Callable[[str], Paper | None] | None = None,
     fetch: Fetch | None = None,
     plan: Plan | None = None,
+    embed: EmbedListing | None = None,
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
     Relatedness (vectors, neighbours, pairs, topics) is computed once, in the plan, unless the
-    caller has computed it already (`related` or `plan`, for the same papers).
+    caller has computed it already (`related` or `plan`, for the same papers). Without a plan
+    or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
+    plan is made.
     """
-    if plan is None:
-        plan = plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                           fetch=fetch, related=related)
-    paid = plan.paid_papers(pipeline.uses_llm)
-    # one work queue: a comparison needs only the two abstracts, not their takeaways
-    takeaways, comparisons = pipeline.run(paid, plan.pairs)
+    early = None
+    budget = pipeline.budget
+    # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
+    if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None:
+        early = early_paid(papers, profile=profile, top=top, llm_all=llm_all)
+    if early is not None:
+        made: list[Plan] = []
+
+        def planned() -> tuple[list[Paper], Pairs]:
+            limiter = getattr(pipeline.engine, "limiter", None)  # the comparisons wait for it
+            with limiter.urgent() if limiter is not None else nullcontext():
+                made.append(plan_digest(papers, profile=profile, top=top, llm_all=llm_all,
+                                        lookup=lookup, fetch=fetch, related=related, embed=embed))
+            known = {p.id for p in early}
+            extra = [p for p in made[0].paid_papers(True) if p.id not in known]
+            return extra, made[0].pairs
+
+        # the plan's CPU work shares the interpreter with threads waiting on answers: switching
+        # every 0.5 ms instead of 5 takes each answer up at once, not after the plan's turn
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, PLAN_SWITCH_INTERVAL))
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan") as planner:
+                # one work queue: a comparison needs only the two abstracts, not their takeaways
+                takeaways, comparisons = pipeline.run(early, [], later=planner.submit(planned))
+        finally:
+            sys.setswitchinterval(interval)
+        plan = made[0]
+        paid = plan.paid_papers(pipeline.uses_llm)
+    else:
+        if plan is None:
+            plan = plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
+                               fetch=fetch, related=related, embed=embed)
+        paid = plan.paid_papers(pipeline.uses_llm)
+        takeaways, comparisons = pipeline.run(paid, plan.pairs)
     extractive = 0
     if len(paid) < len(plan.papers):  # the rest: offline, by design
         by_design = Pipeline(
@@ -209,6 +279,8 @@ def comparison_pairs(
     papers: Sequence[Paper], related: Relatedness | None = None
 ) -> list[tuple[Paper, Paper]]:
     """The pairs a digest of `papers` compares, each in the order its comparison is cached."""
+    from paperbrief.relatedness import relate
+
     if related is None:
         related = relate(papers, topics=False)
     # a fixed order inside each pair, so a reordered listing still hits the comparison cache

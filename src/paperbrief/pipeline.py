@@ -1,10 +1,13 @@
 """Run an engine over papers and pairs: cache first, calls in parallel, budgets, fallbacks.
 
 Takeaways and comparisons go into one bounded work queue with one concurrency limit (`run`): a
-comparison needs only the two abstracts, so it never waits for takeaways. Every finished result
-is handed to the store as soon as it arrives (in the calling thread), and every HTTP attempt is
-logged as soon as it returns (the engine's `call_log`, from the worker thread), so a run killed at
-any point has logged what it paid and loses at most the answers in flight.
+comparison needs only the two abstracts, so it never waits for takeaways. Work known only later
+(the comparisons, while relatedness chooses the pairs) joins the running queue when it is known
+(`run(..., later=...)`), so the first answers are paid for while the rest is still planned.
+Every finished result is handed to the store as soon as it arrives (in the calling thread), and
+every HTTP attempt is logged as soon as it returns (the engine's `call_log`, from the worker
+thread), so a run killed at any point has logged what it paid and loses at most the answers in
+flight.
 
 An item whose answers failed (the engine gave up after its re-asks) is remembered in the store;
 the same content, prompt version and model is not paid for again before `failure_cooldown` has
@@ -26,6 +29,8 @@ from paperbrief import offline_pool
 from paperbrief.engines import Engine, Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
+
+Pairs = Sequence[tuple[Paper, Paper]]
 
 log = logging.getLogger(__name__)
 
@@ -191,13 +196,33 @@ class Pipeline:
         )
 
     def run(
-        self, papers: Sequence[Paper], pairs: Sequence[tuple[Paper, Paper]]
+        self,
+        papers: Sequence[Paper],
+        pairs: Pairs,
+        later: Future[tuple[Sequence[Paper], Pairs]] | None = None,
     ) -> tuple[dict[str, Takeaway], list[Comparison]]:
-        """Takeaways of `papers` and comparisons of `pairs` (in order), all in one work queue."""
+        """Takeaways of `papers` and comparisons of `pairs` (in order), all in one work queue.
+
+        `later`: more papers and pairs, known once it resolves (a digest's comparisons, while
+        relatedness is computed): they join the queue then, behind the items already in it; the
+        takeaways and comparisons returned are those of both. Its exception is the run's.
+        """
         takeaway_jobs = self._takeaway_jobs(papers)
         comparison_jobs = self._comparison_jobs(pairs)
-        results = self._run([*takeaway_jobs, *comparison_jobs])
-        takeaways = {p.id: results[j.key] for p, j in zip(papers, takeaway_jobs, strict=True)}
+        arrive = None
+        if later is not None:
+
+            def arrive() -> list[_Job]:
+                more_papers, more_pairs = later.result()
+                known = {j.key for j in takeaway_jobs}
+                new_t = self._takeaway_jobs([p for p in more_papers if f"t:{p.id}" not in known])
+                new_c = self._comparison_jobs(more_pairs)
+                takeaway_jobs.extend(new_t)
+                comparison_jobs.extend(new_c)
+                return [*new_t, *new_c]
+
+        results = self._run([*takeaway_jobs, *comparison_jobs], later, arrive)
+        takeaways = {j.papers[0].id: results[j.key] for j in takeaway_jobs}
         return takeaways, [results[j.key] for j in comparison_jobs]
 
     def takeaways(self, papers: Sequence[Paper]) -> dict[str, Takeaway]:
@@ -254,8 +279,65 @@ class Pipeline:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    def _run(self, jobs: list[_Job]) -> dict[str, Any]:
+    def _run(
+        self,
+        jobs: list[_Job],
+        later: Future[Any] | None = None,
+        arrive: Callable[[], list[_Job]] | None = None,
+    ) -> dict[str, Any]:
         results: dict[str, Any] = {}
+        if not self.uses_llm and later is not None and arrive is not None:
+            later = None  # the offline engine is all CPU: nothing to overlap
+            jobs = [*jobs, *arrive()]
+        todo = self._admit(jobs, results)
+        if not self.uses_llm:
+            self._run_offline(todo, results)
+            return results
+        # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
+        # workers let one write its call log and judge its answer while another's call is out.
+        paced = getattr(self.engine, "limiter", None) is not None
+        workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future[Outcome[Any]], _Job] = {}
+            queue = list(reversed(todo))
+            try:
+                while queue or running or later is not None:
+                    while queue and len(running) < workers:
+                        usage, estimate = self._spent()
+                        stop = self.budget.exhausted(usage, len(running), estimate)
+                        if stop:
+                            self._budget_fallback(queue, results, stop)
+                            break
+                        if not self.budget.room(usage, len(running), estimate):
+                            break  # the calls in flight may use up the rest: wait for them
+                        job = queue.pop()
+                        running[pool.submit(job.call)] = job
+                    waiting: set[Future[Any]] = set(running)
+                    if later is not None:
+                        waiting.add(later)
+                    if not waiting:
+                        continue
+                    done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                    if later in done and arrive is not None:
+                        later = None  # behind the items queued already
+                        queue[:0] = reversed(self._admit(arrive(), results))
+                    error: BaseException | None = None
+                    for future in done & running.keys():  # save every result before raising
+                        job = running.pop(future)
+                        try:
+                            results[job.key] = self._collect(job, future)
+                        except BaseException as exc:
+                            error = error or exc
+                    if error is not None:
+                        raise error
+            except BaseException:
+                self._salvage(running)
+                raise
+        self.report.stopped = getattr(self.engine, "stopped", None)
+        return results
+
+    def _admit(self, jobs: list[_Job], results: dict[str, Any]) -> list[_Job]:
+        """The jobs to run: cache hits and items in their failure cooldown are settled here."""
         todo: list[_Job] = []
         for job in jobs:
             self.report.items[job.kind] = self.report.items.get(job.kind, 0) + 1
@@ -271,45 +353,7 @@ class Pipeline:
                 results[job.key] = self._finish(job, Outcome(job.offline(cooling)))
             else:
                 todo.append(job)
-        if not self.uses_llm:
-            self._run_offline(todo, results)
-            return results
-        # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
-        # workers let one write its call log and judge its answer while another's call is out.
-        paced = getattr(self.engine, "limiter", None) is not None
-        workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            running: dict[Future[Outcome[Any]], _Job] = {}
-            queue = list(reversed(todo))
-            try:
-                while queue or running:
-                    while queue and len(running) < workers:
-                        usage, estimate = self._spent()
-                        stop = self.budget.exhausted(usage, len(running), estimate)
-                        if stop:
-                            self._budget_fallback(queue, results, stop)
-                            break
-                        if not self.budget.room(usage, len(running), estimate):
-                            break  # the calls in flight may use up the rest: wait for them
-                        job = queue.pop()
-                        running[pool.submit(job.call)] = job
-                    if not running:
-                        continue
-                    done, _ = wait(running, return_when=FIRST_COMPLETED)
-                    error: BaseException | None = None
-                    for future in done:  # save every finished result before raising
-                        job = running.pop(future)
-                        try:
-                            results[job.key] = self._collect(job, future)
-                        except BaseException as exc:
-                            error = error or exc
-                    if error is not None:
-                        raise error
-            except BaseException:
-                self._salvage(running)
-                raise
-        self.report.stopped = getattr(self.engine, "stopped", None)
-        return results
+        return todo
 
     def _run_offline(self, todo: list[_Job], results: dict[str, Any]) -> None:
         """The offline engine: on all cores for a long list, and its results (free to recompute)
@@ -411,7 +455,11 @@ class Pipeline:
             self.report.budget_stop = reason
         # info only: the caller reports the budget stop once, whatever the number of phases
         log.info("%s: %d item(s) left to the offline engine", reason, len(queue))
-        self.report.problems.append(f"{reason}: {len(queue)} item(s) written by the offline engine")
+        line = f"{reason}: {{}} item(s) written by the offline engine"
+        earlier = self.report.budget_fallbacks  # items that joined the queue after the stop
+        if earlier and line.format(earlier) in self.report.problems:
+            self.report.problems.remove(line.format(earlier))
+        self.report.problems.append(line.format(earlier + len(queue)))
         while queue:
             job = queue.pop()
             value = job.offline(reason)

@@ -14,6 +14,10 @@ flight (`with limiter.slot(): ...`). Three rules decide when the next attempt ma
   (`8.64s`, `6ms`, `1m30s`): when the server says its window is used up, nobody starts before
   the reset.
 
+An attempt made inside `with limiter.urgent():` (by that thread) takes the next free slot before
+the others waiting: a digest's plan (its embeddings), which the comparisons wait for, does not
+queue behind every takeaway.
+
 The module is independent of openai: the LLM engine hands it plain header mappings.
 """
 
@@ -83,6 +87,8 @@ class RateLimiter:
         self._last_decrease = -1e9
         self._recent: deque[bool] = deque(maxlen=self.max_concurrency)  # True: a 429
         self._cond = threading.Condition()
+        self._urgent_waiting = 0  # urgent attempts waiting for a slot: the others let them pass
+        self._thread = threading.local()
 
     @property
     def concurrency(self) -> int:
@@ -100,13 +106,20 @@ class RateLimiter:
 
     def acquire(self) -> None:
         """Block until an attempt may start, then count it in flight."""
+        urgent = getattr(self._thread, "urgent", False)
         with self._cond:
-            while True:
-                now = self.clock()
-                wait = self._wait_time(now)
-                if wait <= 0:
-                    break
-                self._cond.wait(timeout=wait)
+            self._urgent_waiting += urgent
+            try:
+                while True:
+                    now = self.clock()
+                    wait = self._wait_time(now)
+                    if wait <= 0 and (urgent or not self._urgent_waiting):
+                        break
+                    self._cond.wait(timeout=wait or 1.0)  # woken when an urgent one starts
+            finally:
+                self._urgent_waiting -= urgent
+                if urgent:
+                    self._cond.notify_all()
             self.in_flight += 1
             if self.rpm:
                 self._next_start = max(now, self._next_start) + 60.0 / self.rpm
@@ -115,6 +128,16 @@ class RateLimiter:
         with self._cond:
             self.in_flight = max(0, self.in_flight - 1)
             self._cond.notify_all()
+
+    @contextmanager
+    def urgent(self) -> Iterator[None]:
+        """This thread's attempts inside take the next free slot before the others waiting."""
+        before = getattr(self._thread, "urgent", False)
+        self._thread.urgent = True
+        try:
+            yield
+        finally:
+            self._thread.urgent = before
 
     @contextmanager
     def slot(self) -> Iterator[None]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from syntok import segmenter
+
+from paperbrief.stopwords import ENGLISH_STOP_WORDS
 
 # Stop words: scikit-learn's English list (the Glasgow IR group's), plus the boilerplate of
 # research abstracts that no general-purpose list knows is empty there ('propose', 'novel',
@@ -24,8 +26,9 @@ STOPWORDS = frozenset(ENGLISH_STOP_WORDS) | frozenset(
 )
 
 _TERMINAL = re.compile(r"[.!?][\"')\]]*$")
-# snowballstemmer hands this to PyStemmer (the same Snowball stems in C, 10x faster) when present
-_STEMMER = snowballstemmer.stemmer("english")
+# snowballstemmer hands this to PyStemmer (the same Snowball stems in C, 10x faster) when present;
+# a stemmer keeps its word in itself (Python or C alike): one per thread
+_STEMMERS = threading.local()
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]")
 
 
@@ -116,4 +119,7 @@ _VOWEL = re.compile(r"[aeiouyAEIOUY0-9]")
 
 @lru_cache(maxsize=65536)
 def _stem_lower(word: str) -> str:
-    return _STEMMER.stemWord(word)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    return stemmer.stemWord(word)
