@@ -426,7 +426,9 @@ def _embeddings(args: argparse.Namespace, pipeline: Any, store: Any) -> Any:
         return None
     embedder = Embedder.for_engine(pipeline.engine, model)
     embedder.call_log = pipeline.engine.call_log  # the pipeline's: the store's log and usage
-    embedder.may_call = lambda: pipeline.budget.exhausted(pipeline.report.usage)
+    embedder.may_call = lambda in_flight: pipeline.budget.exhausted(
+        pipeline.report.usage, in_flight
+    )
     return _embed_with(embedder, store, args.refresh)
 
 

@@ -5,7 +5,8 @@ but 100 keeps a request far below its 300,000-token limit whatever the abstracts
 failed request cheap to repeat): N texts go in round(N / 100) requests of equal size, so a few
 extra texts (an interests profile's) never cost a request of their own (1,000 papers and a
 profile: 10 requests of at most 101; a request never holds 1.5 x 100). It yields each batch's
-vectors as it arrives, so a caller can keep what was paid for even when a later batch fails.
+vectors as it arrives (up to `parallel` requests in flight), so a caller keeps what was paid
+for even when another batch fails.
 Transient failures (connection, timeout, 408/409/429, 5xx) are retried by tenacity (the SDK's
 own retries are off); every HTTP attempt is handed to `call_log` with its tokens and cost.
 Attempts share the chat engine's RateLimiter and CircuitBreaker when built with `for_engine`.
@@ -18,7 +19,9 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +51,7 @@ DEFAULT_EMBEDDING_MODEL = "text-embedding-3-small"
 EMBEDDING_MODEL_ENV = "PAPERBRIEF_EMBEDDING_MODEL"
 NO_EMBEDDINGS = "none"  # --embedding-model none: never embed (TF-IDF even with a key)
 BATCH_SIZE = 100
+PARALLEL = 4  # requests in flight at once (the shared RateLimiter may allow fewer)
 EMBEDDING_VERSION = "embedding"  # the call log's prompt_version (no prompt is involved)
 
 
@@ -76,6 +80,7 @@ class Embedder:
         max_attempts: int = 4,
         deadline: float = 180.0,
         batch_size: int = BATCH_SIZE,
+        parallel: int = PARALLEL,
         prices: Mapping[str, Price] | None = None,
         wait: wait_base | None = None,
         sleep: Callable[[float], None] = time.sleep,
@@ -92,6 +97,7 @@ class Embedder:
         self.max_attempts = max(1, max_attempts)
         self.deadline = deadline
         self.batch_size = max(1, batch_size)
+        self.parallel = max(1, parallel)
         self.prices = dict(prices) if prices is not None else price_table()
         self.wait = wait if wait is not None else wait_server_or_backoff(0.5, 8.0, 0.5)
         self.sleep = sleep
@@ -99,8 +105,9 @@ class Embedder:
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
         self.call_log: Callable[[CallRecord], None] | None = None
-        # asked before each request: a reason to pay no more (the run's budget), or None
-        self.may_call: Callable[[], str | None] | None = None
+        # asked before each request with the number in flight: a reason to pay no more (the
+        # run's budget), or None
+        self.may_call: Callable[[int], str | None] | None = None
 
     @classmethod
     def for_engine(cls, engine: LLMEngine, model: str) -> Embedder:
@@ -123,24 +130,48 @@ class Embedder:
 
     def embed(self, texts: Sequence[str], subjects: Sequence[str] | None = None) -> np.ndarray:
         """One float32 row per text, in order (EmbeddingError when any batch fails)."""
-        rows = [batch for _, batch in self.batches(texts, subjects)]
+        rows = [batch for _, batch in sorted(self.batches(texts, subjects), key=lambda b: b[0])]
         return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
 
     def batches(
         self, texts: Sequence[str], subjects: Sequence[str] | None = None
     ) -> Iterator[tuple[int, np.ndarray]]:
-        """(start index, float32 rows) of each batch of `texts`, as each request returns.
+        """(start index, float32 rows) of each batch of `texts`, as each request returns
+        (not necessarily in order: up to `parallel` requests are in flight at once).
 
-        `subjects` (one per text, e.g. paper ids) name the batches in the call log.
+        `subjects` (one per text, e.g. paper ids) name the batches in the call log. When a
+        request fails, the requests in flight are finished and yielded first (they are paid
+        for), then EmbeddingError is raised; no further request is sent.
         """
         names = list(subjects) if subjects is not None else [f"text {i}" for i in range(len(texts))]
-        for start, stop in batch_bounds(len(texts), self.batch_size):
-            chunk = [t if t.strip() else "(empty)" for t in texts[start:stop]]
-            label = names[start] if len(chunk) == 1 else f"{names[start]} +{len(chunk) - 1}"
-            reason = self.may_call() if self.may_call is not None else None
-            if reason:
-                raise EmbeddingError(reason)
-            yield start, self._batch(chunk, label)
+        pending = deque(batch_bounds(len(texts), self.batch_size))
+        workers = max(1, min(self.parallel, len(pending)))
+        error: Exception | None = None
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            running: dict[Future[np.ndarray], int] = {}
+            while running or (pending and error is None):
+                while error is None and pending and len(running) < workers:
+                    reason = self.may_call(len(running)) if self.may_call is not None else None
+                    if reason:
+                        error = EmbeddingError(reason)
+                        break
+                    start, stop = pending.popleft()
+                    chunk = [t if t.strip() else "(empty)" for t in texts[start:stop]]
+                    label = names[start] if len(chunk) == 1 else f"{names[start]} +{len(chunk) - 1}"
+                    running[pool.submit(self._batch, chunk, label)] = start
+                if not running:
+                    break
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    start = running.pop(future)
+                    try:
+                        rows = future.result()
+                    except Exception as exc:  # noqa: BLE001 (raised once the others are in)
+                        error = error or exc
+                        continue
+                    yield start, rows
+        if error is not None:
+            raise error
 
     # -- one batch, retried ------------------------------------------------------------------
 
