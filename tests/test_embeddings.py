@@ -372,3 +372,37 @@ def test_compare_one_paper_picks_its_partner_by_the_embeddings(tmp_path, llm_env
     assert picked["shared_terms"]  # still the words both share, from TF-IDF
     assert len(llm_env.embedding_requests) == 1 and len(llm_env.requests) == 1
     assert f"comparing {papers[i].id} with {papers[j].id}" in err
+
+
+def test_requests_in_worker_threads_keep_the_callers_urgency(server):
+    import threading
+    import time
+
+    from paperbrief.ratelimit import RateLimiter
+
+    limiter = RateLimiter(1)
+    emb = embedder(server, limiter=limiter)
+    held, release = threading.Event(), threading.Event()
+
+    def takeaway_in_flight() -> None:
+        with limiter.slot():
+            held.set()
+            release.wait(10)
+
+    def plan() -> None:
+        with limiter.urgent():  # as build_digest plans: the comparisons wait for it
+            emb.embed(["one text", "another text"])
+
+    blocker = threading.Thread(target=takeaway_in_flight)
+    blocker.start()
+    held.wait(10)
+    planner = threading.Thread(target=plan)
+    planner.start()
+    deadline = time.monotonic() + 10
+    while limiter._urgent_waiting == 0:  # the pool thread waits for a slot as an urgent one
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    release.set()
+    blocker.join(10)
+    planner.join(10)
+    assert len(server.embedding_requests) == 1 and limiter._urgent_waiting == 0

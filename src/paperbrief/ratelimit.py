@@ -139,6 +139,11 @@ class RateLimiter:
         finally:
             self._thread.urgent = before
 
+    @property
+    def is_urgent(self) -> bool:
+        """Whether this thread is inside `urgent()` (for work it hands to other threads)."""
+        return bool(getattr(self._thread, "urgent", False))
+
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold a slot for one HTTP attempt."""

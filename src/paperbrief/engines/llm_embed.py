@@ -147,6 +147,8 @@ class Embedder:
         pending = deque(batch_bounds(len(texts), self.batch_size))
         workers = max(1, min(self.parallel, len(pending)))
         error: Exception | None = None
+        # the caller's urgency (a digest's plan: RateLimiter.urgent) goes with its requests
+        send = self._urgent_batch if self.limiter.is_urgent else self._batch
         with ThreadPoolExecutor(max_workers=workers) as pool:
             running: dict[Future[np.ndarray], int] = {}
             while running or (pending and error is None):
@@ -158,7 +160,7 @@ class Embedder:
                     start, stop = pending.popleft()
                     chunk = [t if t.strip() else "(empty)" for t in texts[start:stop]]
                     label = names[start] if len(chunk) == 1 else f"{names[start]} +{len(chunk) - 1}"
-                    running[pool.submit(self._batch, chunk, label)] = start
+                    running[pool.submit(send, chunk, label)] = start
                 if not running:
                     break
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -174,6 +176,10 @@ class Embedder:
             raise error
 
     # -- one batch, retried ------------------------------------------------------------------
+
+    def _urgent_batch(self, chunk: list[str], label: str) -> np.ndarray:
+        with self.limiter.urgent():
+            return self._batch(chunk, label)
 
     def _batch(self, chunk: list[str], label: str) -> np.ndarray:
         attempts: list[int] = []
