@@ -11,6 +11,7 @@ Run: python bench/train_selector.py [--data DIR] [--dry-run]
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -129,17 +130,19 @@ def main(argv: list[str]) -> int:
     started = time.perf_counter()
     train_records = load(args.data / "scitldr-a-train.jsonl")
     dev_records = load(args.data / "scitldr-a-dev.jsonl")
-    # which abstract words TLDRs reuse, counted on train; a train paper's features use the
-    # counts of the other half of train, so its own TLDR never informs them
-    vocabulary = learn(papers(train_records))
-    halves = [learn(papers(train_records[1 - k :: 2])) for k in (0, 1)]
-    crossed = [halves[i % 2] for i in range(len(train_records))]
-    best: tuple[float, dict, dict] | None = None
-    for min_words in (6, 8, 10):
+    best: tuple[float, dict, dict, TldrWords, int] | None = None
+    for min_words, min_abstracts in itertools.product((6, 8, 10), (30, 60)):
         settings = {"max_words": 30, "min_words": min_words}
+        # which abstract words TLDRs reuse, counted on train (stems in >= min_abstracts
+        # abstracts); a train paper's features use the counts of the other half of train, so
+        # its own TLDR never informs them
+        vocabulary = learn(papers(train_records), min_abstracts)
+        halves = [learn(papers(train_records[1 - k :: 2]), min_abstracts // 2) for k in (0, 1)]
+        crossed = [halves[i % 2] for i in range(len(train_records))]
         train = Split(train_records, settings, crossed)
         dev = Split(dev_records, settings, [vocabulary] * len(dev_records), train.names)
-        print(f"{settings}: {len(train.names)} features; train {len(train.records)} papers "
+        print(f"{settings}, TLDR words in >= {min_abstracts} abstracts: {len(train.names)} "
+              f"features; train {len(train.records)} papers "
               f"({len(train.gain)} candidate lines), dev {len(dev.records)} papers; "
               f"{time.perf_counter() - started:.0f} s; load {os.getloadavg()[0]:.1f}")  # fmt: skip
         for kind, strengths in (("gain", (10.0, 100.0, 1000.0)), ("centred", (10.0, 100.0, 1000.0)),
@@ -149,10 +152,12 @@ def main(argv: list[str]) -> int:
                 score = rouge(dev, chosen(dev, model))
                 print(f"  {kind:<8} strength {strength:<7} dev ROUGE-1 {score:6.2f}", flush=True)
                 if best is None or score > best[0] + 1e-9:
-                    best = (score, model | {"trained": f"{kind} {strength}"}, settings)
+                    trained = model | {"trained": f"{kind} {strength}"}
+                    best = (score, trained, settings, vocabulary, min_abstracts)
     assert best is not None
-    score, model, settings = best
-    print(f"chosen on dev: {model['trained']}, {settings}: dev ROUGE-1 {score:.2f}")
+    score, model, settings, vocabulary, min_abstracts = best
+    print(f"chosen on dev: {model['trained']}, {settings}, TLDR words in >= {min_abstracts} "
+          f"abstracts: dev ROUGE-1 {score:.2f}")  # fmt: skip
     result = {
         "about": "Takeaway selector of the offline engine: each candidate line (a sentence, whole "
         "or cut) scores bias + sum(weight * feature); the best is the takeaway. Fitted by "
@@ -162,7 +167,7 @@ def main(argv: list[str]) -> int:
         "weights": model["weights"],
         "bias": model["bias"],
         "line": settings,
-        "tldr_words": vocabulary.to_json(),
+        "tldr_words": vocabulary.to_json() | {"min_abstracts": min_abstracts},
         "dev_rouge1": round(score, 2),
     }
     if not args.dry_run:
