@@ -128,11 +128,22 @@ def test_paid_results_are_still_committed_one_by_one(tmp_path: Path):
         assert commits_during(store, lambda: store.put_takeaway(paper, takeaway, "gpt-x")) == 1
 
 
-def test_workers_follow_the_idle_cores(monkeypatch):
+def test_workers_follow_the_idle_cores(monkeypatch, tmp_path: Path):
+    """Workers follow the tasks runnable now (this process not counted), not the lagging
+    1-minute load average: just after another big run the load is high but the cores are idle."""
     monkeypatch.setattr(offline_pool, "cores", lambda: 2)
-    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (0.3, 0.0, 0.0))
+    monkeypatch.setattr(offline_pool, "SAMPLE_GAP", 0.0)
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(offline_pool, "LOADAVG", loadavg)
+    loadavg.write_text("1.90 1.20 0.70 1/301 4242\n")  # only this process runs
     assert offline_pool.workers() == 2
-    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (1.8, 0.0, 0.0))
+    loadavg.write_text("0.10 0.20 0.30 2/301 4242\n")  # one other task
     assert offline_pool.workers() == 1
-    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (12.0, 0.0, 0.0))
+    loadavg.write_text("12.00 9.00 4.00 13/301 4242\n")
+    assert offline_pool.workers() == 1
+    # without /proc/loadavg: the 1-minute load average, less this process
+    monkeypatch.setattr(offline_pool, "LOADAVG", tmp_path / "missing")
+    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (1.3, 0.0, 0.0))
+    assert offline_pool.workers() == 2
+    monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (2.8, 0.0, 0.0))
     assert offline_pool.workers() == 1

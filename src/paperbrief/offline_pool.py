@@ -11,10 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import statistics
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from paperbrief.engines import Engine, Outcome
@@ -39,17 +42,43 @@ def cores() -> int:
 
 
 def workers() -> int:
-    """Worker processes worth starting: the idle cores, plus the one this process runs on.
+    """Worker processes worth starting: the cores other work does not keep busy right now.
 
     On a machine other work keeps busy, extra processes only queue behind it (measured with
     bench/scale.py: 600 takeaways took 10.5 s on one process and 16.1 s on two at load 12 on
-    two cores), so the load average decides.
+    two cores).
     """
+    return max(1, min(cores(), round(cores() - busy_elsewhere())))
+
+
+LOADAVG = Path("/proc/loadavg")
+SAMPLES = 5  # readings of the runnable tasks, SAMPLE_GAP seconds apart; their median counts
+SAMPLE_GAP = 0.01
+
+
+def busy_elsewhere() -> float:
+    """Cores kept busy by other work now: the tasks runnable at this moment (the fourth field
+    of /proc/loadavg, "2/301", this process not counted), the median of a few readings.
+
+    Where that file is missing, the 1-minute load average less this process stands in; it lags
+    by a minute, so a digest started right after another big one (which raised it) would use
+    too few workers when reading it alone.
+    """
+    readings: list[int] = []
+    for i in range(SAMPLES):
+        try:
+            running = LOADAVG.read_text().split()[3].split("/")[0]
+            readings.append(max(0, int(running) - 1))
+        except (OSError, IndexError, ValueError):
+            break
+        if i + 1 < SAMPLES:
+            time.sleep(SAMPLE_GAP)
+    if readings:
+        return float(statistics.median(readings))
     try:
-        busy = os.getloadavg()[0]
+        return max(0.0, os.getloadavg()[0] - 1)
     except OSError:  # no load average on this system
-        busy = 0.0
-    return max(1, min(cores(), round(cores() - busy + 1)))
+        return 0.0
 
 
 @contextmanager
