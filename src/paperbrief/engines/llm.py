@@ -87,6 +87,16 @@ class _Job:
     calls: list[CallRecord]
 
 
+
+def sdk_client(
+    client: openai.OpenAI | None, *, api_key: str | None, base_url: str | None, timeout: float
+) -> openai.OpenAI:
+    """The SDK client calls go through, given or made, with the SDK's own retries off (tenacity
+    owns the retries)."""
+    if client is None:
+        client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
+    return client.with_options(max_retries=0)
+
 class LLMEngine:
     """Takeaways and comparisons from a chat model; satisfies paperbrief.engines.Engine."""
 
@@ -113,11 +123,7 @@ class LLMEngine:
         self.takeaway_version = prompt_version("takeaway")
         self.comparison_version = prompt_version("comparison")
         self.fallback = fallback
-        if client is None:
-            client = openai.OpenAI(
-                api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
-            )
-        self.client = client.with_options(max_retries=0)
+        self.client = sdk_client(client, api_key=api_key, base_url=base_url, timeout=timeout)
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.deadline = deadline

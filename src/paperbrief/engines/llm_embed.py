@@ -31,7 +31,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop
 from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
-from paperbrief.engines.llm import DEFAULT_TIMEOUT, PLACEHOLDER_KEY, LLMEngine
+from paperbrief.engines.llm import DEFAULT_TIMEOUT, PLACEHOLDER_KEY, LLMEngine, sdk_client
 from paperbrief.engines.llm_reply import redact
 from paperbrief.engines.llm_retry import (
     PermanentCallError,
@@ -88,11 +88,7 @@ class Embedder:
         breaker: CircuitBreaker | None = None,
     ) -> None:
         self.model = model
-        if client is None:
-            client = openai.OpenAI(
-                api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0
-            )
-        self.client = client.with_options(max_retries=0)
+        self.client = sdk_client(client, api_key=api_key, base_url=base_url, timeout=timeout)
         self.timeout = timeout
         self.max_attempts = max(1, max_attempts)
         self.deadline = deadline
