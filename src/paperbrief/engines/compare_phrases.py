@@ -297,4 +297,24 @@ def lead(shared: list[str], pa: Phrases, pb: Phrases) -> str:
     several = [term for term in shared if " " in term]
     if " " in first or (several and not specific):
         return f"Both tackle {(several or [first])[0]}: "
+    if not _noun_like(first):  # 'Both concern iterativelies' says nothing: no opening then
+        return ""
     return f"Both concern {readable(first)}: "
+
+
+# Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand
+# rule: no part-of-speech tagger small enough to ship runs without a downloaded model.
+_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate")
+_NOUNS_ENDING_SO = frozenset(
+    """candidate update template estimate rate state gate aggregate substrate climate plate
+    debate surrogate""".split()
+)
+
+
+def _noun_like(term: str) -> bool:
+    word = term.lower()
+    if word in _NOUNS_ENDING_SO or word in _UNCOUNTED:
+        return True
+    if word.endswith("ed") and not word.endswith("eed"):
+        return False
+    return not word.endswith(_NOT_NOUN_ENDINGS)
