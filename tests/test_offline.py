@@ -491,9 +491,9 @@ def test_third_person_leaves_a_third_person_verb_alone() -> None:
 
 
 def test_a_lone_shared_word_that_is_no_noun_opens_no_summary() -> None:
-    from paperbrief.engines.compare_phrases import _noun_like
+    from paperbrief.engines.compare_phrases import noun_like
 
     for word in ("iteratively", "collaborate", "generative", "optimized", "numerous"):
-        assert not _noun_like(word), word
+        assert not noun_like(word), word
     for word in ("software", "speed", "candidate", "transformer", "agents"):
-        assert _noun_like(word), word
+        assert noun_like(word), word

@@ -297,7 +297,7 @@ def lead(shared: list[str], pa: Phrases, pb: Phrases) -> str:
     several = [term for term in shared if " " in term]
     if " " in first or (several and not specific):
         return f"Both tackle {(several or [first])[0]}: "
-    if not _noun_like(first):  # 'Both concern iterativelies' says nothing: no opening then
+    if not noun_like(first):  # 'Both concern iterativelies' says nothing: no opening then
         return ""
     return f"Both concern {readable(first)}: "
 
@@ -311,7 +311,10 @@ _NOUNS_ENDING_SO = frozenset(
 )
 
 
-def _noun_like(term: str) -> bool:
+def noun_like(term: str) -> bool:
+    """A phrase, or a lone word that can be a subject (not an adverb, adjective or verb)."""
+    if " " in term:
+        return True
     word = term.lower()
     if word in _NOUNS_ENDING_SO or word in _UNCOUNTED:
         return True

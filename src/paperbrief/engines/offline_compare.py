@@ -15,6 +15,7 @@ from paperbrief.engines.compare_names import named, short_name
 from paperbrief.engines.compare_phrases import (
     Phrases,
     lead,
+    noun_like,
     own_phrases,
     phrases,
     readable,
@@ -81,7 +82,8 @@ def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
                  phrases(a.title, a.abstract))  # fmt: skip
     pb = Profile(name_b, roles(b.title, b.abstract), classify(b.title, b.abstract),
                  phrases(b.title, b.abstract))  # fmt: skip
-    shared = shared_phrases(pa.phrases, pb.phrases)
+    # a lone shared word that is no noun ('iteratively') is no common subject
+    shared = [t for t in shared_phrases(pa.phrases, pb.phrases) if noun_like(t)]
     names = [name_a, name_b, named(a) or "", named(b) or ""]
     only_a = own_phrases(pa.phrases, pb.phrases, {*names, *shared})
     only_b = own_phrases(pb.phrases, pa.phrases, {*names, *shared})
