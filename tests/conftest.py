@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from paperbrief.refserver import RefServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -132,6 +135,21 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                  "PAPERBRIEF_EMBEDDING_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PAPERBRIEF_DB", str(tmp_path / "paperbrief-test.db"))
+
+
+@pytest.fixture
+def server() -> Iterator[RefServer]:
+    """The reference LLM server, on a free loopback port, for one test."""
+    with RefServer() as ref:
+        yield ref
+
+
+@pytest.fixture
+def llm_env(server: RefServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The reference server configured as the user's endpoint, in this process and for children."""
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    return dict(os.environ)
 
 
 _ARTEFACTS = pytest.StashKey[Path]()

@@ -41,20 +41,6 @@ def listing(tmp_path: Path, n: int, name: str = "listing.json") -> Path:
     return path
 
 
-@pytest.fixture
-def server():
-    with RefServer() as ref:
-        yield ref
-
-
-@pytest.fixture
-def llm_env(server: RefServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """The reference server configured as the user's endpoint, in this process and for children."""
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    return dict(os.environ)
-
-
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     """The CLI in this process: (exit code, stdout, stderr)."""
     code = cli.main(argv)

@@ -4,14 +4,12 @@ the LLM (the reference server) only for what is read in detail."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
 
 from paperbrief import cli
-from paperbrief.refserver import RefServer
 from paperbrief.store import Store
 from tests.conftest import FIXTURES
 
@@ -121,19 +119,6 @@ def test_default_profile_in_the_config_dir_is_used(tmp_path, capsys, monkeypatch
 
 
 # -- pay for what is read ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def server():
-    with RefServer() as ref:
-        yield ref
-
-
-@pytest.fixture
-def llm_env(server: RefServer, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
-    return dict(os.environ)
 
 
 def calls_by_kind(db: Path) -> dict[str, list[str]]:

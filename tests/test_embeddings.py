@@ -35,12 +35,6 @@ MODEL = DEFAULT_EMBEDDING_MODEL
 
 
 @pytest.fixture
-def server():
-    with RefServer() as ref:
-        yield ref
-
-
-@pytest.fixture
 def llm_env(server: RefServer, monkeypatch: pytest.MonkeyPatch) -> RefServer:
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", FAKE_KEY)

@@ -97,6 +97,7 @@ def sdk_client(
         client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
     return client.with_options(max_retries=0)
 
+
 class LLMEngine:
     """Takeaways and comparisons from a chat model; satisfies paperbrief.engines.Engine."""
 
