@@ -419,10 +419,12 @@ def _embeddings(args: argparse.Namespace, pipeline: Any, store: Any) -> Any:
     """With the LLM engine: embed papers and profile through the store's cache, on the chat
     engine's endpoint, limiter and breaker, logged and budgeted with the run's other calls.
     None (TF-IDF) offline or with --embedding-model none."""
+    if not pipeline.uses_llm:  # offline: not even the import (openai's costs about a second)
+        return None
     from paperbrief.engines.llm_embed import Embedder, embedding_model
 
     model = embedding_model(args.embedding_model)
-    if not pipeline.uses_llm or model is None:
+    if model is None:
         return None
     embedder = Embedder.for_engine(pipeline.engine, model)
     embedder.call_log = pipeline.engine.call_log  # the pipeline's: the store's log and usage
