@@ -73,6 +73,58 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
     assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 20
 
 
+def test_the_plan_is_made_while_the_workers_write_takeaways(papers, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from paperbrief import digest as digest_module
+
+    monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(offline_pool, "workers", lambda: 2)
+    monkeypatch.setattr(offline_pool, "_can_fork", lambda: True)
+    planned = digest_module.plan_digest
+    seen: list[int] = []
+
+    def plan_digest(*args, **kwargs):
+        seen.append(len(multiprocessing.active_children()))  # the workers are up already
+        return planned(*args, **kwargs)
+
+    monkeypatch.setattr(digest_module, "plan_digest", plan_digest)
+    with Store(tmp_path / "pb.db") as store:
+        overlapped = digest_with(store, papers, PidEngine(tmp_path / "pids"))
+    assert seen == [2]
+    with Store(tmp_path / "alone.db") as store:
+        alone = digest_with(store, papers)
+    assert overlapped.takeaways == alone.takeaways
+    assert overlapped.comparisons == alone.comparisons
+    assert overlapped.topics == alone.topics
+
+
+class SlowEngine(PidEngine):
+    def takeaway(self, paper):
+        import time
+
+        time.sleep(0.05)
+        return super().takeaway(paper)
+
+
+def test_a_failing_plan_cancels_the_takeaways_not_yet_started(papers, tmp_path, monkeypatch):
+    from paperbrief import digest as digest_module
+
+    monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
+    monkeypatch.setattr(offline_pool, "workers", lambda: 2)
+    monkeypatch.setattr(offline_pool, "_can_fork", lambda: True)
+
+    def plan_digest(*args, **kwargs):
+        raise PaperbriefError("the plan failed")
+
+    monkeypatch.setattr(digest_module, "plan_digest", plan_digest)
+    log = tmp_path / "pids"
+    with Store(tmp_path / "pb.db") as store, pytest.raises(PaperbriefError, match="plan failed"):
+        digest_with(store, papers, SlowEngine(log))
+    # chunks already handed to the workers finish; the rest were cancelled, not waited for
+    assert len(log.read_text().split()) < len(papers)
+
+
 def test_no_workers_while_another_thread_runs(papers, monkeypatch):
     monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
     monkeypatch.setattr(offline_pool, "workers", lambda: 2)

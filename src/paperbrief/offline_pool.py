@@ -14,7 +14,7 @@ import pickle
 import statistics
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,13 +87,34 @@ def outcomes(engine: Engine, work: Sequence[Work]) -> Iterator[Iterator[Outcome[
 
     Workers are started on entering, so the caller may open a transaction afterwards.
     """
+    with pool(engine, len(work)) as run:
+        yield run(work)
+
+
+Runner = Callable[[Sequence[Work]], Iterator[Outcome[Any]]]
+
+
+@contextmanager
+def pool(engine: Engine, expected: int) -> Iterator[Runner]:
+    """A runner for about `expected` items of work: `run(work)` sends them to worker processes
+    at once (when that pays) and iterates over their outcomes in order; it may be called again
+    for more work on the same workers. While the workers compute, this process is free for
+    other work (a digest makes its plan meanwhile).
+
+    Leaving on an exception cancels the work not yet started instead of waiting for it.
+    """
     n = workers()
-    if len(work) < MIN_PARALLEL_ITEMS or n < 2 or not _can_fork() or not _portable(engine):
-        yield (_run(engine, item) for item in work)
+    if expected < MIN_PARALLEL_ITEMS or n < 2 or not _can_fork() or not _portable(engine):
+        yield lambda work: (_run(engine, item) for item in work)
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(n, mp_context=context, initializer=_start, initargs=(engine,)) as pool:
-        yield pool.map(_work, work, chunksize=CHUNK)
+    executor = ProcessPoolExecutor(n, mp_context=context, initializer=_start, initargs=(engine,))
+    try:
+        yield lambda work: executor.map(_work, work, chunksize=CHUNK)
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
 
 
 def _can_fork() -> bool:

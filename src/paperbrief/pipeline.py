@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -31,6 +31,8 @@ from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
 
 Pairs = Sequence[tuple[Paper, Paper]]
+# more papers and pairs for a run, known later: a future, or a function the run calls
+Later = Future[tuple[Sequence[Paper], Pairs]] | Callable[[], tuple[Sequence[Paper], Pairs]]
 
 log = logging.getLogger(__name__)
 
@@ -199,13 +201,16 @@ class Pipeline:
         self,
         papers: Sequence[Paper],
         pairs: Pairs,
-        later: Future[tuple[Sequence[Paper], Pairs]] | None = None,
+        later: Later | None = None,
     ) -> tuple[dict[str, Takeaway], list[Comparison]]:
         """Takeaways of `papers` and comparisons of `pairs` (in order), all in one work queue.
 
         `later`: more papers and pairs, known once it resolves (a digest's comparisons, while
         relatedness is computed): they join the queue then, behind the items already in it; the
-        takeaways and comparisons returned are those of both. Its exception is the run's.
+        takeaways and comparisons returned are those of both. Its exception is the run's. A
+        future resolves in its own thread (the LLM engine's calls go out meanwhile); a function
+        is called here once the first items are under way (the offline engine's worker
+        processes compute them meanwhile).
         """
         takeaway_jobs = self._takeaway_jobs(papers)
         comparison_jobs = self._comparison_jobs(pairs)
@@ -213,7 +218,7 @@ class Pipeline:
         if later is not None:
 
             def arrive() -> list[_Job]:
-                more_papers, more_pairs = later.result()
+                more_papers, more_pairs = later() if callable(later) else later.result()
                 known = {j.key for j in takeaway_jobs}
                 new_t = self._takeaway_jobs([p for p in more_papers if f"t:{p.id}" not in known])
                 new_c = self._comparison_jobs(more_pairs)
@@ -282,16 +287,16 @@ class Pipeline:
     def _run(
         self,
         jobs: list[_Job],
-        later: Future[Any] | None = None,
+        later: Later | None = None,
         arrive: Callable[[], list[_Job]] | None = None,
     ) -> dict[str, Any]:
         results: dict[str, Any] = {}
-        if not self.uses_llm and later is not None and arrive is not None:
-            later = None  # the offline engine is all CPU: nothing to overlap
+        if callable(later) and self.uses_llm and arrive is not None:
+            later = None  # a function would hold up the calls: known before they start
             jobs = [*jobs, *arrive()]
         todo = self._admit(jobs, results)
         if not self.uses_llm:
-            self._run_offline(todo, results)
+            self._run_offline(todo, results, arrive if later is not None else None)
             return results
         # An engine with its own limiter holds HTTP attempts to `concurrency` itself: a few more
         # workers let one write its call log and judge its answer while another's call is out.
@@ -355,18 +360,33 @@ class Pipeline:
                 todo.append(job)
         return todo
 
-    def _run_offline(self, todo: list[_Job], results: dict[str, Any]) -> None:
+    def _run_offline(
+        self,
+        todo: list[_Job],
+        results: dict[str, Any],
+        arrive: Callable[[], list[_Job]] | None = None,
+    ) -> None:
         """The offline engine: on all cores for a long list, and its results (free to recompute)
-        saved OFFLINE_COMMIT_EVERY at a time instead of one durable commit each."""
-        work = [(job.kind, job.papers) for job in todo]
+        saved OFFLINE_COMMIT_EVERY at a time instead of one durable commit each. The jobs that
+        `arrive` brings are found here while the workers compute the first ones, and follow
+        them on the same workers."""
+        with offline_pool.pool(self.engine, len(todo)) as run:
+            done = run([(job.kind, job.papers) for job in todo])
+            more = self._admit(arrive(), results) if arrive is not None else []
+            self._save_offline(todo, done, results)
+            if more:
+                self._save_offline(more, run([(job.kind, job.papers) for job in more]), results)
+
+    def _save_offline(
+        self, todo: list[_Job], done: Iterator[Outcome[Any]], results: dict[str, Any]
+    ) -> None:
         deferred = getattr(self.store, "deferred_commits", None)
-        with offline_pool.outcomes(self.engine, work) as done:
-            for start in range(0, len(todo), OFFLINE_COMMIT_EVERY):
-                jobs = todo[start : start + OFFLINE_COMMIT_EVERY]
-                ready = [next(done) for _ in jobs]  # computed outside the transaction
-                with deferred() if deferred is not None else nullcontext():
-                    for job, outcome in zip(jobs, ready, strict=True):
-                        results[job.key] = self._finish(job, outcome)
+        for start in range(0, len(todo), OFFLINE_COMMIT_EVERY):
+            jobs = todo[start : start + OFFLINE_COMMIT_EVERY]
+            ready = [next(done) for _ in jobs]  # computed outside the transaction
+            with deferred() if deferred is not None else nullcontext():
+                for job, outcome in zip(jobs, ready, strict=True):
+                    results[job.key] = self._finish(job, outcome)
 
     def _cooling(self, job: _Job) -> str | None:
         """The fallback reason when this item failed within the cooldown, else None."""
