@@ -27,7 +27,10 @@ MIN_PAIR_SIMILARITY = 0.05  # TF-IDF cosine below which two papers share too lit
 # embeddings (e.g. OpenAI text-embedding-3) put unrelated abstracts of one field near 0.2
 MIN_EMBEDDING_SIMILARITY = 0.35
 NEIGHBOURS = 10  # nearest neighbours kept per paper
-BLOCK_ROWS = 1024  # rows multiplied at a time: a block costs BLOCK_ROWS x n floats
+# rows multiplied at a time, into one reused buffer of BLOCK_ROWS x n floats: blocks a few MB
+# big (256 rows: 10 MB at 10,000 papers), which the allocator reuses instead of mapping fresh
+# memory for each (at 1,024 rows, page faults on new 40-80 MB arrays took a third of the time)
+BLOCK_ROWS = 256
 DENSE_WORD_SHARE = 0.03  # words in more than this share of papers are multiplied densely
 
 Matrix = sp.csr_matrix | np.ndarray
@@ -134,10 +137,11 @@ def nearest_neighbours(vectors: Matrix, k: int = NEIGHBOURS) -> list[list[tuple[
     if k <= 0:
         return [[] for _ in range(n)]
     product = _BlockProduct(vectors)
+    buffer = np.empty((min(BLOCK_ROWS, n), n), dtype=np.float32)
     out: list[list[tuple[int, float]]] = []
     for start in range(0, n, BLOCK_ROWS):
         stop = min(start + BLOCK_ROWS, n)
-        sims = product.rows(start, stop)
+        sims = product.rows(start, stop, buffer[: stop - start])
         rows = np.arange(stop - start)
         sims[rows, rows + start] = -np.inf  # never one's own neighbour
         top = np.argpartition(sims, -k, axis=1)[:, -k:]
@@ -171,13 +175,17 @@ class _BlockProduct:
         self.sparse = sp.csr_matrix(columns[:, np.flatnonzero(~common)])
         self.sparse_t = sp.csr_matrix(self.sparse.T)
 
-    def rows(self, start: int, stop: int) -> np.ndarray:
-        total = np.zeros((stop - start, self.n), dtype=np.float32)
+    def rows(self, start: int, stop: int, out: np.ndarray) -> np.ndarray:
+        """Rows start..stop of the product, written into `out` (stop - start rows)."""
         if self.dense is not None:
-            total += self.dense[start:stop] @ self.dense.T
-        if self.sparse is not None:
-            total += (self.sparse[start:stop] @ self.sparse_t).toarray()
-        return total
+            np.matmul(self.dense[start:stop], self.dense.T, out=out)
+        else:
+            out.fill(0.0)
+        if self.sparse is not None:  # added where it is non-zero, without a dense copy
+            part = self.sparse[start:stop] @ self.sparse_t  # canonical: one entry per cell
+            rows = np.repeat(np.arange(stop - start), np.diff(part.indptr))
+            out[rows, part.indices] += part.data
+        return out
 
 
 def select_pairs(
