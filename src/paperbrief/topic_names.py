@@ -231,12 +231,15 @@ class PaperTerms:
     """Phrases of one paper by key: weight (1 in the title), forms as written, whole or not."""
 
     weight: dict[str, float]
-    forms: dict[str, Counter[str]]
+    forms: dict[str, dict[str, int]]
     words: set[str]  # every content word (stemmed), nameable or not
     whole: set[str]  # phrases seen at least once not followed by another content word
 
 
-_stem = lru_cache(maxsize=1 << 17)(stem)
+@lru_cache(maxsize=1 << 17)
+def _stem_word(word: str) -> str:
+    """A word's stem, case folded."""
+    return stem(word.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -266,20 +269,30 @@ def _nameable(words: Sequence[str]) -> bool:
 def paper_terms(paper: Paper) -> PaperTerms:
     """Nameable phrases of up to three words from a paper's title and abstract."""
     terms = PaperTerms({}, {}, set(), set())
+    weights, forms, whole = terms.weight, terms.forms, terms.whole
     for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
         for run in _runs(text):
-            stems = [_stem(w.lower()) for w in run]
+            stems = [_stem_word(w) for w in run]
             terms.words.update(stems)
+            traits = [_traits(w) for w in run]  # what _nameable reads, once a word
+            short = [t[3] for t in traits]
+            n = len(run)
             for size in range(1, _MAX_PHRASE_WORDS + 1):
-                for i in range(len(run) - size + 1):
-                    words = run[i : i + size]
-                    if not _nameable(words):
+                for i in range(n - size + 1):
+                    first, last = traits[i], traits[i + size - 1]
+                    # _nameable, read from the traits above
+                    if last[0] or first[1] or (size == 1 and (last[2] or first[4])):
+                        continue
+                    if True in short[i : i + size]:
                         continue
                     key = " ".join(stems[i : i + size])  # plural and singular, any case, meet
-                    terms.weight[key] = max(terms.weight.get(key, 0.0), weight)
-                    terms.forms.setdefault(key, Counter())[" ".join(words)] += 1
-                    if i + size == len(run):
-                        terms.whole.add(key)
+                    if weights.get(key, 0.0) < weight:
+                        weights[key] = weight
+                    written = forms.setdefault(key, {})
+                    form = " ".join(run[i : i + size])
+                    written[form] = written.get(form, 0) + 1
+                    if i + size == n:
+                        whole.add(key)
     return terms
 
 
