@@ -128,6 +128,21 @@ def rule_effect(split: list[Paper], rewrite: Callable[[str], str]) -> tuple[int,
     return len(changes), _mean(changes), 100 * sum(changes) / max(1, len(split))
 
 
+def compression_oracle(split: list[Paper], rewrites: list[Callable[[str], str]]) -> float:
+    """ROUGE-1 when each paper's line takes whichever single compression helps it most, or none
+    (hindsight): the most any learned choice of where to compress could add."""
+    return _mean([max(p.score(p.line), *(p.score(f(p.line)) for f in rewrites)) if p.line else 0.0
+                  for p in split])  # fmt: skip
+
+
+def lengths(split: list[Paper]) -> tuple[list[float], list[float]]:
+    """Deciles 1, 5 and 9 of the engine's line length and of the mean gold TLDR length (words)."""
+    line = [len(p.line.split()) for p in split]
+    gold = [statistics.mean(len(t.split()) for t in p.tldrs) for p in split]
+    return ([float(np.percentile(line, q)) for q in (10, 50, 90)],
+            [float(np.percentile(gold, q)) for q in (10, 50, 90)])  # fmt: skip
+
+
 def fusion(dev: list[Paper], max_words: int = 30) -> tuple[float, float]:
     """The engine's line joined ("A; b") with the selector's best line of another sentence that
     fits in `max_words`, and with the best such line in hindsight."""
@@ -197,16 +212,26 @@ def main(argv: list[str]) -> int:
         print(f"  {name:<55} {value:6.2f}")
     print("compressions applied to the engine's line (lines changed; change per changed line;"
           " change per paper):")  # fmt: skip
+    rewrites = []
     for name, pattern in COMPRESSIONS.items():
 
         def rewrite(line: str, pattern: re.Pattern[str] = pattern) -> str:
             return _capital(pattern.sub("", line))
 
+        rewrites.append(rewrite)
         cells = []
         for label, split in (("train", train), ("dev", dev)):
             n, per_line, per_paper = rule_effect(split, rewrite)
             cells.append(f"{label} {n:4} {per_line:+6.2f} {per_paper:+5.2f}")
         print(f"  {name:<45} " + "   ".join(cells))
+    print(f"  {'each line its best compression or none (hindsight)':<45} "
+          f"train {compression_oracle(train, rewrites):6.2f} "
+          f"(engine {_mean([p.score(p.line) for p in train]):.2f})   "
+          f"dev {compression_oracle(dev, rewrites):6.2f}")  # fmt: skip
+    line, gold = lengths(dev)
+    print("  dev words, 10th/50th/90th percentile: engine's line "
+          + "/".join(f"{x:.0f}" for x in line) + ", gold TLDRs (mean per paper) "
+          + "/".join(f"{x:.0f}" for x in gold))  # fmt: skip
     ranked, oracle = fusion(dev)
     print("fusion on dev, engine line + another sentence's line (<= 30 words, 'A; b'):")
     print(f"  {'second line as the selector ranks it':<55} {ranked:6.2f}")
