@@ -383,6 +383,16 @@ def _preload(module: str) -> None:
     threading.Thread(target=load, name=f"import {module}", daemon=True).start()
 
 
+def _relate_process() -> Any:
+    """A child process importing scikit-learn for the plan (paperbrief.relate_process), unless
+    this process has it already (then relatedness is made here, at no import cost)."""
+    if "sklearn" in sys.modules:
+        return None
+    from paperbrief.relate_process import RelateProcess
+
+    return RelateProcess()
+
+
 def _llm_configured(args: argparse.Namespace) -> bool:
     return bool(
         os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url
@@ -572,7 +582,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
+    relater = None
     if not args.offline and _llm_configured(args):
+        relater = _relate_process()  # scikit-learn: imported by a child on another core
         _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read
     papers, period, warnings = _load(args)
     if period is None:
@@ -591,11 +603,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
                       lookup=store.get_paper, fetch=_fetch_liked(store),
-                      embed=_embeddings(args, pipeline, store))
+                      embed=_embeddings(args, pipeline, store),
+                      relater=relater.relate if relater and pipeline.uses_llm else None)
         # live: build_digest plans while the first takeaways are paid for; a batch needs it first
         plan = plan_digest(papers, **choice) if batch else None
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
+        if relater is not None:
+            relater.close()  # ended when unused (an offline engine)
         if mode is not None:
             mode.finish(digest.stats, pipeline.report)
         if args.json:

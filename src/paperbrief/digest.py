@@ -27,7 +27,11 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     import numpy as np
 
     from paperbrief.ranking import EmbedListing, Fetch, Ranked
+    from paperbrief.relate_process import Related
     from paperbrief.relatedness import Relatedness
+
+    # relatedness.relate's signature, e.g. RelateProcess.relate (made in a child process)
+    Relater = Callable[..., Relatedness | Related]
 
 DEFAULT_TOP = 25
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
@@ -72,7 +76,8 @@ def _embedded_relatedness(
     lookup: Callable[[str], Paper | None] | None,
     fetch: Fetch | None,
     embed: EmbedListing,
-) -> tuple[Relatedness, tuple[str, list[Ranked], list[str]]]:
+    relater: Relater | None = None,
+) -> tuple[Relatedness | Related, tuple[str, list[Ranked], list[str]]]:
     """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
     together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
     when `embed` gives None)."""
@@ -89,9 +94,10 @@ def _embedded_relatedness(
     if not rows:  # no profile: the papers alone
         rows.append(embed(papers, []) if papers else None)
     embedded = rows[0]
-    from paperbrief.relatedness import relate  # scikit-learn: imported once the request is out
+    if relater is None:
+        from paperbrief.relatedness import relate as relater  # scikit-learn: imported now
 
-    return relate(papers, embeddings=embedded[0] if embedded else None), ranking
+    return relater(papers, embeddings=embedded[0] if embedded else None), ranking
 
 
 @dataclass
@@ -99,7 +105,7 @@ class Plan:
     """What a digest shows in detail and what it pays for, decided before anything is written."""
 
     papers: list[Paper]
-    related: Relatedness
+    related: Relatedness | Related
     ranked_by: str
     ranked: list[Ranked]
     warnings: list[str]
@@ -124,19 +130,24 @@ def plan_digest(
     fetch: Fetch | None = None,
     related: Relatedness | None = None,
     embed: EmbedListing | None = None,
+    relater: Relater | None = None,
 ) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
     With `embed` (and no `related` given), ranking, pairing and topics use the papers'
-    embeddings, falling back to TF-IDF when `embed` gives None."""
+    embeddings, falling back to TF-IDF when `embed` gives None. `relater` (e.g.
+    `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs no TF-IDF space."""
     papers = list(papers)
     if related is None and embed is not None:
-        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed)
+        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed, relater)
         ranked_by, ranked, rank_warnings = ranking
     else:
-        from paperbrief.relatedness import relate
+        if related is None and relater is not None and profile is None:
+            related = relater(papers)  # ranking reads no vectors without a profile
+        elif related is None:
+            from paperbrief.relatedness import relate
 
-        related = related if related is not None else relate(papers)
+            related = relate(papers)
         ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded][:top]
@@ -200,6 +211,7 @@ def build_digest(
     fetch: Fetch | None = None,
     plan: Plan | None = None,
     embed: EmbedListing | None = None,
+    relater: Relater | None = None,
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
@@ -220,7 +232,8 @@ def build_digest(
             limiter = getattr(pipeline.engine, "limiter", None)  # the comparisons wait for it
             with limiter.urgent() if limiter is not None else nullcontext():
                 made.append(plan_digest(papers, profile=profile, top=top, llm_all=llm_all,
-                                        lookup=lookup, fetch=fetch, related=related, embed=embed))
+                                        lookup=lookup, fetch=fetch, related=related, embed=embed,
+                                        relater=relater))
             known = {p.id for p in early}
             extra = [p for p in made[0].paid_papers(True) if p.id not in known]
             return extra, made[0].pairs
@@ -253,7 +266,7 @@ def build_digest(
     else:
         if plan is None:
             plan = plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                               fetch=fetch, related=related, embed=embed)
+                               fetch=fetch, related=related, embed=embed, relater=relater)
         paid = plan.paid_papers(pipeline.uses_llm)
         takeaways, comparisons = pipeline.run(paid, plan.pairs)
     extractive = 0
@@ -289,7 +302,7 @@ def build_digest(
 
 
 def comparison_pairs(
-    papers: Sequence[Paper], related: Relatedness | None = None
+    papers: Sequence[Paper], related: Relatedness | Related | None = None
 ) -> list[tuple[Paper, Paper]]:
     """The pairs a digest of `papers` compares, each in the order its comparison is cached."""
     from paperbrief.relatedness import relate
