@@ -605,7 +605,15 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
 
+    def _wait(self, arrived: float, delay: float) -> None:
+        """Answer `delay` seconds (the latency) after the request arrived: the server's own work
+        (a few ms, but serialised over the answers due at once) is part of it, not added to it."""
+        rest = arrived + delay - time.monotonic()
+        if rest > 0:
+            time.sleep(rest)
+
     def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
+        arrived = time.monotonic()
         length = int(self.headers.get("content-length") or 0)
         raw = self.rfile.read(length)
         if self.ref.batches.handles("POST", self.path):
@@ -629,51 +637,50 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"error": error})
             return
         if route == "/v1/embeddings":
-            self._embeddings(body if isinstance(body, dict) else {}, key)
+            self._embeddings(body if isinstance(body, dict) else {}, key, arrived)
             return
         admitted, reset, limits = self.ref.admit()
         fault = self.ref.next_fault(body) if admitted else None
         if self.ref.hang_after is not None and len(self.ref.requests) > self.ref.hang_after:
             time.sleep(3600)  # never answers (a daemon thread: the server stops regardless)
             return
-        if self.ref.latency:
-            time.sleep(self.ref.latency)
-        if fault == "slow":
-            time.sleep(self.ref.slow_latency)
-        if not admitted:
-            self._send(429, self.ref.rate_limit_error(body.get("model", ""), reset), limits)
-            return
-        if not key:
+        if admitted and not key:
             fault = "401"
-        start = time.monotonic()
-        if fault in _ERROR_FAULTS:
-            status, headers, payload = self.ref.error(fault, body.get("model", ""), key)
-            self._send(status, payload, {**limits, **headers})
-            return
-        try:
-            payload = self.ref.completion(body, fault, key)
-        except Exception as exc:  # answer like a real server would, never drop the connection
-            error = {"message": f"reference server error: {exc}", "type": "server_error"}
-            self._send(500, {"error": error})
-            return
-        ms = str(int((time.monotonic() - start) * 1000 + self.ref.latency * 1000))
-        self._send(200, payload, {**limits, "openai-processing-ms": ms})
+        delay = self.ref.latency
+        if fault == "slow":  # a slow model: its answer is made late
+            time.sleep(self.ref.slow_latency)
+            delay += self.ref.slow_latency
+        status, headers = 200, dict(limits)
+        if not admitted:
+            status, payload = 429, self.ref.rate_limit_error(body.get("model", ""), reset)
+        elif fault in _ERROR_FAULTS:
+            status, extra, payload = self.ref.error(fault, body.get("model", ""), key)
+            headers.update(extra)
+        else:
+            try:
+                payload = self.ref.completion(body, fault, key)
+            except Exception as exc:  # answer like a real server would, never drop the connection
+                error = {"message": f"reference server error: {exc}", "type": "server_error"}
+                status, payload, headers = 500, {"error": error}, {}
+        self._wait(arrived, delay)
+        if status == 200:
+            headers["openai-processing-ms"] = str(int((time.monotonic() - arrived) * 1000))
+        self._send(status, payload, headers)
 
 
-    def _embeddings(self, body: dict[str, Any], key: str) -> None:
+    def _embeddings(self, body: dict[str, Any], key: str, arrived: float) -> None:
         with self.ref._lock:
             self.ref.embedding_requests.append(body)
             fault = self.ref.embedding_faults.popleft() if self.ref.embedding_faults else None
-        if self.ref.latency:
-            time.sleep(self.ref.latency)
         if not key:
             fault = "401"
+        headers: dict[str, str] | None = None
         if fault is not None and fault != "none":
             status, headers, payload = self.ref.error(fault, str(body.get("model", "")), key)
-            self._send(status, payload, headers)
-            return
-        status, payload = embeddings_answer(body)
-        self._send(status, payload)
+        else:
+            status, payload = embeddings_answer(body)
+        self._wait(arrived, self.ref.latency)
+        self._send(status, payload, headers)
 
 
 def openai_duration(seconds: float) -> str:
