@@ -556,12 +556,12 @@ def _profile(option: str | None) -> Any:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest (Markdown or HTML) of one or more sources."""
+    if not args.offline and _llm_configured(args):  # first, beside this thread's work
+        _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
     from paperbrief.digest import build_digest, plan_digest
     from paperbrief.overwrite import check_replaceable
-    from paperbrief.render import render_digest
-    from paperbrief.render_html import render_html_digest
 
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
@@ -582,10 +582,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
-    relater = None
-    if not args.offline and _llm_configured(args):
-        relater = _relate_process()  # scikit-learn: imported by a child on another core
-        _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
@@ -601,23 +597,30 @@ def cmd_digest(args: argparse.Namespace) -> int:
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
+        # once openai is imported (the first requests' CPU work done), scikit-learn's import
+        # runs in a child on the other core, while the first answers are awaited
+        relater = _relate_process() if pipeline.uses_llm else None
         choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
                       lookup=store.get_paper, fetch=_fetch_liked(store),
                       embed=_embeddings(args, pipeline, store),
-                      relater=relater.relate if relater and pipeline.uses_llm else None)
+                      relater=relater.relate if relater is not None else None)
         # live: build_digest plans while the first takeaways are paid for; a batch needs it first
         plan = plan_digest(papers, **choice) if batch else None
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
         if relater is not None:
-            relater.close()  # ended when unused (an offline engine)
+            relater.close()  # ended if unused (e.g. a plan given, or made before)
         if mode is not None:
             mode.finish(digest.stats, pipeline.report)
         if args.json:
             text = digest.model_dump_json(indent=2) + "\n"
         elif fmt == "html":
+            from paperbrief.render_html import render_html_digest
+
             text = render_html_digest(digest, args.template, args.top, args.rest)
         else:
+            from paperbrief.render import render_digest  # jinja2's templates: after the work
+
             text = render_digest(digest, args.template, args.top, args.rest)
         if target is not None:
             write_atomic(target, text)
