@@ -87,12 +87,17 @@ def content_tokens(text: str) -> list[str]:
     return [t for t in tokens(text) if len(t) > 1 and t not in STOPWORDS]
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=1 << 15)  # a listing asks for each title's key three times
 def normalize_title(title: str) -> str:
     """A title reduced for duplicate detection: accents, case, punctuation and spacing folded."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^a-z0-9]+", " ", text.lower())
-    return text.strip()
+    text = title
+    if not text.isascii():  # (ASCII has no accents to fold: most titles skip the char loop)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return _NOT_ALNUM.sub(" ", text.lower()).strip()
 
 
 def slugify(text: str, max_len: int = 60) -> str:
