@@ -104,22 +104,27 @@ def tags(title: str, abstract: str) -> list[str]:
 def _tags(title: str, abstract: str) -> tuple[str, ...]:
     mentions: Counter[tuple[str, ...]] = Counter()
     first: dict[tuple[str, ...], int] = {}
-    forms: dict[tuple[str, ...], Counter[str]] = {}  # how often each form is written
+    forms: dict[tuple[str, ...], dict[str, int]] = {}  # how often each form is written
     for weight, part in ((1 + TITLE_WEIGHT, title), (1, abstract)):
         text = _LLM.sub(_llm, _LATEX_COMMAND.sub(" ", strip_urls(part)))
         for clause in _CLAUSE.finditer(text):
             words = _WORD.findall(clause.group(0))
             read = [_word(w) for w in words]
-            for n in (1, 2):
-                for i in range(len(words) - n + 1):
-                    ends = read[i], read[i + n - 1]
-                    if not (ends[0][2] and ends[1][3] and all(r[1] for r in read[i : i + n])):
-                        continue
-                    gram = words[i : i + n]
-                    key = tuple(r[0] for r in read[i : i + n])
-                    mentions[key] += weight
-                    first.setdefault(key, len(first))
-                    forms.setdefault(key, Counter())[" ".join(gram).lower()] += 1
+            # single words, then pairs: (stem, usable, fit to start, fit to end) of each word
+            grams = [
+                ((r[0],), w) for r, w in zip(read, words, strict=True) if r[1] and r[2] and r[3]
+            ]
+            grams += [
+                ((a[0], b[0]), f"{words[i]} {words[i + 1]}")
+                for i, (a, b) in enumerate(zip(read, read[1:], strict=False))
+                if a[1] and b[1] and a[2] and b[3]
+            ]
+            for key, gram in grams:
+                mentions[key] += weight
+                first.setdefault(key, len(first))
+                written = forms.setdefault(key, {})
+                form = gram.lower()
+                written[form] = written.get(form, 0) + 1
 
     def score(key: tuple[str, ...]) -> float:
         return mentions[key] * sum(_idf(s) for s in key)
