@@ -338,11 +338,12 @@ def _topic_names(members: list[int], terms: list[PaperTerms], df: Counter[str]) 
             break
     if not chosen:
         return []
-    top = _display(chosen[0], members, terms)
+    shown = {k: _display(k, members, terms) for k in chosen}  # each reads every paper's forms
+    top = shown[chosen[0]]
     pairs = [
-        (f"{top} · {_display(k, members, terms)}", score(k))
+        (f"{top} · {shown[k]}", score(k))
         for k in chosen[1:]
-        if len(top) + 3 + len(_display(k, members, terms)) <= _MAX_NAME_CHARS
+        if len(top) + 3 + len(shown[k]) <= _MAX_NAME_CHARS
     ]
     strong = [name for name, value in pairs[:1] if value >= _SECOND_TERM_SHARE * score(chosen[0])]
     return list(dict.fromkeys([*strong, top, *(name for name, _ in pairs)]))
