@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -50,15 +51,23 @@ def selector() -> dict:
     return json.loads(SELECTOR_FILE.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=4096)  # a sentence's bag is read by its features and its candidates
 def _bag(text: str) -> Counter[str]:
+    """The stemmed content words of `text` with their counts (shared: never modify it)."""
     return Counter(map(cached_stem, content_tokens(text)))
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    dot = sum(count * b[term] for term, count in a.items())
+def _length(bag: dict[str, int]) -> float:
+    return math.sqrt(sum(v * v for v in bag.values()))
+
+
+def _cosine(a: Counter[str], b: dict[str, int], b_length: float | None = None) -> float:
+    """Cosine of two bags; `b_length` is b's (`_length(b)`), when it is known already."""
+    get = b.get
+    dot = sum(count * get(term, 0) for term, count in a.items())
     if not dot:
         return 0.0
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    norm = _length(a) * (_length(b) if b_length is None else b_length)
     return dot / norm
 
 
@@ -76,7 +85,8 @@ def features(sents: list[Sentence], title: str = "") -> list[dict[str, float]]:
     top = max(central.values(), default=1)
     out = []
     for s, bag in zip(sents, bags, strict=True):
-        rest = whole - bag
+        # whole - bag, as a Counter subtracts (positive counts, in whole's order), built faster
+        rest = {t: c - bag.get(t, 0) for t, c in whole.items() if c > bag.get(t, 0)}
         words = len(s.text.split())
         rel = s.index / max(1, n - 1)
         distinct = max(1, len(bag))
@@ -159,6 +169,8 @@ def candidate_rows(
     for s in sents:
         whole.update(_bag(s.text))
     top = max(whole.values(), default=1)
+    whole_length = _length(whole)
+    chances: dict[tuple[str, int], float] = {}  # the abstract's words, shared by its lines
     found: list[Candidate] = []
     out: list[dict[str, float]] = []
     for s, row in zip(sents, rows, strict=True):
@@ -170,9 +182,9 @@ def candidate_rows(
             f["c_off_20"] = abs(c.words - 20) / 10
             f["c_kept"] = c.words / sentence_words
             f["c_centrality"] = sum(whole[t] for t in bag) / (top * max(1, len(bag)) ** 0.7)
-            f["c_sim_abstract"] = _cosine(bag, whole)
+            f["c_sim_abstract"] = _cosine(bag, whole, whole_length)
             f["c_density"] = len(bag) / max(1, c.words)
-            shared, length = vocabulary.expected(c.text, abstract_words)
+            shared, length = vocabulary.expected(c.text, abstract_words, chances)
             f["c_tldr_f"] = 2 * shared / (length + 20)  # as ROUGE-1 F against a 20-word TLDR
             f["c_tldr_rate"] = shared / max(1, length)
             for kind in CUT_KINDS:
@@ -193,7 +205,20 @@ def scored(sents: list[Sentence], title: str = "", model: dict | None = None
     weights = dict(zip(model["features"], model["weights"], strict=True))
     found, rows = candidate_rows(sents, title, model["line"])
     bias = float(model["bias"])
-    return [(_score(row, weights, bias), c) for c, row in zip(found, rows, strict=True)]
+    if not rows:
+        return []
+    # every row has the same features in the same order: their weights are looked up once (the
+    # products are summed in the same order as _score does, so the scores are the same floats)
+    names = list(rows[0])
+    row_weights = [weights.get(name, 0.0) for name in names]
+    out = []
+    for c, row in zip(found, rows, strict=True):
+        if list(row) == names:
+            score = bias + sum(map(operator.mul, row_weights, row.values()))
+        else:
+            score = _score(row, weights, bias)
+        out.append((score, c))
+    return out
 
 
 def rank(sents: list[Sentence], title: str = "", model: dict | None = None) -> list[Sentence]:

@@ -41,10 +41,21 @@ class TldrWords:
         seen, hit = self.words.get(word, (0, 0))
         return (hit + _PRIOR * rate) / (seen + _PRIOR)
 
-    def expected(self, line: str, abstract: Counter[str]) -> tuple[float, int]:
-        """The expected number of the line's distinct words the TLDR shares, and its length."""
+    def expected(
+        self, line: str, abstract: Counter[str], memo: dict[tuple[str, int], float] | None = None
+    ) -> tuple[float, int]:
+        """The expected number of the line's distinct words the TLDR shares, and its length.
+        `memo` keeps the chances of words already seen (the lines of one abstract share them)."""
         found = word_counts(line)
-        shared = sum(self.chance(w, abstract.get(w, 1)) for w in sorted(found))
+        if memo is None:
+            memo = {}
+        shared = 0.0
+        for w in sorted(found):
+            key = (w, abstract.get(w, 1))
+            chance = memo.get(key)
+            if chance is None:
+                chance = memo[key] = self.chance(*key)
+            shared += chance
         return shared, sum(found.values())
 
     def to_json(self) -> dict:
