@@ -245,12 +245,25 @@ _ABSTRACT_WEIGHT = {"survey": 3, "benchmark": 3, "dataset": 3, "position": 3, "s
                     "analysis": 1.5, "method": 2}  # fmt: skip
 
 
+# words without which an abstract cue cannot match: its slow search is skipped when they are absent
+_CUE_NEEDS = {
+    "benchmark": re.compile(r"\b(?:benchmark|evaluation suite|test suite)\b", re.I),
+    "dataset": re.compile(r"\b(?:dataset|corpus|data set)\b", re.I),
+    "system": re.compile(r"\b(?:system|library|platform|compiler|runtime|toolkit|infrastructure"
+                         r"|open-source tool)\b", re.I),
+}  # fmt: skip
+
+
 def contribution_type(title: str, abstract: str) -> str:
     """The kind of contribution (method, benchmark, dataset, ..., other), by cue words."""
     scores: Counter[str] = Counter()
     for kind, (in_title, in_abstract) in TYPE_CUES.items():
         if title and in_title.search(title):
             scores[kind] += _TITLE_WEIGHT[kind]
+        needs = _CUE_NEEDS.get(kind)
+        if needs is not None and not needs.search(abstract):
+            scores[kind] += 0  # the cue's words are absent: no match (as findall would say)
+            continue
         scores[kind] += _ABSTRACT_WEIGHT[kind] * min(2, len(in_abstract.findall(abstract)))
     if not scores or max(scores.values()) == 0:
         return "other"
