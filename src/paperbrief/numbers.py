@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SCALES = {
     "k": 1e3, "thousand": 1e3,
@@ -66,11 +67,12 @@ def find_numbers(text: str) -> list[NumberMention]:
     return found
 
 
-def source_values(text: str) -> set[tuple[float, str]]:
+@lru_cache(maxsize=512)  # a source is checked text by text (an answer's ~10 fields): read once
+def source_values(text: str) -> frozenset[tuple[float, str]]:
     """The normalised numbers a source states, spelled-out small numbers included."""
     keys = {n.key for n in find_numbers(text)}
     keys |= {(float(_WORDS[w.lower()]), "") for w in _WORD_RE.findall(text)}
-    return keys
+    return frozenset(keys)
 
 
 def ungrounded(text: str, source: str) -> list[str]:
