@@ -278,18 +278,20 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
 
 def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
-    from paperbrief.engines.offline import OfflineEngine
+    if args.offline or not _llm_configured(args):
+        from paperbrief.engines.offline import OfflineEngine
 
-    offline = OfflineEngine()
-    if args.offline:
-        log.info("using the offline engine (--offline)")
+        if args.offline:
+            log.info("using the offline engine (--offline)")
+        else:
+            log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
+        offline = OfflineEngine()
         return offline, offline
-    if not (os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url):
-        log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
-        return offline, offline
+    from paperbrief.engines.lazy_offline import LazyOfflineEngine
     from paperbrief.engines.llm import DEFAULT_TIMEOUT, llm_engine_from_env
     from paperbrief.ratelimit import RateLimiter
 
+    offline = LazyOfflineEngine()  # the fallback: imported if and when needed, not before
     engine = llm_engine_from_env(
         model=args.model,
         base_url=args.base_url,
@@ -298,7 +300,7 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
         limiter=RateLimiter(args.concurrency, rpm=args.rpm),
     )
     if engine is None:
-        return offline, offline
+        return offline.engine, offline.engine
     log.info("using model %s", engine.name)
     return engine, offline
 
