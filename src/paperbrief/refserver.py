@@ -3,8 +3,9 @@
 Run `python -m paperbrief.refserver [--port 0] [--latency 0.5] [--fault 429 ...] [--no-json-schema]`
 to serve on 127.0.0.1 and print the base URL; tests and benchmarks use `RefServer` as a context
 manager. It answers POST /v1/chat/completions and GET /v1/models, building a grounded takeaway or
-comparison from the papers quoted in the prompt (between <paper> tags). Each request takes the
-next fault from `faults`, if any, else one drawn at random from `fault_rates` (seeded).
+comparison from the papers quoted in the prompt (between <paper> tags), `latency` seconds after
+the request arrived (its own work included; a `slow` answer `slow_latency` later). Each request
+takes the next fault from `faults`, if any, else one drawn at random from `fault_rates` (seeded).
 
 Rate limits like OpenAI's: `rpm` enforces at most `rpm` requests per minute (a sliding window;
 `rpm_window` scales the minute down for quick tests, keeping the rate), answering 429
