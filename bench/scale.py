@@ -7,12 +7,16 @@ joining the head of one real title to the tail of another), seeded, so every run
 feed.
 
 For each size the bench prints
-- the end-to-end `paperbrief digest FILE --offline` run (a fresh process and database): wall time
-  and peak RSS of that process;
+- the end-to-end `paperbrief digest FILE --offline` run (a fresh process and database): wall time,
+  peak RSS of that process and the peak memory of it with its worker processes (PSS sampled
+  every 0.2 s: pages they share counted once), the larger of the two checked against 1 GB;
 - the same work split into phases in another fresh process (parse, takeaways, relatedness +
   topics and the digest's plan, comparisons (the detailed papers', `--top` 25), render): wall
-  time of each and the peak RSS reached by its end;
-and, at the end, the 10k/1k time ratio and the load average of the machine.
+  time of each and the peak RSS reached by its end (one after another: the command itself makes
+  the plan while its worker processes write the takeaways, so its wall time is less than the
+  phases' sum);
+and, at the end, the 10k/1k time ratio, each of issue 9's targets met or missed, and the load
+average of the machine.
 
     python bench/scale.py              # 1000 3000 10000
     python bench/scale.py 1000 3000    # chosen sizes
@@ -27,6 +31,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -70,24 +75,60 @@ def build_feed(n: int, path: Path) -> int:
     return min(n, len(real))
 
 
-def _run_child(argv: list[str]) -> tuple[float, float, str]:
-    """Wall seconds and peak RSS (MB) of one child process, and its stdout."""
+def _run_child(argv: list[str]) -> tuple[float, float, float, str]:
+    """Wall seconds, peak RSS (MB) of one child process, the peak memory of its whole process
+    tree (MB of PSS, sampled: the worker processes too, pages they share counted once), and its
+    stdout."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tree_peak = [0.0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            tree_peak[0] = max(tree_peak[0], _tree_pss(child.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     out, err = child.communicate()
     wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the peak of all children so far
     if child.returncode != 0:
         raise SystemExit(f"bench/scale.py: {' '.join(argv)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, out
+    return wall, usage.ru_maxrss / 1024, tree_peak[0], out
 
 
-def _peak_of(argv: list[str]) -> tuple[float, float, str]:
+def _tree_pss(pid: int) -> float:
+    """MB of proportional set size of `pid` and its child processes now (0 where unreadable)."""
+    pids = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # its parent
+                pids.append(int(entry.name))
+    total = 0.0
+    for p in pids:
+        try:
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        for line in rollup.splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) / 1024
+    return total
+
+
+def _peak_of(argv: list[str]) -> tuple[float, float, float, str]:
     """Like _run_child, but the peak RSS of this child alone (a fresh grandparent process)."""
     probe = [sys.executable, __file__, "--measure", json.dumps(argv)]
     out = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
-    wall, peak, text = json.loads(out)
-    return wall, peak, text
+    wall, peak, tree, text = json.loads(out)
+    return wall, peak, tree, text
 
 
 def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
@@ -164,6 +205,7 @@ def main(sizes: list[int]) -> None:
     print(f"paperbrief digest --offline at scale (load average before: {_load()})")
     totals: dict[int, float] = {}
     relate_times: dict[int, float] = {}
+    peaks: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             feed = Path(tmp) / f"feed-{n}.jsonl"
@@ -171,16 +213,17 @@ def main(sizes: list[int]) -> None:
             db, out = Path(tmp) / f"cli-{n}.db", Path(tmp) / f"d-{n}.md"
             cli = [sys.executable, "-m", "paperbrief.cli", "digest", str(feed), "--offline",
                    "--db", str(db), "--out", str(out)]  # fmt: skip
-            wall, peak, _ = _peak_of(cli)
-            totals[n] = wall
+            wall, peak, tree, _ = _peak_of(cli)
+            totals[n], peaks[n] = wall, max(peak, tree)
             split = [sys.executable, __file__, "--phases", str(feed), str(Path(tmp) / f"p-{n}.db")]
-            _, _, text = _peak_of(split)
+            _, _, _, text = _peak_of(split)
             parts = json.loads(text)
             pairs, topics = parts.pop("_counts")
             relate_times[n] = parts["relatedness+topics"][0]
             print(f"\n{n:,} papers ({real:,} real, {n - real:,} recombined): "
                   f"{int(pairs):,} comparisons, {int(topics)} topics")  # fmt: skip
-            print(f"  end to end: {wall:6.1f} s wall, peak RSS {peak:6.0f} MB  (load {_load()})")
+            print(f"  end to end: {wall:6.1f} s wall, peak RSS {peak:6.0f} MB, with its worker "
+                  f"processes {tree:6.0f} MB PSS  (load {_load()})")  # fmt: skip
             for name, (seconds, rss) in parts.items():
                 if name == "_workers":
                     print(f"  (a digest run now would use {seconds:.0f} worker process(es))")
@@ -191,6 +234,15 @@ def main(sizes: list[int]) -> None:
     if 1000 in totals and 10000 in totals:
         print(f"\n10k/1k wall ratio: {totals[10000] / totals[1000]:.1f} (linear: 10.0)")
         print(f"10k/1k relatedness+topics ratio: {relate_times[10000] / relate_times[1000]:.1f}")
+    checks = [(1000, "end to end", totals, 6.0), (10000, "end to end", totals, 45.0),
+              (10000, "relatedness+topics", relate_times, 10.0)]  # fmt: skip
+    for n, what, figures, target in checks:
+        if n in figures:
+            verdict = "met" if figures[n] <= target else "MISSED"
+            print(f"target {n:,} papers, {what} <= {target:g} s: {figures[n]:.1f} s, {verdict}")
+    if 10000 in peaks:
+        verdict = "met" if peaks[10000] <= 1024 else "MISSED"
+        print(f"target 10,000 papers, peak memory <= 1 GB: {peaks[10000]:.0f} MB, {verdict}")
     print(f"load average after: {_load()}")
 
 
