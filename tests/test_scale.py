@@ -199,3 +199,30 @@ def test_workers_follow_the_idle_cores(monkeypatch, tmp_path: Path):
     assert offline_pool.workers() == 2
     monkeypatch.setattr(offline_pool.os, "getloadavg", lambda: (2.8, 0.0, 0.0))
     assert offline_pool.workers() == 1
+
+
+def test_own_child_processes_are_not_other_work(tmp_path, monkeypatch):
+    """A digest's own child (the relatedness child, busy importing scikit-learn) must not make
+    it give up its worker processes: only other work counts."""
+    import subprocess
+    import sys
+    import time
+
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(offline_pool, "cores", lambda: 2)
+    monkeypatch.setattr(offline_pool, "SAMPLE_GAP", 0.0)
+    monkeypatch.setattr(offline_pool, "LOADAVG", loadavg)
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while offline_pool._running(offline_pool._children()) < 1:  # until it runs
+            assert time.monotonic() < deadline, "the busy child never showed as running"
+            time.sleep(0.05)
+        loadavg.write_text("1.00 0.50 0.20 2/300 12345\n")  # this process and its child
+        assert offline_pool.busy_elsewhere() == 0
+        assert offline_pool.workers() == 2
+        loadavg.write_text("2.00 0.50 0.20 3/300 12345\n")  # and one task of someone else
+        assert offline_pool.busy_elsewhere() == 1
+    finally:
+        busy.kill()
+        busy.wait()

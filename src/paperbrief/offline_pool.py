@@ -8,6 +8,7 @@ another process runs here, one item at a time.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import pickle
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ MAX_WORKERS = 8
 Work = tuple[str, tuple[Paper, ...]]  # ("takeaway", (paper,)) or ("comparison", (a, b))
 
 _engine: Engine | None = None  # the engine of this worker process
+log = logging.getLogger("paperbrief")
 
 
 def cores() -> int:
@@ -58,17 +61,19 @@ SAMPLE_GAP = 0.01
 
 def busy_elsewhere() -> float:
     """Cores kept busy by other work now: the tasks runnable at this moment (the fourth field
-    of /proc/loadavg, "2/301", this process not counted), the median of a few readings.
+    of /proc/loadavg, "2/301", this process and its children not counted), the median of a few
+    readings.
 
     Where that file is missing, the 1-minute load average less this process stands in; it lags
     by a minute, so a digest started right after another big one (which raised it) would use
     too few workers when reading it alone.
     """
     readings: list[int] = []
+    children = _children()
     for i in range(SAMPLES):
         try:
             running = LOADAVG.read_text().split()[3].split("/")[0]
-            readings.append(max(0, int(running) - 1))
+            readings.append(max(0, int(running) - 1 - _running(children)))
         except (OSError, IndexError, ValueError):
             break
         if i + 1 < SAMPLES:
@@ -81,6 +86,38 @@ def busy_elsewhere() -> float:
         return 0.0
 
 
+PROC = Path("/proc")
+
+
+def _children() -> list[Path]:
+    """The /proc entries of this process's child processes (a digest's relatedness child is
+    this run's own work, not other work), [] where /proc cannot be read."""
+    me, found = os.getpid(), []
+    try:
+        entries = list(PROC.iterdir())
+    except OSError:
+        return []
+    for entry in entries:
+        if entry.name.isdigit():
+            state = _stat(entry)
+            if state is not None and state[1] == str(me):
+                found.append(entry)
+    return found
+
+
+def _stat(entry: Path) -> list[str] | None:
+    """A process's /proc stat fields after its name: state, parent pid, ...; None if gone."""
+    try:
+        return (entry / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _running(children: list[Path]) -> int:
+    """How many of `children` are runnable now."""
+    return sum(1 for c in children if (fields := _stat(c)) is not None and fields[0] == "R")
+
+
 @contextmanager
 def outcomes(engine: Engine, work: Sequence[Work]) -> Iterator[Iterator[Outcome[Any]]]:
     """The engine's outcome for each item of `work`, in order, as they are ready.
@@ -91,7 +128,16 @@ def outcomes(engine: Engine, work: Sequence[Work]) -> Iterator[Iterator[Outcome[
         yield run(work)
 
 
-Runner = Callable[[Sequence[Work]], Iterator[Outcome[Any]]]
+@dataclass
+class Runner:
+    """`runner(work)`: the outcomes of `work`, in order. `parallel`: computed by worker
+    processes, all sent at once (this process is free meanwhile), else here, as they are read."""
+
+    run: Callable[[Sequence[Work]], Iterator[Outcome[Any]]]
+    parallel: bool
+
+    def __call__(self, work: Sequence[Work]) -> Iterator[Outcome[Any]]:
+        return self.run(work)
 
 
 @contextmanager
@@ -105,12 +151,16 @@ def pool(engine: Engine, expected: int) -> Iterator[Runner]:
     """
     n = workers()
     if expected < MIN_PARALLEL_ITEMS or n < 2 or not _can_fork() or not _portable(engine):
-        yield lambda work: (_run(engine, item) for item in work)
+        if expected >= MIN_PARALLEL_ITEMS:
+            log.info("offline engine: %d items in this process (other work keeps the cores busy)",
+                     expected)  # fmt: skip
+        yield Runner(lambda work: (_run(engine, item) for item in work), parallel=False)
         return
+    log.info("offline engine: %d items on %d worker processes", expected, n)
     context = multiprocessing.get_context("fork")
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_start, initargs=(engine,))
     try:
-        yield lambda work: executor.map(_work, work, chunksize=CHUNK)
+        yield Runner(lambda work: executor.map(_work, work, chunksize=CHUNK), parallel=True)
     except BaseException:
         executor.shutdown(wait=True, cancel_futures=True)
         raise

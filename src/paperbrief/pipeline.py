@@ -369,11 +369,16 @@ class Pipeline:
         """The offline engine: on all cores for a long list, and its results (free to recompute)
         saved OFFLINE_COMMIT_EVERY at a time instead of one durable commit each. The jobs that
         `arrive` brings are found here while the workers compute the first ones, and follow
-        them on the same workers."""
+        them on the same workers; without workers, after the first ones (a plan made in a
+        child process is ready by then)."""
         with offline_pool.pool(self.engine, len(todo)) as run:
             done = run([(job.kind, job.papers) for job in todo])
-            more = self._admit(arrive(), results) if arrive is not None else []
+            more: list[_Job] = []
+            if arrive is not None and run.parallel:  # found while the workers compute
+                more = self._admit(arrive(), results)
             self._save_offline(todo, done, results)
+            if arrive is not None and not run.parallel:  # computed here: the first items first
+                more = self._admit(arrive(), results)
             if more:
                 self._save_offline(more, run([(job.kind, job.papers) for job in more]), results)
 
