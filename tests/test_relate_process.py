@@ -109,3 +109,35 @@ def test_the_command_plans_in_a_child_as_it_would_here(llm_env, tmp_path) -> Non
     assert sorted((c["paper_a"], c["paper_b"]) for c in a["comparisons"]) == sorted(
         (c["paper_a"], c["paper_b"]) for c in b["comparisons"])
     assert len(a["comparisons"]) >= 10
+
+
+def test_the_offline_command_plans_in_a_child_beside_its_takeaways(tmp_path) -> None:
+    """Offline without a profile, the child starts before the listing is read (scikit-learn's
+    import on the other core): the same digest as a plan made in this process."""
+    argv = ["digest", str(SEED), "--offline", "--json", "-v"]
+    fresh = subprocess.run(
+        [sys.executable, "-m", "paperbrief.cli", *argv, "--db", str(tmp_path / "a.db"),
+         "--out", str(tmp_path / "a.json")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert fresh.returncode == 0, fresh.stderr
+    assert "relatedness: made by the child process" in fresh.stderr
+    assert "failed" not in fresh.stderr and "Traceback" not in fresh.stderr
+    assert main([*argv, "--db", str(tmp_path / "b.db"), "--out", str(tmp_path / "b.json")]) == 0
+    a, b = (json.loads((tmp_path / f"{n}.json").read_text()) for n in "ab")
+    for key in ("topics", "unrelated", "compared_with", "detailed", "takeaways", "comparisons"):
+        assert a[key] == b[key], key
+    assert len(a["comparisons"]) >= 10
+
+
+def test_a_profile_keeps_the_offline_plan_in_this_process(tmp_path) -> None:
+    profile = tmp_path / "interests.toml"
+    profile.write_text('keywords = ["code generation"]\n', encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "paperbrief.cli", "digest", str(SEED), "--offline", "-v",
+         "--interests", str(profile), "--db", str(tmp_path / "a.db"),
+         "--out", str(tmp_path / "a.md")],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "child process" not in run.stderr  # ranking by the profile reads the TF-IDF space

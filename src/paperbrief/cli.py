@@ -584,6 +584,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
+    # offline, scikit-learn's import for the plan starts now, in a child on the other core, while
+    # this process reads the listing (with a profile, ranking needs the TF-IDF space here)
+    offline = args.offline or not _llm_configured(args)
+    relater = _relate_process() if offline and profile is None else None
     papers, period, warnings = _load(args)
     if period is None:
         dates = [p.published for p in papers if p.published]
@@ -601,7 +605,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         # once openai is imported (the first requests' CPU work done), scikit-learn's import
         # runs in a child on the other core, while the first answers are awaited
-        relater = _relate_process() if pipeline.uses_llm else None
+        if relater is None and pipeline.uses_llm:
+            relater = _relate_process()
         choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
                       lookup=store.get_paper, fetch=_fetch_liked(store),
                       embed=_embeddings(args, pipeline, store),

@@ -252,12 +252,14 @@ def build_digest(
         paid = plan.paid_papers(pipeline.uses_llm)
     elif plan is None and not pipeline.uses_llm:
         # offline, every paper's takeaway is known before the plan: the worker processes write
-        # them while this process makes the plan, whose comparisons then join them
+        # them while the plan is made (here, or by `relater`'s child), whose comparisons then
+        # join them
         made = []
 
         def plan_now() -> tuple[list[Paper], Pairs]:
             made.append(plan_digest(papers, profile=profile, top=top, llm_all=llm_all,
-                                    lookup=lookup, fetch=fetch, related=related, embed=embed))
+                                    lookup=lookup, fetch=fetch, related=related, embed=embed,
+                                    relater=relater))
             return [], made[0].pairs
 
         takeaways, comparisons = pipeline.run(papers, [], later=plan_now)
