@@ -9,6 +9,7 @@ another process runs here, one item at a time.
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
 import os
 import pickle
@@ -160,7 +161,14 @@ def pool(engine: Engine, expected: int) -> Iterator[Runner]:
     context = multiprocessing.get_context("fork")
     executor = ProcessPoolExecutor(n, mp_context=context, initializer=_start, initargs=(engine,))
     try:
-        yield Runner(lambda work: executor.map(_work, work, chunksize=CHUNK), parallel=True)
+
+        def run(work: Sequence[Work]) -> Iterator[Outcome[Any]]:
+            # chunks of CHUNK items, smaller for a short list (a digest's 25 comparisons), so
+            # that the workers end together: four chunks a worker at least
+            chunk = max(1, min(CHUNK, math.ceil(len(work) / (4 * n))))
+            return executor.map(_work, work, chunksize=chunk)
+
+        yield Runner(run, parallel=True)
     except BaseException:
         executor.shutdown(wait=True, cancel_futures=True)
         raise
