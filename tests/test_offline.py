@@ -497,3 +497,20 @@ def test_a_lone_shared_word_that_is_no_noun_opens_no_summary() -> None:
         assert not noun_like(word), word
     for word in ("software", "speed", "candidate", "transformer", "agents"):
         assert noun_like(word), word
+
+
+def test_a_shared_name_is_named_as_written_never_as_a_plural(engine: OfflineEngine) -> None:
+    """The Qwen2 technical reports (real 2024 Daily Papers) share the name 'Qwen', which none
+    writes in lower case: 'Both concern Qwen', as written (every pair's was 'qwens')."""
+    from paperbrief.sources import read_file
+
+    papers = read_file(FIXTURES / "hf-2024-papers-2000.jsonl").papers
+    qwen = [p for p in papers if p.title.startswith("Qwen2")]
+    assert len(qwen) == 4
+    for i, a in enumerate(qwen):
+        for b in qwen[i + 1 :]:
+            summary = engine.compare(a, b).value.summary
+            comparison = engine.compare(a, b).value
+            assert "qwens" not in summary.lower(), summary
+            assert summary.startswith("Both concern Qwen: "), summary
+            assert "qwens" not in comparison.shared_ground.lower(), comparison.shared_ground

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from paperbrief.engines.compare_text import tidy
 from paperbrief.engines.offline_extract import clean
@@ -88,6 +88,10 @@ class Phrases:
     # a key's words in lower case as written, counted: keys are Snowball stems ('languag'),
     # the word lists (GENERIC_NOUNS, adjectives) hold words
     lower: dict[tuple[str, ...], Counter[tuple[str, ...]]]
+    # every word the paper writes in lower case somewhere: a word it never does is a name
+    lowercase: frozenset[str] = frozenset()
+    # words written with a capital, lower case -> the first form written ('ai' -> 'AI')
+    capitals: dict[str, str] = field(default_factory=dict)
 
     def first_word(self, key: tuple[str, ...]) -> str:
         """The key's first word in its most frequent written form."""
@@ -142,7 +146,14 @@ def phrases(title: str, abstract: str) -> Phrases:
                         else:
                             counts[key] += 1
                         surface.setdefault(key, Counter())[_cased(words, proper)] += 1
-    return Phrases(counts, surface, in_title, lower)
+    lowercase: set[str] = set()
+    capitals: dict[str, str] = {}
+    for word in _WORD.findall(f"{title} {abstract}"):
+        if word[:1].islower():
+            lowercase.add(word)
+        else:
+            capitals.setdefault(word.lower(), word)
+    return Phrases(counts, surface, in_title, lower, frozenset(lowercase), capitals)
 
 
 def _proper_nouns(abstract: str) -> set[str]:
@@ -273,6 +284,16 @@ _UNCOUNTED = frozenset(
 )
 
 
+def shared_text(term: str, pa: Phrases, pb: Phrases) -> str:
+    """A shared term as a summary names it: a name as the papers write it ('Qwen', 'AI'; never
+    'qwens'), another single count noun as its plural (`readable`)."""
+    low = term.lower()
+    if " " in term or low in pa.lowercase or low in pb.lowercase:
+        return readable(term)
+    # 'Qwen' is written only inside 'Qwen2' and 'Qwen2.5': capitalised as a name then
+    return pa.capitals.get(low) or pb.capitals.get(low) or term[:1].upper() + term[1:]
+
+
 def readable(term: str) -> str:
     """A shared term as it reads on its own: a singular count noun as its plural."""
     word = term.lower()
@@ -299,7 +320,7 @@ def lead(shared: list[str], pa: Phrases, pb: Phrases) -> str:
         return f"Both tackle {(several or [first])[0]}: "
     if not noun_like(first):  # 'Both concern iterativelies' says nothing: no opening then
         return ""
-    return f"Both concern {readable(first)}: "
+    return f"Both concern {shared_text(first, pa, pb)}: "
 
 
 # Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand

@@ -18,8 +18,8 @@ from paperbrief.engines.compare_phrases import (
     noun_like,
     own_phrases,
     phrases,
-    readable,
     shared_phrases,
+    shared_text,
 )
 from paperbrief.engines.compare_text import balanced, tidy
 from paperbrief.engines.offline_facts import Roles, fit, roles
@@ -90,7 +90,8 @@ def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
 
     summary = _summary(a, b, pa, pb, shared, only_a, only_b)
     if shared:
-        ground = f"Both deal with {_listing([readable(term) for term in shared])}"
+        listed = [shared_text(term, pa.phrases, pb.phrases) for term in shared]
+        ground = f"Both deal with {_listing(listed)}"
     elif only_a and only_b:
         ground = f"No common subject: {name_a} is about {only_a[0]}, {name_b} about {only_b[0]}"
     else:
