@@ -150,8 +150,9 @@ def pool(engine: Engine, expected: int) -> Iterator[Runner]:
 
     Leaving on an exception cancels the work not yet started instead of waiting for it.
     """
-    n = workers()
-    if expected < MIN_PARALLEL_ITEMS or n < 2 or not _can_fork() or not _portable(engine):
+    # the worker count reads /proc for about 40 ms: only for a list long enough to share out
+    n = workers() if expected >= MIN_PARALLEL_ITEMS else 1
+    if n < 2 or not _can_fork() or not _portable(engine):
         if expected >= MIN_PARALLEL_ITEMS:
             log.info("offline engine: %d items in this process (other work keeps the cores busy)",
                      expected)  # fmt: skip
