@@ -220,6 +220,11 @@ def build_digest(
     or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
     plan is made.
     """
+
+    def make_plan() -> Plan:
+        return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
+                           fetch=fetch, related=related, embed=embed, relater=relater)
+
     early = None
     budget = pipeline.budget
     # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
@@ -231,9 +236,7 @@ def build_digest(
         def planned() -> tuple[list[Paper], Pairs]:
             limiter = getattr(pipeline.engine, "limiter", None)  # the comparisons wait for it
             with limiter.urgent() if limiter is not None else nullcontext():
-                made.append(plan_digest(papers, profile=profile, top=top, llm_all=llm_all,
-                                        lookup=lookup, fetch=fetch, related=related, embed=embed,
-                                        relater=relater))
+                made.append(make_plan())
             known = {p.id for p in early}
             extra = [p for p in made[0].paid_papers(True) if p.id not in known]
             return extra, made[0].pairs
@@ -257,9 +260,7 @@ def build_digest(
         made = []
 
         def plan_now() -> tuple[list[Paper], Pairs]:
-            made.append(plan_digest(papers, profile=profile, top=top, llm_all=llm_all,
-                                    lookup=lookup, fetch=fetch, related=related, embed=embed,
-                                    relater=relater))
+            made.append(make_plan())
             return [], made[0].pairs
 
         takeaways, comparisons = pipeline.run(papers, [], later=plan_now)
@@ -267,8 +268,7 @@ def build_digest(
         paid = plan.paid_papers(pipeline.uses_llm)
     else:
         if plan is None:
-            plan = plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                               fetch=fetch, related=related, embed=embed, relater=relater)
+            plan = make_plan()
         paid = plan.paid_papers(pipeline.uses_llm)
         takeaways, comparisons = pipeline.run(paid, plan.pairs)
     extractive = 0
