@@ -236,10 +236,6 @@ class PaperTerms:
     whole: set[str]  # phrases seen at least once not followed by another content word
 
 
-@lru_cache(maxsize=1 << 17)
-def _stem_word(word: str) -> str:
-    """A word's stem, case folded."""
-    return stem(word.lower())
 
 
 @lru_cache(maxsize=1 << 16)
@@ -256,14 +252,15 @@ def _traits(word: str) -> tuple[bool, bool, bool, bool, bool]:
     )
 
 
-def _nameable(words: Sequence[str]) -> bool:
-    """A phrase fit for a topic name: ends on a specific noun, not on a vague or describing word."""
-    last, first = _traits(words[-1]), _traits(words[0])
-    if last[0] or first[1] or (len(words) == 1 and last[2]):
+def _nameable(traits: Sequence[tuple[bool, bool, bool, bool, bool]]) -> bool:
+    """A phrase fit for a topic name, from its words' `_traits`: ends on a specific noun, not on
+    a vague or describing word."""
+    last, first = traits[-1], traits[0]
+    if last[0] or first[1] or (len(traits) == 1 and last[2]):
         return False
-    if any(_traits(w)[3] for w in words):
+    if any(t[3] for t in traits):
         return False
-    return not first[4] or len(words) > 1
+    return not first[4] or len(traits) > 1
 
 
 def paper_terms(paper: Paper) -> PaperTerms:
@@ -272,18 +269,13 @@ def paper_terms(paper: Paper) -> PaperTerms:
     weights, forms, whole = terms.weight, terms.forms, terms.whole
     for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
         for run in _runs(text):
-            stems = [_stem_word(w) for w in run]
+            stems = [stem(w.lower()) for w in run]
             terms.words.update(stems)
             traits = [_traits(w) for w in run]  # what _nameable reads, once a word
-            short = [t[3] for t in traits]
             n = len(run)
             for size in range(1, _MAX_PHRASE_WORDS + 1):
                 for i in range(n - size + 1):
-                    first, last = traits[i], traits[i + size - 1]
-                    # _nameable, read from the traits above
-                    if last[0] or first[1] or (size == 1 and (last[2] or first[4])):
-                        continue
-                    if True in short[i : i + size]:
+                    if not _nameable(traits[i : i + size]):
                         continue
                     key = " ".join(stems[i : i + size])  # plural and singular, any case, meet
                     if weights.get(key, 0.0) < weight:
