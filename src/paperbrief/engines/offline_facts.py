@@ -261,10 +261,9 @@ def contribution_type(title: str, abstract: str) -> str:
         if title and in_title.search(title):
             scores[kind] += _TITLE_WEIGHT[kind]
         needs = _CUE_NEEDS.get(kind)
-        if needs is not None and not needs.search(abstract):
-            scores[kind] += 0  # the cue's words are absent: no match (as findall would say)
-            continue
-        scores[kind] += _ABSTRACT_WEIGHT[kind] * min(2, len(in_abstract.findall(abstract)))
+        absent = needs is not None and not needs.search(abstract)  # then findall finds none
+        found = 0 if absent else min(2, len(in_abstract.findall(abstract)))
+        scores[kind] += _ABSTRACT_WEIGHT[kind] * found
     if not scores or max(scores.values()) == 0:
         return "other"
     order = list(TYPE_CUES)
