@@ -106,6 +106,7 @@ def slugify(text: str, max_len: int = 60) -> str:
     return slug or "untitled"
 
 
+@lru_cache(maxsize=1 << 17)  # every caller stems the same few thousand words again and again
 def stem(word: str) -> str:
     """The Snowball (Porter2) English stem of a word, so 'models' meets 'model' and 'patches'
     meets 'patch'. Snowball leaves the plural of an acronym alone ('LLMs', 'CNNs'): a word that

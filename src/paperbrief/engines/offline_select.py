@@ -28,9 +28,9 @@ from paperbrief.engines.offline_extract import (
     recurring_names,
     split_sentences,
 )
-from paperbrief.engines.tldr_words import TldrWords, cached_stem, word_counts
+from paperbrief.engines.tldr_words import TldrWords, word_counts
 from paperbrief.numbers import find_numbers
-from paperbrief.text import content_tokens
+from paperbrief.text import content_tokens, stem
 
 SELECTOR_FILE = Path(__file__).with_name("selector.json")
 _START_WE = re.compile(r"^(?:here,?\s+)?we\b", re.IGNORECASE)
@@ -54,7 +54,7 @@ def selector() -> dict:
 @lru_cache(maxsize=4096)  # a sentence's bag is read by its features and its candidates
 def _bag(text: str) -> Counter[str]:
     """The stemmed content words of `text` with their counts (shared: never modify it)."""
-    return Counter(map(cached_stem, content_tokens(text)))
+    return Counter(map(stem, content_tokens(text)))
 
 
 def _length(bag: dict[str, int]) -> float:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from paperbrief.text import stem, tokens
 
@@ -18,14 +17,10 @@ _BUCKETS = 4  # a word written 1, 2, 3, or 4+ times in the abstract
 _PRIOR = 5.0  # pseudo-abstracts at the base rate added to each word's own counts
 
 
-# text.stem, remembered per word: the selector stems every candidate line of every abstract
-cached_stem = lru_cache(maxsize=1 << 16)(stem)
-
-
 def word_counts(text: str) -> Counter[str]:
     """Stemmed lower-case words of `text` and how often each occurs (stop words included: ROUGE
     counts them too)."""
-    return Counter(map(cached_stem, tokens(text)))
+    return Counter(map(stem, tokens(text)))
 
 
 @dataclass(frozen=True)
