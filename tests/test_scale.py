@@ -201,6 +201,45 @@ def test_workers_follow_the_idle_cores(monkeypatch, tmp_path: Path):
     assert offline_pool.workers() == 1
 
 
+def test_every_running_thread_of_an_own_child_is_its_own_work(tmp_path, monkeypatch):
+    """/proc/loadavg counts threads: a child running two threads at once (the relatedness
+    child's BLAS threads while numpy loads) is two tasks of this run's own work, not other work
+    that would cost the digest a worker."""
+    import subprocess
+    import sys
+    import time
+
+    # two threads hashing at once: hashlib lets go of the interpreter lock on long input
+    spin = ("import hashlib, threading\n"
+            "data = bytes(1 << 24)\n"
+            "def spin():\n"
+            "    while True: hashlib.sha256(data).digest()\n"
+            "threading.Thread(target=spin, daemon=True).start()\n"
+            "spin()\n")  # fmt: skip
+    loadavg = tmp_path / "loadavg"
+    monkeypatch.setattr(offline_pool, "cores", lambda: 2)
+    monkeypatch.setattr(offline_pool, "SAMPLE_GAP", 0.0)
+    monkeypatch.setattr(offline_pool, "LOADAVG", loadavg)
+    busy = subprocess.Popen([sys.executable, "-c", spin])
+    try:
+        deadline = time.monotonic() + 20
+        while offline_pool._running(offline_pool._children()) < 2:  # until both threads run
+            assert time.monotonic() < deadline, "the child's two threads never ran at once"
+            time.sleep(0.01)
+        loadavg.write_text("2.00 0.50 0.20 3/300 12345\n")  # this process, the child's two
+        # (the median of readings taken while both threads run: retried when one was waiting)
+        for _ in range(50):
+            if offline_pool.busy_elsewhere() == 0:
+                break
+        else:
+            raise AssertionError("two running threads of an own child were taken for other work")
+        loadavg.write_text("2.00 0.50 0.20 4/300 12345\n")  # and one task of someone else
+        assert offline_pool.busy_elsewhere() <= 1
+    finally:
+        busy.kill()
+        busy.wait()
+
+
 def test_own_child_processes_are_not_other_work(tmp_path, monkeypatch):
     """A digest's own child (the relatedness child, busy importing scikit-learn) must not make
     it give up its worker processes: only other work counts."""

@@ -62,19 +62,21 @@ SAMPLE_GAP = 0.01
 
 def busy_elsewhere() -> float:
     """Cores kept busy by other work now: the tasks runnable at this moment (the fourth field
-    of /proc/loadavg, "2/301", this process and its children not counted), the median of a few
-    readings.
+    of /proc/loadavg, "2/301", counting threads), less the runnable threads of this process and
+    of its children, the median of a few readings.
 
     Where that file is missing, the 1-minute load average less this process stands in; it lags
     by a minute, so a digest started right after another big one (which raised it) would use
     too few workers when reading it alone.
     """
     readings: list[int] = []
+    me = PROC / str(os.getpid())
     children = _children()
     for i in range(SAMPLES):
         try:
             running = LOADAVG.read_text().split()[3].split("/")[0]
-            readings.append(max(0, int(running) - 1 - _running(children)))
+            own = max(1, _running([me])) + _running(children)  # this thread runs, reading
+            readings.append(max(0, int(running) - own))
         except (OSError, IndexError, ValueError):
             break
         if i + 1 < SAMPLES:
@@ -114,9 +116,18 @@ def _stat(entry: Path) -> list[str] | None:
         return None
 
 
-def _running(children: list[Path]) -> int:
-    """How many of `children` are runnable now."""
-    return sum(1 for c in children if (fields := _stat(c)) is not None and fields[0] == "R")
+def _running(processes: list[Path]) -> int:
+    """How many threads of `processes` are runnable now. (Threads, as /proc/loadavg counts
+    them: the relatedness child's numpy import starts BLAS threads that run for a moment, and
+    counting that child as one task made a digest see other work and use one worker.)"""
+    count = 0
+    for process in processes:
+        try:
+            tasks = list((process / "task").iterdir())
+        except OSError:  # gone, or no per-thread entries: the process alone
+            tasks = [process]
+        count += sum(1 for t in tasks if (fields := _stat(t)) is not None and fields[0] == "R")
+    return count
 
 
 @contextmanager
