@@ -18,6 +18,7 @@ computed in this process instead, with a warning: the same result, only slower.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 import pickle
@@ -186,8 +187,14 @@ class RelateProcess:
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
     """The child: import scikit-learn, read one job (papers, embeddings), answer, exit."""
     try:
-        from paperbrief.relatedness import relate  # the import this process exists for
+        # the import this process exists for, without the collector: its passes over the
+        # growing heap of scikit-learn's and scipy's modules cost about a tenth of the import's
+        # time; what the import made is frozen, so no later pass reads it again
+        gc.disable()
+        from paperbrief.relatedness import relate
 
+        gc.freeze()
+        gc.enable()
         try:
             papers, embeddings = pickle.load(stdin)
         except EOFError:  # the parent needed no plan (or is gone)
