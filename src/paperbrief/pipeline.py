@@ -374,13 +374,17 @@ class Pipeline:
         with offline_pool.pool(self.engine, len(todo)) as run:
             done = run([(job.kind, job.papers) for job in todo])
             more: list[_Job] = []
+            more_done: Iterator[Outcome[Any]] = iter(())
             if arrive is not None and run.parallel:  # found while the workers compute
                 more = self._admit(arrive(), results)
+                # sent at once, behind the first items: the workers compute them while the
+                # first items' results are saved here
+                more_done = run([(job.kind, job.papers) for job in more])
             self._save_offline(todo, done, results)
             if arrive is not None and not run.parallel:  # computed here: the first items first
                 more = self._admit(arrive(), results)
-            if more:
-                self._save_offline(more, run([(job.kind, job.papers) for job in more]), results)
+                more_done = run([(job.kind, job.papers) for job in more])
+            self._save_offline(more, more_done, results)
 
     def _save_offline(
         self, todo: list[_Job], done: Iterator[Outcome[Any]], results: dict[str, Any]
