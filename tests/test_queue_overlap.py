@@ -31,6 +31,7 @@ from tests.llm_support import FAKE_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+SEED = Path(__file__).parents[1] / "examples" / "daily-papers-2026-03-05.txt"
 WAIT = 30  # seconds: a ceiling for events that happen in milliseconds, never a measured time
 
 
@@ -169,21 +170,39 @@ def test_a_digest_pays_takeaways_while_its_plan_is_made(tmp_path, monkeypatch):
     assert answered == len(papers) + len(result.comparisons)  # each item paid once
 
 
-def test_a_digest_run_imports_no_scikit_learn_before_its_first_request(tmp_path):
+def test_a_digest_run_imports_no_numpy_or_scikit_learn_before_its_first_request(tmp_path):
     # what the CLI imports before `build_digest` starts the queue (cmd_digest's own imports)
     code = (
         "import sys\n"
-        "from paperbrief import cli, sources\n"
+        "from paperbrief import cli, ranking, sources\n"
         "from paperbrief.digest import build_digest\n"
         "from paperbrief.engines.llm import LLMEngine\n"
         "from paperbrief.engines.offline import OfflineEngine\n"
         "from paperbrief.render import render_digest\n"
         "from paperbrief.store import Store\n"
-        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))\n"
+        f"Store({str(tmp_path / 'new.db')!r}).close()\n"
+        "print(sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=120).stdout
     assert json.loads(out.replace("'", '"')) == []
+
+
+def test_an_offline_digest_leaves_numpy_and_scikit_learn_to_its_child(tmp_path):
+    """The offline digest's own process needs neither (its plan is made by the relatedness
+    child): their imports would be CPU taken from the worker processes."""
+    out = tmp_path / "digest.md"
+    code = (
+        "import sys\n"
+        "from paperbrief import cli\n"
+        f"code = cli.main(['digest', {str(SEED)!r}, '--offline', '--db', "
+        f"{str(tmp_path / 'db.sqlite')!r}, '--out', {str(out)!r}])\n"
+        "print(code, sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True, timeout=120)
+    assert result.stdout.split() == ["0", "[]"], result.stderr
+    assert "54 papers" in out.read_text(encoding="utf-8")
 
 
 def test_stop_words_are_scikit_learns():

@@ -17,12 +17,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from paperbrief.errors import PaperbriefError
 from paperbrief.interests import LikedPaper, Profile
 from paperbrief.models import Paper
+
+if TYPE_CHECKING:  # numpy is imported where a profile is ranked, not by every digest
+    import numpy as np
 
 log = logging.getLogger(__name__)
 
@@ -148,6 +150,8 @@ def rank(
     `paper_vectors` (n × d) and `profile_vectors` (rows of `profile_texts(profile, liked)`) are
     L2-normalised rows of one vector space; a similarity below `shown` is not given as a reason.
     """
+    import numpy as np
+
     n = len(papers)
     if n == 0:
         return []
@@ -236,6 +240,8 @@ def rank_listing(
     """Rank a listing: by embeddings when `embed` gives them (the papers and the profile's
     texts, embedded together), else in `space` (with `vectors`, the papers' rows) or, without
     one, a TF-IDF space fitted on the listing."""
+    import numpy as np
+
     liked, warnings = resolve_liked(profile, papers, lookup, fetch)
     texts = profile_texts(profile, liked)
     embedded = embed(papers, texts) if embed is not None and papers else None

@@ -15,7 +15,8 @@ from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 _LOOKUP_CHUNK = 500  # keys per SELECT (SQLite limits the number of bound parameters)
 
@@ -30,6 +31,8 @@ class EmbeddingStoreMixin:
 
     def get_embeddings(self, keys: Sequence[str], model: str) -> dict[str, np.ndarray]:
         """The cached vectors of `keys` by `model` (float32), keyed by content key."""
+        import numpy as np  # here, not with the store: a run without embeddings never needs it
+
         found: dict[str, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
         for start in range(0, len(unique), _LOOKUP_CHUNK):
@@ -48,6 +51,8 @@ class EmbeddingStoreMixin:
 
     def put_embeddings(self, model: str, vectors: Mapping[str, np.ndarray]) -> None:
         """Cache `vectors` (content key -> vector) by `model`, in one transaction."""
+        import numpy as np
+
         now = datetime.now(UTC).isoformat()
         rows = [
             (key, model, int(v.shape[0]), np.asarray(v, dtype="<f4").tobytes(), now)
