@@ -201,6 +201,27 @@ def test_workers_follow_the_idle_cores(monkeypatch, tmp_path: Path):
     assert offline_pool.workers() == 1
 
 
+def test_other_work_counts_only_when_it_runs_at_every_reading(monkeypatch):
+    """A task runnable for a moment (a thread starting anywhere) is not a busy core: the fewest
+    runnable tasks over the readings count, so a burst in some of them does not cost a worker,
+    while work running throughout does."""
+
+    class Readings:  # /proc/loadavg as it reads from one moment to the next
+        def __init__(self, runnable: list[int]) -> None:
+            self.runnable = iter(runnable)
+
+        def read_text(self) -> str:
+            return f"1.00 0.50 0.20 {next(self.runnable)}/300 12345\n"
+
+    monkeypatch.setattr(offline_pool, "cores", lambda: 2)
+    monkeypatch.setattr(offline_pool, "SAMPLE_GAP", 0.0)
+    monkeypatch.setattr(offline_pool, "_children", lambda: [])
+    monkeypatch.setattr(offline_pool, "LOADAVG", Readings([3, 3, 1, 3, 3]))  # this one alone, once
+    assert offline_pool.busy_elsewhere() == 0 and offline_pool.SAMPLES == 5
+    monkeypatch.setattr(offline_pool, "LOADAVG", Readings([3, 2, 2, 3, 2]))  # one more throughout
+    assert offline_pool.busy_elsewhere() == 1
+
+
 def test_every_running_thread_of_an_own_child_is_its_own_work(tmp_path, monkeypatch):
     """/proc/loadavg counts threads: a child running two threads at once (the relatedness
     child's BLAS threads while numpy loads) is two tasks of this run's own work, not other work
@@ -227,7 +248,7 @@ def test_every_running_thread_of_an_own_child_is_its_own_work(tmp_path, monkeypa
             assert time.monotonic() < deadline, "the child's two threads never ran at once"
             time.sleep(0.01)
         loadavg.write_text("2.00 0.50 0.20 3/300 12345\n")  # this process, the child's two
-        # (the median of readings taken while both threads run: retried when one was waiting)
+        # (readings taken while both threads run: retried when one was waiting)
         for _ in range(50):
             if offline_pool.busy_elsewhere() == 0:
                 break

@@ -13,7 +13,6 @@ import math
 import multiprocessing
 import os
 import pickle
-import statistics
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -63,7 +62,9 @@ SAMPLE_GAP = 0.01
 def busy_elsewhere() -> float:
     """Cores kept busy by other work now: the tasks runnable at this moment (the fourth field
     of /proc/loadavg, "2/301", counting threads), less the runnable threads of this process and
-    of its children, the median of a few readings.
+    of its children (counted just before and just after, the larger count), the fewest of a few
+    readings: other work keeps a core busy when it is runnable at every reading, and a thread
+    runnable for a moment (the relatedness child's, starting; anyone's) does not.
 
     Where that file is missing, the 1-minute load average less this process stands in; it lags
     by a minute, so a digest started right after another big one (which raised it) would use
@@ -74,15 +75,17 @@ def busy_elsewhere() -> float:
     children = _children()
     for i in range(SAMPLES):
         try:
+            before = _running([me]) + _running(children)
             running = LOADAVG.read_text().split()[3].split("/")[0]
-            own = max(1, _running([me])) + _running(children)  # this thread runs, reading
+            after = _running([me]) + _running(children)
+            own = max(1, before, after)  # this thread runs, reading
             readings.append(max(0, int(running) - own))
         except (OSError, IndexError, ValueError):
             break
         if i + 1 < SAMPLES:
             time.sleep(SAMPLE_GAP)
     if readings:
-        return float(statistics.median(readings))
+        return float(min(readings))
     try:
         return max(0.0, os.getloadavg()[0] - 1)
     except OSError:  # no load average on this system
