@@ -128,3 +128,32 @@ def test_a_retrained_selector_is_a_new_takeaway_version() -> None:
     assert "selector.json" in offline._TAKEAWAY_SOURCES
     assert "offline_select.py" in offline._TAKEAWAY_SOURCES
     assert set(offline._TAKEAWAY_SOURCES) <= set(offline._COMPARISON_SOURCES)
+
+
+def test_cues_searched_in_lower_case_find_what_the_case_blind_patterns_find():
+    """The role and score cues run on lower-cased text without IGNORECASE (faster); on 2,000
+    real abstracts' sentences each twin agrees with its case-insensitive pattern, and a pattern
+    whose meaning lower-casing would change is refused."""
+    from paperbrief.engines.offline_extract import (
+        METHOD_CUE,
+        PROBLEM_CUE,
+        RESULT_CUE,
+        SCORE_CUES,
+        lowercase_twin,
+    )
+
+    cues = [METHOD_CUE, RESULT_CUE, PROBLEM_CUE, *SCORE_CUES.values()]
+    twins = [lowercase_twin(cue) for cue in cues]
+    lines = (FIXTURES / "hf-2024-papers-2000.jsonl").read_text(encoding="utf-8").splitlines()
+    said = [s for line in lines for s in sentences(json.loads(line)["abstract"])]
+    found = Counter()
+    for s in said:
+        low = s.lower()
+        for i, (cue, twin) in enumerate(zip(cues, twins, strict=True)):
+            hit = bool(cue.search(s))
+            assert hit == bool(twin.search(low)), (cue.pattern[:40], s)
+            found[i] += hit
+    assert all(found[i] > 0 for i in range(len(cues)))  # every cue met on real text
+    assert not twins[0].flags & re.IGNORECASE
+    with pytest.raises(ValueError):
+        lowercase_twin(re.compile(r"\S+ et al\.", re.IGNORECASE))

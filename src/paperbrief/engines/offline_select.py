@@ -23,7 +23,7 @@ from paperbrief.engines.offline_candidates import CUT_KINDS, Candidate, candidat
 from paperbrief.engines.offline_extract import (
     CLAIM_LEAD,
     NAME,
-    SCORE_CUES,
+    SCORE_CUES_LOWER,
     Sentence,
     recurring_names,
     split_sentences,
@@ -116,8 +116,9 @@ def features(sents: list[Sentence], title: str = "") -> list[dict[str, float]]:
             "result_cue": float(s.result),
             "problem_cue": float(s.problem),
         }
-        for name, cue in SCORE_CUES.items():
-            f["cue_" + name] = float(bool(cue.search(s.text)))
+        low = s.text.lower()
+        for name, cue in SCORE_CUES_LOWER.items():
+            f["cue_" + name] = float(bool(cue.search(low)))
         out.append(f)
     return out
 
