@@ -7,9 +7,12 @@ joining the head of one real title to the tail of another), seeded, so every run
 feed.
 
 For each size the bench prints
-- the end-to-end `paperbrief digest FILE --offline` run (a fresh process and database): wall time,
+- the end-to-end `paperbrief digest FILE --offline -v` run (a fresh process and database; `-v`
+  says on how many worker processes its offline engine ran, printed after it): wall time,
   peak RSS of that process and the peak memory of it with its worker processes (PSS sampled
-  every 0.2 s: pages they share counted once), the larger of the two checked against 1 GB;
+  every 0.2 s: pages they share counted once), the larger of the two checked against 1 GB, and
+  how fast the host was around it (`host_speed`: a fixed loop's CPU time, the mean of before
+  and after);
 - the same work split into phases in another fresh process (parse, takeaways, relatedness +
   topics and the digest's plan, comparisons (the detailed papers', `--top` 25), render): wall
   time of each and the peak RSS reached by its end (one after another: the command itself makes
@@ -75,10 +78,10 @@ def build_feed(n: int, path: Path) -> int:
     return min(n, len(real))
 
 
-def _run_child(argv: list[str]) -> tuple[float, float, float, str]:
+def _run_child(argv: list[str]) -> tuple[float, float, float, str, str]:
     """Wall seconds, peak RSS (MB) of one child process, the peak memory of its whole process
-    tree (MB of PSS, sampled: the worker processes too, pages they share counted once), and its
-    stdout."""
+    tree (MB of PSS, sampled: the worker processes too, pages they share counted once), its
+    stdout, and where it said its offline engine ran (its `-v` line, else "")."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     tree_peak = [0.0]
@@ -97,7 +100,8 @@ def _run_child(argv: list[str]) -> tuple[float, float, float, str]:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the peak of all children so far
     if child.returncode != 0:
         raise SystemExit(f"bench/scale.py: {' '.join(argv)} failed:\n{err}")
-    return wall, usage.ru_maxrss / 1024, tree_peak[0], out
+    ran = [line.split("items ", 1)[-1] for line in err.splitlines() if " items " in line]
+    return wall, usage.ru_maxrss / 1024, tree_peak[0], out, ran[0] if ran else ""
 
 
 def _tree_pss(pid: int) -> float:
@@ -123,12 +127,12 @@ def _tree_pss(pid: int) -> float:
     return total
 
 
-def _peak_of(argv: list[str]) -> tuple[float, float, float, str]:
+def _peak_of(argv: list[str]) -> tuple[float, float, float, str, str]:
     """Like _run_child, but the peak RSS of this child alone (a fresh grandparent process)."""
     probe = [sys.executable, __file__, "--measure", json.dumps(argv)]
     out = subprocess.run(probe, capture_output=True, text=True, check=True).stdout
-    wall, peak, tree, text = json.loads(out)
-    return wall, peak, tree, text
+    wall, peak, tree, text, ran = json.loads(out)
+    return wall, peak, tree, text, ran
 
 
 def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
@@ -212,18 +216,21 @@ def main(sizes: list[int]) -> None:
             real = build_feed(n, feed)
             db, out = Path(tmp) / f"cli-{n}.db", Path(tmp) / f"d-{n}.md"
             cli = [sys.executable, "-m", "paperbrief.cli", "digest", str(feed), "--offline",
-                   "--db", str(db), "--out", str(out)]  # fmt: skip
-            wall, peak, tree, _ = _peak_of(cli)
+                   "--db", str(db), "--out", str(out), "-v"]  # fmt: skip
+            speed = host_speed()
+            wall, peak, tree, _, ran = _peak_of(cli)
+            speed = (speed + host_speed()) / 2
             totals[n], peaks[n] = wall, max(peak, tree)
             split = [sys.executable, __file__, "--phases", str(feed), str(Path(tmp) / f"p-{n}.db")]
-            _, _, _, text = _peak_of(split)
+            _, _, _, text, _ = _peak_of(split)
             parts = json.loads(text)
             pairs, topics = parts.pop("_counts")
             relate_times[n] = parts["relatedness+topics"][0]
             print(f"\n{n:,} papers ({real:,} real, {n - real:,} recombined): "
                   f"{int(pairs):,} comparisons, {int(topics)} topics")  # fmt: skip
             print(f"  end to end: {wall:6.1f} s wall, peak RSS {peak:6.0f} MB, with its worker "
-                  f"processes {tree:6.0f} MB PSS  (load {_load()})")  # fmt: skip
+                  f"processes {tree:6.0f} MB PSS  (load {_load()}); ran {ran or '?'}; host "
+                  f"loop {speed:.0f} ms around it)")  # fmt: skip
             for name, (seconds, rss) in parts.items():
                 if name == "_workers":
                     print(f"  (a digest run now would use {seconds:.0f} worker process(es))")
@@ -244,6 +251,17 @@ def main(sizes: list[int]) -> None:
         verdict = "met" if peaks[10000] <= 1024 else "MISSED"
         print(f"target 10,000 papers, peak memory <= 1 GB: {peaks[10000]:.0f} MB, {verdict}")
     print(f"load average after: {_load()}")
+
+
+def host_speed() -> float:
+    """Milliseconds of CPU a fixed pure-Python loop takes now: the same work, so a slower
+    figure means a slower host at that moment (this shared 2-core machine has been seen taking
+    from 0.26 to 0.58 s for it within a few seconds), to read the wall times beside."""
+    start = time.process_time()
+    total = 0
+    for i in range(1_000_000):
+        total += i * i
+    return (time.process_time() - start) * 1000
 
 
 def _load() -> str:
