@@ -195,10 +195,6 @@ def candidate_rows(
     return found, out
 
 
-def _score(row: dict[str, float], weights: dict[str, float], bias: float) -> float:
-    return bias + sum(weights.get(name, 0.0) * value for name, value in row.items())
-
-
 def scored(sents: list[Sentence], title: str = "", model: dict | None = None
            ) -> list[tuple[float, Candidate]]:  # fmt: skip
     """Each candidate line with the selector's score (higher: more like the paper's TLDR)."""
@@ -208,17 +204,15 @@ def scored(sents: list[Sentence], title: str = "", model: dict | None = None
     bias = float(model["bias"])
     if not rows:
         return []
-    # every row has the same features in the same order: their weights are looked up once (the
-    # products are summed in the same order as _score does, so the scores are the same floats)
+    # candidate_rows gives every row the same features in the same order: their weights are
+    # looked up once, and each score sums its products in the row's order
     names = list(rows[0])
     row_weights = [weights.get(name, 0.0) for name in names]
     out = []
     for c, row in zip(found, rows, strict=True):
-        if list(row) == names:
-            score = bias + sum(map(operator.mul, row_weights, row.values()))
-        else:
-            score = _score(row, weights, bias)
-        out.append((score, c))
+        if list(row) != names:  # a row built differently would be scored with wrong weights
+            raise ValueError(f"a candidate row with other features: {set(row) ^ set(names)}")
+        out.append((bias + sum(map(operator.mul, row_weights, row.values())), c))
     return out
 
 
