@@ -106,15 +106,9 @@ def _run_child(argv: list[str]) -> tuple[float, float, float, str, str]:
 
 def _tree_pss(pid: int) -> float:
     """MB of proportional set size of `pid` and its child processes now (0 where unreadable)."""
-    pids = [pid]
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:  # its parent
-                pids.append(int(entry.name))
+    from paperbrief.offline_pool import child_processes
+
+    pids = [pid, *(int(entry.name) for entry in child_processes(pid))]
     total = 0.0
     for p in pids:
         try:

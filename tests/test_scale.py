@@ -215,7 +215,7 @@ def test_other_work_counts_only_when_it_runs_at_every_reading(monkeypatch):
 
     monkeypatch.setattr(offline_pool, "cores", lambda: 2)
     monkeypatch.setattr(offline_pool, "SAMPLE_GAP", 0.0)
-    monkeypatch.setattr(offline_pool, "_children", lambda: [])
+    monkeypatch.setattr(offline_pool, "child_processes", lambda: [])
     monkeypatch.setattr(offline_pool, "LOADAVG", Readings([3, 3, 1, 3, 3]))  # this one alone, once
     assert offline_pool.busy_elsewhere() == 0 and offline_pool.SAMPLES == 5
     monkeypatch.setattr(offline_pool, "LOADAVG", Readings([3, 2, 2, 3, 2]))  # one more throughout
@@ -244,7 +244,7 @@ def test_every_running_thread_of_an_own_child_is_its_own_work(tmp_path, monkeypa
     busy = subprocess.Popen([sys.executable, "-c", spin])
     try:
         deadline = time.monotonic() + 20
-        while offline_pool._running(offline_pool._children()) < 2:  # until both threads run
+        while offline_pool._running(offline_pool.child_processes()) < 2:  # until both threads run
             assert time.monotonic() < deadline, "the child's two threads never ran at once"
             time.sleep(0.01)
         loadavg.write_text("2.00 0.50 0.20 3/300 12345\n")  # this process, the child's two
@@ -275,7 +275,7 @@ def test_own_child_processes_are_not_other_work(tmp_path, monkeypatch):
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
         deadline = time.monotonic() + 10
-        while offline_pool._running(offline_pool._children()) < 1:  # until it runs
+        while offline_pool._running(offline_pool.child_processes()) < 1:  # until it runs
             assert time.monotonic() < deadline, "the busy child never showed as running"
             time.sleep(0.05)
         loadavg.write_text("1.00 0.50 0.20 2/300 12345\n")  # this process and its child

@@ -72,7 +72,7 @@ def busy_elsewhere() -> float:
     """
     readings: list[int] = []
     me = PROC / str(os.getpid())
-    children = _children()
+    children = child_processes()
     for i in range(SAMPLES):
         try:
             before = _running([me]) + _running(children)
@@ -95,10 +95,10 @@ def busy_elsewhere() -> float:
 PROC = Path("/proc")
 
 
-def _children() -> list[Path]:
-    """The /proc entries of this process's child processes (a digest's relatedness child is
-    this run's own work, not other work), [] where /proc cannot be read."""
-    me, found = os.getpid(), []
+def child_processes(pid: int | None = None) -> list[Path]:
+    """The /proc entries of the child processes of `pid` (this process by default: a digest's
+    relatedness child is this run's own work, not other work), [] where /proc cannot be read."""
+    me, found = os.getpid() if pid is None else pid, []
     try:
         entries = list(PROC.iterdir())
     except OSError:
