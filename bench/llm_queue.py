@@ -2,7 +2,8 @@
 
 1. clean: the seed page's 54 papers and their comparisons, 500 ms answers, concurrency 8.
    Bound: wall <= 1.15 x ceil(items / 8) x 0.5 s. Measured twice: the digest's LLM work in this
-   process (`build_digest`: the work queue, and the plan made meanwhile), and `paperbrief digest
+   process (`build_digest`: the work queue, and the plan made meanwhile by the relatedness
+   child process, as the command makes it), and `paperbrief digest
    --llm-all` as a user runs it (a fresh process and database), whose LLM work (its first
    request to its last answer, from its own call log) is held to the same bound, with where the
    rest of its wall time went. The bound counts rounds of answers only: the command's start-up
@@ -54,6 +55,7 @@ from paperbrief.models import Paper, Period
 from paperbrief.pipeline import Pipeline
 from paperbrief.ratelimit import RateLimiter
 from paperbrief.refserver import RefServer
+from paperbrief.relate_process import RelateProcess
 from paperbrief.sources import read_file
 from paperbrief.store import Store
 
@@ -109,8 +111,11 @@ def run_digest(papers: list[Paper], base_url: str, limiter: RateLimiter, db: Pat
                 timed.append(time.perf_counter() - start)
 
         pipeline.run = timed_run  # type: ignore[method-assign]
-        # every item paid (not only the top N), as the targets count them
-        digest = build_digest(papers, PERIOD, pipeline, llm_all=True)
+        # every item paid (not only the top N), as the targets count them; the plan made by the
+        # relatedness child, as the command makes it (in this process, scikit-learn's first
+        # import in the planning thread once held the comparisons back: 11.3 s in one run)
+        with RelateProcess() as relater:
+            digest = build_digest(papers, PERIOD, pipeline, llm_all=True, relater=relater.relate)
         requests = len(store.run_calls(pipeline.run_id or 0))
     return Figures(
         wall=sum(timed),
