@@ -71,14 +71,12 @@ def busy_elsewhere() -> float:
     too few workers when reading it alone.
     """
     readings: list[int] = []
-    me = PROC / str(os.getpid())
-    children = child_processes()
+    mine = [PROC / str(os.getpid()), *child_processes()]
     for i in range(SAMPLES):
         try:
-            before = _running([me]) + _running(children)
+            before = _running(mine)
             running = LOADAVG.read_text().split()[3].split("/")[0]
-            after = _running([me]) + _running(children)
-            own = max(1, before, after)  # this thread runs, reading
+            own = max(1, before, _running(mine))  # this thread runs, reading
             readings.append(max(0, int(running) - own))
         except (OSError, IndexError, ValueError):
             break
