@@ -372,18 +372,19 @@ class Pipeline:
         them on the same workers; without workers, after the first ones (a plan made in a
         child process is ready by then)."""
         with offline_pool.pool(self.engine, len(todo)) as run:
+
+            def follow() -> tuple[list[_Job], Iterator[Outcome[Any]]]:
+                more = self._admit(arrive(), results) if arrive is not None else []
+                return more, run([(job.kind, job.papers) for job in more])
+
             done = run([(job.kind, job.papers) for job in todo])
-            more: list[_Job] = []
-            more_done: Iterator[Outcome[Any]] = iter(())
-            if arrive is not None and run.parallel:  # found while the workers compute
-                more = self._admit(arrive(), results)
-                # sent at once, behind the first items: the workers compute them while the
-                # first items' results are saved here
-                more_done = run([(job.kind, job.papers) for job in more])
-            self._save_offline(todo, done, results)
-            if arrive is not None and not run.parallel:  # computed here: the first items first
-                more = self._admit(arrive(), results)
-                more_done = run([(job.kind, job.papers) for job in more])
+            if run.parallel:  # found while the workers compute, and sent at once behind the
+                # first items: the workers compute them while the first results are saved here
+                more, more_done = follow()
+                self._save_offline(todo, done, results)
+            else:  # computed here: the first items first
+                self._save_offline(todo, done, results)
+                more, more_done = follow()
             self._save_offline(more, more_done, results)
 
     def _save_offline(
