@@ -211,23 +211,29 @@ _MAKE = r"(?:(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|present|propos
 _MAKE += r"|construct|create|develop|curate|collect|contribute|design)\w*\b"
 _MAKE += r"(?:(?!\b(?:on|from|using|with|across|against|in|of)\b)[^.;:]){0,60}?"
 _MAKE += r"|\b[A-Z][\w-]*[A-Za-z0-9], (?:a|an) (?:[\w-]+ ){0,4}?)"
+# what an abstract says it makes, by type; also the words without which its cue cannot match
+_MADE = {
+    "benchmark": r"\b(?:benchmark|evaluation suite|test suite)\b",
+    "dataset": r"\b(?:dataset|corpus|data set)\b",
+    "system": r"\b(?:system|library|platform|compiler|runtime|toolkit|infrastructure"
+              r"|open-source tool)\b",
+}  # fmt: skip
 TYPE_CUES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # type: (cue in the title, cue in the abstract)
     "survey": (re.compile(r"\b(?:survey|review|overview|taxonomy)\b", re.I),
                re.compile(r"\b(?:this survey|we survey|we review|systematic (?:literature )?review"
                           r"|comprehensive (?:survey|overview|review))\b", re.I)),
     "benchmark": (re.compile(r"bench\b|\bbenchmark|\bleaderboard\b|\barena\b", re.I),
-                  re.compile(_MAKE + r"\b(?:benchmark|evaluation suite|test suite)\b", re.I)),
+                  re.compile(_MAKE + _MADE["benchmark"], re.I)),
     "dataset": (re.compile(r"\b(?:dataset|corpus|data set)\b", re.I),
-                re.compile(_MAKE + r"\b(?:dataset|corpus|data set)\b", re.I)),
+                re.compile(_MAKE + _MADE["dataset"], re.I)),
     "position": (re.compile(r"\b(?:position|manifesto|perspective|call for|should we|is all|"
                             r"upending|barbarians)\b", re.I),
                  re.compile(r"\b(?:this position paper|we argue|this essay|we call for"
                             r"|we advocate)\b", re.I)),
     "system": (re.compile(r"\b(?:system|library|platform|compiler|runtime|engine|toolkit|"
                           r"infrastructure|serving|checkpointing|framework for)\b", re.I),
-               re.compile(_MAKE + r"\b(?:system|library|platform|compiler|runtime|toolkit"
-                          r"|infrastructure|open-source tool)\b", re.I)),
+               re.compile(_MAKE + _MADE["system"], re.I)),
     "analysis": (re.compile(r"\?|\b(?:analysis|understanding|on the|evaluation of|empirical"
                             r"|study|towards understanding|revisiting|why|how)\b", re.I),
                  re.compile(r"\b(?:we (?:study|analy[sz]e|investigate|examine|characteri[sz]e)"
@@ -246,12 +252,7 @@ _ABSTRACT_WEIGHT = {"survey": 3, "benchmark": 3, "dataset": 3, "position": 3, "s
 
 
 # words without which an abstract cue cannot match: its slow search is skipped when they are absent
-_CUE_NEEDS = {
-    "benchmark": re.compile(r"\b(?:benchmark|evaluation suite|test suite)\b", re.I),
-    "dataset": re.compile(r"\b(?:dataset|corpus|data set)\b", re.I),
-    "system": re.compile(r"\b(?:system|library|platform|compiler|runtime|toolkit|infrastructure"
-                         r"|open-source tool)\b", re.I),
-}  # fmt: skip
+_CUE_NEEDS = {kind: re.compile(made, re.I) for kind, made in _MADE.items()}
 
 
 def contribution_type(title: str, abstract: str) -> str:
