@@ -278,7 +278,7 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
 
 def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
-    if args.offline or not _llm_configured(args):
+    if _offline_only(args):
         from paperbrief.engines.offline import OfflineEngine
 
         if args.offline:
@@ -395,10 +395,10 @@ def _relate_process() -> Any:
     return RelateProcess()
 
 
-def _llm_configured(args: argparse.Namespace) -> bool:
-    return bool(
-        os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or args.base_url
-    )
+def _offline_only(args: argparse.Namespace) -> bool:
+    """The offline engine does the work: --offline, or no API key or base URL to reach an LLM."""
+    configured = os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL")
+    return bool(args.offline or not (configured or args.base_url))
 
 
 def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, plan) -> Any:
@@ -558,7 +558,8 @@ def _profile(option: str | None) -> Any:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest (Markdown or HTML) of one or more sources."""
-    if not args.offline and _llm_configured(args):  # first, beside this thread's work
+    offline = _offline_only(args)
+    if not offline:  # first, beside this thread's work
         _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
@@ -579,14 +580,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
         check_output(args.out)  # before any fetching or paying
     mail = _check_delivery(args)
     batch = args.batch or args.batch_wait
-    if batch and (args.offline or not _llm_configured(args)):
+    if batch and offline:
         raise UsageError(
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
     # offline, scikit-learn's import for the plan starts now, in a child on the other core, while
     # this process reads the listing (with a profile, ranking needs the TF-IDF space here)
-    offline = args.offline or not _llm_configured(args)
     relater = _relate_process() if offline and profile is None else None
     papers, period, warnings = _load(args)
     if period is None:
@@ -871,7 +871,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
 def _rank_embedder(args: argparse.Namespace) -> Any:
     """The embedder `rank` uses: with an API key or base URL, unless --offline or
     --embedding-model none."""
-    if args.offline or not _llm_configured(args):
+    if _offline_only(args):
         return None
     from paperbrief.engines.llm_embed import embedder_from_env, embedding_model
 
