@@ -249,8 +249,9 @@ def main(sizes: list[int]) -> None:
 
 def host_speed() -> float:
     """Milliseconds of CPU a fixed pure-Python loop takes now: the same work, so a slower
-    figure means a slower host at that moment (this shared 2-core machine has been seen taking
-    from 0.26 to 0.58 s for it within a few seconds), to read the wall times beside."""
+    figure means a slower host at that moment (on this shared 2-core machine the same kind of
+    loop, three times as long, took from 0.26 to 0.58 s within a few seconds; this one took
+    44-72 ms around the runs of one full bench), to read the wall times beside."""
     start = time.process_time()
     total = 0
     for i in range(1_000_000):
