@@ -72,7 +72,8 @@ def test_contexts_keep_brackets_balanced_and_units_plain(papers: list[Paper]) ->
                 assert k.context.count(opening) == k.context.count(closing), k.context
             assert k.value in k.context, k
             # LaTeX residue; a dollar sign before a digit is money ("$1.47 million"), not math
-            assert not re.search(r"\\(?:times|\(|\))|\$(?!\d)|\d+times\b", k.context + k.value), k
+            residue = r"\\(?:times|\(|\))|\$(?!\d)|\d+times\b|\bsim\d"
+            assert not re.search(residue, k.context + k.value), k
     data = next(p for p in papers if p.title.startswith("DataStates"))
     found = {k.value: k.context for k in key_numbers(data.abstract)}
     assert "48×" in found and "48× faster checkpointing" in found["48×"]
@@ -87,6 +88,20 @@ def test_latex_in_numbers_is_made_plain() -> None:
     assert plain_text(r"a \(3\times\) speedup, \(\alpha\) tuned") == "a 3× speedup, α tuned"
     assert plain_text(r"2$\times$ fewer") == "2× fewer"
     assert plain_text("three times more, 10 times faster") == "three times more, 10 times faster"
+
+
+@pytest.mark.parametrize(
+    ("raw", "plain"),
+    [  # as they occur in ../shared/data/hf-2024-papers.jsonl and on the seed page
+        ("streaming generation at sim25 FPS on a single GPU", "at ~25 FPS on"),
+        ("using only sim20% of the LLM API calls", "only ~20% of the"),
+        ("in the context of large (sim100B) models", "large (~100B) models"),
+        ("geomean 29% for sublayers in sim500-billion parameter models", "in ~500-billion"),
+        ("sim2real transfer of sim10k scenes", "sim2real transfer of sim10k scenes"),  # words
+    ],
+)
+def test_a_lost_sim_before_a_number_reads_as_a_tilde(raw: str, plain: str) -> None:
+    assert plain in plain_text(raw)
 
 
 def test_a_value_outside_its_context_is_shown_first() -> None:

@@ -18,6 +18,9 @@ _FONT = re.compile(
 _MATH = re.compile(r"(?<![\\$])\$(?=\S)([^$]{1,80}?)(?<=\S)\$(?![\d$])")
 _PAREN_MATH = re.compile(r"\\\((.{1,80}?)\\\)")
 _GLUED_TIMES = re.compile(r"(\d)times\b")
+# 'sim' glued to a number that ends there or takes a unit letter: "sim25 FPS", "sim20%",
+# "(sim100B)", "sim500-billion"; not a word that goes on ("sim2real")
+_GLUED_SIM = re.compile(r"\bsim(?=\d+(?:\.\d+)?(?:[KMBT]\b|(?!\w)))")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\s*")
 _GREEK = (
     "alpha α beta β gamma γ delta δ epsilon ε varepsilon ε zeta ζ eta η theta θ iota ι kappa κ "
@@ -43,8 +46,9 @@ def _math(body: str) -> str:
 
 def plain_text(text: str) -> str:
     """`text` with common LaTeX markup (escapes, font commands, simple math) made plain."""
-    # a number glued to 'times' is a `$\\times$` whose markup was lost in a copy ("48times")
-    text = _GLUED_TIMES.sub("\\1×", text)
+    # a number glued to 'times' is a `$\\times$` whose markup was lost in a copy ("48times"), and
+    # 'sim' glued before one a lost `$\\sim$` ("sim25 FPS"): Hugging Face pages drop the markup
+    text = _GLUED_SIM.sub("~", _GLUED_TIMES.sub("\\1×", text))
     if "\\" not in text and "$" not in text:
         return text
     text = _PAREN_MATH.sub(r"$\1$", text)  # \( ... \) is inline math too
