@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ NUMBER_RE = re.compile(
     """,
     re.VERBOSE,
 )
+_URL_SPAN = re.compile(r"\b(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 _WORD_RE = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 
 
@@ -65,6 +67,42 @@ def find_numbers(text: str) -> list[NumberMention]:
             NumberMention(m.group(0).strip(), value, _unit(m.group("unit")), m.start(), m.end())
         )
     return found
+
+
+def _is_noise(text: str, n: NumberMention) -> bool:
+    """Years, list markers "1)", "Pass@1" and versions glued to names ("GPT-3.5")."""
+    before, after = text[max(0, n.start - 1) : n.start], text[n.end : n.end + 1]
+    if n.unit == "" and n.text.isdigit() and 1900 <= int(n.text) <= 2100:
+        return True
+    if after == ")" and n.text.isdigit() and n.value < 20:
+        return True
+    if before.endswith("@"):
+        return True
+    # the word before the number, read back at most 100 characters (not the whole prefix: that
+    # made 20,000 numbers cost 20,000 copies of the sentence)
+    word = text[max(0, n.start - 100) : n.start].rsplit(" ", 1)[-1]
+    return word.endswith("-") and any(c.isalpha() for c in word)
+
+
+def mentions(sentence: str) -> list[tuple[int, int, NumberMention]]:
+    """The numbers a sentence states as (start, end, mention): ranges like "4-19%" joined into
+    one (the unit-bearing end as its mention), URLs, years, list markers and version numbers
+    skipped."""
+    urls = [m.span() for m in _URL_SPAN.finditer(sentence)]  # sorted, never overlapping
+    url_starts = [a for a, _ in urls]
+
+    def in_url(pos: int) -> bool:  # a binary search: linear overall, not numbers x URLs
+        k = bisect_right(url_starts, pos) - 1
+        return k >= 0 and pos < urls[k][1]
+
+    found = [n for n in find_numbers(sentence) if not in_url(n.start)]
+    out: list[tuple[int, int, NumberMention]] = []
+    for n in found:
+        if out and sentence[out[-1][1] : n.start] in ("-", "–"):
+            out[-1] = (out[-1][0], n.end, n)  # a range: keep the unit-bearing end for priority
+        elif not _is_noise(sentence, n):
+            out.append((n.start, n.end, n))
+    return out
 
 
 @lru_cache(maxsize=512)  # a source is checked text by text (an answer's ~10 fields): read once

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import combinations
@@ -17,7 +16,7 @@ from paperbrief.engines.offline_extract import (
 )
 from paperbrief.engines.offline_select import ranked as ranked_sentences
 from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, KeyNumber
-from paperbrief.numbers import NumberMention, find_numbers, ungrounded
+from paperbrief.numbers import find_numbers, mentions, ungrounded
 from paperbrief.text import sentences, squash
 
 FIELD_WORDS = 45
@@ -77,23 +76,7 @@ def roles(title: str, abstract: str) -> Roles:
 # --- key numbers -------------------------------------------------------------------------
 
 _CLAUSE = re.compile(r"[;:]|,\s|\s[(\[]|[)\]]|\s(?:while|whereas|and)\s")
-_URL_SPAN = re.compile(r"\b(?:https?://|www\.|doi:)\S+", re.IGNORECASE)
 CONTEXT_WORDS = 5
-
-
-def _is_noise(text: str, n: NumberMention) -> bool:
-    """Years, list markers "1)", "Pass@1" and versions glued to names ("GPT-3.5")."""
-    before, after = text[max(0, n.start - 1) : n.start], text[n.end : n.end + 1]
-    if n.unit == "" and n.text.isdigit() and 1900 <= int(n.text) <= 2100:
-        return True
-    if after == ")" and n.text.isdigit() and n.value < 20:
-        return True
-    if before.endswith("@"):
-        return True
-    # the word before the number, read back at most 100 characters (not the whole prefix: that
-    # made 20,000 numbers cost 20,000 copies of the sentence)
-    word = text[max(0, n.start - 100) : n.start].rsplit(" ", 1)[-1]
-    return word.endswith("-") and any(c.isalpha() for c in word)
 
 
 def _context(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -150,32 +133,13 @@ def _balanced(sentence: str, left: int, right: int, start: int, end: int) -> tup
     return left, right
 
 
-def _mentions(sentence: str) -> list[tuple[int, int, NumberMention]]:
-    """The sentence's numbers, ranges like "4-19%" joined into one mention, URLs skipped."""
-    urls = [m.span() for m in _URL_SPAN.finditer(sentence)]  # sorted, never overlapping
-    url_starts = [a for a, _ in urls]
-
-    def in_url(pos: int) -> bool:  # a binary search: linear overall, not numbers x URLs
-        k = bisect_right(url_starts, pos) - 1
-        return k >= 0 and pos < urls[k][1]
-
-    found = [n for n in find_numbers(sentence) if not in_url(n.start)]
-    out: list[tuple[int, int, NumberMention]] = []
-    for n in found:
-        if out and sentence[out[-1][1] : n.start] in ("-", "–"):
-            out[-1] = (out[-1][0], n.end, n)  # a range: keep the unit-bearing end for priority
-        elif not _is_noise(sentence, n):
-            out.append((n.start, n.end, n))
-    return out
-
-
 def key_numbers(abstract: str) -> list[KeyNumber]:
     """Up to five headline numbers as written, each with the clause that says what it measures."""
     found: list[tuple[int, int, int, int, str]] = []  # priority, sentence, start, end, value
     seen: set[str] = set()
     texts = sentences(abstract)
     for index, sentence in enumerate(texts):
-        for start, end, n in _mentions(sentence):
+        for start, end, n in mentions(sentence):
             value = sentence[start:end].strip()
             if value in seen or len(value) > 40:
                 continue
