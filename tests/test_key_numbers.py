@@ -12,6 +12,7 @@ from paperbrief.engines.offline_facts import key_numbers
 from paperbrief.latex import plain_text
 from paperbrief.models import KeyNumber, Paper
 from paperbrief.number_lines import number_lines
+from paperbrief.numbers import mentions
 from paperbrief.render import key_number_line
 from paperbrief.sources import read_file
 
@@ -63,6 +64,27 @@ def test_numbers_sharing_a_clause_are_bold_in_one_line(lines: dict[str, list[str
     )
     assert "**83.4%** vs. **60.0%** at 4k context" in line_of("Learning Adaptive", "83.4%")
     assert "**30%** geomean \\(max **47%**\\)" in line_of("T3", "30%")
+    assert "**75.2%** vs. **57.3%** at approximately" in line_of("Learning Adaptive", "75.2%")
+
+
+def test_every_measurement_in_a_shown_clause_is_bold(papers: list[Paper]) -> None:
+    """A percentage, factor or decimal in a shown clause is bold even when it is not one of the
+    paper's key numbers itself."""
+    bold_only = 0
+    for p in papers:
+        kept = {k.value for k in key_numbers(p.abstract)}
+        for segments in number_lines(key_numbers(p.abstract), limit=10):
+            text = "".join(part for part, _ in segments)
+            bold, at = [], 0
+            for part, is_bold in segments:
+                if is_bold:
+                    bold.append((at, at + len(part)))
+                at += len(part)
+            for start, end, n in mentions(text):
+                if n.unit or "." in n.text:
+                    assert (start, end) in bold, (p.title, text, n.text)
+                    bold_only += text[start:end] not in kept
+    assert bold_only >= 1  # the seed page's "75.2% vs. 57.3%" at least
 
 
 def test_contexts_keep_brackets_balanced_and_units_plain(papers: list[Paper]) -> None:
@@ -110,3 +132,4 @@ def test_a_value_outside_its_context_is_shown_first() -> None:
     shown = number_lines([KeyNumber(value="5%", context="gains of 5% on X"),
                           KeyNumber(value="5%", context="gains of 5% on X")])  # fmt: skip
     assert len(shown) == 1
+
