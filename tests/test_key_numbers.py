@@ -133,3 +133,21 @@ def test_a_value_outside_its_context_is_shown_first() -> None:
                           KeyNumber(value="5%", context="gains of 5% on X")])  # fmt: skip
     assert len(shown) == 1
 
+
+def test_a_clause_opens_with_what_it_measures(papers: list[Paper]) -> None:
+    """No clause opens with a joining word ("and with more than 0.9 ...", "which covers 220 APIs")
+    or a report of the finding ("We show that ..."), and a sentence's capitalised opening word
+    reads in lower case after "; " ("we evaluate **10** mainstream LLMs")."""
+    joining = re.compile(r"(?:and|or|but|while|whereas|which|e\.g\.,?)\s+(?:\S+\s+){2}")
+    report = re.compile(
+        r"(?:[\w-]+\s+){0,4}?(?:show|demonstrate|find|observe)s?\s+that\s+(?:\S+\s+){2}"
+    )
+    contexts = [k.context for p in papers for k in key_numbers(p.abstract)]
+    assert [c for c in contexts if joining.match(c) or report.match(c)] == []
+    assert [c for c in contexts if re.match(r"(?:We|Our|The|This|These)\b", c)] == []
+    by_title = {p.title.split(":")[0]: key_numbers(p.abstract) for p in papers}
+    assert by_title["Sharing State Between Prompts and Programs"][0].context.startswith(
+        "Nightjar programs achieve comparable or higher task accuracy"
+    )
+    assert any(k.context.startswith("MPIrigen excels in generating") for k in by_title["MPIrigen"])
+    assert any(k.context == "we evaluate 10 mainstream LLMs" for k in by_title["CORE"])

@@ -163,10 +163,40 @@ def key_numbers(abstract: str) -> list[KeyNumber]:
                     and union[1] - union[0] <= 200):  # fmt: skip
                 spans[a] = spans[b] = union
                 changed = True
+    first: dict[tuple[int, int, int], int] = {}  # a shown clause -> where its first number is
+    for (_, index, start, _, _), (left, right) in zip(best, spans, strict=True):
+        key = (index, left, right)
+        first[key] = min(start, first.get(key, start))
     return [
-        KeyNumber(value=value, context=texts[index][left:right] or value)
+        KeyNumber(value=value, context=_opening_dropped(texts[index], left, right,
+                                                        first[index, left, right]) or value)
         for (_, index, _, _, value), (left, right) in zip(best, spans, strict=True)
-    ]
+    ]  # fmt: skip
+
+
+# What a clause cut out of its sentence may open with that says nothing about the number: a
+# joining word ("and with more than 0.9 ...", "which covers 220 APIs") or a report of the finding
+# ("We show that Nightjar programs achieve ...", "demonstrates that MPIrigen excels ..."). A hand
+# rule: the libraries that parse clauses (spaCy, Stanza) need downloaded models.
+_OPENING = re.compile(
+    r"(?:(?:and|or|but|while|whereas|which|that|thus|hence|thereby|e\.g\.,?|i\.e\.,?)\s+)?"
+    r"(?:(?:[\w-]+\s+){0,4}?(?:show|demonstrate|find|found|observe|reveal|indicate|confirm|"
+    r"suggest)(?:s|ed|ing)?\s+that\s+)?"
+)
+_FUNCTION_WORD_CAPITAL = re.compile(r"(?:Our|We|The|This|These|Its|Their|On|In|For|With)\b")
+
+
+def _opening_dropped(sentence: str, left: int, right: int, number: int) -> str:
+    """sentence[left:right] without an opening that says nothing about the number (never past
+    the clause's first number, and only where three words stay), and a capitalised function
+    word that opened its sentence in lower case, as it reads after "; "."""
+    m = _OPENING.match(sentence, left, number)
+    if m is not None and len(sentence[m.end() : right].split()) >= 3:  # more than the number
+        left = m.end()
+    clause = sentence[left:right]
+    if _FUNCTION_WORD_CAPITAL.match(clause):
+        clause = clause[0].lower() + clause[1:]
+    return clause
 
 
 # --- contribution type -------------------------------------------------------------------
