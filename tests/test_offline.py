@@ -488,6 +488,15 @@ def test_third_person_leaves_a_third_person_verb_alone() -> None:
     # an abstract's 'our work presents' or a mistyped 'we presents': no 'presentses'
     for verb in ("presents", "studies", "discusses", "surveys", "summarises"):
         assert third_person(verb) == verb
+    # a past tense stays one ('we added' -> 'X added', never 'addeds'); 'embed' is no past tense
+    for verb in ("added", "built", "made", "studied"):
+        assert third_person(verb) == verb
+    assert third_person("developed") == "develops" and third_person("embed") == "embeds"
+
+
+def test_a_past_tense_reads_as_written(page_papers: list[Paper], engine: OfflineEngine) -> None:
+    c = compare_titles(page_papers, engine, "An Attempt to Catch Up", "High-performance symbolic")
+    assert "An Attempt added to the Hopc AoT JavaScript compiler" in c.summary
 
 
 def test_a_lone_shared_word_that_is_no_noun_opens_no_summary() -> None:

@@ -44,6 +44,9 @@ _ALTERNATIVE = {
     "creates": "builds", "designs": "builds", "offers": "provides", "provides": "offers",
     "argues": "contends", "analyzes": "examines", "analyses": "examines",
 }  # fmt: skip
+# irregular past tenses an abstract uses after "we" (regular ones end in -ed)
+_PAST = frozenset("built made took wrote ran began chose drew gave saw sought brought led set put"
+                  " held kept sent spent won got went came became".split())  # fmt: skip
 _DEICTIC = re.compile(r"^(?:this|these|that|those|such|it|them|its|their|both)\b", re.I)
 _CLAIMS = frozenset(
     """show find found demonstrate observe hypothesize believe note report achieve obtain
@@ -84,6 +87,8 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
         word = word[:-1]
     if word.endswith("ed") and word[:-2] in _VERBS:
         word = word[:-2]
+    if (word.endswith("ed") and not word.endswith(("eed", "bed"))) or word in _PAST:
+        return word  # a past tense reads right after any subject ('we added' -> 'X added')
     if word.endswith("y") and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     if word.endswith(("s", "sh", "ch", "x", "z")):
