@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -260,6 +261,13 @@ def _assert_editor_names(topics) -> None:
         if len(parts) == 2:  # no 'Models · LLMs', 'Program · Programs': the two terms differ
             first, second = ({w.lower().rstrip("s")[:6] for w in p} for p in parts)
             assert not first & second, name
+            # nor a phrase and its acronym ('Retrieval-Augmented Generation · RAG')
+            short, long = sorted(parts, key=len)
+            initials = "".join(x[0] for w in long for x in w.split("-")).lower()
+            assert not (len(short) == 1 and short[0].lower().rstrip("s") == initials), name
+        for w in name.lower().replace(" · ", " ").split():  # no verb ('Normalize', 'Optimizing')
+            assert not re.fullmatch(r"[a-z]{4,}i(?:z(?:e|es|ed|ing)|s(?:ed|ing))", w), name
+        assert not re.match(r"[a-z]{3,}ly\b", parts[0][0].lower()), name  # 'Jointly Optimize'
 
 
 @pytest.mark.parametrize("data", ["seed", "hf_day", "scitldr"])
@@ -350,6 +358,10 @@ def test_a_big_feed_gets_few_readable_topics(big_feed, big_related):
     assert sorted(ids) == sorted(p.id for p in big_feed)
     _assert_editor_names(topics)
     assert max(len(t.paper_ids) for t in topics) <= len(big_feed) // 5
+    # 'mixture of experts' has a stopword inside: its papers' heading says MoE, not 'Experts'
+    moe = [p.id for p in big_feed if "mixture-of-experts" in p.title.lower().replace(" ", "-")]
+    topic_of = {pid: t.name for t in topics for pid in t.paper_ids}
+    assert len(moe) >= 5 and Counter(topic_of[m] for m in moe).most_common(1)[0][0] == "MoE"
 
 
 def test_a_big_feed_groups_clear_themes(big_feed, big_related):

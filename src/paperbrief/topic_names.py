@@ -130,8 +130,13 @@ _VERBS = frozenset(
     help lead yield combine extend capture exhibit suffer fail rely require assume focus aim seek
     attempt try manage support ensure guarantee preserve maintain scale empower unleash break
     close catch refine share collaborate decouple distill steer edit mitigate stitch parse
-    verify discover encode""".split()
+    verify discover encode extract""".split()
 )
+# '-ize' verbs in any form ('normalize', 'optimizing', 'jointly optimizes'), British '-ised' and
+# '-ising' (not 'premise'); the root before has four letters or more: 'size', 'prize' are nouns
+_IZE_VERB = re.compile(r"^[a-z]{4,}i(?:z(?:e|es|ed|ing)|s(?:ed|ing))$")
+# 'Jointly Optimize', 'Efficiently ...': an adverb starts no name
+_ADVERB = re.compile(r"^[a-z]{3,}ly$")
 
 
 def _verb_forms(base: str) -> set[str]:
@@ -194,9 +199,14 @@ _NOT_NAME_WORDS = STOPWORDS | frozenset(
 )
 
 
+# a long form with a stopword inside, which no run of content words holds: the field's acronym
+_MIXTURE_OF_EXPERTS = re.compile(r"\bmixtures?[- ]of[- ]experts?\b", re.IGNORECASE)
+
+
 def _runs(text: str) -> list[list[str]]:
     """Runs of adjacent content words (case kept), broken at punctuation, stopwords and numbers."""
     out: list[list[str]] = []
+    text = _MIXTURE_OF_EXPERTS.sub("MoE", text) if "xperts" in text else text
     for segment in _RUN_BREAK.split(strip_urls(text)):
         run: list[str] = []
         for word in [*_WORD.findall(segment), ""]:
@@ -243,9 +253,12 @@ def _traits(word: str) -> tuple[bool, bool, bool, bool, bool]:
     """What a word allows in a name: (bad end, bad start, vague alone, too short, modifier)."""
     low = word.lower()
     modifier = _is_modifier(word)
+    verb = low in _VERB_FORMS or _IZE_VERB.match(low) is not None
     return (
-        low in _GENERIC or modifier or low in _VERB_FORMS,
-        low in _VERB_FORMS or low in _WEAK_START,
+        low in _GENERIC or modifier or verb,
+        verb
+        or low in _WEAK_START
+        or (_ADVERB.match(low) is not None and low not in _NOUNS_LOOKING_ADJECTIVE),
         low in _VAGUE_ALONE,
         len(word) < 3 and low not in _ACRONYMS and not word.isupper(),
         modifier,
@@ -372,8 +385,17 @@ def _extension_support(support: Counter[str]) -> dict[str, float]:
 
 
 def _overlaps(a: str, b: str) -> bool:
-    """Two phrase keys that share a word or a word's root ('convolution', 'convolutional')."""
+    """Two phrase keys that share a word or a word's root ('convolution', 'convolutional'), or
+    one is the other's acronym ('rag', 'retrieval-augmented generation')."""
+    if _initials(a) == b or _initials(b) == a:
+        return True
     return any(_same_root(x, y) for x in a.split() for y in b.split())
+
+
+def _initials(key: str) -> str:
+    """The initials of a phrase of two or more words, hyphenated parts counted apart."""
+    parts = [part for word in key.split() for part in word.split("-") if part]
+    return "".join(part[0] for part in parts) if len(parts) > 1 else ""
 
 
 def _same_root(x: str, y: str) -> bool:
