@@ -461,6 +461,9 @@ def test_summary_lead_reads_naturally(
             verb, subject = m.groups()
             assert (verb == "tackle") == (" " in subject), c.summary
             assert subject.split()[-1] not in {"visual", "short", "program"}, c.summary
+            assert not re.match(r"\w{5,}ly ", subject), c.summary  # not 'directly writes'
+    c = compare_titles(page_papers, engine, "DataStates-LLM", "Sharing State Between")
+    assert not c.summary.startswith("Both tackle directly writes"), c.summary
 
 
 def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(

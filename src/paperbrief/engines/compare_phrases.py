@@ -112,8 +112,19 @@ def verbish(word: str) -> bool:
     return word.endswith("ing") and word not in ING_NOUNS
 
 
+# nouns that end like an adverb; shorter -ly words ('early', 'family') are left alone anyway
+_LY_NOUNS = frozenset("anomaly assembly monopoly butterfly".split())
+
+
+def _adverb(word: str) -> bool:
+    """'directly', 'jointly': a phrase does not start on one ('Both tackle directly writes')."""
+    return len(word) > 6 and word.endswith("ly") and word not in _LY_NOUNS
+
+
 def _acceptable(key: tuple[str, ...]) -> bool:
     if key[0] in VAGUE or key[-1] in VAGUE or verbish(key[0]) or key in _TOO_BROAD:
+        return False
+    if len(key) > 1 and _adverb(key[0]):
         return False
     if len(key) > 1 and _adjective(key[-1]):
         return False
