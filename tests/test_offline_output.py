@@ -134,3 +134,29 @@ def test_cli_output_is_byte_identical_under_two_hash_seeds(tmp_path: Path) -> No
     assert '"tags"' in listed1
     assert digest1 == digest2
     assert listed1 == listed2
+
+
+def test_a_clipped_line_leaves_nothing_open() -> None:
+    """A line cut at its word limit never ends on a word that needs the next one ('with
+    respect', 'according') nor on half a pair ('for both navigation' of 'for both navigation and
+    language generation'): real abstracts of tests/fixtures/hf-2024-papers-2000.jsonl."""
+    feed = read_file(FIXTURES / "hf-2024-papers-2000.jsonl").papers
+    engine = OfflineEngine()
+    endings = {
+        "KV-Cache in linear time and space with respect to": "in linear time and space.",
+        "in a smooth manner according": "in a smooth manner.",
+        "for both navigation and language generation": "hierarchical knowledge for navigation.",
+    }
+    for phrase, ending in endings.items():
+        (paper,) = [p for p in feed if phrase in " ".join(p.abstract.split())]
+        assert engine.takeaway(paper).value.takeaway.endswith(ending), phrase
+
+
+def test_a_pair_is_closed_only_when_the_cut_left_its_second_half_out() -> None:
+    from paperbrief.engines.offline_extract import clip
+
+    words = "a uni-directional joint-task feedback mechanism enhancing both tasks"
+    assert clip(f"{words} at every step of training the model", 8) == words  # 'both' as 'all'
+    assert clip(f"{words} and the retrieval of clips", 8) == words.replace("both ", "")
+    between = "the ability of existing methods to interpolate between a reference model"
+    assert clip(f"{between} and a policy", 11) == "the ability of existing methods to interpolate"

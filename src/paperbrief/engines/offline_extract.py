@@ -90,8 +90,8 @@ _CLAUSE_BREAK = re.compile(r"(?:,|;|:|\s--|\s—)\s+|\s+(?=(?:which|while|wherea
 _DANGLING = frozenset(
     """a an the and or but of to in on for with by as at from that which while whereas where
     via using through into than its their our this these those is are was were be can
-    such both either whether when how""".split()
-)
+    such both either whether when how respect according thanks regard regardless""".split()
+)  # the last five need the word after them ('with respect to', 'according to', 'thanks to')
 
 
 @dataclass(frozen=True)
@@ -168,9 +168,32 @@ def clip(text: str, max_words: int) -> str:
             best = m.start()
     head = text[:best] if best is not None else " ".join(words[:max_words])
     kept = head.split()
+    after = words[len(kept) : len(kept) + 8]  # what the cut left out, next
+    kept = _undangled(kept)
+    if any(w.lower() in ("and", "or") for w in after):
+        kept = _pair_closed(kept)
+    return " ".join(kept).rstrip(" ,;:-")
+
+
+def _pair_closed(kept: list[str]) -> list[str]:
+    """A pair whose second half the cut left out: 'for both navigation' reads 'for navigation',
+    'between a reference model' goes ('both tasks', 'A and B' are left alone)."""
+    for k in range(len(kept) - 1, max(3, len(kept) - 6) - 1, -1):
+        word = kept[k].lower()
+        if word in ("and", "or"):
+            return kept
+        if word == "between":
+            return _undangled(kept[:k])
+        if word in ("both", "either"):
+            return kept[:k] + kept[k + 1 :]
+    return kept
+
+
+def _undangled(kept: list[str]) -> list[str]:
+    """Words without a dangling tail ('... with respect', '... of the')."""
     while len(kept) > 3 and kept[-1].lower().strip(",;:") in _DANGLING:
         kept.pop()
-    return " ".join(kept).rstrip(" ,;:-")
+    return kept
 
 
 def as_line(text: str, max_words: int) -> str:
