@@ -29,12 +29,11 @@ from pathlib import Path
 import numpy as np
 from rouge import best_rouge1
 from scipy.optimize import minimize
-from train_selector import DATA, Split, chosen, fit, load, papers, rouge
+from train_selector import DATA, Split, chosen, fit, folded, load, rouge, splits, standardised
 
 from paperbrief.engines.offline_candidates import Candidate
 from paperbrief.engines.offline_extract import split_sentences
 from paperbrief.engines.offline_select import scored, selector
-from paperbrief.engines.tldr_words import TldrWords, learn
 
 _VERB = r"(?:propose|present|introduce|develop|describe|design|devise|offer|build|provide)s?"
 # Each rule rewrites the engine's line; applied only where it matches.
@@ -168,29 +167,25 @@ def fusion(dev: list[Paper], max_words: int = 30) -> tuple[float, float]:
     return _mean(ranked), _mean(oracle)
 
 
-def cross_validated(train_records: list[dict], dev_records: list[dict], folds: int = 5) -> float:
+def cross_validated(split: Split, folds: int = 5) -> float:
     """Dev ROUGE-1 of the selector's features and model refitted on 4/5 of dev, scored on the
     other fifth (5 times): the ceiling of these features when train and test match exactly."""
-    settings = selector()["line"]
-    vocabulary: TldrWords = learn(papers(train_records), selector()["tldr_words"]["min_abstracts"])
-    split = Split(dev_records, settings, [vocabulary] * len(dev_records))
     kind, strength = selector()["trained"].split()
+    count = len(split.records)
     outputs: dict[int, str] = {}
     for k in range(folds):
-        held = [i for i in range(len(dev_records)) if i % folds == k]
-        kept = [i for i in range(len(dev_records)) if i % folds != k]
+        held = [i for i in range(count) if i % folds == k]
+        kept = [i for i in range(count) if i % folds != k]
         model = fit(_subset(split, kept), kind, float(strength))
         outputs.update(zip(held, chosen(_subset(split, held), model), strict=True))
-    return rouge(split, [outputs[i] for i in range(len(dev_records))])
+    return rouge(split, [outputs[i] for i in range(count)])
 
 
 def expected_rouge(train: Split, dev: Split) -> dict[float, float]:
     """Dev ROUGE-1 of the selector's features fitted on train for the expected ROUGE-1 of the
     line a softmax over each paper's lines would draw (listwise, the metric itself as the
     objective, not each line's score as a regression target), for a few softmax temperatures."""
-    mean, scale = train.x.mean(axis=0), train.x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (train.x - mean) / scale
+    z, mean, scale = standardised(train.x)
     paper = np.concatenate([np.full(b - a, k) for k, (a, b) in enumerate(train.spans)])
     count = len(train.spans)
 
@@ -207,8 +202,8 @@ def expected_rouge(train: Split, dev: Split) -> dict[float, float]:
     results = {}
     for tau in (1.0, 0.3, 0.1):
         w = minimize(loss, np.zeros(z.shape[1]), args=(tau,), jac=True, method="L-BFGS-B").x
-        weights = w / scale
-        model = {"weights": list(weights), "bias": -float(weights @ mean)}
+        weights, bias = folded(w, 0.0, mean, scale)
+        model = {"weights": list(weights), "bias": bias}
         results[tau] = rouge(dev, chosen(dev, model))
     return results
 
@@ -270,14 +265,11 @@ def main(argv: list[str]) -> int:
     print("fusion on dev, engine line + another sentence's line (<= 30 words, 'A; b'):")
     print(f"  {'second line as the selector ranks it':<55} {ranked:6.2f}")
     print(f"  {'second line with hindsight':<55} {oracle:6.2f}")
+    # the selector's own line settings and TLDR-word table, for both fits below
+    line, min_abstracts = selector()["line"], selector()["tldr_words"]["min_abstracts"]
+    train_split, dev_split, _ = splits(train_records, dev_records, line, min_abstracts)
     print("the selector's features refitted on dev itself (5-fold cross-validation):")
-    print(f"  {'dev ROUGE-1':<55} {cross_validated(train_records, dev_records):6.2f}")
-    settings = selector()["line"]
-    min_abstracts = selector()["tldr_words"]["min_abstracts"]
-    halves = [learn(papers(train_records[1 - k :: 2]), min_abstracts // 2) for k in (0, 1)]
-    train_split = Split(train_records, settings, [halves[i % 2] for i in range(len(train))])
-    vocabulary = learn(papers(train_records), min_abstracts)
-    dev_split = Split(dev_records, settings, [vocabulary] * len(dev), train_split.names)
+    print(f"  {'dev ROUGE-1':<55} {cross_validated(dev_split):6.2f}")
     print("the selector's features fitted on train for expected ROUGE-1 (listwise softmax):")
     for tau, value in expected_rouge(train_split, dev_split).items():
         print(f"  {f'dev ROUGE-1, temperature {tau}':<55} {value:6.2f}")

@@ -90,11 +90,37 @@ def targets(split: Split, kind: str) -> np.ndarray:
     return y
 
 
+def splits(
+    train_records: list[dict], dev_records: list[dict], settings: dict, min_abstracts: int
+) -> tuple[Split, Split, TldrWords]:
+    """Train and dev as the selector reads them, and the table of which abstract words TLDRs
+    reuse (counted on train: stems in >= min_abstracts abstracts). A train paper's features use
+    the counts of the other half of train, so its own TLDR never informs them."""
+    vocabulary = learn(papers(train_records), min_abstracts)
+    halves = [learn(papers(train_records[1 - k :: 2]), min_abstracts // 2) for k in (0, 1)]
+    crossed = [halves[i % 2] for i in range(len(train_records))]
+    train = Split(train_records, settings, crossed)
+    dev = Split(dev_records, settings, [vocabulary] * len(dev_records), train.names)
+    return train, dev, vocabulary
+
+
+def standardised(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`x` with each feature centred and scaled (a constant one left unscaled), its means and
+    scales."""
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    return (x - mean) / scale, mean, scale
+
+
+def folded(coef: np.ndarray, intercept: float, mean: np.ndarray, scale: np.ndarray
+           ) -> tuple[np.ndarray, float]:  # fmt: skip
+    """Weights and bias on the raw features of a model fitted on `standardised` ones."""
+    return coef / scale, intercept - float(np.dot(coef, mean / scale))
+
+
 def fit(train: Split, kind: str, strength: float) -> dict:
     """A linear selector as plain numbers: weights on the raw features and a bias."""
-    mean, scale = train.x.mean(axis=0), train.x.std(axis=0)
-    scale[scale == 0] = 1.0
-    z = (train.x - mean) / scale
+    z, mean, scale = standardised(train.x)
     y = targets(train, kind)
     if kind == "best":
         model = LogisticRegression(C=strength, max_iter=3000)
@@ -104,8 +130,7 @@ def fit(train: Split, kind: str, strength: float) -> dict:
         model = Ridge(alpha=strength)
         model.fit(z, y)
         coef, intercept = model.coef_, float(model.intercept_)
-    weights = coef / scale  # fold the standardisation into the weights
-    bias = intercept - float(np.dot(coef, mean / scale))
+    weights, bias = folded(coef, intercept, mean, scale)
     return {"features": train.names, "weights": [round(float(w), 6) for w in weights],
             "bias": round(bias, 6)}  # fmt: skip
 
@@ -133,14 +158,7 @@ def main(argv: list[str]) -> int:
     best: tuple[float, dict, dict, TldrWords, int] | None = None
     for min_words, min_abstracts in itertools.product((6, 8, 10), (30, 60)):
         settings = {"max_words": 30, "min_words": min_words}
-        # which abstract words TLDRs reuse, counted on train (stems in >= min_abstracts
-        # abstracts); a train paper's features use the counts of the other half of train, so
-        # its own TLDR never informs them
-        vocabulary = learn(papers(train_records), min_abstracts)
-        halves = [learn(papers(train_records[1 - k :: 2]), min_abstracts // 2) for k in (0, 1)]
-        crossed = [halves[i % 2] for i in range(len(train_records))]
-        train = Split(train_records, settings, crossed)
-        dev = Split(dev_records, settings, [vocabulary] * len(dev_records), train.names)
+        train, dev, vocabulary = splits(train_records, dev_records, settings, min_abstracts)
         print(f"{settings}, TLDR words in >= {min_abstracts} abstracts: {len(train.names)} "
               f"features; train {len(train.records)} papers "
               f"({len(train.gain)} candidate lines), dev {len(dev.records)} papers; "
