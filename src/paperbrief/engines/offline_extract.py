@@ -37,7 +37,6 @@ PROBLEM_CUE = re.compile(
 )
 
 
-
 def lowercase_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
     """The same case-insensitive search, for text lower-cased first: Python's re runs an
     IGNORECASE pattern two to four times slower (it folds the case of every character it
