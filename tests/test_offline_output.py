@@ -139,9 +139,12 @@ def test_cli_output_is_byte_identical_under_two_hash_seeds(tmp_path: Path) -> No
 def test_a_clipped_line_leaves_nothing_open() -> None:
     """A line cut at its word limit never ends on a word that needs the next one ('with
     respect', 'according') nor on half a pair ('for both navigation' of 'for both navigation and
-    language generation'): real abstracts of tests/fixtures/hf-2024-papers-2000.jsonl."""
+    language generation'): sentences of real abstracts (tests/fixtures/hf-2024-papers-2000.jsonl)
+    cut as the engine cuts a candidate line, whichever line its selector then picks."""
+    from paperbrief.engines.offline_candidates import MAX_WORDS
+    from paperbrief.engines.offline_extract import as_line, split_sentences
+
     feed = read_file(FIXTURES / "hf-2024-papers-2000.jsonl").papers
-    engine = OfflineEngine()
     endings = {
         "KV-Cache in linear time and space with respect to": "in linear time and space.",
         "in a smooth manner according": "in a smooth manner.",
@@ -149,7 +152,8 @@ def test_a_clipped_line_leaves_nothing_open() -> None:
     }
     for phrase, ending in endings.items():
         (paper,) = [p for p in feed if phrase in " ".join(p.abstract.split())]
-        assert engine.takeaway(paper).value.takeaway.endswith(ending), phrase
+        (sentence,) = [s for s in split_sentences(paper.abstract) if phrase in s.text]
+        assert as_line(sentence.text, MAX_WORDS).endswith(ending), phrase
 
 
 def test_a_pair_is_closed_only_when_the_cut_left_its_second_half_out() -> None:
