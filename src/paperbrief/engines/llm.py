@@ -60,7 +60,7 @@ from paperbrief.engines.llm_room import (
     max_tokens_setting,
     reasoning_effort_setting,
 )
-from paperbrief.engines.pricing import Price, find_price, price_table
+from paperbrief.engines.pricing import Price, find_price, price_table, unpriced_message
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import (
     CallRecord,
@@ -157,6 +157,8 @@ class LLMEngine:
         self.max_tokens = max_tokens or completion_room(model)
         self.reasoning_effort = reasoning_effort
         self._token_param = "max_tokens"  # max_completion_tokens when the server asks for it
+        self.cost_limited = False  # set when the run has --max-cost: an unpriced call is loud
+        self._unpriced: set[str] = set()  # models already warned about
         self.limiter = limiter if limiter is not None else RateLimiter(8)
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
@@ -508,6 +510,9 @@ class LLMEngine:
             raise TransientCallError(message, retry_after=wait)
         raise PermanentCallError(message)
 
+    def _warn_unpriced(self, model: str) -> None:
+        _warn_unpriced_once(self, model)
+
     def _error(self, job: _Job, start: float, started: datetime, message: str) -> None:
         self._emit(
             job,
@@ -536,6 +541,8 @@ class LLMEngine:
         batch: bool = False,
     ) -> CallRecord:
         price = find_price(self.prices, reply.model, self.model)
+        if price is None:
+            self._warn_unpriced(reply.model or self.model)
         if price is not None and batch:
             price = price.batch()
         cost = (
@@ -558,6 +565,16 @@ class LLMEngine:
             duration_s=round(duration, 3),
             started=started,
         )
+
+
+def _warn_unpriced_once(engine: LLMEngine, model: str) -> None:
+    with engine._lock:
+        if model in engine._unpriced:
+            return
+        engine._unpriced.add(model)
+    # loud (stderr, even from cron) when a cost limit relies on it; else once in the log
+    level = logging.WARNING if engine.cost_limited else logging.INFO
+    log.log(level, "%s; counted as $0 this run", unpriced_message(model))
 
 
 def _body(raw: Any) -> Any:
