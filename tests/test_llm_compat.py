@@ -16,6 +16,9 @@ from dataclasses import dataclass
 import pytest
 
 from paperbrief.engines.llm import LLMEngine
+from paperbrief.engines.llm_embed import Embedder, EmbeddingError
+from paperbrief.engines.llm_errors import provider_error
+from paperbrief.engines.pricing import DEFAULT_PRICES, Price
 from paperbrief.errors import FatalLLMError
 from paperbrief.refserver import takeaway_draft
 from tests.compat_replay import (
@@ -231,8 +234,125 @@ def test_real_shape(case: Case) -> None:
                 assert out.value.engine == case.model, out.value.fallback_reason
                 assert out.value.takeaway == json.loads(ANSWER)["takeaway"]
                 assert out.calls[-1].status in ("ok", "repaired")
+                # a failed call was retried as it was, not re-asked with an error message
+                assert {c.status for c in out.calls[:-1]} <= {"error"}
+                assert {len(r["messages"]) for r in srv.requests} == {2}
             else:
                 assert out.value.engine == "offline"
                 assert case.needle in out.value.fallback_reason
     if case.waits is not None:
         assert sleeps.waits == list(case.waits)
+
+
+# -- quirks checked one by one -----------------------------------------------------------------
+
+
+def test_gemini_thinking_tokens_are_counted_and_billed() -> None:
+    """Gemini: total 100 = 66 prompt + 6 completion + 28 thinking; the 28 are billed output."""
+    shape = [from_cassette(
+        PA + "test_openai_test_compatible_api_with_tool_calls_without_id.yaml", 1, ANSWER)]
+    price = Price(1.25, 0.31, 10.0)
+    with ReplayServer(shape) as srv:
+        out = _engine(srv, "gemini-2.5-pro-preview-05-06",
+                      price_table={"gemini-2.5-pro-preview-05-06": price}).takeaway(PAPER)
+    (call,) = out.calls
+    assert (call.prompt_tokens, call.completion_tokens) == (66, 34)
+    assert call.cost_usd == pytest.approx((66 * 1.25 + 34 * 10.0) / 1e6)
+
+
+def test_openrouter_prefixed_model_is_priced_by_its_base_model() -> None:
+    shape = [from_cassette(PA + "test_openrouter_test_openrouter_usage.yaml", 0, ANSWER)]
+    with ReplayServer(shape) as srv:
+        out = _engine(srv, "openai/gpt-5-mini").takeaway(PAPER)
+    (call,) = out.calls
+    assert (call.prompt_tokens, call.completion_tokens) == (17, 1515)  # 704 of them reasoning
+    assert call.cost_usd == pytest.approx(DEFAULT_PRICES["gpt-5-mini"].cost(17, 1515))
+    assert call.cost_usd > 0
+
+
+def test_an_unpriced_model_is_reported_once(caplog) -> None:
+    shape = [llamacpp("plain", ANSWER)]
+    with ReplayServer(shape) as srv, caplog.at_level("INFO", logger="paperbrief.llm"):
+        engine = _engine(srv, "gemma-2-2b-it-Q4_K_M")
+        engine.takeaway(PAPER)
+        engine.takeaway(PAPER)
+        engine.cost_limited = True
+        engine.takeaway(numbered_paper())
+    notes = [r for r in caplog.records if "no price known" in r.getMessage()]
+    assert len(notes) == 1 and "PAPERBRIEF_PRICES" in notes[0].getMessage()
+
+
+def test_llamacpp_reasoning_model_gets_room_by_default() -> None:
+    """llama.cpp R1 with 1,200 tokens: content "" and finish_reason length (its recording);
+    a reasoning model's default budget is larger, so the answer comes."""
+
+    def server(body: dict) -> Answer:
+        if body["max_tokens"] < 2000:
+            return llamacpp("finish_reason length", None)
+        return llamacpp("reasoning_content", ANSWER)
+
+    with ReplayServer(server) as srv:
+        out = _engine(srv, "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M").takeaway(PAPER)
+    assert out.value.engine != "offline" and len(srv.requests) == 1
+    assert srv.requests[0]["max_tokens"] == 16000
+
+
+def test_reasoning_that_eats_the_budget_is_not_reasked_to_be_briefer() -> None:
+    with ReplayServer([llamacpp("finish_reason length", None)]) as srv:
+        out = _engine(srv, "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", max_tokens=1200).takeaway(
+            PAPER)
+    assert len(srv.requests) == 1 and out.value.engine == "offline"
+    assert "--max-tokens" in out.value.fallback_reason
+
+
+def test_max_tokens_renamed_when_the_server_asks_for_max_completion_tokens() -> None:
+    """OpenAI reasoning models reject max_tokens and name max_completion_tokens instead."""
+    rejection = {"error": {"message": "Unsupported parameter: 'max_tokens' is not supported "
+                           "with this model. Use 'max_completion_tokens' instead.",
+                           "type": "invalid_request_error", "param": "max_tokens",
+                           "code": "unsupported_parameter"}}
+
+    def server(body: dict) -> Answer:
+        return json_answer(400, rejection) if "max_tokens" in body else _ok()
+
+    with ReplayServer(server) as srv:
+        engine = _engine(srv, "gpt-5-mini")
+        first = engine.takeaway(PAPER)
+        engine.takeaway(PAPER)
+    assert first.value.engine == "gpt-5-mini" and len(srv.requests) == 3
+    assert [("max_tokens" in r, r.get("max_completion_tokens")) for r in srv.requests] == [
+        (True, None), (False, 16000), (False, 16000)]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (section_body(ERRORS, "LM Studio"), "'response_format.type' must be 'json_schema' or"),
+        (excerpt_body("gemini_openai_compat_errors.md", "verbatim:"),
+         'Invalid JSON payload received. Unknown name "web_search_options"'),
+        (excerpt_body("openrouter_400_provider_error.md", "verbatim"),
+         "Provider returned error: OpenAI: Response input messages must contain the word"),
+        (section_body(ERRORS, "Mistral flat", 0), "Not the same number of function calls"),
+    ],
+    ids=["lmstudio-string", "gemini-array", "openrouter-metadata-raw", "mistral-flat"],
+)
+def test_error_messages_are_read_from_every_body_shape(body: str, message: str) -> None:
+    assert provider_error(body).message.startswith(message)
+    with ReplayServer([json_answer(400, body)]) as srv:
+        engine = _engine(srv)
+        engine._json_schema = False  # json_object already: nothing to downgrade
+        out = engine.takeaway(PAPER)
+    assert message in out.value.fallback_reason and len(srv.requests) == 1
+
+
+def test_embeddings_not_supported_go_straight_to_the_fallback() -> None:
+    """A chat-only server answering /v1/embeddings with 501 is not an outage: one attempt."""
+    body = {"error": {"message": "embeddings are not supported by this server",
+                      "type": "not_implemented_error", "param": None, "code": None}}
+    sleeps = SleepRecorder()
+    with ReplayServer([json_answer(501, body)]) as srv:
+        emb = Embedder("nomic-embed-text", api_key=FAKE_KEY, base_url=srv.base_url,
+                       sleep=sleeps)
+        with pytest.raises(EmbeddingError, match="not supported"):
+            emb.embed(["one text"])
+    assert len(srv.requests) == 1 and sleeps.waits == [] and not emb.breaker.reason
