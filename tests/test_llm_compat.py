@@ -356,3 +356,38 @@ def test_embeddings_not_supported_go_straight_to_the_fallback() -> None:
         with pytest.raises(EmbeddingError, match="not supported"):
             emb.embed(["one text"])
     assert len(srv.requests) == 1 and sleeps.waits == [] and not emb.breaker.reason
+
+
+def _seven_paper(extra: str = ""):
+    return PAPER.model_copy(update={
+        "abstract": "We train Orca, a language model with 7 billion parameters, on 2T tokens. "
+        f"It matches larger models on 12 benchmarks.{extra}"})
+
+
+def _seven_answer(paper) -> str:
+    draft = takeaway_draft(paper.title, paper.abstract).model_dump()
+    draft["key_numbers"] = [{"value": "7", "context": "parameters of Orca"}]
+    return json.dumps(draft)
+
+
+def test_a_bare_number_the_paper_writes_one_way_is_repaired_locally(caplog) -> None:
+    """"7" where the abstract says exactly one "7 billion": read so and logged, no re-ask."""
+    paper = _seven_paper()
+    shape = [llamacpp("plain", _seven_answer(paper))]
+    with ReplayServer(shape) as srv, caplog.at_level("INFO", logger="paperbrief.llm"):
+        out = _engine(srv).takeaway(paper)
+    assert len(srv.requests) == 1 and out.value.engine == "gpt-4o-mini"
+    assert [k.value for k in out.value.key_numbers] == ["7 billion"]
+    (call,) = out.calls
+    assert call.status == "repaired" and "bare '7' read as the paper's only '7 billion'" in (
+        call.error or "")
+    assert any("repaired locally, no re-ask" in r.getMessage() for r in caplog.records)
+
+
+def test_a_bare_number_with_two_possible_meanings_is_reasked() -> None:
+    paper = _seven_paper(" Its corpus holds 7M documents.")
+    good = takeaway_draft(paper.title, paper.abstract).model_dump_json()
+    shape = [llamacpp("plain", _seven_answer(paper)), llamacpp("plain", good)]
+    with ReplayServer(shape) as srv:
+        out = _engine(srv).takeaway(paper)
+    assert [c.status for c in out.calls] == ["ungrounded", "ok"] and len(srv.requests) == 2

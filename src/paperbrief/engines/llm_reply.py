@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from paperbrief.engines.llm_numbers import ground_bare_numbers, log_repairs
 from paperbrief.engines.llm_repair import repair
 from paperbrief.models import ComparisonDraft, TakeawayDraft
 from paperbrief.numbers import ungrounded
@@ -181,6 +182,31 @@ def _unwrap(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
     return data
 
 
+def _ground_bare(data: dict[str, Any], model: type[D], source: str
+                 ) -> tuple[D, list[str]] | None:
+    """The draft with its bare numbers read as the paper writes them (engines/llm_numbers.py),
+    when that grounds every number; else None (the answer is re-asked)."""
+    notes: list[str] = []
+    fixed = ground_bare_numbers(data, source, notes)
+    if not notes:
+        return None
+    try:
+        draft = model.model_validate(fixed)
+    except ValidationError:
+        return None
+    texts = (
+        takeaway_texts(draft)
+        if isinstance(draft, TakeawayDraft)
+        else comparison_texts(draft)
+        if isinstance(draft, ComparisonDraft)
+        else ()
+    )
+    if grounding_error(texts, source):
+        return None
+    log_repairs(notes)
+    return draft, notes
+
+
 def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
     """Check a reply in order: refusal/truncation, JSON, local repair, schema, number grounding.
 
@@ -219,7 +245,11 @@ def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
     )
     error = grounding_error(texts, source)
     if error:
-        return Verdict("ungrounded", error=error)
+        fixed = _ground_bare(data, model, source)
+        if fixed is None:
+            return Verdict("ungrounded", error=error)
+        draft, number_notes = fixed
+        repairs = [*repairs, *number_notes]
     if repairs:
         return Verdict("repaired", draft=draft, error="repaired: " + "; ".join(repairs))
     return Verdict("ok", draft=draft)
