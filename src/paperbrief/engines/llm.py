@@ -12,7 +12,6 @@ connection failures / timeouts / 5xx in a row no more calls are made).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -39,7 +38,9 @@ from paperbrief.engines.llm_errors import (
     ProviderError,
     classify,
     error_in_ok_body,
+    error_text,
     provider_error,
+    response_body,
 )
 from paperbrief.engines.llm_reply import (
     CONTENT_FILTERED,
@@ -415,7 +416,7 @@ class LLMEngine:
                 )
             except openai.APIStatusError as exc:
                 self.limiter.observe(exc.response.headers)
-                error = provider_error(_error_text(exc))
+                error = provider_error(error_text(exc))
                 self._fail(job, start, started, exc.status_code, error, exc.response.headers,
                            json_schema)
             except openai.APITimeoutError:
@@ -423,7 +424,7 @@ class LLMEngine:
             except openai.APIConnectionError as exc:
                 self._outage(job, start, started, redact(f"connection error: {exc}"))
             self.limiter.observe(raw.headers)
-            body = _body(raw)
+            body = response_body(raw)
             if not isinstance(body, Mapping) or error_in_ok_body(body):
                 self._odd_ok(job, start, started, raw, body, json_schema)
         self.limiter.success()
@@ -511,7 +512,13 @@ class LLMEngine:
         raise PermanentCallError(message)
 
     def _warn_unpriced(self, model: str) -> None:
-        _warn_unpriced_once(self, model)
+        """Once per model: loud (stderr, even from cron) when --max-cost relies on it."""
+        with self._lock:
+            if model in self._unpriced:
+                return
+            self._unpriced.add(model)
+        level = logging.WARNING if self.cost_limited else logging.INFO
+        log.log(level, "%s; counted as $0 this run", unpriced_message(model))
 
     def _error(self, job: _Job, start: float, started: datetime, message: str) -> None:
         self._emit(
@@ -565,32 +572,6 @@ class LLMEngine:
             duration_s=round(duration, 3),
             started=started,
         )
-
-
-def _warn_unpriced_once(engine: LLMEngine, model: str) -> None:
-    with engine._lock:
-        if model in engine._unpriced:
-            return
-        engine._unpriced.add(model)
-    # loud (stderr, even from cron) when a cost limit relies on it; else once in the log
-    level = logging.WARNING if engine.cost_limited else logging.INFO
-    log.log(level, "%s; counted as $0 this run", unpriced_message(model))
-
-
-def _body(raw: Any) -> Any:
-    """The decoded JSON body of a raw completion response (a list or the text when odd)."""
-    try:
-        return json.loads(raw.content)
-    except ValueError:
-        return raw.text
-
-
-def _error_text(exc: openai.APIStatusError) -> Any:
-    """The error response's body as sent (the SDK keeps only part of some shapes)."""
-    try:
-        return exc.response.text
-    except Exception:  # noqa: BLE001 (a streamed or closed body: the SDK's copy then)
-        return exc.body
 
 
 def _default_prices() -> dict[str, Price]:

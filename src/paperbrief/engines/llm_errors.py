@@ -30,7 +30,10 @@ Kind = Literal[
 
 # per-day limits: waiting minutes per paper will not help within this run
 _PER_DAY_RE = re.compile(r"per day|\(TPD\)|\(RPD\)|daily (?:token |request )?limit", re.I)
-_QUOTA_RE = re.compile(r"insufficient (?:balance|credits|funds)|quota exceeded|billing", re.I)
+_QUOTA_RE = re.compile(
+    r"insufficient (?:balance|credits|funds|quota)|exceeded your current quota|quota exceeded",
+    re.I,
+)
 _SCHEMA_WORDS = (
     "response_format",
     "json_schema",
@@ -131,3 +134,19 @@ def classify(status: int, error: ProviderError, wait: float | None) -> Kind:
     if status in (408, 409, 429) or status >= 500:
         return "transient"
     return "permanent"
+
+
+def response_body(raw: Any) -> Any:
+    """The decoded JSON body of a raw completion response (a list or the text when odd)."""
+    try:
+        return json.loads(raw.content)
+    except ValueError:
+        return raw.text
+
+
+def error_text(exc: Any) -> Any:
+    """The error response's body as sent (the SDK keeps only part of some shapes)."""
+    try:
+        return exc.response.text
+    except Exception:  # noqa: BLE001 (a streamed or closed body: the SDK's copy then)
+        return exc.body
