@@ -391,3 +391,40 @@ def test_a_bare_number_with_two_possible_meanings_is_reasked() -> None:
     with ReplayServer(shape) as srv:
         out = _engine(srv).takeaway(paper)
     assert [c.status for c in out.calls] == ["ungrounded", "ok"] and len(srv.requests) == 2
+
+
+# -- the same shapes from the reference server's switches (paperbrief.refserver_compat) -------
+
+
+@pytest.mark.parametrize(
+    ("faults", "calls", "engine"),
+    [
+        (["think"], 1, "gpt-4o-mini"),
+        (["reasoning-tag"], 1, "gpt-4o-mini"),
+        (["parts"], 1, "gpt-4o-mini"),
+        (["error200"], 2, "gpt-4o-mini"),
+        (["json_validate_failed"], 2, "gpt-4o-mini"),
+        (["gemini-schema400"], 2, "gpt-4o-mini"),
+    ],
+)
+def test_refserver_switches_reproduce_the_shapes(faults, calls, engine) -> None:
+    from paperbrief.refserver import RefServer
+
+    with RefServer(faults=faults) as ref:
+        eng = LLMEngine("gpt-4o-mini", api_key=FAKE_KEY, base_url=ref.base_url,
+                        fallback=StubFallback(), sleep=SleepRecorder())
+        out = eng.takeaway(PAPER)
+    assert out.value.engine == engine and len(ref.requests) == calls
+
+
+@pytest.mark.parametrize(("fault", "needle"), [("402", "Insufficient Balance"),
+                                               ("tpd", "tokens per day")])
+def test_refserver_quota_switches_stop_the_run(fault, needle) -> None:
+    from paperbrief.refserver import RefServer
+
+    with RefServer(faults=[fault]) as ref:
+        eng = LLMEngine("gpt-4o-mini", api_key=FAKE_KEY, base_url=ref.base_url,
+                        fallback=StubFallback(), sleep=SleepRecorder())
+        with pytest.raises(FatalLLMError, match=needle):
+            eng.takeaway(PAPER)
+    assert len(ref.requests) == 1
