@@ -3,7 +3,7 @@
 Each reproduces a real shape kept in tests/fixtures/compat/ (see docs/llm-compat.md): reasoning
 before the JSON, list-shaped content, an error inside an HTTP 200, a JSON-array error body, and
 the provider errors that must stop a run or be retried. Use them like any fault:
-`RefServer(faults=["think"])` or `python -m paperbrief.refserver --faults think,402`.
+`RefServer(faults=["think"])` or `python -m paperbrief.refserver --fault think --fault 402`.
 """
 
 from __future__ import annotations
