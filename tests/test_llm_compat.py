@@ -33,6 +33,7 @@ from tests.compat_replay import (
     llamacpp,
     ollama_generate,
     section_body,
+    section_lines,
 )
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, numbered_paper
 
@@ -71,6 +72,14 @@ def _groq_schema_rejection() -> str:
     # dzhng/deep-research#127
     message = excerpt_line(ERRORS, "## Groq (older models)")
     return json.dumps({"error": {"message": message, "type": "invalid_request_error"}})
+
+
+def _groq_headers() -> list[tuple[str, str]]:
+    """Groq's documented rate-limit headers (quoted in gpt-pilot#862): `retry-after: 2 (seconds,
+    only on 429); x-ratelimit-...: ...`."""
+    line = section_lines(ERRORS, "Groq rate-limit headers")[0]
+    pairs = [p.split(":", 1) for p in line.split(";")]
+    return [(k.strip(), v.strip().split(" ")[0]) for k, v in pairs]
 
 
 def _ok() -> Answer:
@@ -146,6 +155,9 @@ CASES = [
     Case("groq-429-tpm-wait-in-message", lambda: [
         json_answer(429, section_body(ERRORS, "Groq 429 body shape")), _ok()], calls=2,
         waits=(50.597142857,)),
+    Case("groq-429-with-its-rate-limit-headers", lambda: [
+        json_answer(429, section_body(ERRORS, "Groq 429 body shape"), _groq_headers()), _ok()],
+        calls=2, waits=(2.0,)),
     Case("azure-429-retry-after-60-seconds", lambda: [
         json_answer(429, section_body(ERRORS, "Azure OpenAI 429", 0)), _ok()], calls=2,
         waits=(60.0,)),
