@@ -370,7 +370,9 @@ class LLMEngine:
                         self._json_schema = False
                     elif "->" not in exc.feature:  # a renamed parameter is kept
                         self._dropped.add(exc.feature)
-                log.info("%s: server rejected %s; going on without it", self.model, exc.feature)
+                old, _, new = exc.feature.partition("->")
+                log.info("%s: server rejected %s; going on %s", self.model, old,
+                         f"with {new}" if new else "without it")
 
     def _log_retry(self, job: _Job) -> Callable[[RetryCallState], None]:
         def before_sleep(state: RetryCallState) -> None:
