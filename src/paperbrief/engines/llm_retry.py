@@ -52,11 +52,3 @@ def api_message(exc: object) -> str:
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         return body["message"]
     return str(getattr(exc, "message", exc))
-
-
-def looks_like_schema_rejection(status: int, param: str | None, message: str) -> bool:
-    """Whether a 400/422 says the server does not support response_format json_schema."""
-    text = f"{param or ''} {message}".lower()
-    return status in (400, 422) and any(
-        word in text for word in ("response_format", "json_schema", "structured output")
-    )
