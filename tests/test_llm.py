@@ -145,7 +145,6 @@ def test_auth_and_model_errors_stop_the_run(server, make_engine, fault, needle):
         ("malformed", "invalid", "not valid JSON"),
         ("ungrounded", "ungrounded", "'987.65%'"),
         ("length", "length", "finish_reason=length"),
-        ("content_filter", "refusal", "content filter"),
         ("refusal", "refusal", "refused"),
     ],
 )
@@ -160,6 +159,14 @@ def test_bad_answers_are_reasked_with_the_exact_error(server, make_engine, fault
     assert reask["role"] == "user" and out.calls[0].error in reask["content"]
     if fault in ("malformed", "ungrounded", "length"):
         assert second["messages"][2]["role"] == "assistant"
+
+
+def test_a_filtered_reply_is_not_reasked(server, make_engine):
+    """The same input is filtered again (Azure content_filter): one paid call, then offline."""
+    server.add_faults("content_filter")
+    out = make_engine().takeaway(numbered_paper())
+    assert [c.status for c in out.calls] == ["refusal"] and len(server.requests) == 1
+    assert out.value.engine == "offline" and "content filter" in out.value.fallback_reason
 
 
 def test_repeated_refusals_fall_back_with_a_one_line_reason(server, make_engine):

@@ -323,7 +323,8 @@ class BatchMode:
             # No tokenizer ships without downloading its vocabulary: a prompt is counted as one
             # token per 3 characters of its JSON, more than English text takes (conservative).
             prompt = len(json.dumps(request["messages"], ensure_ascii=False)) // 3 + 1
-            answer = int(request.get("max_tokens") or DEFAULT_MAX_TOKENS)
+            room = request.get("max_tokens") or request.get("max_completion_tokens")
+            answer = int(room or DEFAULT_MAX_TOKENS)
             total += price.batch().cost(prompt, answer)
             if total > self.budget.max_cost:
                 return n

@@ -36,7 +36,9 @@ COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
 
 EXIT_CODES = """exit codes:
   0   success (also: an empty listing, a budget that stopped paying)
-  1   failure (e.g. a wrong API key, nothing could be fetched, an internal error)
+  1   failure (e.g. a wrong API key, an exhausted quota or balance (HTTP 402, a per-day
+      limit: the provider's message is shown, what was done is kept), nothing could be
+      fetched, an internal error)
   2   usage error or bad input (unreadable, invalid, cut-off or unknown source; unknown
       paper; an output that cannot be written or is not a regular file)
   75  another run holds the database lock (try again later, or pass --wait SECONDS)
@@ -94,6 +96,9 @@ def _add_llm_call_options(g: argparse._ArgumentGroup) -> None:
     g.add_argument("--rpm", type=_positive_finite, metavar="N",
                    help="start at most N LLM calls a minute (default: no cap; 429s and the "
                    "server's x-ratelimit headers are obeyed anyway)")
+    g.add_argument("--max-tokens", type=_positive_int, metavar="N",
+                   help="output tokens one LLM answer may use, reasoning included (default: "
+                   "$PAPERBRIEF_MAX_TOKENS, else 1200, or 16000 for a reasoning model)")
     g.add_argument("--failure-cooldown", type=_non_negative_finite, metavar="HOURS",
                    help="do not pay again for an item whose answers failed until HOURS have "
                    f"passed (default: ${COOLDOWN_ENV} or 24; --refresh retries now)")
@@ -298,11 +303,24 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
         fallback=offline,
         timeout=args.timeout or DEFAULT_TIMEOUT,
         limiter=RateLimiter(args.concurrency, rpm=args.rpm),
+        max_tokens=getattr(args, "max_tokens", None),
     )
     if engine is None:
         return offline.engine, offline.engine
     log.info("using model %s", engine.name)
     return engine, offline
+
+
+def _check_priced(engine: Any) -> None:
+    """--max-cost needs the model's price: refused (exit 2) when it is unknown."""
+    from paperbrief.engines.pricing import find_price, unpriced_message
+
+    prices = getattr(engine, "prices", None)
+    if prices is None:  # the offline engine costs nothing
+        return
+    if find_price(prices, engine.model) is None:
+        raise UsageError(f"--max-cost: {unpriced_message(engine.model)}")
+    engine.cost_limited = True
 
 
 def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[str]]:
@@ -359,6 +377,8 @@ def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> 
 
     cooldown = timedelta(hours=_failure_cooldown(args))
     engine, offline = _choose_engine(args)
+    if args.max_cost is not None:
+        _check_priced(engine)
     return Pipeline(
         engine,
         offline,

@@ -40,6 +40,8 @@ from paperbrief.models import (
 )
 from paperbrief.numbers import find_numbers, ungrounded
 from paperbrief.refserver_batch import BatchDesk
+from paperbrief.refserver_compat import COMPAT_FAULTS, WRAPPING, wrap
+from paperbrief.refserver_compat import error as compat_error
 from paperbrief.refserver_embed import embeddings_answer
 from paperbrief.text import content_tokens, sentences
 
@@ -64,6 +66,7 @@ FAULTS = {
     "none": "no fault (a placeholder in a fault script)",
     "sloppy": "a takeaway with cosmetic slips: messy whitespace, 8 tags, one over 40 characters",
     "429-bare": "rate limited without retry-after: x-ratelimit-remaining-requests 0 and a reset",
+    **COMPAT_FAULTS,  # other servers' shapes (refserver_compat.py)
 }
 _PAPER_RE = re.compile(
     r"<paper(?: label=\"(?P<label>[AB])\")?>\s*<title>(?P<title>.*?)</title>\s*"
@@ -394,6 +397,8 @@ class RefServer:
             return "schema400"
         if fault == "temperature400" and "temperature" not in body:
             return None
+        if fault == "gemini-schema400" and not uses_schema:
+            return None
         return None if fault in ("schema400", "none") else fault
 
     def cached_tokens(self, messages: list[dict[str, Any]], prompt_tokens: int) -> int:
@@ -657,9 +662,14 @@ class _Handler(BaseHTTPRequestHandler):
         elif fault in _ERROR_FAULTS:
             status, extra, payload = self.ref.error(fault, body.get("model", ""), key)
             headers.update(extra)
+        elif fault in COMPAT_FAULTS and fault not in WRAPPING:
+            status, extra, payload = compat_error(fault, body.get("model", ""))
+            headers.update(extra)
         else:
             try:
                 payload = self.ref.completion(body, fault, key)
+                if fault in WRAPPING:
+                    payload = wrap(payload, fault)
             except Exception as exc:  # answer like a real server would, never drop the connection
                 error = {"message": f"reference server error: {exc}", "type": "server_error"}
                 status, payload, headers = 500, {"error": error}, {}

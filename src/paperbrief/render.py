@@ -280,7 +280,7 @@ def render_comparison(comparison: Comparison, a: Paper, b: Paper) -> str:
         f"- When to prefer {md(short(a))}: {md(comparison.prefer_a_when)}",
         f"- When to prefer {md(short(b))}: {md(comparison.prefer_b_when)}",
         "",
-        f"_Engine: {md(comparison.engine)}_",
+        f"_Engine: {md(comparison.engine)}{_fallback_note(comparison.fallback_reason)}_",
     ]
     return "\n".join(lines) + "\n"
 
@@ -293,4 +293,11 @@ def render_takeaway(takeaway: Takeaway, paper: Paper) -> str:
             key_number_line(line) for line in number_lines(takeaway.key_numbers, limit=5)
         )
         line += f"\n  Key numbers: {nums}"
+    if takeaway.fallback_reason:  # issue 24: a fallen-back paper says so, and why
+        line += f"\n  _Offline fallback: {md(takeaway.fallback_reason)}_"
     return line + "\n"
+
+
+def _fallback_note(reason: str | None) -> str:
+    """', a fallback: <reason>' after the engine name of a fallen-back result, else ''."""
+    return f", a fallback: {md(reason)}" if reason else ""

@@ -12,7 +12,27 @@ from tenacity import RetryCallState
 from tenacity.wait import wait_base, wait_exponential_jitter
 
 MAX_SERVER_WAIT_S = 60.0
-_TRY_AGAIN_RE = re.compile(r"try again in\s+(\d+(?:\.\d+)?)\s*(ms|s|sec|seconds?)\b", re.I)
+# "try again in 1.2s", "in 6ms", "in 9m38.016s" (Groq), "retry after 60 seconds" (Azure)
+_TRY_AGAIN_RE = re.compile(
+    r"(?:try again|retry)\s+(?:in|after)\s+"
+    r"(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m(?!s))?(?:(?P<s>\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>ms|s|secs?|seconds?|minutes?|mins?)\b)?",
+    re.I,
+)
+
+
+def _message_wait(message: str) -> float | None:
+    """The wait a server wrote in its error message, in seconds, else None."""
+    m = _TRY_AGAIN_RE.search(message)
+    if not m or not any(m.group(g) for g in ("h", "m", "s")):
+        return None
+    value = float(m.group("s") or 0)
+    unit = (m.group("unit") or "s").lower()
+    if unit == "ms":
+        value /= 1000
+    elif unit.startswith("min"):
+        value *= 60
+    return int(m.group("h") or 0) * 3600 + int(m.group("m") or 0) * 60 + value
 
 
 def retry_after_seconds(
@@ -38,10 +58,7 @@ def retry_after_seconds(
                 except (TypeError, ValueError):
                     pass
     if message:
-        m = _TRY_AGAIN_RE.search(message)
-        if m:
-            value = float(m.group(1))
-            return value / 1000 if m.group(2).lower() == "ms" else value
+        return _message_wait(message)
     return None
 
 

@@ -12,7 +12,6 @@ connection failures / timeouts / 5xx in a row no more calls are made).
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
@@ -35,17 +34,34 @@ from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines import Engine, Outcome
-from paperbrief.engines.llm_reply import Reply, judge, read_completion, redact
+from paperbrief.engines.llm_errors import (
+    ProviderError,
+    classify,
+    error_in_ok_body,
+    error_text,
+    provider_error,
+    response_body,
+)
+from paperbrief.engines.llm_reply import (
+    CONTENT_FILTERED,
+    LENGTH_NO_ANSWER,
+    Reply,
+    judge,
+    read_completion,
+    redact,
+)
 from paperbrief.engines.llm_retry import (
     OPTIONAL_PARAMS,
     Downgrade,
     PermanentCallError,
     TransientCallError,
-    api_message,
-    is_retryable_status,
-    looks_like_schema_rejection,
 )
-from paperbrief.engines.pricing import Price, find_price, price_table
+from paperbrief.engines.llm_room import (
+    completion_room,
+    max_tokens_setting,
+    reasoning_effort_setting,
+)
+from paperbrief.engines.pricing import Price, find_price, price_table, unpriced_message
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import (
     CallRecord,
@@ -70,7 +86,7 @@ log = logging.getLogger("paperbrief.llm")
 
 DEFAULT_MODEL = "gpt-4o-mini"
 PLACEHOLDER_KEY = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM) ignore the key
-MAX_TOKENS = 1200
+MAX_TOKENS = 1200  # the output budget of a non-reasoning model (engines/llm_room.py)
 DEFAULT_TIMEOUT = 30.0  # seconds per HTTP attempt (--timeout)
 
 
@@ -118,6 +134,8 @@ class LLMEngine:
         sleep: Callable[[float], None] = time.sleep,
         limiter: RateLimiter | None = None,
         breaker: CircuitBreaker | None = None,
+        max_tokens: int | None = None,
+        reasoning_effort: str | None = None,
     ) -> None:
         self.name = model
         self.model = model
@@ -137,6 +155,11 @@ class LLMEngine:
         self._json_schema = True  # False once the server rejected json_schema
         self._dropped: set[str] = set()  # OPTIONAL_PARAMS the server rejected
         self._disabled: str | None = None  # why no more calls are made (key, quota)
+        self.max_tokens = max_tokens or completion_room(model)
+        self.reasoning_effort = reasoning_effort
+        self._token_param = "max_tokens"  # max_completion_tokens when the server asks for it
+        self.cost_limited = False  # set when the run has --max-cost: an unpriced call is loud
+        self._unpriced: set[str] = set()  # models already warned about
         self.limiter = limiter if limiter is not None else RateLimiter(8)
         self.breaker = breaker if breaker is not None else CircuitBreaker()
         # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
@@ -307,6 +330,10 @@ class LLMEngine:
             if verdict.draft is not None:
                 return verdict.draft, "", False
             problem = verdict.error or verdict.status
+            if problem in (CONTENT_FILTERED, LENGTH_NO_ANSWER):
+                # the same input is filtered again; a re-ask gets no more room: not worth paying
+                log.info("%s: %s %s: %s; no re-ask", self.model, job.kind, job.subject, problem)
+                return None, redact(f"{self.model}: {problem}"), problem == CONTENT_FILTERED
             log.info("%s: %s %s rejected: %s", self.model, job.kind, job.subject, problem)
             if reply.content:
                 history = [*history, {"role": "assistant", "content": reply.content}]
@@ -341,9 +368,11 @@ class LLMEngine:
                 with self._lock:
                     if exc.feature == "json_schema":
                         self._json_schema = False
-                    else:
+                    elif "->" not in exc.feature:  # a renamed parameter is kept
                         self._dropped.add(exc.feature)
-                log.info("%s: server rejected %s; going on without it", self.model, exc.feature)
+                old, _, new = exc.feature.partition("->")
+                log.info("%s: server rejected %s; going on %s", self.model, old,
+                         f"with {new}" if new else "without it")
 
     def _log_retry(self, job: _Job) -> Callable[[RetryCallState], None]:
         def before_sleep(state: RetryCallState) -> None:
@@ -367,7 +396,9 @@ class LLMEngine:
         else:
             response_format = {"type": "json_object"}
         args = {"model": self.model, "messages": messages, "response_format": response_format}
-        optional = {"temperature": 0, "max_tokens": MAX_TOKENS}
+        optional: dict[str, Any] = {"temperature": 0, self._token_param: self.max_tokens}
+        if self.reasoning_effort:
+            optional["reasoning_effort"] = self.reasoning_effort
         args.update({k: v for k, v in optional.items() if k not in self._dropped})
         return args
 
@@ -387,15 +418,34 @@ class LLMEngine:
                 )
             except openai.APIStatusError as exc:
                 self.limiter.observe(exc.response.headers)
-                self._fail(job, start, started, exc, json_schema)
+                error = provider_error(error_text(exc))
+                self._fail(job, start, started, exc.status_code, error, exc.response.headers,
+                           json_schema)
             except openai.APITimeoutError:
                 self._outage(job, start, started, f"timed out after {self.timeout:g}s")
             except openai.APIConnectionError as exc:
                 self._outage(job, start, started, redact(f"connection error: {exc}"))
             self.limiter.observe(raw.headers)
+            body = response_body(raw)
+            if not isinstance(body, Mapping) or error_in_ok_body(body):
+                self._odd_ok(job, start, started, raw, body, json_schema)
         self.limiter.success()
         self.breaker.success()
-        return read_completion(_body(raw)), time.monotonic() - start, started
+        return read_completion(body), time.monotonic() - start, started
+
+    def _odd_ok(self, job: _Job, start: float, started: datetime, raw: Any, body: Any,
+                json_schema: bool) -> None:
+        """A 200 that is no chat completion: an error object (OpenRouter reports upstream
+        failures so: treated as the status it names, else as a 502) or not JSON at all."""
+        error = error_in_ok_body(body)
+        if error is None:
+            kind = raw.headers.get("content-type", "?").split(";")[0]
+            message = (f"HTTP 200 with a {kind} body, not a chat completion: check the base URL "
+                       "(OPENAI_BASE_URL)")
+            self._error(job, start, started, message)
+            raise PermanentCallError(message)
+        status = error.status if error.status and error.status >= 400 else 502
+        self._fail(job, start, started, status, error, raw.headers, json_schema, ok=True)
 
     def _outage(
         self,
@@ -416,13 +466,18 @@ class LLMEngine:
         job: _Job,
         start: float,
         started: datetime,
-        exc: openai.APIStatusError,
+        status: int,
+        error: ProviderError,
+        headers: Mapping[str, str],
         json_schema: bool,
+        ok: bool = False,
     ):
-        status = exc.status_code
-        message = redact(f"HTTP {status}: {api_message(exc)}")
-        if status >= 500:
-            wait = retry_after_seconds(exc.response.headers, api_message(exc))
+        """Classify a failed call (engines/llm_errors.py) and raise what the engine does next."""
+        shown = f"HTTP 200 carrying error {status}" if ok else f"HTTP {status}"
+        message = redact(f"{shown}: {error.message or error.code or 'no message'}")
+        wait = retry_after_seconds(headers, error.message)
+        kind = classify(status, error, wait)
+        if status >= 500 and kind == "transient":
             self._outage(job, start, started, message, wait)
         self._error(job, start, started, message)
         self.breaker.success()  # the server is there and answering
@@ -432,28 +487,40 @@ class LLMEngine:
             404: "not found ({}): check the model name (--model, PAPERBRIEF_MODEL) and the "
             "base URL (OPENAI_BASE_URL)",
         }
-        if status == 429 and exc.code == "insufficient_quota":
-            # not a rate limit: waiting will not help, and every further call would fail too
-            fatal[429] = "quota exhausted ({}): check the plan and billing"
-        if status in fatal:
+        reason = fatal.get(status) if not ok else None
+        if kind == "quota":
+            # billing or a per-day limit: waiting will not help, every further call would fail
+            reason = "quota exhausted ({}): no more calls this run; check the plan, balance " \
+                "and billing"
+        if reason is not None:
             with self._lock:
-                self._disabled = fatal[status].format(message)
-            error = FatalLLMError(f"{self.model}: " + fatal[status].format(message))
-            error.calls = list(job.calls)  # type: ignore[attr-defined]
-            error.logged = self.call_log is not None  # type: ignore[attr-defined]
-            raise error from None
-        if json_schema and looks_like_schema_rejection(
-            exc.status_code, exc.param, api_message(exc)
-        ):
+                self._disabled = reason.format(message)
+            fatal_error = FatalLLMError(f"{self.model}: " + reason.format(message))
+            fatal_error.calls = list(job.calls)  # type: ignore[attr-defined]
+            fatal_error.logged = self.call_log is not None  # type: ignore[attr-defined]
+            raise fatal_error from None
+        if kind == "schema" and json_schema:
             raise Downgrade("json_schema")
-        if status == 400 and exc.param in OPTIONAL_PARAMS and exc.param not in self._dropped:
-            raise Downgrade(exc.param)
-        if is_retryable_status(status):
-            wait = retry_after_seconds(exc.response.headers, api_message(exc))
+        param = error.param
+        if status == 400 and param in OPTIONAL_PARAMS and param not in self._dropped:
+            if param == "max_tokens" and "max_completion_tokens" in error.message:
+                self._token_param = "max_completion_tokens"  # OpenAI reasoning models
+                raise Downgrade("max_tokens->max_completion_tokens")
+            raise Downgrade(param)
+        if kind == "transient":
             if status == 429:
                 self.limiter.throttled()
             raise TransientCallError(message, retry_after=wait)
         raise PermanentCallError(message)
+
+    def _warn_unpriced(self, model: str) -> None:
+        """Once per model: loud (stderr, even from cron) when --max-cost relies on it."""
+        with self._lock:
+            if model in self._unpriced:
+                return
+            self._unpriced.add(model)
+        level = logging.WARNING if self.cost_limited else logging.INFO
+        log.log(level, "%s; counted as $0 this run", unpriced_message(model))
 
     def _error(self, job: _Job, start: float, started: datetime, message: str) -> None:
         self._emit(
@@ -483,6 +550,8 @@ class LLMEngine:
         batch: bool = False,
     ) -> CallRecord:
         price = find_price(self.prices, reply.model, self.model)
+        if price is None:
+            self._warn_unpriced(reply.model or self.model)
         if price is not None and batch:
             price = price.batch()
         cost = (
@@ -507,15 +576,6 @@ class LLMEngine:
         )
 
 
-def _body(raw: Any) -> Mapping[str, Any]:
-    """The JSON body of a raw completion response (the SDK's typed parse only when it is odd)."""
-    try:
-        body = json.loads(raw.content)
-    except ValueError:
-        body = None
-    return body if isinstance(body, Mapping) else raw.parse().to_dict()
-
-
 def _default_prices() -> dict[str, Price]:
     return price_table()
 
@@ -527,6 +587,7 @@ def llm_engine_from_env(
     fallback: Engine,
     timeout: float = DEFAULT_TIMEOUT,
     limiter: RateLimiter | None = None,
+    max_tokens: int | None = None,
 ) -> LLMEngine | None:
     """An LLMEngine configured from OPENAI_API_KEY / OPENAI_BASE_URL / PAPERBRIEF_MODEL, or None.
 
@@ -544,4 +605,6 @@ def llm_engine_from_env(
         fallback=fallback,
         timeout=timeout,
         limiter=limiter,
+        max_tokens=max_tokens_setting(max_tokens),
+        reasoning_effort=reasoning_effort_setting(),
     )

@@ -234,6 +234,11 @@ class Embedder:
               start: float) -> None:
         status = exc.status_code
         message = redact(f"HTTP {status}: {api_message(exc)}")
+        if status == 501 or "not supported" in message.lower():
+            # the server has no embeddings (a chat-only server): not an outage, no retry
+            self._log(label, attempt, started, start, error=message)
+            self.breaker.success()
+            raise PermanentCallError(message)
         if status >= 500:
             self._outage(message, label, attempt, started, start,
                          retry_after_seconds(exc.response.headers, api_message(exc)))

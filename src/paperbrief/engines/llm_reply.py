@@ -10,6 +10,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from paperbrief.engines.llm_numbers import ground_bare_numbers, log_repairs
 from paperbrief.engines.llm_repair import repair
 from paperbrief.models import ComparisonDraft, TakeawayDraft
 from paperbrief.numbers import ungrounded
@@ -17,6 +18,11 @@ from paperbrief.numbers import ungrounded
 D = TypeVar("D", bound=BaseModel)
 Status = Literal["ok", "repaired", "invalid", "ungrounded", "refusal", "length", "error"]
 
+# a reasoning block written before the answer (vLLM without a reasoning parser, Groq and Together
+# DeepSeek-R1: <think>; Bedrock gpt-oss: <reasoning>); an unclosed one means no answer followed
+_LEADING_REASONING_RE = re.compile(
+    r"^\s*<(think|thinking|reasoning)>.*?</\1>\s*", re.DOTALL | re.IGNORECASE
+)
 _FENCE_RE = re.compile(r"^\s*```(?:json)?\s*\n?(.*?)\n?\s*```\s*$", re.DOTALL | re.IGNORECASE)
 _SECRET_RE = re.compile(r"\b(sk-[A-Za-z0-9*_\-]{3})[A-Za-z0-9*_\-]{3,}")
 MAX_ERROR_CHARS = 300
@@ -31,8 +37,9 @@ class Reply:
     finish_reason: str | None
     model: str | None
     prompt_tokens: int = 0
-    completion_tokens: int = 0
+    completion_tokens: int = 0  # billed output: the answer plus any reasoning tokens
     cached_tokens: int = 0
+    reasoning_tokens: int = 0  # of completion_tokens, the hidden thinking
 
 
 @dataclass(frozen=True)
@@ -55,23 +62,60 @@ def _int(value: Any) -> int:
     return value if isinstance(value, int) and value >= 0 else 0
 
 
+def answer_text(content: Any) -> str | None:
+    """The answer in a message's `content`: a string, or the text parts of a list of parts
+    (Mistral magistral: ``[{"type": "thinking", ...}, {"type": "text", "text": ...}]``), with a
+    leading reasoning block removed. Reasoning *fields* (`reasoning`, `reasoning_content`,
+    `reasoning_details`) are never read."""
+    if isinstance(content, list):
+        parts = [
+            p.get("text")
+            for p in content
+            if isinstance(p, Mapping) and p.get("type", "text") == "text"
+        ]
+        texts = [t for t in parts if isinstance(t, str)]
+        content = "".join(texts) if texts else None
+    if not isinstance(content, str):
+        return None
+    return _LEADING_REASONING_RE.sub("", content, count=1)
+
+
+def _usage(usage: Mapping[str, Any]) -> tuple[int, int, int, int]:
+    """(prompt, billed completion, cached, reasoning) tokens of a `usage` object.
+
+    Some servers leave the thinking out of `completion_tokens` (Gemini: total 100 = 66 prompt +
+    6 completion + 28 thinking); it is billed as output, so it is added back: the difference to
+    `total_tokens`, else `completion_tokens_details.reasoning_tokens` when that exceeds it."""
+    prompt = _int(usage.get("prompt_tokens"))
+    completion = _int(usage.get("completion_tokens"))
+    total = _int(usage.get("total_tokens"))
+    details = usage.get("completion_tokens_details")
+    stated = _int(details.get("reasoning_tokens")) if isinstance(details, Mapping) else 0
+    hidden = max(0, total - prompt - completion)
+    if not total and stated > completion:
+        hidden = stated
+    cached_details = usage.get("prompt_tokens_details")
+    cached = _int(cached_details.get("cached_tokens")) if isinstance(cached_details, Mapping) else 0
+    return prompt, completion + hidden, cached, max(stated, hidden)
+
+
 def read_completion(body: Mapping[str, Any]) -> Reply:
     """A raw `chat.completion` JSON body (API answer or batch output line body) as a Reply."""
     choices = body.get("choices") or []
     choice = choices[0] if choices and isinstance(choices[0], Mapping) else {}
     message = choice.get("message") or {}
-    usage = body.get("usage") or {}
-    details = usage.get("prompt_tokens_details") or {}
-    content = message.get("content")
+    usage = body.get("usage")
+    prompt, completion, cached, reasoning = _usage(usage if isinstance(usage, Mapping) else {})
     refusal = message.get("refusal")
     return Reply(
-        content=content if isinstance(content, str) else None,
+        content=answer_text(message.get("content")),
         refusal=refusal if isinstance(refusal, str) and refusal else None,
         finish_reason=choice.get("finish_reason"),
         model=body.get("model"),
-        prompt_tokens=_int(usage.get("prompt_tokens")),
-        completion_tokens=_int(usage.get("completion_tokens")),
-        cached_tokens=_int(details.get("cached_tokens")),
+        prompt_tokens=prompt,
+        completion_tokens=completion,
+        cached_tokens=cached,
+        reasoning_tokens=reasoning,
     )
 
 
@@ -121,25 +165,72 @@ def grounding_error(texts: Iterable[tuple[str, str]], source: str) -> str | None
     return "numbers not found in the paper text: " + "; ".join(problems)
 
 
+CONTENT_FILTERED = "the reply was stopped by the content filter"
+LENGTH_NO_ANSWER = (
+    "the reply was cut off before any answer (finish_reason=length, reasoning used the token "
+    "budget): raise --max-tokens / PAPERBRIEF_MAX_TOKENS"
+)
+
+
+def _unwrap(data: dict[str, Any], model: type[BaseModel]) -> dict[str, Any]:
+    """The answer inside a tool-call-like wrapper ``{"name": ..., "arguments": {...}}`` (Ollama
+    llama3.1 in JSON mode), else `data` itself."""
+    args = data.get("arguments")
+    wrapped = set(data) == {"name", "arguments"} and isinstance(args, dict)
+    if wrapped and not set(args) - set(model.model_fields):
+        return args
+    return data
+
+
+def _ground_bare(data: dict[str, Any], model: type[D], source: str
+                 ) -> tuple[D, list[str]] | None:
+    """The draft with its bare numbers read as the paper writes them (engines/llm_numbers.py),
+    when that grounds every number; else None (the answer is re-asked)."""
+    notes: list[str] = []
+    fixed = ground_bare_numbers(data, source, notes)
+    if not notes:
+        return None
+    try:
+        draft = model.model_validate(fixed)
+    except ValidationError:
+        return None
+    texts = (
+        takeaway_texts(draft)
+        if isinstance(draft, TakeawayDraft)
+        else comparison_texts(draft)
+        if isinstance(draft, ComparisonDraft)
+        else ()
+    )
+    if grounding_error(texts, source):
+        return None
+    log_repairs(notes)
+    return draft, notes
+
+
 def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
     """Check a reply in order: refusal/truncation, JSON, local repair, schema, number grounding.
 
     Works on any Reply, e.g. `read_completion` of a Batch API output line's response body.
     """
-    if reply.finish_reason == "length":
-        return Verdict("length", error="the reply was cut off (finish_reason=length); be briefer")
     if reply.finish_reason == "content_filter":
-        return Verdict("refusal", error="the reply was stopped by the content filter")
+        return Verdict("refusal", error=CONTENT_FILTERED)
     if reply.refusal:
         return Verdict("refusal", error=f"refused: {redact(reply.refusal)}")
+    cut = reply.finish_reason == "length"
     if not reply.content:
+        if cut:  # the reasoning used every token: "be briefer" cannot help, room can
+            return Verdict("length", error=LENGTH_NO_ANSWER)
         return Verdict("invalid", error="the reply had no content")
     try:
         data = parse_json_content(reply.content)
     except ValueError as exc:
+        if cut:
+            return Verdict("length", error="the reply was cut off (finish_reason=length); be "
+                           "briefer")
         return Verdict("invalid", error=f"the reply is not valid JSON ({exc})")
     if not isinstance(data, dict):
         return Verdict("invalid", error="the reply must be one JSON object")
+    data = _unwrap(data, model)
     data, repairs = repair(data, model)
     try:
         draft = model.model_validate(data)
@@ -154,7 +245,11 @@ def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
     )
     error = grounding_error(texts, source)
     if error:
-        return Verdict("ungrounded", error=error)
+        fixed = _ground_bare(data, model, source)
+        if fixed is None:
+            return Verdict("ungrounded", error=error)
+        draft, number_notes = fixed
+        repairs = [*repairs, *number_notes]
     if repairs:
         return Verdict("repaired", draft=draft, error="repaired: " + "; ".join(repairs))
     return Verdict("ok", draft=draft)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 RETRY_STATUSES = frozenset({408, 409, 429})
-OPTIONAL_PARAMS = ("temperature", "max_tokens")  # dropped for good when a server rejects them
+# dropped for good when a server rejects them
+OPTIONAL_PARAMS = ("temperature", "max_tokens", "max_completion_tokens", "reasoning_effort")
 
 
 class TransientCallError(Exception):
@@ -34,16 +35,20 @@ def is_retryable_status(status: int) -> bool:
 
 
 def api_message(exc: object) -> str:
-    """The server's own error message from an SDK status error (its `body` or `message`)."""
+    """The server's own error message from an SDK status error, whatever the body's shape
+    (engines/llm_errors.py), else the SDK's `body` or `message`."""
+    from paperbrief.engines.llm_errors import provider_error
+
+    response = getattr(exc, "response", None)
+    try:
+        text = response.text if response is not None else None
+    except Exception:  # noqa: BLE001 (a closed stream: the SDK's copy below)
+        text = None
+    if text:
+        message = provider_error(text).message
+        if message:
+            return message
     body = getattr(exc, "body", None)
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         return body["message"]
     return str(getattr(exc, "message", exc))
-
-
-def looks_like_schema_rejection(status: int, param: str | None, message: str) -> bool:
-    """Whether a 400/422 says the server does not support response_format json_schema."""
-    text = f"{param or ''} {message}".lower()
-    return status in (400, 422) and any(
-        word in text for word in ("response_format", "json_schema", "structured output")
-    )

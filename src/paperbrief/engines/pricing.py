@@ -91,14 +91,44 @@ def price_table(
     return table
 
 
+FREE = Price(0.0, 0.0, 0.0)
+
+
+def _lookup(table: Mapping[str, Price], model: str) -> Price | None:
+    """Exact name, else the longest name it starts with (gpt-4o-mini-2024-07-18: gpt-4o-mini)."""
+    if model in table:
+        return table[model]
+    prefixes = [name for name in table if model.startswith(name + "-")]
+    return table[max(prefixes, key=len)] if prefixes else None
+
+
+def base_model(model: str) -> str:
+    """`model` without a router's provider prefix or variant suffix: `openai/gpt-5-mini` and
+    `openai/gpt-5-mini:nitro` (OpenRouter) are priced as `gpt-5-mini`."""
+    return model.rsplit("/", 1)[-1].split(":", 1)[0]
+
+
+def unpriced_message(model: str) -> str:
+    """What to tell the user about a model with no known price."""
+    return (
+        f"no price known for model {model!r}: its calls cannot be costed; give its price in "
+        f"a {PRICES_ENV} JSON file ({{\"{model}\": {{\"input\": N, \"output\": N}}}}, "
+        "USD per 1M tokens)"
+    )
+
+
 def find_price(table: Mapping[str, Price], *models: str | None) -> Price | None:
-    """The price of the first model found: exact name, else the longest name it starts with."""
+    """The price of the first model found: its own name, else (for a provider-prefixed name
+    such as `openai/gpt-5-mini`) its base model's; OpenRouter's `:free` variants cost nothing.
+    None when no name is known: the caller must then say so, never count it silently as 0."""
     for model in models:
         if not model:
             continue
-        if model in table:
-            return table[model]
-        prefixes = [name for name in table if model.startswith(name + "-")]
-        if prefixes:
-            return table[max(prefixes, key=len)]
+        price = _lookup(table, model)
+        if price is None and model.endswith(":free"):
+            price = FREE
+        if price is None and base_model(model) != model:
+            price = _lookup(table, base_model(model))
+        if price is not None:
+            return price
     return None
