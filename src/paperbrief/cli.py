@@ -564,6 +564,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
     from paperbrief.digest import build_digest, plan_digest
+    from paperbrief.output_guard import guard_outputs
     from paperbrief.overwrite import check_replaceable
 
     if args.template is not None and not args.template.is_file():
@@ -598,6 +599,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
         named = output_path(args.out, period.label, suffix)
         target = writable_file(named, "--out")
+        guard_outputs(args, target)
         if named != Path(args.out).expanduser():
             check_replaceable(target, papers)  # never another period's digest, silently
     with _session(args, "digest") as (store, run_id):
@@ -929,6 +931,9 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
+        from paperbrief.output_guard import guard_outputs
+
+        guard_outputs(args)  # never the store, its side files or an input
         _setup_logging(args.verbose, args.log)
         return args.func(args)
     except PaperbriefError as exc:
