@@ -687,8 +687,8 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
         try:  # a feed problem (a damaged feed, a full disk) never stops the mail
             _update_feed(args, digest, fmt, written, target)
         except (PaperbriefError, OSError) as exc:
-            log.error("the feed was not updated: %s", exc)
-            feed_failure = exc if isinstance(exc, PaperbriefError) else PaperbriefError(str(exc))
+            log.warning("the feed was not updated; the digest and the mail go on")
+            feed_failure = PaperbriefError(str(exc))  # exit 1: the work is done, the feed failed
     if mail is None:
         return feed_failure
     from paperbrief.mail import DeliveryError, deliver_digest
