@@ -699,11 +699,19 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     try:
         sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
                               papers=digest.stats.papers, text=markdown, html=html,
-                              resend=args.resend)
+                              resend=args.resend, digest=_digest_key(args))
     except DeliveryError as exc:
         return exc
     log.info("mailed %s to %d address(es)", digest.period.label, len(sent))
     return feed_failure
+
+
+def _digest_key(args: argparse.Namespace) -> str:
+    """The digest's identity within its period: its sources and profile (digest_identity)."""
+    from paperbrief.digest_identity import digest_key
+    from paperbrief.interests import find_profile
+
+    return digest_key(args.sources, find_profile(args.interests))
 
 
 def _update_feed(args: argparse.Namespace, digest: Any, fmt: str, written: str | None,

@@ -299,23 +299,33 @@ def deliver_digest(
     text: str,
     html: str,
     resend: bool = False,
+    digest: str | None = None,
 ) -> list[str]:
     """Mail the digest of `period` to each recipient that has not had it yet (all with `resend`).
 
-    Each accepted message is recorded in the store at once (channel 'email', period, address,
-    Message-ID), so a failure halfway leaves the rest for the next run. Returns the addresses
-    mailed; raises DeliveryError on an SMTP failure.
+    `digest` is the digest's identity within the period (paperbrief.digest_identity): another
+    listing or profile for the same period is another digest and is mailed. A recipient skipped
+    because it already had this digest is said on stderr (a warning). Each accepted message is
+    recorded in the store at once (channel 'email', period and identity, address, Message-ID),
+    so a failure halfway leaves the rest for the next run. Returns the addresses mailed; raises
+    DeliveryError on an SMTP failure.
     """
+    from paperbrief.digest_identity import delivery_period
+
+    key = delivery_period(period, digest)
     line = subject(period, papers)
     pending: list[tuple[str, EmailMessage]] = []
     for recipient in recipients:
-        if not resend and store.delivered("email", period, bare_address(recipient)):
-            log.info("%s already went to %s (--resend sends it again)", period, recipient)
+        address = bare_address(recipient)
+        if not resend and (store.delivered("email", key, address)
+                           or store.delivered("email", period, address)):  # before identities
+            log.warning("not mailed to %s: the digest of %s already went there "
+                        "(--resend sends it again)", address, period)
             continue
         pending.append((recipient, build_message(settings, recipient, line, text, html)))
 
     def record(recipient: str, msg: EmailMessage) -> None:
-        store.record_delivery("email", period, bare_address(recipient), msg["Message-ID"], run_id)
+        store.record_delivery("email", key, bare_address(recipient), msg["Message-ID"], run_id)
 
     send(settings, pending, record)
     return [bare_address(r) for r, _ in pending]
