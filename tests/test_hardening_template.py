@@ -53,6 +53,9 @@ def run_child(tmp_path: Path, template: str, *extra: str, timeout: float = 120):
         ("{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}"
          "{% endfor %}{{ ns.l|length }}", "over 10,000,000"),
         ("{{ 10 ** 100000000 }}", "'**' would build"),
+        ('{{ "x"|center(2000000000) }}', "MiB more memory"),  # folded while compiling, before
+        ('{% autoescape ("x"|center(2000000000))|length > 0 %}a{% endautoescape %}',
+         "MiB more memory"),
         ('{% set ns = namespace(s="xx") %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}'
          "{% endfor %}{{ ns.s|length }}", "MiB more memory"),
         ('{% for i in range(100000) %}{{ "y" * 1000 }}{% endfor %}'

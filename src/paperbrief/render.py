@@ -184,7 +184,8 @@ def template_error(where: object, exc: BaseException) -> InputError:
 def load_template(env: jinja2.Environment, name: str, template: Path | None) -> jinja2.Template:
     """`name` compiled; a user template that cannot be read or compiled is an InputError."""
     try:
-        return env.get_template(name)
+        with bounded() if template is not None else nullcontext():  # compiling evaluates, too
+            return env.get_template(name)
     except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
         raise template_error(template or name, exc) from exc
 

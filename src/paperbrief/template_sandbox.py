@@ -6,6 +6,8 @@ list 40 times exhausts memory, and `{% include %}` reads files beside the templa
 
 - `{% include %}`, `{% import %}`, `{% from ... import %}` and `{% extends %}` are refused when
   the template is compiled (before any work): a template is one self-contained file;
+- nothing is evaluated at compile time (no constant folding, which would run filters such as
+  `"x"|center(2000000000)` outside every limit);
 - `*`, `+` and `**` are checked before they run: no string or list over MAX_ITEMS characters or
   items, no power with a result over MAX_POWER_BITS bits (jinja2 then does not fold them at
   compile time either);
@@ -29,6 +31,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -75,11 +78,27 @@ class BoundedTemplate(jinja2.Template):
         return "".join(parts)
 
 
+class _RuntimeOutput(CodeGenerator):
+    """Evaluates `{{ ... }}` at render time, inside the limits, never while compiling."""
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Any, finalize: Any) -> str:
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()
+        return super()._output_child_to_const(node, frame, finalize)
+
+
 class BoundedSandbox(ImmutableSandboxedEnvironment):
     """ImmutableSandboxedEnvironment with no file tags and bounded `*`, `+` and `**`."""
 
     intercepted_binops = frozenset({"*", "+", "**"})
     template_class = BoundedTemplate
+    code_generator_class = _RuntimeOutput
+
+    def __init__(self, **options: Any) -> None:
+        # no constant folding: jinja2 would evaluate '"x"|center(2000000000)' while compiling,
+        # outside every limit below
+        options["optimized"] = False
+        super().__init__(**options)
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
