@@ -59,6 +59,16 @@ def test_an_output_is_never_the_store_or_an_input(stored, tmp_path, capsys, opti
     assert {p: sha(p) for p in before} == before  # untouched
 
 
+def test_an_output_is_never_the_prices_file(stored, tmp_path, capsys, monkeypatch):
+    db, listing = stored
+    prices = tmp_path / "prices.json"
+    prices.write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("PAPERBRIEF_PRICES", str(prices))
+    code = cli.main(["digest", str(listing), "--offline", "--db", str(db), "--out", str(prices)])
+    assert code == 2 and "PAPERBRIEF_PRICES" in capsys.readouterr().err
+    assert prices.read_text(encoding="utf-8") == "{}"
+
+
 def test_the_store_reached_through_a_symlink_is_refused_as_an_output(stored, tmp_path, capsys):
     db, listing = stored
     (tmp_path / "link.db").symlink_to(db)

@@ -984,7 +984,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("PAPERBRIEF_DEBUG"):
             raise
-        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
+        from paperbrief.redact import strip_userinfo
+
+        reason = clean(strip_userinfo(str(exc)))
+        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {reason}\n")
         return EXIT_FAILURE
     finally:
         if main_thread:

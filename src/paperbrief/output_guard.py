@@ -85,7 +85,8 @@ def guard_outputs(args: object, target: Path | None = None) -> None:
         (f"an input listing ({source})", source) for source in get("sources") or []
     ]
     inputs += [("the --interests profile", get("interests") or os.environ.get(
-        "PAPERBRIEF_INTERESTS") or None), ("the --template", get("template"))]
+        "PAPERBRIEF_INTERESTS") or None), ("the --template", get("template")),
+               ("the $PAPERBRIEF_PRICES file", os.environ.get("PAPERBRIEF_PRICES") or None)]
     out = target if target is not None else get("out")
     if target is None and out is not None:
         raw = os.fspath(out)
