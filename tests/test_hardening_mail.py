@@ -55,6 +55,11 @@ class RefusingInbox(Inbox):
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+        if any(rcpt.startswith("spam@") for rcpt in envelope.rcpt_tos):
+            return "554 5.7.1 Message rejected as spam for this recipient"
+        return await super().handle_DATA(server, session, envelope)
+
 
 @contextmanager
 def refusing_server() -> Iterator[tuple[int, RefusingInbox]]:
@@ -89,6 +94,17 @@ def test_one_refused_recipient_does_not_starve_the_others(monkeypatch, tmp_path,
         # without bad@: nothing left to send, exit 0
         code, _, err = _run(capsys, *argv[:-1], "good@example.org,carol@example.org")
         assert code == 0 and len(inbox.messages) == 2
+
+
+def test_a_message_refused_after_data_costs_only_its_recipient(monkeypatch, tmp_path, capsys):
+    argv = ["digest", str(SMALL), "--offline", "--db", str(tmp_path / "p.db"),
+            "--out", str(tmp_path / "d.md"), "--email", "spam@example.org,good@example.org"]
+    with refusing_server() as (port, inbox):
+        monkeypatch.setenv("PAPERBRIEF_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("PAPERBRIEF_MAIL_FROM", "digest@example.org")
+        code, _, err = _run(capsys, *argv)
+    assert code == 1 and [m.rcpt_tos for m in inbox.messages] == [["good@example.org"]]
+    assert "spam@example.org (554 5.7.1" in err.splitlines()[-1]
 
 
 # -- a hostile server echoing the AUTH exchange -----------------------------------------------
