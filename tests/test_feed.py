@@ -108,8 +108,11 @@ def test_a_file_paperbrief_did_not_write_is_never_overwritten(tmp_path, capsys):
         out = tmp_path / "d.html"
         code = main(["digest", str(SEED), "--offline", "--out", str(out), "--feed", str(feed)])
         err = capsys.readouterr().err
-        assert code == 2 and err.count("\n") == 1 and "not overwriting" in err
-        assert feed.read_text("utf-8") == content and not out.exists()
+        # issue 28 item 7: a feed problem never stops the digest (or the mail): exit 1 after it
+        assert code == 1 and err.splitlines()[-1].startswith("paperbrief: error: --feed")
+        assert "not overwriting" in err
+        assert feed.read_text("utf-8") == content and out.exists()
+        out.unlink()
     fifo = tmp_path / "fifo.xml"
     os.mkfifo(fifo)
     assert main(["digest", str(SEED), "--offline", "--feed", str(fifo)]) == 2

@@ -178,8 +178,11 @@ def test_digest_is_mailed_once_per_period_and_recipient(starttls: Inbox, tmp_pat
     assert code == 0
     assert [m.rcpt_tos for m in starttls.messages[3:]] == [["ada@example.org"],
                                                            ["carol@example.org"]]
-    with Store(db) as store:
-        assert store.delivered("email", "Mar 5, 2026", "bob@example.org")
+    with Store(db) as store:  # recorded under the period and the digest's identity
+        (row,) = store._read("SELECT period FROM deliveries WHERE recipient = ?",
+                             ("bob@example.org",))
+        assert row["period"].startswith("Mar 5, 2026 #")
+        assert store.delivered("email", row["period"], "bob@example.org")
         assert not store.delivered("email", "Mar 6, 2026", "bob@example.org")
 
     # the password is nowhere: output, log, database

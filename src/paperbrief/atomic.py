@@ -155,6 +155,7 @@ def check_output(out: str | Path, option: str = "--out") -> None:
     path = writable_file(raw, option)
     folder = path.parent
     if not folder.is_dir():
-        raise UsageError(f"{option} {raw}: no such folder {folder} (end --out with / to create it)")
+        advice = "end --out with / to create it" if option == "--out" else "create it first"
+        raise UsageError(f"{option} {raw}: no such folder {folder} ({advice})")
     if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
         raise UsageError(f"{option} {raw}: not writable")

@@ -341,6 +341,7 @@ def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[st
 def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]]:
     """The store, locked for this run, with the run recorded from start to finish."""
     from paperbrief.lock import run_lock
+    from paperbrief.redact import redact_argv, strip_userinfo
     from paperbrief.store import Store, default_db_path
     from paperbrief.store_guard import check_ours
 
@@ -348,12 +349,14 @@ def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]
     check_ours(db_path)  # a foreign file is refused before even its lock file is made
     with run_lock(db_path, args.wait), Store(db_path) as store:
         store.mark_interrupted_runs()
-        run_id = store.start_run(command, getattr(args, "argv", None) or sys.argv[1:])
+        # no URL credentials (--base-url http://user:pass@...) in the stored command line
+        argv = redact_argv(getattr(args, "argv", None) or sys.argv[1:])
+        run_id = store.start_run(command, argv)
         try:
             yield store, run_id
         except BaseException as exc:
             status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
-            store.finish_run(run_id, status, error=str(exc) or type(exc).__name__)
+            store.finish_run(run_id, status, error=strip_userinfo(str(exc)) or type(exc).__name__)
             raise
 
 
@@ -584,7 +587,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
     from paperbrief.digest import build_digest, plan_digest
+    from paperbrief.output_guard import guard_outputs
     from paperbrief.overwrite import check_replaceable
+    from paperbrief.redact import strip_userinfo
 
     if args.template is not None and not args.template.is_file():
         raise UsageError(f"--template {args.template}: no such file")
@@ -618,6 +623,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
         named = output_path(args.out, period.label, suffix)
         target = writable_file(named, "--out")
+        guard_outputs(args, target)
         if named != Path(args.out).expanduser():
             check_replaceable(target, papers)  # never another period's digest, silently
     with _session(args, "digest") as (store, run_id):
@@ -659,7 +665,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             mail = None  # mailed once per period: the full digest, not the stand-ins
         failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
         store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
-                         error=str(failure) if failure else None)
+                         error=strip_userinfo(str(failure)) if failure else None)
     _report_budget(pipeline)
     if not papers:
         log.info("no papers in %s", period.label)
@@ -679,7 +685,7 @@ def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
     if args.feed is not None:
         check_feed(args.feed)
         if args.feed_url:
-            check_feed_url(args.feed_url)
+            args.feed_url = check_feed_url(args.feed_url)  # user:token@ never goes public
     if not args.email:
         return None
     from paperbrief.mail import parse_recipients, settings_from_env
@@ -693,32 +699,18 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     """Update the feed, then mail the digest; an SMTP failure is returned, not raised, so the
     run is recorded (as failed) with its stats before the CLI reports it."""
     from paperbrief.render import render_digest
-    from paperbrief.render_html import render_html_body, render_html_digest
+    from paperbrief.render_html import render_html_digest
 
     written = None if args.json else fmt
+    feed_failure = None
     if args.feed is not None:
-        from paperbrief.feed import link_to, update_feed
-        from paperbrief.mail import subject
-
-        feed = Path(args.feed)
-        update_feed(
-            feed,
-            period=digest.period.label,
-            start=digest.period.start,
-            end=digest.period.end,
-            title=subject(digest.period.label, digest.stats.papers),
-            summary=f"{digest.stats.papers} papers in {len(digest.topics)} topics, "
-            f"{len(digest.comparisons)} head-to-head comparisons.",
-            content=render_html_body(digest, args.template if written == "html" else None,
-                                     args.top),
-            link=link_to(target, feed, args.feed_url) if target else None,
-            link_type="application/json" if args.json else
-            "text/html" if fmt == "html" else "text/markdown",
-            feed_url=args.feed_url,
-        )
-        log.info("updated the feed %s", feed)
+        try:  # a feed problem (a damaged feed, a full disk) never stops the mail
+            _update_feed(args, digest, fmt, written, target)
+        except (PaperbriefError, OSError) as exc:
+            log.warning("the feed was not updated; the digest and the mail go on")
+            feed_failure = PaperbriefError(str(exc))  # exit 1: the work is done, the feed failed
     if mail is None:
-        return None
+        return feed_failure
     from paperbrief.mail import DeliveryError, deliver_digest
 
     settings, recipients = mail
@@ -727,11 +719,44 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     try:
         sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
                               papers=digest.stats.papers, text=markdown, html=html,
-                              resend=args.resend)
+                              resend=args.resend, digest=_digest_key(args))
     except DeliveryError as exc:
         return exc
     log.info("mailed %s to %d address(es)", digest.period.label, len(sent))
-    return None
+    return feed_failure
+
+
+def _digest_key(args: argparse.Namespace) -> str:
+    """The digest's identity within its period: its sources and profile (digest_identity)."""
+    from paperbrief.digest_identity import digest_key
+    from paperbrief.interests import find_profile
+
+    return digest_key(args.sources, find_profile(args.interests))
+
+
+def _update_feed(args: argparse.Namespace, digest: Any, fmt: str, written: str | None,
+                 target: Path | None) -> None:
+    from paperbrief.feed import link_to, update_feed
+    from paperbrief.mail import subject
+    from paperbrief.render_html import render_html_body
+
+    feed = Path(args.feed)
+    update_feed(
+        feed,
+        period=digest.period.label,
+        start=digest.period.start,
+        end=digest.period.end,
+        title=subject(digest.period.label, digest.stats.papers),
+        summary=f"{digest.stats.papers} papers in {len(digest.topics)} topics, "
+        f"{len(digest.comparisons)} head-to-head comparisons.",
+        content=render_html_body(digest, args.template if written == "html" else None,
+                                 args.top),
+        link=link_to(target, feed, args.feed_url) if target else None,
+        link_type="application/json" if args.json else
+        "text/html" if fmt == "html" else "text/markdown",
+        feed_url=args.feed_url,
+    )
+    log.info("updated the feed %s", feed)
 
 
 def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None,
@@ -931,6 +956,11 @@ def cmd_runs(args: argparse.Namespace) -> int:
                              "digest` with write access brings its schema up to date") from exc
     if any(run.status == "running" for run in runs) and _nobody_running(db_path):
         runs = [replace(r, status="interrupted") if r.status == "running" else r for r in runs]
+    from paperbrief.redact import redact_argv, strip_userinfo
+
+    # runs stored before credentials were left out of the command line are shown without them
+    runs = [replace(r, argv=redact_argv(r.argv), error=strip_userinfo(r.error) if r.error else None)
+            for r in runs]
     for run in runs:
         if args.json:
             _out(json.dumps(run.as_dict(), default=str) + "\n")
@@ -949,12 +979,17 @@ def main(argv: list[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
+        from paperbrief.output_guard import guard_outputs
+
+        guard_outputs(args)  # never the store, its side files or an input
         _setup_logging(args.verbose, args.log)
         return args.func(args)
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):
             _discard_stdout()
-        first, *rest = clean(str(exc)).splitlines() or [type(exc).__name__]
+        from paperbrief.redact import strip_userinfo
+
+        first, *rest = clean(strip_userinfo(str(exc))).splitlines() or [type(exc).__name__]
         sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
         return exc.exit_code
     except Terminated:
@@ -969,7 +1004,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("PAPERBRIEF_DEBUG"):
             raise
-        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
+        from paperbrief.redact import strip_userinfo
+
+        reason = clean(strip_userinfo(str(exc)))
+        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {reason}\n")
         return EXIT_FAILURE
     finally:
         if main_thread:

@@ -8,6 +8,7 @@ A file at the path that paperbrief did not write is never overwritten.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import uuid
@@ -18,9 +19,13 @@ from pathlib import Path
 from urllib.parse import quote, urljoin, urlsplit
 
 from defusedxml import ElementTree as SafeET
+from filelock import FileLock, Timeout
 
 from paperbrief.atomic import check_output, write_atomic
-from paperbrief.errors import UsageError
+from paperbrief.errors import PaperbriefError, UsageError
+
+log = logging.getLogger("paperbrief")
+LOCK_WAIT_S = 120.0  # another run's read-modify-write of the same feed takes well under a second
 
 ATOM = "http://www.w3.org/2005/Atom"
 PB = "urn:paperbrief:feed"  # extension element: the period an entry covers
@@ -77,13 +82,31 @@ def check_feed(raw: str) -> None:
     if path.exists():
         if not path.is_file():  # a FIFO would block the read, a device is not ours to replace
             raise UsageError(f"--feed {raw}: not a regular file; not overwriting it")
-        read_feed(path, raw)
+        try:
+            read_feed(path, raw)
+        except UsageError as exc:  # the digest and the mail go on; the run then exits 1
+            log.warning("%s (the digest and the mail go on without the feed)", exc)
 
 
 def check_feed_url(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--feed-url {url}: expected an http(s) URL")
+    """The feed's public URL, checked before any work: an absolute http(s) URL with a host, no
+    whitespace or control characters (which made an ill-formed feed), a valid port. User
+    information (`https://user:token@host/`) is left out with a warning: the feed is public."""
+    shown = ascii(url)[1:-1][:200]
+    if not url.isprintable() or any(c.isspace() for c in url) or "\\" in url:
+        raise UsageError(f"--feed-url {shown}: spaces, control characters or backslashes are "
+                         "not allowed in a URL (percent-encode them)")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        raise UsageError(f"--feed-url {shown}: not a valid URL ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--feed-url {shown}: expected an http(s) URL")
+    if "@" in parts.netloc:
+        netloc = parts.netloc.rsplit("@", 1)[1]
+        url = parts._replace(netloc=netloc).geturl()
+        log.warning("--feed-url: the user name and password are left out of the (public) feed")
     return url
 
 
@@ -149,6 +172,23 @@ def update_feed(
     """Add or replace the entry of `period` in the feed at `path`; write it atomically."""
     now = now or datetime.now(UTC)
     path = path.expanduser()
+    # concurrent runs (separate stores, one feed) each read, add their entry and write: the
+    # read-modify-write is locked (on the resolved file) so that no run drops another's entry
+    lock = FileLock(os.path.realpath(path) + ".lock", timeout=LOCK_WAIT_S)
+    try:
+        with lock:
+            return _update(path, period, start, end, title, summary, content, link, link_type,
+                           feed_url, now)
+    except Timeout:
+        raise PaperbriefError(f"--feed {path}: another run held its lock for "
+                              f"{LOCK_WAIT_S:g} s; not updated") from None
+    except OSError as exc:
+        raise PaperbriefError(f"--feed {path}: cannot lock it: {exc.strerror or exc}") from None
+
+
+def _update(path: Path, period: str, start: date | None, end: date | None, title: str,
+            summary: str, content: str, link: str | None, link_type: str,
+            feed_url: str | None, now: datetime) -> Entry:
     feed_id, entries = read_feed(path) if path.exists() else ("", [])
     feed_id = feed_id or feed_url or f"urn:uuid:{uuid.uuid4()}"
     entry_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{feed_id}#{period}')}"
@@ -196,6 +236,8 @@ def _xml(feed_id: str, entries: list[Entry], feed_url: str | None) -> str:
     for el in root.iter():
         if el.text:
             el.text = _NOT_XML.sub("", el.text)
+        for name, value in el.attrib.items():  # an href is no way in for a control character
+            el.set(name, _NOT_XML.sub("", value))
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, "unicode") + "\n"
 

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from paperbrief.errors import PaperbriefError, UsageError
+from paperbrief.redact import redact
 
 log = logging.getLogger("paperbrief")
 
@@ -61,7 +62,11 @@ class SmtpSettings:
 
 
 def _address(text: str, what: str) -> str:
-    """`text` as one plain e-mail address, or a UsageError naming `what`."""
+    """`text` as one plain e-mail address, or a UsageError naming `what`.
+
+    A non-ASCII domain (`me@bücher.example`) is IDNA-encoded (`me@xn--bcher-kva.example`) by the
+    `idna` library, as SMTP servers without SMTPUTF8 need it; a domain IDNA refuses is bad input.
+    """
     pairs = getaddresses([text])
     if len(pairs) != 1:
         raise UsageError(f"{what}: expected one e-mail address, got {text!r}")
@@ -72,17 +77,31 @@ def _address(text: str, what: str) -> str:
         raise UsageError(f"{what}: not an e-mail address: {text!r}") from exc
     if not parsed.username or "." not in parsed.domain and parsed.domain != "localhost":
         raise UsageError(f"{what}: not an e-mail address: {text!r}")
+    if not parsed.domain.isascii():
+        import idna
+
+        try:
+            domain = idna.encode(parsed.domain, uts46=True).decode("ascii")
+        except idna.IDNAError as exc:
+            raise UsageError(f"{what}: not a valid domain in {text!r} ({exc})") from None
+        addr = f"{parsed.username}@{domain}"
     return str(Address(display_name=name, addr_spec=addr)) if name else addr
 
 
 def parse_recipients(text: str) -> list[str]:
-    """The comma-separated addresses of --email, without duplicates, in order."""
+    """The comma-separated addresses of --email, without duplicates, in order (a comma inside a
+    quoted name, as in `"Doe, John" <john@example.org>`, does not split)."""
     found: list[str] = []
-    for part in text.split(","):
-        if part.strip():
-            addr = _address(part.strip(), "--email")
-            if bare_address(addr) not in map(bare_address, found):
-                found.append(addr)
+    for name, addr in getaddresses([text]):
+        if not (name or addr):
+            continue
+        try:
+            text_one = str(Address(display_name=name, addr_spec=addr)) if name else addr
+        except (ValueError, IndexError, TypeError) as exc:
+            raise UsageError(f"--email: not an e-mail address: {addr!r}") from exc
+        addr = _address(text_one, "--email")
+        if bare_address(addr) not in map(bare_address, found):
+            found.append(addr)
     if not found:
         raise UsageError("--email: no address given")
     return found
@@ -99,6 +118,8 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> SmtpSettings:
         port = url.port
     except ValueError:
         raise UsageError(f"{SMTP_URL}: not a valid URL (bad port?)") from None
+    if port == 0:  # was silently replaced by the default port
+        raise UsageError(f"{SMTP_URL}: port 0 is not a port; give 1-65535 or none for the default")
     scheme = url.scheme.lower()
     if scheme not in DEFAULT_PORTS or not url.hostname:
         raise UsageError(f"{SMTP_URL}: expected smtp://HOST[:PORT] or smtps://HOST[:PORT]")
@@ -116,7 +137,7 @@ def settings_from_env(env: Mapping[str, str] | None = None) -> SmtpSettings:
     return SmtpSettings(
         scheme=scheme,
         host=url.hostname,
-        port=port or DEFAULT_PORTS[scheme],
+        port=DEFAULT_PORTS[scheme] if port is None else port,
         sender=sender,
         user=user,
         password=password,
@@ -168,10 +189,8 @@ def _reason(exc: BaseException, settings: SmtpSettings) -> str:
         text = exc.strerror or str(exc) or type(exc).__name__
     else:
         text = str(exc) or type(exc).__name__
-    text = " ".join(text.split())
-    if settings.password:
-        text = text.replace(settings.password, "***")
-    return text
+    # the password in every form it was sent in (a server may echo the AUTH PLAIN base64 token)
+    return " ".join(redact(text, [settings.password], settings.user).split())
 
 
 def _decode(value: bytes | str) -> str:
@@ -220,11 +239,14 @@ def send(
 ) -> None:
     """Send each (recipient, message) over one connection; `on_sent` after each acceptance.
 
-    Raises DeliveryError (one line, no password) on the first failure; messages already
-    accepted stay accepted (and recorded by `on_sent`).
+    A recipient the server refuses (5xx to RCPT TO or to the message) costs only that message:
+    the others are still sent. Raises DeliveryError (one line, no password) on a connection or
+    login failure, or at the end naming the refused recipients; messages already accepted stay
+    accepted (and recorded by `on_sent`).
     """
     if not messages:
         return
+    refused: list[str] = []
     try:
         client = _connect(settings)
         try:
@@ -232,7 +254,14 @@ def send(
                 _login(client, settings.user, settings.password or "")
             for recipient, msg in messages:
                 address = getaddresses([recipient])[0][1]
-                client.send_message(msg, from_addr=settings.envelope_sender, to_addrs=[address])
+                try:
+                    client.send_message(msg, from_addr=settings.envelope_sender,
+                                        to_addrs=[address])
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    reason = _reason(exc, settings)
+                    log.warning("%s was not mailed to %s: %s", msg["Subject"], address, reason)
+                    refused.append(f"{address} ({reason})")
+                    continue
                 log.info("mailed %s to %s via %s", msg["Subject"], address, settings.server)
                 on_sent(recipient, msg)
         finally:
@@ -246,6 +275,12 @@ def send(
         raise DeliveryError(
             f"email via {settings.server} failed: {_reason(exc, settings)}"
         ) from None
+    if refused:
+        mailed = len(messages) - len(refused)
+        raise DeliveryError(
+            f"email via {settings.server}: {len(refused)} address(es) refused, {mailed} mailed: "
+            + "; ".join(refused)
+        )
 
 
 def bare_address(recipient: str) -> str:
@@ -264,23 +299,33 @@ def deliver_digest(
     text: str,
     html: str,
     resend: bool = False,
+    digest: str | None = None,
 ) -> list[str]:
     """Mail the digest of `period` to each recipient that has not had it yet (all with `resend`).
 
-    Each accepted message is recorded in the store at once (channel 'email', period, address,
-    Message-ID), so a failure halfway leaves the rest for the next run. Returns the addresses
-    mailed; raises DeliveryError on an SMTP failure.
+    `digest` is the digest's identity within the period (paperbrief.digest_identity): another
+    listing or profile for the same period is another digest and is mailed. A recipient skipped
+    because it already had this digest is said on stderr (a warning). Each accepted message is
+    recorded in the store at once (channel 'email', period and identity, address, Message-ID),
+    so a failure halfway leaves the rest for the next run. Returns the addresses mailed; raises
+    DeliveryError on an SMTP failure.
     """
+    from paperbrief.digest_identity import delivery_period
+
+    key = delivery_period(period, digest)
     line = subject(period, papers)
     pending: list[tuple[str, EmailMessage]] = []
     for recipient in recipients:
-        if not resend and store.delivered("email", period, bare_address(recipient)):
-            log.info("%s already went to %s (--resend sends it again)", period, recipient)
+        address = bare_address(recipient)
+        if not resend and (store.delivered("email", key, address)
+                           or store.delivered("email", period, address)):  # before identities
+            log.warning("not mailed to %s: the digest of %s already went there "
+                        "(--resend sends it again)", address, period)
             continue
         pending.append((recipient, build_message(settings, recipient, line, text, html)))
 
     def record(recipient: str, msg: EmailMessage) -> None:
-        store.record_delivery("email", period, bare_address(recipient), msg["Message-ID"], run_id)
+        store.record_delivery("email", key, bare_address(recipient), msg["Message-ID"], run_id)
 
     send(settings, pending, record)
     return [bare_address(r) for r, _ in pending]

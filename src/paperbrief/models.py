@@ -7,9 +7,10 @@ LLM and the validation of its answer come from one source of truth.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -315,6 +316,24 @@ class CallRecord(BaseModel):
     cost_usd: float = 0.0
     duration_s: float = 0.0
     started: datetime | None = Field(default=None, description="when the HTTP attempt began (UTC)")
+
+    @field_validator("prompt_tokens", "completion_tokens", "cached_tokens", mode="before")
+    @classmethod
+    def _bounded_tokens(cls, value: Any) -> int:
+        """A server's absurd usage (10**30 tokens) is clamped, so the paid answer is stored."""
+        from paperbrief.engines.pricing import clamp_tokens
+
+        return clamp_tokens(value)
+
+    @field_validator("cost_usd", mode="before")
+    @classmethod
+    def _finite_cost(cls, value: Any) -> float:
+        """Never NaN, infinite or negative: the call log must accept it and the budget hold."""
+        try:
+            cost = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return 0.0
+        return 0.0 if math.isnan(cost) or cost < 0 else min(cost, 1e12)
 
     @property
     def usage(self) -> Usage:

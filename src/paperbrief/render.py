@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from paperbrief.errors import InputError
 from paperbrief.layout import (
@@ -22,6 +21,7 @@ from paperbrief.layout import (
 )
 from paperbrief.models import Comparison, Digest, KeyNumber, Paper, Takeaway
 from paperbrief.number_lines import number_lines
+from paperbrief.template_sandbox import BoundedSandbox, bounded
 
 HIGHLIGHTS = 5
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#|~!])")
@@ -160,7 +160,8 @@ def template_environment(
     # methods ('{{ self.__init__.__globals__ }}' is a SecurityError, reported as a template error);
     # the packaged templates are ours, and the sandbox's check of every attribute read was half
     # the time of rendering a 10,000-paper digest
-    kind = jinja2.Environment if template is None else ImmutableSandboxedEnvironment
+    # and bounded: no file tags, bounded operators, time and memory (paperbrief.template_sandbox)
+    kind = jinja2.Environment if template is None else BoundedSandbox
     env = kind(
         loader=loader,
         undefined=jinja2.StrictUndefined,
@@ -183,7 +184,8 @@ def template_error(where: object, exc: BaseException) -> InputError:
 def load_template(env: jinja2.Environment, name: str, template: Path | None) -> jinja2.Template:
     """`name` compiled; a user template that cannot be read or compiled is an InputError."""
     try:
-        return env.get_template(name)
+        with bounded() if template is not None else nullcontext():  # compiling evaluates, too
+            return env.get_template(name)
     except (jinja2.TemplateError, OSError, UnicodeDecodeError) as exc:
         raise template_error(template or name, exc) from exc
 
@@ -220,7 +222,8 @@ def template_errors(template: Path | None, name: str) -> Iterator[None]:
     """Errors while rendering become the template's one-line error naming it; an error inside
     a packaged template is a bug and goes up as it is ('{{ 1/0 }}' is only ever the user's)."""
     try:
-        yield
+        with bounded() if template is not None else nullcontext():
+            yield
     except jinja2.TemplateError as exc:
         raise template_error(template or name, exc) from exc
     except Exception as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,6 +14,18 @@ from paperbrief.errors import InputError
 
 PRICES_ENV = "PAPERBRIEF_PRICES"
 BATCH_DISCOUNT = 0.5  # the Batch API bills every token at half the standard price
+# No call bills more tokens than this: a server reporting `prompt_tokens = 10**30` is clamped here,
+# so its (paid) answer is still stored and the budget stops the run instead of overflowing SQLite.
+MAX_TOKENS = 1_000_000_000
+
+
+def clamp_tokens(value: object) -> int:
+    """A token count as reported by a server: a whole number in [0, MAX_TOKENS]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return MAX_TOKENS if value > 0 else 0
+    return int(min(max(value, 0), MAX_TOKENS))
 
 
 @dataclass(frozen=True)
@@ -25,7 +38,9 @@ class Price:
 
     def cost(self, prompt_tokens: int, completion_tokens: int, cached_tokens: int = 0) -> float:
         """The cost in USD of one call with these token counts."""
-        cached = min(cached_tokens, prompt_tokens)
+        prompt_tokens = clamp_tokens(prompt_tokens)
+        completion_tokens = clamp_tokens(completion_tokens)
+        cached = min(clamp_tokens(cached_tokens), prompt_tokens)
         return (
             (prompt_tokens - cached) * self.input
             + cached * self.cached
@@ -58,18 +73,29 @@ DEFAULT_PRICES: dict[str, Price] = {
 
 def _price(name: str, raw: Any) -> Price:
     if isinstance(raw, Price):
-        return raw
-    try:
-        if isinstance(raw, Mapping):
-            inp = float(raw["input"])
-            return Price(inp, float(raw.get("cached", inp)), float(raw["output"]))
-        inp, cached, out = (float(v) for v in raw)
-        return Price(inp, cached, out)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InputError(
-            f"bad price for model {name!r}: want {{'input': N, 'cached': N, 'output': N}} "
-            f"in USD per 1M tokens ({exc})"
-        ) from None
+        price = raw
+    else:
+        try:
+            if isinstance(raw, Mapping):
+                inp = float(raw["input"])
+                price = Price(inp, float(raw.get("cached", inp)), float(raw["output"]))
+            else:
+                inp, cached, out = (float(v) for v in raw)
+                price = Price(inp, cached, out)
+        except (KeyError, TypeError, ValueError, OverflowError) as exc:
+            raise InputError(
+                f"bad price for model {name!r}: want {{'input': N, 'cached': N, 'output': N}} "
+                f"in USD per 1M tokens ({exc})"
+            ) from None
+    for what, value in (("input", price.input), ("cached", price.cached),
+                        ("output", price.output)):
+        # a NaN price made every paid answer unstorable; a negative one disabled --max-cost
+        if not math.isfinite(value) or value < 0:
+            raise InputError(
+                f"bad price for model {name!r}: {what} is {value!r}; prices are finite "
+                "numbers >= 0 (USD per 1M tokens)"
+            )
+    return price
 
 
 def price_table(
