@@ -36,6 +36,7 @@ DISCORD_TITLE = 256
 DISCORD_DESCRIPTION = 4096
 DISCORD_TOTAL = 6000
 TELEGRAM_TEXT = 4096
+CHAT_TAKEAWAY = 600  # a chat message is a short digest: a takeaway is one line anyway
 
 
 def units(text: str) -> int:
@@ -48,8 +49,8 @@ def cut(text: str, limit: int) -> str:
     if units(text) <= limit:
         return text
     out = text
-    while units(out) > limit - 1:
-        out = out[: max(0, len(out) - max(1, units(out) - limit + 1))]
+    while units(out) > limit - 1:  # a code point is 1 or 2 units: never cuts more than needed
+        out = out[: len(out) - max(1, (units(out) - limit + 1) // 2)]
     return out.rstrip() + "…"
 
 
@@ -89,8 +90,8 @@ def chat_digest(digest: Digest, reader: str, top: int, digest_url: str | None) -
             continue
         t = digest.takeaways.get(pid)
         title = " ".join(paper.display_title.split()) or pid
-        items.append(ChatItem(pid, title, paper_href(paper), " ".join(
-            (t.takeaway if t else "").split())))
+        takeaway = cut(" ".join((t.takeaway if t else "").split()), CHAT_TAKEAWAY)
+        items.append(ChatItem(pid, title, paper_href(paper), takeaway))
     return ChatDigest(reader, digest.period.label, digest.stats.papers, items, digest_url)
 
 
