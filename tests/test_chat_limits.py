@@ -90,7 +90,7 @@ def test_a_refusal_quotes_the_service(tmp_path):
                                                                "text": "x" * 3001}}]},
              "invalid_blocks"),
             ("slack", {}, "no_text"),
-            ("discord", {"content": "x" * 2001}, "Invalid Form Body (code 50035)"),
+            ("discord", {"content": "x" * 2001}, r"Invalid Form Body \(code 50035\)"),
             ("telegram", "<div>no</div>", "Unsupported start tag"),
             ("telegram", "a & b", "can't parse entities"),
             ("telegram", "x" * 4097, "message is too long"),
