@@ -199,7 +199,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mail the digest (text + HTML) once per period to each address; "
                    "server from $PAPERBRIEF_SMTP_URL, sender from $PAPERBRIEF_MAIL_FROM")
     g.add_argument("--resend", action="store_true",
-                   help="with --email: mail again addresses that already had this period")
+                   help="with --email (or --config): send again to addresses and chat "
+                   "destinations that already had this period")
     g.add_argument("--feed", metavar="FILE",
                    help="keep an Atom feed of digests in FILE (one entry per period)")
     g.add_argument("--feed-url", metavar="URL",
