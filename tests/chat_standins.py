@@ -275,16 +275,21 @@ class _Handler(BaseHTTPRequestHandler):
 if __name__ == "__main__":  # pragma: no cover - by hand, for examples/lab.toml
     import time
 
-    with StandIns() as s:
+    with StandIns(hook_secret="example-signing-secret") as s:
         u = s.urls()
         print(f"export LAB_SLACK_URL={u['slack']}")
         print(f"export BEN_HOOK_URL={u['webhook']}")
+        print("export BEN_HOOK_SECRET=example-signing-secret")
         print(f"export CAL_DISCORD_URL={u['discord']}")
         print(f"export LAB_TELEGRAM_TOKEN={u['telegram_token']}")
-        print(f"export LAB_TELEGRAM_API={u['telegram_api']}")
+        print(f"export PAPERBRIEF_TELEGRAM_API={u['telegram_api']}")
         print("# serving until Ctrl-C", flush=True)
         try:
             while True:
                 time.sleep(1)
+                for kind, got in s.accepted.items():
+                    while got:
+                        print(f"{kind}: accepted a message", flush=True)
+                        got.pop(0)
         except KeyboardInterrupt:
             pass

@@ -139,3 +139,30 @@ def test_webhook_body_is_the_versioned_schema_and_signed(tmp_path, monkeypatch, 
     assert body["period"] == "2024-05-23 to 2024-05-29"
     assert body["digest_url"] == "https://lab.example/ben/2024-05-23-to-2024-05-29.md"
     assert body["top"][0]["url"].startswith("https://")
+
+
+def test_the_example_config_works_as_shipped(tmp_path, monkeypatch, capsys):
+    import shutil
+    from pathlib import Path
+
+    examples = tmp_path / "examples"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "examples", examples,
+                    ignore=shutil.ignore_patterns("digests"))
+    with StandIns(hook_secret="example-signing-secret") as s:
+        u = s.urls()
+        for name, value in {"LAB_SLACK_URL": u["slack"], "BEN_HOOK_URL": u["webhook"],
+                            "BEN_HOOK_SECRET": "example-signing-secret",
+                            "CAL_DISCORD_URL": u["discord"],
+                            "LAB_TELEGRAM_TOKEN": u["telegram_token"],
+                            "PAPERBRIEF_TELEGRAM_API": u["telegram_api"]}.items():
+            monkeypatch.setenv(name, value)
+        assert main(["digest", "--config", str(examples / "lab.toml")]) == 0, \
+            capsys.readouterr().err
+        assert {k: len(v) for k, v in s.accepted.items()} == {
+            "slack": 1, "discord": 1, "telegram": 1, "webhook": 1}
+        assert not s.refused
+    written = sorted(p.relative_to(examples).as_posix()
+                     for p in (examples / "digests").rglob("*") if p.is_file())
+    assert written == ["digests/ana/Mar-5-2026.md", "digests/ben/Mar-5-2026.md",
+                       "digests/cal/Mar-5-2026.html"]
+    assert s.accepted["telegram"][0]["chat_id"] == "@cal_papers"
