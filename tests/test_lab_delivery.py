@@ -166,3 +166,45 @@ def test_the_example_config_works_as_shipped(tmp_path, monkeypatch, capsys):
     assert written == ["digests/ana/Mar-5-2026.md", "digests/ben/Mar-5-2026.md",
                        "digests/cal/Mar-5-2026.html"]
     assert s.accepted["telegram"][0]["chat_id"] == "@cal_papers"
+
+
+def test_each_reader_is_mailed_their_own_digest_once(tmp_path, monkeypatch, capsys):
+    import email
+    import email.policy
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.messages: list = []
+
+        async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802
+            self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(
+                envelope.original_content or envelope.content, policy=email.policy.default)))
+            return "250 OK"
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        monkeypatch.setenv("PAPERBRIEF_SMTP_URL", f"smtp://127.0.0.1:{port}")
+        monkeypatch.setenv("PAPERBRIEF_MAIL_FROM", "paperbrief <digest@lab.example>")
+        source = listing(tmp_path, 80)
+        config = write_config(tmp_path, source, {
+            "ana": 'email = ["ana@lab.example"]\nfeed = "ana.xml"\n',
+            "cal": 'email = "Cal <cal@lab.example>"\nformat = "html"\nout = "cal.html"\n',
+        }, top=3)
+        for _ in range(2):  # the rerun mails nobody again
+            assert main(["digest", "--config", str(config), "--offline"]) == 0, \
+                capsys.readouterr().err
+    finally:
+        controller.stop()
+    assert [rcpt for rcpt, _ in inbox.messages] == [["ana@lab.example"], ["cal@lab.example"]]
+    bodies = [m.get_body(("plain",)).get_content() for _, m in inbox.messages]
+    assert bodies[0] != bodies[1]  # each reader's own picks
+    assert (tmp_path / "ana.xml").read_text().count("<entry>") == 1
+    assert (tmp_path / "cal.html").read_text().lstrip().lower().startswith("<!doctype html")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import logging
+from pathlib import Path
 from typing import Any
 
 from paperbrief.errors import EXIT_OK, PaperbriefError, UsageError
@@ -67,9 +68,12 @@ def _check_readers(config: LabConfig) -> tuple[dict[str, Any], dict[str, Any]]:
         if reader.out:
             check_output(reader.out, f"reader {reader.name!r}: out")
         if reader.feed:
-            check_feed(str(reader.feed))
-            if reader.feed_url:
-                check_feed_url(reader.feed_url)
+            try:
+                check_feed(str(reader.feed))
+                if reader.feed_url:
+                    check_feed_url(reader.feed_url)
+            except UsageError as exc:
+                raise UsageError(f"reader {reader.name!r}: {exc}") from None
         if reader.email:
             settings = settings or settings_from_env()
             mail[reader.name] = (settings, parse_recipients(",".join(reader.email)))
@@ -118,6 +122,7 @@ def run_lab(args: Any) -> int:
         dates = [p.published for p in papers if p.published]
         start, end = (min(dates), max(dates)) if dates else (None, None)
         period = Period(start=start, end=end, label=windows.label_for(start, end))
+    targets = {r.name: _target(r, period.label, papers) for r in config.readers if r.out}
     failures: list[str] = []
     with cli._session(args, "digest") as (store, run_id):
         store.save_papers(papers)
@@ -141,7 +146,7 @@ def run_lab(args: Any) -> int:
                                   plan=plans[reader.name], profile=profiles[reader.name],
                                   top=reader.top, llm_all=args.llm_all)
             failures += _deliver_reader(args, config, reader, digest, mail.get(reader.name),
-                                        store, run_id, redactor)
+                                        targets.get(reader.name), store, run_id, redactor)
         stats = pipeline.stats(len(papers), warnings=warnings)
         summary = "; ".join(failures)
         store.finish_run(run_id, "failed" if failures else "ok", stats,
@@ -152,11 +157,26 @@ def run_lab(args: Any) -> int:
     return EXIT_OK
 
 
+def _target(reader: Reader, period: str, papers: list[Paper]) -> Any:
+    """The reader's digest file, checked before any work (as `--out` is)."""
+    from paperbrief.atomic import output_path, writable_file
+    from paperbrief.overwrite import check_replaceable
+
+    assert reader.out is not None
+    suffix = ".html" if reader.format == "html" else ".md"
+    option = f"reader {reader.name!r}: out"
+    named = output_path(reader.out, period, suffix)
+    target = writable_file(named, option)
+    if named != Path(reader.out).expanduser():  # a folder: never another period's digest, silently
+        check_replaceable(target, papers, option)
+    return target
+
+
 def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, mail: Any,
-                    store: Any, run_id: int, redactor: Any) -> list[str]:
+                    target: Any, store: Any, run_id: int, redactor: Any) -> list[str]:
     """Write and deliver one reader's digest; a line per failed destination."""
     from paperbrief import cli
-    from paperbrief.atomic import output_path, writable_file, write_atomic
+    from paperbrief.atomic import write_atomic
     from paperbrief.chat.compose import chat_digest, messages_for
     from paperbrief.chat.outbox import deliver_chat
     from paperbrief.render import render_digest
@@ -165,16 +185,13 @@ def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, m
     failures: list[str] = []
     render = render_html_digest if reader.format == "html" else render_digest
     text = render(digest, None, reader.top, reader.rest)
-    target = None
-    if reader.out:
+    if target is not None:
         try:
-            suffix = ".html" if reader.format == "html" else ".md"
-            target = writable_file(output_path(reader.out, digest.period.label, suffix),
-                                   f"reader {reader.name!r}: out")
             write_atomic(target, text)
             log.info("%s: wrote %s", reader.name, target)
         except PaperbriefError as exc:
             failures.append(f"{reader.name}: out: {exc}")
+            target = None
     own = copy.copy(args)
     own.json, own.template, own.top, own.rest = False, None, reader.top, reader.rest
     own.feed = str(reader.feed) if reader.feed else None
