@@ -133,11 +133,12 @@ def slack_messages(cd: ChatDigest) -> list[dict[str, Any]]:
 
 # -- Discord ----------------------------------------------------------------------------------
 
-_DISCORD_MARKUP = re.compile(r"([\\*_~`|>#\[\]()-])")
+_DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]])")  # inline markdown, masked links
+_DISCORD_LINE_START = re.compile(r"^([>#-])", re.M)  # quotes, headings, lists
 
 
 def _discord_escape(text: str) -> str:
-    return _DISCORD_MARKUP.sub(r"\\\1", text)
+    return _DISCORD_LINE_START.sub(r"\\\1", _DISCORD_MARKUP.sub(r"\\\1", text))
 
 
 def _embed_size(embed: dict[str, Any]) -> int:
