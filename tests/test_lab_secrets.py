@@ -77,3 +77,29 @@ def test_clear_text_credential_needs_a_private_config(tmp_path, capsys):
         assert main(["digest", "--config", str(config), "--offline", "-v"]) == 0
         assert CANARY not in capsys.readouterr().err
         assert len(s.accepted["slack"]) == 1
+
+
+def test_credentials_from_a_file_and_bare_strings(tmp_path, capsys):
+    source = listing(tmp_path, 20)
+    with StandIns(discord_token=f"7/{CANARY}") as s:
+        (tmp_path / "discord.url").write_text(s.urls()["discord"] + "\n", encoding="utf-8")
+        config = write_config(tmp_path, source, {"ana": 'discord = { url_file = "discord.url" }'},
+                              top=2)
+        os.chmod(config, 0o644)  # no credential in it: readable by others is fine
+        assert main(["digest", "--config", str(config), "--offline", "-v"]) == 0
+        assert len(s.accepted["discord"]) == 1
+        assert CANARY not in capsys.readouterr().err
+        # a bare string is the URL itself: a credential in clear text
+        config = write_config(tmp_path, source, {"ana": f'discord = "{s.urls()["discord"]}"'})
+        os.chmod(config, 0o644)
+        assert main(["digest", "--config", str(config), "--offline"]) == 2
+        err = capsys.readouterr().err
+        assert "url_env or url_file" in err and CANARY not in err
+        # a missing credential is a config mistake: exit 2 before anything is fetched
+        (tmp_path / "discord.url").write_text("", encoding="utf-8")
+        config = write_config(tmp_path, source, {"ana": 'discord = { url_file = "discord.url" }'})
+        assert main(["digest", "--config", str(config), "--offline"]) == 2
+        assert "the credential file is empty" in capsys.readouterr().err
+        config = write_config(tmp_path, source, {"ana": 'slack = { url_env = "NOT_SET_HERE" }'})
+        assert main(["digest", "--config", str(config), "--offline"]) == 2
+        assert "$NOT_SET_HERE is not set" in capsys.readouterr().err

@@ -53,8 +53,9 @@ def _check_args(args: Any) -> None:
         raise UsageError("--config cannot be used with --json, --batch or --batch-wait")
 
 
-def _check_readers(config: LabConfig) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Profiles and mail settings per reader, checked before anything is fetched."""
+def _check_readers(config: LabConfig, redactor: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Profiles and mail settings per reader, checked before anything is fetched; every
+    credential is read once (a missing one is exit 2 now) and handed to the redactor."""
     from paperbrief.atomic import check_output
     from paperbrief.feed import check_feed, check_feed_url
     from paperbrief.interests import load_profile
@@ -74,6 +75,9 @@ def _check_readers(config: LabConfig) -> tuple[dict[str, Any], dict[str, Any]]:
                     check_feed_url(reader.feed_url)
             except UsageError as exc:
                 raise UsageError(f"reader {reader.name!r}: {exc}") from None
+        for destination in reader.destinations:
+            for secret in destination.secrets.values():
+                redactor.add(secret.reveal())
         if reader.email:
             settings = settings or settings_from_env()
             mail[reader.name] = (settings, parse_recipients(",".join(reader.email)))
@@ -111,8 +115,8 @@ def run_lab(args: Any) -> int:
 
     _check_args(args)
     config = load_lab_config(args.config)
-    profiles, mail = _check_readers(config)
     redactor = Redactor()
+    profiles, mail = _check_readers(config, redactor)
     redacting = _RedactingFilter(redactor)
     for handler in log.handlers:
         handler.addFilter(redacting)
