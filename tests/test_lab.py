@@ -77,12 +77,15 @@ def test_config_mistakes_are_one_line_exit_2(tmp_path, capsys):
     config = write_config(tmp_path, source, {"ana": 'telegram = { token_env = "T" }'})
     assert main(["digest", "--config", str(config)]) == 2
     assert "needs chat_id" in capsys.readouterr().err
+    config = write_config(tmp_path, source, {"ana": ""})
+    assert main(["digest", "--config", str(config)]) == 2
+    assert "reader 'ana': no destination" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("missing", ["interests", "sources"])
 def test_missing_parts_are_named(tmp_path, capsys, missing):
     source = listing(tmp_path, 5)
-    config = write_config(tmp_path, source, {"ana": ""})
+    config = write_config(tmp_path, source, {"ana": 'out = "ana.md"'})
     text = config.read_text()
     if missing == "interests":
         (tmp_path / "ana.toml").unlink()

@@ -226,6 +226,9 @@ def _reader(path: Path, n: int, table: Any, defaults: dict[str, Any]) -> Reader:
     for kind in CHAT_KINDS:
         if kind in table:
             reader.destinations.append(_destination(path, name, kind, table[kind], base))
+    if not (reader.out or reader.email or reader.feed or reader.destinations):
+        raise _fail(path, where, "no destination: give out, email, feed, "
+                    f"{', '.join(CHAT_KINDS)}")
     return reader
 
 
