@@ -15,7 +15,9 @@ PROFILES = {
     "cal": ("Video generation with diffusion models.", ["video generation", "diffusion"]),
     "dan": ("Multimodal vision-language models and visual reasoning.",
             ["vision-language", "multimodal", "visual reasoning"]),
-    "eve": ("LLM agents that use tools and reason.", ["agents", "tool use", "reasoning"]),
+    # close to ana's: two readers of a lab often share interests
+    "eve": ("Reasoning of large language models with reinforcement learning.",
+            ["reasoning", "reinforcement learning", "chain-of-thought", "agents"]),
 }
 
 

@@ -148,7 +148,10 @@ def plan_digest(
             from paperbrief.relatedness import relate
 
             related = relate(papers)
-        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
+        # `related` given with `embed` (a lab run: relatedness once for every reader): ranked
+        # by embeddings all the same, TF-IDF when `embed` gives None
+        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch,
+                                                    embed)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded][:top]
     else:  # listing order as the digest shows it: topic by topic

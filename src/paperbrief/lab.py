@@ -133,11 +133,15 @@ def run_lab(args: Any) -> int:
         pipeline = cli._pipeline(args, store, run_id, total=len(papers))
         from paperbrief.relatedness import relate
 
-        related = relate(papers)  # once for every reader
+        # once for every reader: with an API key by the papers' embeddings (cached in the
+        # store; each reader's profile texts are embedded when ranking), else TF-IDF
+        embed = cli._embeddings(args, pipeline, store)
+        rows = embed(papers, []) if embed is not None and papers else None
+        related = relate(papers, embeddings=rows[0] if rows else None)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,
-                                fetch=cli._fetch_liked(store), related=related)
+                                fetch=cli._fetch_liked(store), related=related, embed=embed)
             for r in config.readers
         }
         union_papers, union_pairs = _union(list(plans.values()), pipeline.uses_llm)
