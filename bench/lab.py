@@ -3,8 +3,8 @@
 The listing: the first 1,000 real Hugging Face Daily Papers of 2024 (the shared
 hf-2024-papers.jsonl, else tests/fixtures/hf-2024-papers-2000.jsonl). The LLM: the reference
 server (paperbrief.refserver) with `--latency` seconds per answer, in this process. Each run is a
-fresh `paperbrief digest` process with a fresh database and TF-IDF ranking (`--embedding-model
-none` for the one-reader run; a lab run ranks by TF-IDF).
+fresh `paperbrief digest` process with a fresh database, ranking by TF-IDF (by embeddings with
+`--embeddings`).
 
 Printed:
 - one reader (`digest FILE --interests ana.toml --top 10`): wall time and chat calls;
@@ -16,6 +16,7 @@ Printed:
 
     python bench/lab.py                  # latency 0.3 s, concurrency 8
     python bench/lab.py --latency 1.0
+    python bench/lab.py --embeddings     # with the reference server's embeddings
 """
 
 from __future__ import annotations
@@ -65,12 +66,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--latency", type=float, default=0.3)
+    parser.add_argument("--embeddings", action="store_true",
+                        help="rank, pair and group by the reference server's embeddings")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as raw, RefServer(latency=args.latency) as server:
         tmp = Path(raw)
         source = _listing(tmp, args.papers)
         env = dict(os.environ, OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="sk-bench",
-                   PAPERBRIEF_EMBEDDING_MODEL="none")
+                   PAPERBRIEF_EMBEDDING_MODEL="text-embedding-3-small" if args.embeddings
+                   else "none")
         one_wall, _ = _run(["digest", str(source), "--interests", str(profile(tmp, "ana")),
                             "--top", "10", "--db", str(tmp / "one.db"), "--out",
                             str(tmp / "one.md")], env)
@@ -86,7 +90,9 @@ def main() -> None:
             digest = json.loads(out)
             separate += len(digest["detailed"]) + len(digest["comparisons"])
         union = len(server.requests) - before
-    print(f"listing: {args.papers} real papers; reference server latency {args.latency:g} s")
+    ranking = "embeddings" if args.embeddings else "TF-IDF"
+    print(f"listing: {args.papers} real papers; reference server latency {args.latency:g} s; "
+          f"ranked by {ranking}")
     print(f"one reader : wall {one_wall:6.2f} s, {one_calls} chat calls")
     print(f"five readers: wall {lab_wall:6.2f} s, {lab_calls} chat calls")
     ratio = lab_wall / one_wall

@@ -61,7 +61,8 @@ def _ranking(
     if profile is not None:
         ranked, warnings = rank_listing(
             papers, profile, space=related.space if related else None,
-            vectors=term_vectors(related) if related else None,
+            # with `embed`, TF-IDF rows only if it gives none (rank_listing fits them then)
+            vectors=term_vectors(related) if related and embed is None else None,
             lookup=lookup, fetch=fetch, embed=embed,
         )
         return "interests", ranked, warnings

@@ -96,6 +96,22 @@ def _union(plans: list[Any], uses_llm: bool) -> tuple[list[Paper], list[tuple[Pa
     return list(papers.values()), list(pairs.values())
 
 
+def _profile_texts(config: LabConfig, profiles: dict[str, Any], papers: list[Paper],
+                   store: Any) -> list[str]:
+    """Every reader's profile texts, embedded with the papers in one go (then each reader's
+    ranking finds them in the cache instead of asking once per reader)."""
+    from paperbrief import cli
+    from paperbrief.ranking import profile_texts, resolve_liked
+
+    texts: list[str] = []
+    for reader in config.readers:
+        profile = profiles[reader.name]
+        if profile is not None:
+            liked, _ = resolve_liked(profile, papers, store.get_paper, cli._fetch_liked(store))
+            texts += profile_texts(profile, liked)
+    return list(dict.fromkeys(texts))
+
+
 def digest_link(reader: Reader, default: str | None, period: str) -> str | None:
     """The full digest's URL for chat messages: `{reader}` and `{period}` are filled in."""
     from paperbrief.atomic import _UNSAFE
@@ -136,7 +152,8 @@ def run_lab(args: Any) -> int:
         # once for every reader: with an API key by the papers' embeddings (cached in the
         # store; each reader's profile texts are embedded when ranking), else TF-IDF
         embed = cli._embeddings(args, pipeline, store)
-        rows = embed(papers, []) if embed is not None and papers else None
+        rows = embed(papers, _profile_texts(config, profiles, papers, store)) \
+            if embed is not None and papers else None
         related = relate(papers, embeddings=rows[0] if rows else None)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
