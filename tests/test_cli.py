@@ -131,9 +131,8 @@ def test_usage_errors_exit_2(capsys):
     assert code == 2 and "invalid week" in err
     code, _, err = run(capsys, "digest", str(PAGE), "--week", "2026-W10", "--since", "2026-03-01")
     assert code == 2 and "--week" in err
-    with pytest.raises(SystemExit) as exc:
-        main(["digest"])
-    assert exc.value.code == 2
+    code, _, err = run(capsys, "digest")  # no SOURCE and no --config LAB.toml
+    assert code == 2 and "digest needs a SOURCE (or --config LAB.toml)" in err
 
 
 def test_takeaway_json_lines(capsys):

@@ -175,7 +175,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     d = _command(sub, "digest", cmd_digest)
-    d.add_argument("sources", nargs="+", metavar="SOURCE", help="file or live source spec")
+    d.add_argument("sources", nargs="*", metavar="SOURCE", help="file or live source spec")
+    d.add_argument("--config", type=Path, metavar="LAB.toml",
+                   help="a digest per reader of a lab: sources, readers, their profiles and "
+                   "destinations (mail, Slack, Discord, Telegram, webhook) from this TOML file "
+                   "(docs/lab.md)")
+    d.add_argument("--digest-url", metavar="URL",
+                   help="with --config: the full digest's URL chat messages link to "
+                   "({reader} and {period} are filled in)")
     d.add_argument("--out", metavar="FILE|DIR",
                    help="write here (atomically); a directory gets PERIOD.md; default: stdout")
     d.add_argument("--top", type=_positive_int, default=25, metavar="N",
@@ -197,7 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="mail the digest (text + HTML) once per period to each address; "
                    "server from $PAPERBRIEF_SMTP_URL, sender from $PAPERBRIEF_MAIL_FROM")
     g.add_argument("--resend", action="store_true",
-                   help="with --email: mail again addresses that already had this period")
+                   help="with --email (or --config): send again to addresses and chat "
+                   "destinations that already had this period")
     g.add_argument("--feed", metavar="FILE",
                    help="keep an Atom feed of digests in FILE (one entry per period)")
     g.add_argument("--feed-url", metavar="URL",
@@ -581,6 +589,12 @@ def _profile(option: str | None) -> Any:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     """Write the digest (Markdown or HTML) of one or more sources."""
+    if args.config is not None:  # several readers: paperbrief.lab
+        from paperbrief.lab import run_lab
+
+        return run_lab(args)
+    if not args.sources:
+        raise UsageError("digest needs a SOURCE (or --config LAB.toml)")
     offline = _offline_only(args)
     if not offline:  # first, beside this thread's work
         _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read

@@ -61,7 +61,8 @@ def _ranking(
     if profile is not None:
         ranked, warnings = rank_listing(
             papers, profile, space=related.space if related else None,
-            vectors=term_vectors(related) if related else None,
+            # with `embed`, TF-IDF rows only if it gives none (rank_listing fits them then)
+            vectors=term_vectors(related) if related and embed is None else None,
             lookup=lookup, fetch=fetch, embed=embed,
         )
         return "interests", ranked, warnings
@@ -148,7 +149,10 @@ def plan_digest(
             from paperbrief.relatedness import relate
 
             related = relate(papers)
-        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch)
+        # `related` given with `embed` (a lab run: relatedness once for every reader): ranked
+        # by embeddings all the same, TF-IDF when `embed` gives None
+        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch,
+                                                    embed)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded][:top]
     else:  # listing order as the digest shows it: topic by topic

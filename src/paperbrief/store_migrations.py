@@ -181,6 +181,26 @@ def m006_embeddings(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_chat_outbox(conn: sqlite3.Connection) -> None:
+    """Chat messages of a digest per destination, part by part, and which were sent (a killed
+    delivery resumes with the unsent parts)."""
+    conn.execute(
+        """CREATE TABLE chat_outbox (
+            destination TEXT NOT NULL,
+            period TEXT NOT NULL,
+            part INTEGER NOT NULL,
+            parts INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            created TEXT NOT NULL,
+            run_id INTEGER,
+            sent TEXT,
+            message_id TEXT,
+            PRIMARY KEY (destination, period, part)
+        )"""
+    )
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)
