@@ -133,6 +133,12 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--log", type=Path, metavar="FILE", help="append a log of the run to FILE")
 
 
+def _add_text_format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "markdown"),
+                   help="plain text wrapped at 78 columns, or Markdown (default: text when "
+                   "stdout is a terminal, else markdown)")
+
+
 def _add_interests_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--interests", metavar="FILE",
                    help="interests profile: TOML, BibTeX (.bib) or CSL JSON export (default: "
@@ -211,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
                    help="listing to take papers from (default: fetch the named papers from arXiv)")
     t.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_text_format_option(t)
 
     c = _command(sub, "compare", cmd_compare)
     c.add_argument("a", metavar="A", help=REF_HELP)
@@ -219,6 +226,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
                    help="listing to find papers in (ids absent from it are fetched from arXiv)")
     c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
+    _add_text_format_option(c)
     _add_embedding_option(c)
     for paying in (d, t, c):
         _add_window_options(paying)
@@ -545,6 +553,15 @@ def _digest_format(args: argparse.Namespace) -> str:
     return "html" if out.endswith((".html", ".htm")) else "markdown"
 
 
+def _plain_text(args: argparse.Namespace) -> bool:
+    """Whether `takeaway`/`compare` print plain text: --format text, or stdout is a terminal."""
+    if args.json and args.format:
+        raise UsageError("--json and --format cannot be used together")
+    if args.format:
+        return bool(args.format == "text")
+    return bool(sys.stdout is not None and sys.stdout.isatty())
+
+
 def _profile(option: str | None) -> Any:
     """The interests profile to rank with (None without one), read and checked."""
     from paperbrief.interests import find_profile, load_profile
@@ -672,7 +689,6 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
              mail: tuple[Any, list[str]] | None, store: Any, run_id: int) -> Exception | None:
     """Update the feed, then mail the digest; an SMTP failure is returned, not raised, so the
     run is recorded (as failed) with its stats before the CLI reports it."""
-    from paperbrief.render import render_digest
     from paperbrief.render_html import render_html_body, render_html_digest
 
     written = None if args.json else fmt
@@ -702,11 +718,13 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     from paperbrief.mail import DeliveryError, deliver_digest
 
     settings, recipients = mail
-    markdown = text if written == "markdown" else render_digest(digest, None, args.top, args.rest)
+    from paperbrief.render_text import render_text_digest
+
+    plain = render_text_digest(digest, args.top, args.rest)  # the text part: plain, not Markdown
     html = text if written == "html" else render_html_digest(digest, None, args.top, args.rest)
     try:
         sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
-                              papers=digest.stats.papers, text=markdown, html=html,
+                              papers=digest.stats.papers, text=plain, html=html,
                               resend=args.resend)
     except DeliveryError as exc:
         return exc
@@ -732,8 +750,10 @@ def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None
 def cmd_takeaway(args: argparse.Namespace) -> int:
     """Print the takeaways of the named papers, or of all of them."""
     from paperbrief.render import render_takeaway
+    from paperbrief.render_text import render_text_takeaway
     from paperbrief.sources.references import parse_reference
 
+    plain = _plain_text(args)
     refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
     if not refs and not args.sources:
         raise UsageError("name papers (arXiv ids or links), or pass --input SOURCE")
@@ -748,7 +768,7 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
             if args.json:
                 _out(t.model_dump_json() + "\n")
             else:
-                _out(render_takeaway(t, paper))
+                _out(render_takeaway(t, paper) if not plain else render_text_takeaway(t, paper))
         store.finish_run(run_id, "ok", pipeline.stats(len(chosen), takeaways=len(takeaways)))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK
@@ -758,8 +778,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two papers named by arXiv id, link or title fragment (or one with its nearest)."""
     from paperbrief.partner import most_related_to
     from paperbrief.render import render_comparison
+    from paperbrief.render_text import render_text_comparison
     from paperbrief.sources.references import check_distinct, parse_reference
 
+    plain = _plain_text(args)
     refs = [parse_reference(ref) for ref in (args.a, args.b) if ref is not None]
     check_distinct(refs)
     if len(refs) == 1 and not args.sources:
@@ -789,7 +811,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 payload["picked"] = picked.as_dict()
             _out(json.dumps(payload, ensure_ascii=False) + "\n")
         else:
-            _out(render_comparison(comparison, a, b))
+            _out((render_text_comparison if plain else render_comparison)(comparison, a, b))
         store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK

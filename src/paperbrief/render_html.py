@@ -17,7 +17,13 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from paperbrief.layout import RestMode, build_layout, comparison_anchor, paper_anchor
+from paperbrief.layout import (  # noqa: F401 (anchor: re-exported)
+    RestMode,
+    anchor,
+    build_layout,
+    comparison_anchor,
+    paper_anchor,
+)
 from paperbrief.models import Comparison, Digest, Paper
 from paperbrief.number_lines import number_lines
 from paperbrief.render import (
