@@ -90,6 +90,7 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
         paper_href=paper_href,
         short=short,
         paper_meta=lambda paper: paper_meta(paper, escape=_plain).removeprefix(" · "),
+        meta_parts=lambda paper: paper_meta(paper, escape=_plain).split(" · ")[1:],
     )
     return env, name
 
