@@ -267,7 +267,9 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.setLevel(logging.DEBUG)
     log.propagate = False
     err = logging.StreamHandler(sys.stderr)
-    err.setLevel(logging.INFO if verbose else logging.WARNING)
+    # quiet under cron (which mails any stderr): what is happening only with -v or on a
+    # terminal; warnings and errors always
+    err.setLevel(logging.INFO if verbose or _is_tty(sys.stderr) else logging.WARNING)
     err.setFormatter(CleanFormatter("paperbrief: %(message)s"))  # no escapes from input
     log.addHandler(err)
     if log_file is not None:
@@ -284,6 +286,13 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
         log.addHandler(fh)
 
 
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
 def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
     if _offline_only(args):
@@ -292,7 +301,7 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
         if args.offline:
             log.info("using the offline engine (--offline)")
         else:
-            log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
+            log.info("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
         offline = OfflineEngine()
         return offline, offline
     from paperbrief.engines.lazy_offline import LazyOfflineEngine
@@ -613,7 +622,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     target = None
     if args.out is not None:  # DIR/ gets its file name from the period: check it before paying
         suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
-        named = output_path(args.out, period.label, suffix)
+        named = output_path(args.out, windows.file_label(period), suffix)  # ISO dates
         target = writable_file(named, "--out")
         if named != Path(args.out).expanduser():
             check_replaceable(target, papers)  # never another period's digest, silently
