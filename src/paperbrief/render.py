@@ -39,13 +39,13 @@ def md_cell(text: object) -> str:
     return escape(text, cell=True)
 
 
-def _inline(text: str) -> str:
+def _inline(text: str, brackets: bool = False) -> str:
     """Escape text that sits inside a line (never at its start), keeping a space at either end."""
     if not text.strip():
         return " " if text else ""
     lead = " " if text[0].isspace() else ""
     trail = " " if text[-1].isspace() else ""
-    return lead + escape(text, start=False) + trail
+    return lead + escape(text, start=False, link=brackets) + trail
 
 
 def key_number_parts(number: KeyNumber) -> tuple[str, str, str]:
@@ -62,12 +62,14 @@ def key_number_parts(number: KeyNumber) -> tuple[str, str, str]:
 def key_number(number: KeyNumber) -> str:
     """'**value** context', or the context with its own mention of the value in bold."""
     before, value, after = key_number_parts(number)
-    return f"{_inline(before)}**{_inline(value)}**{_inline(after)}"
+    return f"{_inline(before, True)}**{_inline(value, True)}**{_inline(after, True)}"
 
 
 def key_number_line(segments: list[tuple[str, bool]]) -> str:
     """One line of `number_lines` in Markdown: the clause with its key numbers in bold."""
-    return "".join(f"**{_inline(text)}**" if bold else _inline(text) for text, bold in segments)
+    # each segment escaped alone: brackets always (a pair across segments could make a link)
+    return "".join(f"**{_inline(text, True)}**" if bold else _inline(text, True)
+                   for text, bold in segments)
 
 
 def _url(paper: Paper) -> str | None:
