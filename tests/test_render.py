@@ -28,6 +28,7 @@ from paperbrief.render import (
     render_takeaway,
 )
 
+
 def _html(text: str) -> str:
     """The Markdown as CommonMark + GFM tables render it (markdown-it-py)."""
     return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
@@ -96,7 +97,8 @@ def test_digest_sections_footer_and_comparisons():
     assert order == sorted(order)
     topic = text.split("## Topic \\[A]")[1].split("##")[0]
     assert topic.index("Alpha") < topic.index("Beta")
-    assert "Compared with [Beta | second](#paper-b): Alpha vs Beta ([head to head](#vs-a--b))" in topic
+    assert ("Compared with [Beta | second](#paper-b): Alpha vs Beta ([head to head](#vs-a--b))"
+            in topic)
     assert "| method | one \\| two | three |" in text  # a pipe is escaped in a table cell only
     assert "2 papers, 2 takeaways, 1 comparisons" in text
     assert "feed.xml: entry 3 skipped" in text

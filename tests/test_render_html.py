@@ -194,7 +194,8 @@ def test_body_is_the_page_content_without_head_or_style(tmp_path):
     digest = _digest([_paper("2401.00001"), _paper("2401.00002", "B")])
     body = render_html_body(digest)
     assert "<style" not in body and "<html" not in body and "<head>" not in body
-    assert 'id="paper-2401.00001"' in body and '<h1>Paper digest: <span class="nw">2026-W47</span></h1>' in body
+    assert 'id="paper-2401.00001"' in body
+    assert '<h1>Paper digest: <span class="nw">2026-W47</span></h1>' in body
     # a user template without a `content` block gets the packaged content
     plain = tmp_path / "plain.html.j2"
     plain.write_text("<p>{{ digest.period.label }}</p>", "utf-8")
