@@ -211,7 +211,7 @@ def test_smtps_with_user_and_password_from_the_environment(ca, trusted, monkeypa
     assert received.tls and received.authenticated
     msg = received.message
     text, html = msg.iter_parts()
-    assert text.get_content().startswith("# Paper digest")  # the text part is the Markdown
+    assert text.get_content().startswith("Paper digest")  # the text part is plain text
     assert html.get_content().replace("\r\n", "\n") == (tmp_path / "d.html").read_text("utf-8")
 
 
