@@ -167,3 +167,34 @@ def test_ranked_layout_details_the_top_and_lists_the_rest_in_one_line():
     assert ('### Topic \\[A] (1)\n\n- <a id="paper-a"></a>Alpha: Adds a thing that is 2x faster.'
             in rest)
     assert render_digest(digest, rest="titles").count('- <a id="paper-a"></a>Alpha\n') == 1
+
+
+def test_the_example_digest_renders_field_by_field(tmp_path):
+    """The bundled example's digest.md through markdown-it-py: each detailed entry a list item
+    whose takeaway is an item of its own, "Hogwild! Inference" intact, no backslash shown."""
+    import json
+    import re
+    from html import unescape
+    from pathlib import Path
+
+    from paperbrief.cli import main
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "daily-papers-2026-03-05.txt"
+    out, data = tmp_path / "digest.md", tmp_path / "digest.json"
+    assert main(["digest", str(example), "--offline", "--out", str(out)]) == 0
+    assert main(["digest", str(example), "--offline", "--json", "--out", str(data)]) == 0
+    digest = json.loads(data.read_text("utf-8"))
+    html = _html(out.read_text("utf-8"))
+    entries = re.findall(r'<li><a id="(paper-[^"]+)"></a><strong>(.+?)</strong>.*?\n<ul>\n(.+?)'
+                         r"</ul>", html, re.S)
+    assert len(entries) == len(digest["detailed"]) == 25
+    takeaways = {t["paper_id"]: t["takeaway"] for t in digest["takeaways"].values()}
+    for anchor, _title, fields in entries:
+        pid = anchor.removeprefix("paper-")
+        items = [unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>",
+                                                                           fields)]
+        assert items[0] == " ".join(takeaways[pid].split())  # the takeaway, alone on its line
+        assert items[-1].startswith("Compared with ")
+    titles = [unescape(re.sub(r"<[^>]+>", "", t)) for _, t, _ in entries]
+    assert "Hogwild! Inference: Parallel LLM Generation via Concurrent Attention" in titles
+    assert "\\" not in unescape(re.sub(r"<[^>]+>", "", html))
