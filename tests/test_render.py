@@ -164,7 +164,7 @@ def test_ranked_layout_details_the_top_and_lists_the_rest_in_one_line():
             "   - Adds a thing that is 2x faster.\n") in for_you
     assert "Alpha" not in for_you
     rest = text.split("## Also this week")[1]
-    assert ('### Topic \\[A] (1)\n\n- <a id="paper-a"></a>Alpha: Adds a thing that is 2x faster.'
+    assert ('### Topic \\[A] (1)\n- <a id="paper-a"></a>Alpha: Adds a thing that is 2x faster.'
             in rest)
     assert render_digest(digest, rest="titles").count('- <a id="paper-a"></a>Alpha\n') == 1
 

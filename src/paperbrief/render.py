@@ -310,5 +310,5 @@ def render_takeaway(takeaway: Takeaway, paper: Paper) -> str:
         nums = "; ".join(
             key_number_line(line) for line in number_lines(takeaway.key_numbers, limit=5)
         )
-        line += f"\n  Key numbers: {nums}"
+        line += f"\n  - Key numbers: {nums}"  # a nested item: its own line once rendered
     return line + "\n"
