@@ -37,40 +37,44 @@ def section(text: str, start: str, end: str | None) -> str:
     return part.split(end, 1)[0] if end else part
 
 
-def test_with_a_profile_for_you_then_also_this_week(capsys, profile):
+def test_with_a_profile_for_you_then_also_today(capsys, profile):
     code, text, err = run(capsys, "digest", str(PAGE), "--offline", "--interests", str(profile),
                           "--top", "5")
     assert code == 0 and err == ""
     assert "54 papers: 5 in detail (ranked by your interests), 49 more in one line each" in text
-    for_you = section(text, "## For you\n", "## Also this week")
-    entries = re.findall(r"^(\d+)\. \*\*(.+?)\*\*.* · score (\d\.\d\d): _(.+)_$", for_you, re.M)
+    for_you = section(text, "## For you\n", "## Also today")  # the page is one day
+    assert re.search(r"^\d+ of 5\d papers match your interests; the top 5 are shown here\.$",
+                     for_you, re.M)
+    entries = re.findall(r'^(\d+)\. <a id="paper-[^"]+"></a>\*\*(.+?)\*\*.*\n'
+                         r"   - Why: (.+) \(score (\d\.\d\d)\)$", for_you, re.M)
+    entries = [(n, title, score, reason) for n, title, reason, score in entries]
     assert [int(n) for n, *_ in entries] == [1, 2, 3, 4, 5]
     scores = [float(s) for *_, s, _ in entries]
     assert scores == sorted(scores, reverse=True)
     assert all("matches: code generation" in reason or "matches: program repair" in reason
                for *_, reason in entries)
     assert not any("survey" in title.lower() for _, title, *_ in entries)  # excluded
-    rest = section(text, "## Also this week", "## Head to head")
+    rest = section(text, "## Also today", "## Head to head")
     lines = re.findall(r"^- .+$", rest, re.M)
     assert len(lines) == 49  # one line each
     assert len(re.findall(r"^### .+ \(\d+\)$", rest, re.M)) >= 2  # grouped by topic
     detailed = {re.sub(r"\\(.)", r"\1", t) for _, t, *_ in entries}
     head = section(text, "## Head to head", "\n---\n")
-    headings = re.findall(r'^### <a id="(vs-[0-9a-f]{8})"></a>(.+) vs (.+)$', head, re.M)
+    headings = re.findall(r'^### <a id="(vs-[^"]+)"></a>(.+) vs (.+)$', head, re.M)
     for _, a, b in headings:
         a, b = re.sub(r"\\(.)", r"\1", a), re.sub(r"\\(.)", r"\1", b)
         assert a in detailed or b in detailed  # tables only for For-you papers
     tables = re.findall(r"^\| --- (?:\| --- )+\|$", head, re.M)  # delimiter rows
     assert len(headings) == len(tables)  # one heading per table
     anchors = [anchor for anchor, *_ in headings]
-    links = re.findall(r"\(\[head to head\]\(#(vs-[0-9a-f]{8})\)\)$", for_you, re.M)
+    links = re.findall(r"\(\[head to head\]\(#(vs-[^)]+)\)\)$", for_you, re.M)
     assert links and set(links) <= set(anchors)
 
 
 def test_rest_titles_and_none(capsys, profile):
     base = ["digest", str(PAGE), "--offline", "--interests", str(profile), "--top", "5"]
     _, titles, _ = run(capsys, *base, "--rest", "titles")
-    rest = section(titles, "## Also this week", "## Head to head")
+    rest = section(titles, "## Also today", "## Head to head")
     lines = re.findall(r"^- .+$", rest, re.M)
     assert len(lines) == 49 and not any(": We " in line for line in lines)
     _, none, _ = run(capsys, *base, "--rest", "none")
@@ -96,10 +100,10 @@ def test_json_carries_scores_and_reasons(capsys, profile):
 def test_no_profile_no_upvotes_keeps_topics_with_one_line_beyond_the_first_n(capsys):
     code, text, _ = run(capsys, "digest", str(ATOM), "--offline", "--top", "3")
     assert code == 0
-    assert "## For you" not in text and "## Also this week" not in text
+    assert "## For you" not in text and "## Also" not in text
     body = text.split("## Head to head")[0].split("\n---\n")[0]
-    detailed = re.findall(r"^- \*\*.+$", body, re.M)
-    one_line = re.findall(r"^- (?!\*\*).+$", body, re.M)
+    detailed = re.findall(r'^- <a id="[^"]+"></a>\*\*.+$', body, re.M)
+    one_line = re.findall(r'^- <a id="[^"]+"></a>(?!\*\*).+$', body, re.M)
     assert len(detailed) == 3 and len(detailed) + len(one_line) == 10
     first_detailed = body.index(detailed[-1])
     assert all(body.index(line) > first_detailed for line in one_line)  # detailed come first

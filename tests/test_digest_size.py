@@ -1,6 +1,8 @@
 """Issue #10's target: a 1,000-paper week of real Daily Papers with an interests profile and
 `--top 25` is a digest of at most 1,200 lines that still shows every paper (the rest one line
-each), every For-you entry in full and a head-to-head table for each of their comparisons.
+each) and every For-you entry in full; issue #23: it still reads once rendered (each field of an
+entry on its own line, side-by-side tables for as many comparisons as fit and one line for each
+of the others, no transposed tables, no needless backslashes).
 
 The digest is built once (offline engine, real store) from the first 1,000 papers of the real
 2024 Daily Papers fixture and parsed as Markdown (CommonMark with GFM tables, markdown-it-py).
@@ -11,13 +13,16 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+from html import escape as html_escape
+from html import unescape as html_unescape
 
 import pytest
 from markdown_it import MarkdownIt
 
 from paperbrief import cli
 from paperbrief import render as render_module
-from paperbrief.layout import LINE_BUDGET, comparison_anchor
+from paperbrief.layout import LINE_BUDGET, comparison_anchor, matches, paper_anchor
+from paperbrief.md_escape import escape
 from paperbrief.models import Digest
 from paperbrief.number_lines import number_lines
 from paperbrief.render import key_number_line, md, render_digest
@@ -33,7 +38,7 @@ PROFILE = (
     'exclude = ["medical imaging"]\n'
 )
 WEEK = 1000
-ONE_LINE = r"(\[.+?\]\(https://arxiv\.org/abs/[^)]+\)): (.+)"  # linked title: takeaway
+ONE_LINE = r'<a id="(paper-[^"]+)"></a>(\[.+?\]\(https://arxiv\.org/abs/[^)]+\)): (.+)'
 TOP = 25
 
 
@@ -56,11 +61,16 @@ def week(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Digest]:
 
 
 def _link(paper) -> str:
-    return f"[{md(paper.display_title)}](https://arxiv.org/abs/{paper.arxiv_id or paper.id})"
+    return (f"[{escape(paper.display_title, link=True)}]"
+            f"(https://arxiv.org/abs/{paper.arxiv_id or paper.id})")
 
 
 def _section(text: str, start: str, end: str) -> str:
     return text.split(start, 1)[1].split(end, 1)[0]
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
 def test_a_1000_paper_week_fits_in_1200_lines_and_shows_every_paper(week):
@@ -70,104 +80,144 @@ def test_a_1000_paper_week_fits_in_1200_lines_and_shows_every_paper(week):
     assert len(text.splitlines()) <= LINE_BUDGET == 1200
     for p in papers:  # every paper, by its linked title (its arXiv id is in the link)
         assert _link(p) in text, p.id
-    rest = _section(text, "## Also this week\n", "## Head to head")
+    # 2024-05-23 to 2024-09-05: neither a day nor a week
+    rest = _section(text, "## Also in this period\n", "## Head to head")
     one_liners = re.findall(r"^- (.+)$", rest, re.M)
     assert len(one_liners) == WEEK - TOP == len(set(one_liners))
     detailed = set(digest.detailed)
     by_link = {_link(p): p for p in digest.papers}
-    for line in one_liners:  # the rest: one line each, linked title and its takeaway
-        link, takeaway = re.fullmatch(ONE_LINE, line).groups()
+    for line in one_liners:  # the rest: one line each, anchored, linked title and its takeaway
+        anchor, link, takeaway = re.fullmatch(ONE_LINE, line).groups()
         paper = by_link[link]
-        assert paper.id not in detailed
-        assert takeaway == md(digest.takeaways[paper.id].takeaway)
+        assert paper.id not in detailed and anchor == paper_anchor(paper.id)
+        assert takeaway == escape(digest.takeaways[paper.id].takeaway, start=False)
     headings = re.findall(r"^### (.+) \((\d+)\)$", rest, re.M)
     assert len(headings) == len({name for name, _ in headings}) >= 10  # grouped, never repeated
     assert sum(int(n) for _, n in headings) == WEEK - TOP
 
 
+def test_for_you_holds_only_matches_and_says_how_many(week):
+    text, digest = week
+    for_you = _section(text, "## For you\n", "## Also in this period")
+    matching = [r for r in digest.ranking if matches(r)]
+    candidates = [r for r in digest.ranking if not r.excluded]
+    assert TOP < len(matching) < len(candidates)
+    assert (f"{len(matching)} of {len(candidates)} papers match your interests; the top {TOP} "
+            "are shown here.") in for_you
+    ranks = {r.paper_id: r for r in digest.ranking}
+    assert all(matches(ranks[pid]) for pid in digest.detailed)
+    assert "## More in this period" not in text  # every detailed paper matched
+
+
 def test_for_you_entries_keep_takeaway_numbers_reason_and_comparison(week):
     text, digest = week
-    for_you = _section(text, "## For you\n", "## Also this week")
+    for_you = _section(text, "## For you\n", "## Also in this period")
     entries = re.split(r"^(?=\d+\. )", for_you.strip(), flags=re.M)[1:]
     assert len(entries) == TOP
     ranks = {r.paper_id: r for r in digest.ranking}
     papers = {p.id: p for p in digest.papers}
-    anchors = set(re.findall(r'<a id="(vs-[0-9a-f]{8})"></a>', text))
+    anchors = set(re.findall(r'<a id="(vs-[^"]+)"></a>', text))
     with_numbers = 0
     for n, (entry, pid) in enumerate(zip(entries, digest.detailed, strict=True), 1):
         paper, takeaway = papers[pid], digest.takeaways[pid]
-        assert entry.startswith(f"{n}. **{_link(paper)}**")
-        assert f"score {ranks[pid].score:.2f}: _{md('; '.join(ranks[pid].reasons))}_" in entry
-        assert md(takeaway.takeaway) in entry
+        first, *fields = entry.strip().splitlines()  # every field on a line of its own
+        pad = " " * len(f"{n}. ")
+        assert first.startswith(f'{n}. <a id="{paper_anchor(pid)}"></a>**{_link(paper)}**')
+        assert all(f.startswith(f"{pad}- ") for f in fields), fields
+        fields = [f.removeprefix(f"{pad}- ") for f in fields]
+        reason = "; ".join(ranks[pid].reasons)
+        assert fields[0] == f"Why: {escape(reason, start=False)} (score {ranks[pid].score:.2f})"
+        assert fields[1] == md(takeaway.takeaway)
         if takeaway.key_numbers:
             with_numbers += 1
             lines = number_lines(takeaway.key_numbers)
             numbers = "; ".join(key_number_line(line) for line in lines)
-            assert f"Key numbers: {numbers}" in entry and "**" in numbers
+            assert fields[2] == f"Key numbers: {numbers}" and "**" in numbers
         other = digest.compared_with[pid]
-        compared = re.search(r"Compared with (.+?): .+ \(\[head to head\]\(#(vs-[0-9a-f]{8})\)\)$",
-                             entry, re.M)
-        assert compared, entry
+        compared = re.fullmatch(
+            r"Compared with \[(.+?)\]\(#(paper-[^)]+)\): .+ \(\[head to head\]\(#(vs-[^)]+)\)\)",
+            fields[-1])
+        assert compared, fields[-1]
+        assert compared[2] == paper_anchor(other)
         assert papers[other].display_title.startswith(compared[1].rstrip("…").replace("\\", ""))
-        assert compared[2] in anchors
+        assert compared[3] in anchors
+        ids = sorted((pid, other))
+        assert compared[3] == f"vs-{ids[0]}--{ids[1]}"  # anchors made from ids
     assert with_numbers >= 5
 
 
-def test_head_to_head_tables_only_for_for_you_comparisons(week):
+def test_rendered_entries_read_field_by_field_without_backslashes(week):
+    """CommonMark + GFM (markdown-it-py): each detailed entry a list item whose fields are
+    items of their own; the rendered text shows no backslash and every takeaway verbatim."""
+    text, digest = week
+    html = _parser().render(text)
+    for_you = html.split('<h2>For you</h2>', 1)[1].split("<h2>", 1)[0]
+    entry = r"<li><a id=\"(paper-[^\"]+)\"></a><strong>.+?</strong>.*?\n<ul>\n(.+?)</ul>"
+    items = re.findall(entry, for_you, re.S)
+    assert [pid for pid, _ in items] == [paper_anchor(p) for p in digest.detailed]
+    for (_, fields), pid in zip(items, digest.detailed, strict=True):
+        lis = re.findall(r"<li>(.*?)</li>", fields)
+        takeaway = digest.takeaways[pid].takeaway
+        assert lis[1] == html_escape(" ".join(takeaway.split()), quote=False), (lis, takeaway)
+    plain = re.sub(r"<[^>]+>", "", html)
+    # no literal backslash in what the reader sees but those of the input ("an object\'s")
+    given = {w for p in digest.papers for w in f"{p.title} {p.abstract}".split() if "\\" in w}
+    shown = {w for w in html_unescape(plain).split() if "\\" in w}
+    assert all(any(w in g for g in given) for w in shown), shown
+    assert text.count("\\") <= 20  # and few in the file (each needed: a backtick, a '<tag')
+
+
+def test_head_to_head_tables_for_the_first_comparisons_then_one_line_each(week):
     text, digest = week
     detailed = set(digest.detailed)
     shown = [c for c in digest.comparisons if {c.paper_a, c.paper_b} & detailed]
     assert shown and len(shown) == len(digest.comparisons)  # nothing paid for the rest
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    tokens = _parser().parse(text)
     tables = [i for i, t in enumerate(tokens) if t.type == "table_open"]
-    assert len(tables) == len(shown)
+    assert 1 <= len(tables) < len(shown)  # as many as fit
     assert f"{len(shown)} head-to-head comparisons" in text
     head = text.split("## Head to head\n", 1)[1]
     papers = {p.id: p for p in digest.papers}
-    for c in shown:
+    for c in shown[:len(tables)]:  # the first ones: side by side, one row per aspect
         a, b = papers[c.paper_a], papers[c.paper_b]
-        block = head.split(f'<a id="{comparison_anchor(c)}"></a>', 1)[1].split("\n\n", 1)[0]
-        header, delimiter, row_a, row_b = block.splitlines()[-4:]
-        aspects = [d.aspect for d in c.differences]
-        assert header.endswith(" | ".join(md(x) for x in aspects) + " | When to prefer |")
-        assert delimiter.count("---") == len(aspects) + 2
-        assert row_a.startswith(f"| [{md(render_module.short(a))}](")
-        assert row_b.startswith(f"| [{md(render_module.short(b))}](")
-        assert row_a.endswith(f" | {md(c.prefer_a_when)} |")
-        assert row_b.endswith(f" | {md(c.prefer_b_when)} |")
-        for d in c.differences:
-            assert f" {md(d.a)} |" in row_a and f" {md(d.b)} |" in row_b
-        assert f"Shared ground: {md(c.shared_ground)}" in header
+        block = head.split(f'### <a id="{comparison_anchor(c)}"></a>', 1)[1].split("\n###", 1)[0]
+        assert block.startswith(f"{escape(a.display_title, start=False)} vs ")
+        rows = [line for line in block.splitlines() if line.startswith("| ")]
+        assert rows[0] == (f"| Aspect | {escape(render_module.short(a), cell=True)} | "
+                           f"{escape(render_module.short(b), cell=True)} |")
+        assert len(rows) == len(c.differences) + 3  # header, delimiter, aspects, prefer
+        assert f"Shared ground: {escape(c.shared_ground, start=False)}" in block
+    lines = head.split("### More comparisons\n", 1)[1].split("\n---\n", 1)[0]
+    for c in shown[len(tables):]:  # the others: one line each, still anchored
+        assert re.search(rf'^- <a id="{re.escape(comparison_anchor(c))}"></a>\*\*\[.+$', lines,
+                         re.M), c
+    assert "Shared ground: " not in lines and "| " not in lines  # no transposed table
 
 
 def test_valid_markdown_every_paper_a_list_item(week):
-    text, _ = week
-    tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    items = [t for t in tokens if t.type == "list_item_open"]
-    assert len(items) == WEEK  # 25 numbered For-you entries, 975 one-liners
+    text, digest = week
+    tokens = _parser().parse(text)
+    items = [t for t in tokens if t.type == "list_item_open" and t.level in (1, 3)]
+    outer = [t for t in tokens if t.type == "list_item_open"
+             and tokens[tokens.index(t) - 1].type in ("ordered_list_open", "bullet_list_open",
+                                                       "list_item_close")]
+    assert len(outer) >= WEEK  # 25 numbered For-you entries, 975 one-liners, the comparisons
+    assert items
     ordered = [t for t in tokens if t.type == "ordered_list_open"]
     assert len(ordered) == 1
-    rows = [t for t in tokens if t.type == "tr_open"]
-    tables = [t for t in tokens if t.type == "table_open"]
-    assert len(rows) == 3 * len(tables)  # header and one row per paper
     texts = [t.content for t in tokens if t.type == "inline"]
     assert not [t for t in texts if t.startswith("| ")]  # no table left as text
+    ids = re.findall(r'<a id="([^"]+)"></a>', text)
+    assert len(ids) == len(set(ids)) == WEEK + len(digest.comparisons)  # an anchor each, once
 
 
-def test_still_too_long_puts_each_comparison_on_its_takeaway_line(week, monkeypatch):
-    """The second compaction step, forced by a smaller budget: every entry keeps everything."""
+def test_a_smaller_budget_keeps_fewer_tables(week, monkeypatch):
     text, digest = week
-    monkeypatch.setattr(render_module, "LINE_BUDGET", len(text.splitlines()) - 1)
-    tighter = render_digest(digest, top=TOP)
-    assert len(tighter.splitlines()) <= len(text.splitlines()) - len(digest.detailed) + 1
-    for_you = _section(tighter, "## For you\n", "## Also this week")
-    entries = re.split(r"^(?=\d+\. )", for_you.strip(), flags=re.M)[1:]
-    assert len(entries) == TOP
-    for entry, pid in zip(entries, digest.detailed, strict=True):
-        title, body = entry.strip().split("\n")  # two lines: title, then everything else
-        assert md(digest.takeaways[pid].takeaway) in body
-        assert re.search(r"\. Compared with .+ \(\[head to head\]\(#vs-[0-9a-f]{8}\)\)$", body)
-    assert tighter.split("## Also this week", 1)[1] == text.split("## Also this week", 1)[1]
+    monkeypatch.setattr(render_module, "LINE_BUDGET", len(text.splitlines()) + 40)
+    roomier = render_digest(digest, top=TOP)
+    assert roomier.count("| --- |") > text.count("| --- |")
+    assert len(roomier.splitlines()) <= len(text.splitlines()) + 40
+    assert roomier.split("## Head to head", 1)[0] == text.split("## Head to head", 1)[0]
 
 
 def test_a_small_digest_keeps_side_by_side_tables(capsys):
@@ -176,8 +226,9 @@ def test_a_small_digest_keeps_side_by_side_tables(capsys):
     text = capsys.readouterr().out
     assert len(text.splitlines()) < LINE_BUDGET
     head = text.split("## Head to head\n", 1)[1]
-    headings = re.findall(r'^### <a id="vs-[0-9a-f]{8}"></a>.+ vs .+$', head, re.M)
+    headings = re.findall(r'^### <a id="vs-[^"]+"></a>.+ vs .+$', head, re.M)
     sides = re.findall(r"^\| Aspect \| .+ \| .+ \|$", head, re.M)
     prefer = re.findall(r"^\| When to prefer \| .+ \| .+ \|$", head, re.M)
     assert len(headings) == len(sides) == len(prefer) >= 10
     assert "Shared ground: " in head and "| <a id=" not in head
+    assert "### More comparisons" not in head

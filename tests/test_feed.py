@@ -38,11 +38,11 @@ def test_feed_keeps_one_entry_per_period_newest_first(tmp_path):
     (entry,) = first.entries
     assert entry.id.startswith("urn:uuid:")
     assert entry.title == "paperbrief: Mar 5, 2026 — 54 papers"
-    assert entry.link == "https://me.example.org/digests/site/Mar-5-2026.html"
-    assert (tmp_path / "site" / "Mar-5-2026.html").exists()
+    assert entry.link == "https://me.example.org/digests/site/2026-03-05.html"
+    assert (tmp_path / "site" / "2026-03-05.html").exists()
     assert entry.content[0].type == "text/html"
     body = entry.content[0].value
-    assert "Paper digest: Mar 5, 2026" in body
+    assert 'Paper digest: <span class="nw">Mar 5, 2026</span>' in body
     assert len(set(re.findall(r'id="(paper-[^"]+)"', body))) == 54  # every paper, anchored
     assert "<style" not in body
     assert entry.updated_parsed and entry.published_parsed

@@ -157,9 +157,9 @@ def test_out_dir_file_named_after_the_period_must_be_regular(tmp_path, capsys, p
     page.write_text(seed_head(3))
     folder = tmp_path / "digests"
     folder.mkdir()
-    os.mkfifo(folder / "Mar-5-2026.md")
+    os.mkfifo(folder / "2026-03-05.md")
     code, _, err = run(capsys, "digest", str(page), "--offline", "--out", f"{folder}/")
-    assert code == 2 and "Mar-5-2026.md: a named pipe (FIFO)" in err
+    assert code == 2 and "2026-03-05.md: a named pipe (FIFO)" in err
     assert nothing_started(capsys)
 
 
@@ -236,7 +236,7 @@ def test_out_dir_refuses_a_digest_of_other_papers(tmp_path, capsys, page_day):
     page.write_text(seed_head(3))
     folder = tmp_path / "digests"
     folder.mkdir()
-    last_year = folder / "Mar-5-2026.md"
+    last_year = folder / "2026-03-05.md"
     last_year.write_text("# Paper digest: Mar 5, 2026\n\n- **[Some other paper](x)**\n")
     code, _, err = run(capsys, "digest", str(page), "--offline", "--out", f"{folder}/")
     assert code == 2

@@ -275,7 +275,7 @@ def test_comparisons_that_fell_back_are_marked_in_head_to_head(tmp_path, capsys,
     sections = out.split("## Head to head", 1)[1].split("\n### ")[1:]
     assert len(sections) == len(engines) >= 2 and "offline" in engines
     for section, engine in zip(sections, engines, strict=True):
-        marked = " _(offline)_ Shared ground: " in section
+        marked = " _(offline)_\n\nShared ground: " in section  # the summary marked
         assert marked == (engine == "offline"), section
 
 

@@ -88,6 +88,13 @@ def test_takeaway_text_output_marks_a_fallback_with_its_reason(capsys, endpoint)
     assert code == 0 and len(srv.requests) == 3  # one call per paper: no re-ask
     assert out.count("_Offline fallback: gpt-4o-mini: the reply was stopped by the content "
                      "filter_") == 3
+    with ReplayServer(lambda body: completion(body, finish="content_filter")) as srv:
+        endpoint(srv)  # plain text (a terminal, or --format text) says it too, unmarked
+        code, out, _ = run(capsys, "takeaway", "--input", str(PAPERS), "--concurrency", "1",
+                           "--format", "text")
+    assert code == 0 and "_" not in out.replace("content_filter", "")
+    assert " ".join(out.split()).count("Offline fallback: gpt-4o-mini: the reply was stopped "
+                                       "by the content filter") == 3
 
 
 def test_compare_text_output_shows_the_fallback_reason(capsys, endpoint):
@@ -98,6 +105,14 @@ def test_compare_text_output_shows_the_fallback_reason(capsys, endpoint):
                            "--input", str(PAGE))
     assert code == 0 and len(srv.requests) == 1
     assert "_Engine: offline, a fallback: gpt-4o-mini: HTTP 400: The response was filtered" in out
+    with ReplayServer(lambda body: json_answer(
+            400, section_body(ERRORS, "Azure content filter", 1))) as srv:
+        endpoint(srv)
+        code, out, _ = run(capsys, "compare", "datastates", "universal checkpointing",
+                           "--input", str(PAGE), "--format", "text")
+    assert code == 0 and "_Engine" not in out
+    assert ("Engine: offline, a fallback: gpt-4o-mini: HTTP 400: The response was filtered"
+            in " ".join(out.split()))
 
 
 def test_max_cost_is_refused_for_a_model_without_a_price(capsys, endpoint, tmp_path,

@@ -161,7 +161,12 @@ def test_digest_is_mailed_once_per_period_and_recipient(starttls: Inbox, tmp_pat
         text, html = msg.iter_parts()
         assert text.get_content_type() == "text/plain" and text.get_content_charset() == "utf-8"
         assert html.get_content_type() == "text/html" and html.get_content_charset() == "utf-8"
-        assert text.get_content().replace("\r\n", "\n") == markdown
+        # the text part is plain text, not the Markdown: wrapped at 78 columns, no markup
+        plain = text.get_content().replace("\r\n", "\n")
+        assert plain != markdown and plain.startswith("Paper digest: Mar 5, 2026\n=====")
+        assert max(len(line) for line in plain.splitlines()) <= 78
+        assert not re.search(r"\*\*|\\[^\w\s]|<a id=|\]\(#", plain)
+        assert "Hogwild! Inference: Parallel LLM Generation" in " ".join(plain.split())
         page = html.get_content()
         assert page.startswith("<!DOCTYPE html>")
         assert len(set(re.findall(r'id="(paper-[^"]+)"', page))) == 54  # every paper, anchored
@@ -209,7 +214,7 @@ def test_smtps_with_user_and_password_from_the_environment(ca, trusted, monkeypa
     assert received.tls and received.authenticated
     msg = received.message
     text, html = msg.iter_parts()
-    assert text.get_content().startswith("# Paper digest")  # the text part is the Markdown
+    assert text.get_content().startswith("Paper digest")  # the text part is plain text
     assert html.get_content().replace("\r\n", "\n") == (tmp_path / "d.html").read_text("utf-8")
 
 

@@ -423,14 +423,15 @@ def test_the_digest_says_when_a_paper_has_no_related_paper(tmp_path, capsys):
     source.write_text("\n".join(lines) + "\n")
     assert main(["digest", str(source), "--offline"]) == 0
     text = capsys.readouterr().out
-    bullets = text.split("## Head to head")[0].split("\n- **")[1:]
-    said = [b for b in bullets if "_No closely related paper this week._" in b]
-    assert len(said) == 1 and said[0].startswith("Tidal zonation")
+    bullets = text.split("## Head to head")[0].split("\n- <a id=")[1:]
+    # undated papers: "in this period", not "this week"
+    said = [b for b in bullets if "_No closely related paper in this period._" in b]
+    assert len(said) == 1 and '"paper-x1"></a>**Tidal zonation' in said[0]
     assert text.count("\n### ") == 1 and "Barnacles" not in text.split("## Head to head")[1]
     page = tmp_path / "digest.html"
     assert main(["digest", str(source), "--offline", "--out", str(page)]) == 0
     html = page.read_text()
-    assert html.count("No closely related paper this week.") == 1
+    assert html.count("No closely related paper in this period.") == 1
     articles = [a.split("</article>")[0] for a in html.split("<article")[1:]]
     (said_html,) = [a for a in articles if "No closely related paper" in a]
     assert "Tidal zonation" in said_html

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from markdown_it import MarkdownIt
+
 from paperbrief.models import (
     Comparison,
     Difference,
@@ -25,6 +27,12 @@ from paperbrief.render import (
     render_digest,
     render_takeaway,
 )
+
+
+def _html(text: str) -> str:
+    """The Markdown as CommonMark + GFM tables render it (markdown-it-py)."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
 
 NASTY = "Attack [click](http://evil.example) *bold* _it_ <script>x</script> | pipe # head"
 
@@ -53,7 +61,8 @@ def _digest(papers, comparisons=(), problems=()) -> Digest:
 def test_md_escapes_markup_and_flattens_lines():
     out = md("a [b](c) *d* _e_ <f> | g\nnext line")
     assert "\n" not in out
-    assert out == "a \\[b\\]\\(c\\) \\*d\\* \\_e\\_ \\<f\\> \\| g next line"
+    # only what would start markup there: the link's bracket, emphasis, the tag
+    assert out == "a \\[b](c) \\*d\\* \\_e\\_ \\<f> | g next line"
     assert md("# not a heading").startswith("\\#")
     assert md("- not a bullet").startswith("\\-")
     assert md("1. not a list").startswith("1\\.")
@@ -65,13 +74,14 @@ def test_titles_and_takeaways_from_input_are_escaped_in_the_digest():
     digest = _digest([paper])
     digest.takeaways[paper.id] = _takeaway(paper.id, NASTY)
     text = render_digest(digest)
-    assert "[click](http://evil.example)" not in text
-    assert "<script>" not in text
-    assert "*bold*" not in text
+    html = _html(text)
+    assert "evil.example\"" not in html and "<script>" not in html  # no link, no tag
+    assert "<em>" not in html and "<strong>bold" not in html
+    assert "Attack [click](http://evil.example) *bold* _it_ &lt;script&gt;x&lt;/script&gt;" in html
     assert "(https://arxiv.org/abs/2401.00001)" in text  # our own link survives
     assert "# Paper digest: 2026-W47" in text
     assert "▲ 3" in text and "2 authors" in text and "2026-11-17" in text
-    assert "\\[than\\] \\*baseline\\*" in text
+    assert "faster [than] *baseline*" in html
 
 
 def test_digest_sections_footer_and_comparisons():
@@ -83,12 +93,13 @@ def test_digest_sections_footer_and_comparisons():
         prefer_a_when="speed", prefer_b_when="quality", engine="offline", prompt_version="v1",
     )
     text = render_digest(_digest([a, b], [comp], problems=["feed.xml: entry 3 skipped"]))
-    order = [text.index(h) for h in ("## Topic \\[A\\]", "## Head to head")]
+    order = [text.index(h) for h in ("## Topic \\[A]", "## Head to head")]
     assert order == sorted(order)
-    topic = text.split("## Topic \\[A\\]")[1].split("##")[0]
+    topic = text.split("## Topic \\[A]")[1].split("##")[0]
     assert topic.index("Alpha") < topic.index("Beta")
-    assert "Compared with Beta \\| second: Alpha vs Beta ([head to head](#vs-" in topic
-    assert "| method | one \\| two | three |" in text
+    assert ("Compared with [Beta | second](#paper-b): Alpha vs Beta ([head to head](#vs-a--b))"
+            in topic)
+    assert "| method | one \\| two | three |" in text  # a pipe is escaped in a table cell only
     assert "2 papers, 2 takeaways, 1 comparisons" in text
     assert "feed.xml: entry 3 skipped" in text
 
@@ -97,7 +108,7 @@ def test_key_number_is_bolded_where_its_context_mentions_it():
     quoted = KeyNumber(value="31.3 percent", context="31.3 percent re-tuned per depth")
     assert key_number(quoted) == "**31.3 percent** re-tuned per depth"  # not said twice
     inside = KeyNumber(value="2x", context="a [2x] speed-up over *baseline*")
-    assert key_number(inside) == "a \\[**2x**\\] speed-up over \\*baseline\\*"
+    assert key_number(inside) == "a \\[**2x**\\] speed-up over \\*baseline\\*"  # never a link
     apart = KeyNumber(value="12.5", context="BLEU on WMT")
     assert key_number(apart) == "**12.5** BLEU on WMT"
     takeaway = _takeaway("a").model_copy(update={"key_numbers": [quoted, apart]})
@@ -120,7 +131,7 @@ def test_custom_template(tmp_path):
         "{{ digest.period.label }}: {% for p in digest.papers %}{{ p.title | md }};{% endfor %}"
     )
     paper = Paper(id="a", title="T_1", abstract="x", source="t")
-    assert render_digest(_digest([paper]), tpl).strip() == "2026-W47: T\\_1;"
+    assert render_digest(_digest([paper]), tpl).strip() == "2026-W47: T_1;"  # '_' inside a word
 
 
 def test_link_without_url_is_plain_text_and_comparison_renders():
@@ -148,8 +159,42 @@ def test_ranked_layout_details_the_top_and_lists_the_rest_in_one_line():
     })
     text = render_digest(digest)
     for_you = text.split("## For you")[1].split("## Also this week")[0]
-    assert "1. **Beta** · ▲ 1 · score 0.71: _matches: beta \\[x\\]_" in for_you
+    assert "1 of 2 papers matches your interests." in for_you
+    assert ('1. <a id="paper-b"></a>**Beta** · ▲ 1\n   - Why: matches: beta \\[x] (score 0.71)\n'
+            "   - Adds a thing that is 2x faster.\n") in for_you
     assert "Alpha" not in for_you
     rest = text.split("## Also this week")[1]
-    assert "### Topic \\[A\\] (1)\n- Alpha: Adds a thing that is 2x faster." in rest
-    assert render_digest(digest, rest="titles").count("- Alpha\n") == 1
+    assert ('### Topic \\[A] (1)\n- <a id="paper-a"></a>Alpha: Adds a thing that is 2x faster.'
+            in rest)
+    assert render_digest(digest, rest="titles").count('- <a id="paper-a"></a>Alpha\n') == 1
+
+
+def test_the_example_digest_renders_field_by_field(tmp_path):
+    """The bundled example's digest.md through markdown-it-py: each detailed entry a list item
+    whose takeaway is an item of its own, "Hogwild! Inference" intact, no backslash shown."""
+    import json
+    import re
+    from html import unescape
+    from pathlib import Path
+
+    from paperbrief.cli import main
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "daily-papers-2026-03-05.txt"
+    out, data = tmp_path / "digest.md", tmp_path / "digest.json"
+    assert main(["digest", str(example), "--offline", "--out", str(out)]) == 0
+    assert main(["digest", str(example), "--offline", "--json", "--out", str(data)]) == 0
+    digest = json.loads(data.read_text("utf-8"))
+    html = _html(out.read_text("utf-8"))
+    entries = re.findall(r'<li><a id="(paper-[^"]+)"></a><strong>(.+?)</strong>.*?\n<ul>\n(.+?)'
+                         r"</ul>", html, re.S)
+    assert len(entries) == len(digest["detailed"]) == 25
+    takeaways = {t["paper_id"]: t["takeaway"] for t in digest["takeaways"].values()}
+    for anchor, _title, fields in entries:
+        pid = anchor.removeprefix("paper-")
+        items = [unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>",
+                                                                           fields)]
+        assert items[0] == " ".join(takeaways[pid].split())  # the takeaway, alone on its line
+        assert items[-1].startswith("Compared with ")
+    titles = [unescape(re.sub(r"<[^>]+>", "", t)) for _, t, _ in entries]
+    assert "Hogwild! Inference: Parallel LLM Generation via Concurrent Attention" in titles
+    assert "\\" not in unescape(re.sub(r"<[^>]+>", "", html))

@@ -138,6 +138,12 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--log", type=Path, metavar="FILE", help="append a log of the run to FILE")
 
 
+def _add_text_format_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "markdown"),
+                   help="plain text wrapped at 78 columns, or Markdown (default: text when "
+                   "stdout is a terminal, else markdown)")
+
+
 def _add_interests_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--interests", metavar="FILE",
                    help="interests profile: TOML, BibTeX (.bib) or CSL JSON export (default: "
@@ -224,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
                    help="listing to take papers from (default: fetch the named papers from arXiv)")
     t.add_argument("--json", action="store_true", help="one JSON object per line")
+    _add_text_format_option(t)
 
     c = _command(sub, "compare", cmd_compare)
     c.add_argument("a", metavar="A", help=REF_HELP)
@@ -232,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
                    help="listing to find papers in (ids absent from it are fetched from arXiv)")
     c.add_argument("--json", action="store_true", help="print the Comparison as JSON")
+    _add_text_format_option(c)
     _add_embedding_option(c)
     for paying in (d, t, c):
         _add_window_options(paying)
@@ -272,7 +280,9 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.setLevel(logging.DEBUG)
     log.propagate = False
     err = logging.StreamHandler(sys.stderr)
-    err.setLevel(logging.INFO if verbose else logging.WARNING)
+    # quiet under cron (which mails any stderr): what is happening only with -v or on a
+    # terminal; warnings and errors always
+    err.setLevel(logging.INFO if verbose or _is_tty(sys.stderr) else logging.WARNING)
     err.setFormatter(CleanFormatter("paperbrief: %(message)s"))  # no escapes from input
     log.addHandler(err)
     if log_file is not None:
@@ -289,6 +299,13 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
         log.addHandler(fh)
 
 
+def _is_tty(stream: Any) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())
+    except (ValueError, OSError):  # a closed stream
+        return False
+
+
 def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
     if _offline_only(args):
@@ -297,7 +314,7 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
         if args.offline:
             log.info("using the offline engine (--offline)")
         else:
-            log.warning("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
+            log.info("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
         offline = OfflineEngine()
         return offline, offline
     from paperbrief.engines.lazy_offline import LazyOfflineEngine
@@ -576,6 +593,15 @@ def _digest_format(args: argparse.Namespace) -> str:
     return "html" if out.endswith((".html", ".htm")) else "markdown"
 
 
+def _plain_text(args: argparse.Namespace) -> bool:
+    """Whether `takeaway`/`compare` print plain text: --format text, or stdout is a terminal."""
+    if args.json and args.format:
+        raise UsageError("--json and --format cannot be used together")
+    if args.format:
+        return bool(args.format == "text")
+    return bool(sys.stdout is not None and sys.stdout.isatty())
+
+
 def _profile(option: str | None) -> Any:
     """The interests profile to rank with (None without one), read and checked."""
     from paperbrief.interests import find_profile, load_profile
@@ -635,7 +661,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
     target = None
     if args.out is not None:  # DIR/ gets its file name from the period: check it before paying
         suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
-        named = output_path(args.out, period.label, suffix)
+        named = output_path(args.out, windows.file_label(period), suffix)  # ISO dates
         target = writable_file(named, "--out")
         guard_outputs(args, target)
         if named != Path(args.out).expanduser():
@@ -712,7 +738,6 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
              mail: tuple[Any, list[str]] | None, store: Any, run_id: int) -> Exception | None:
     """Update the feed, then mail the digest; an SMTP failure is returned, not raised, so the
     run is recorded (as failed) with its stats before the CLI reports it."""
-    from paperbrief.render import render_digest
     from paperbrief.render_html import render_html_digest
 
     written = None if args.json else fmt
@@ -728,11 +753,13 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
     from paperbrief.mail import DeliveryError, deliver_digest
 
     settings, recipients = mail
-    markdown = text if written == "markdown" else render_digest(digest, None, args.top, args.rest)
+    from paperbrief.render_text import render_text_digest
+
+    plain = render_text_digest(digest, args.top, args.rest)  # the text part: plain, not Markdown
     html = text if written == "html" else render_html_digest(digest, None, args.top, args.rest)
     try:
         sent = deliver_digest(store, run_id, settings, recipients, period=digest.period.label,
-                              papers=digest.stats.papers, text=markdown, html=html,
+                              papers=digest.stats.papers, text=plain, html=html,
                               resend=args.resend, digest=_digest_key(args))
     except DeliveryError as exc:
         return exc
@@ -791,8 +818,10 @@ def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None
 def cmd_takeaway(args: argparse.Namespace) -> int:
     """Print the takeaways of the named papers, or of all of them."""
     from paperbrief.render import render_takeaway
+    from paperbrief.render_text import render_text_takeaway
     from paperbrief.sources.references import parse_reference
 
+    plain = _plain_text(args)
     refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
     if not refs and not args.sources:
         raise UsageError("name papers (arXiv ids or links), or pass --input SOURCE")
@@ -807,7 +836,7 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
             if args.json:
                 _out(t.model_dump_json() + "\n")
             else:
-                _out(render_takeaway(t, paper))
+                _out(render_takeaway(t, paper) if not plain else render_text_takeaway(t, paper))
         store.finish_run(run_id, "ok", pipeline.stats(len(chosen), takeaways=len(takeaways)))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK
@@ -817,8 +846,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two papers named by arXiv id, link or title fragment (or one with its nearest)."""
     from paperbrief.partner import most_related_to
     from paperbrief.render import render_comparison
+    from paperbrief.render_text import render_text_comparison
     from paperbrief.sources.references import check_distinct, parse_reference
 
+    plain = _plain_text(args)
     refs = [parse_reference(ref) for ref in (args.a, args.b) if ref is not None]
     check_distinct(refs)
     if len(refs) == 1 and not args.sources:
@@ -848,7 +879,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
                 payload["picked"] = picked.as_dict()
             _out(json.dumps(payload, ensure_ascii=False) + "\n")
         else:
-            _out(render_comparison(comparison, a, b))
+            _out((render_text_comparison if plain else render_comparison)(comparison, a, b))
         store.finish_run(run_id, "ok", pipeline.stats(2, comparisons=1))
     _report_budget(pipeline, "marked in the output")
     return EXIT_OK

@@ -1,24 +1,27 @@
 """What a digest shows where: the detailed top N, the one-line rest by topic, the head-to-heads.
 
-Shared by every renderer (Markdown here; HTML mirrors it), so that they agree on the layout:
+Shared by every renderer (Markdown, HTML, plain text), so that they agree on the layout:
 
-- `ranked` layout (an interests profile, or upvotes): the detailed entries first ("For you" or
-  "Top N by upvotes"), then "Also this week", the rest grouped by topic, one line each.
-- `topics` layout (no profile, no upvotes): today's sections by topic, the first N papers in
+- `ranked` layout (an interests profile, or upvotes): the detailed entries first, then the rest
+  grouped by topic, one line each ("Also today", "Also this week", "Also in this period"). The
+  detailed part is honest about why a paper is there: "For you" holds only the papers that match
+  the profile (a keyword, a followed author, a like or a similarity above the ranking's floor)
+  and "Top N by upvotes" only papers with upvotes; the other detailed papers follow under
+  "More …" (after upvotes: in page order).
+- `topics` layout (no profile, no upvotes): the sections by topic, the first N papers in
   detail and the others in one line.
 
-Head-to-head tables only for comparisons that involve a detailed paper.
+Head-to-head comparisons only for comparisons that involve a detailed paper. A digest that would
+run past LINE_BUDGET lines (a big week) keeps a side-by-side table for as many comparisons as fit
+(`Layout.tables`, the first ones) and one line for each of the others.
 
-A digest that would run past LINE_BUDGET lines (a big week) is rendered `compact`, one step at a
-time while it is still too long: 1. head-to-head tables with one row per paper (4 lines) instead
-of one row per aspect (about 10 lines with the heading); 2. each detailed entry's comparison on
-the line of its takeaway. Rendered Markdown shows step 2 exactly as before (the lines of an entry
-form one paragraph); only the raw text is denser.
+Anchors come from ids (`paper-<id>`, `vs-<idA>--<idB>`), in Markdown and HTML alike.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -27,7 +30,8 @@ from paperbrief.models import Comparison, Digest, Paper, RankedPaper, Takeaway
 RestMode = Literal["takeaways", "titles", "none"]
 REST_MODES: tuple[str, ...] = ("takeaways", "titles", "none")
 LINE_BUDGET = 1200  # issue #10: a 1,000-paper week with a profile and --top 25 fits in this
-COMPACT_STEPS = 2
+NO_MATCH = "no match"  # ranking's reason for a paper that matches nothing in the profile
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 @dataclass
@@ -49,6 +53,17 @@ class Entry:
     def anchor(self) -> str | None:
         return comparison_anchor(self.comparison) if self.comparison else None
 
+    @property
+    def matches(self) -> bool:
+        """Whether the paper matches the interests profile (above the ranking's floor)."""
+        return matches(self.rank)
+
+
+def matches(rank: RankedPaper | None) -> bool:
+    """Whether a ranked paper matches the interests profile: a keyword, a followed author, a
+    like or a similarity above the ranking's floor gave it a reason (and nothing excluded it)."""
+    return bool(rank and not rank.excluded and rank.reasons and rank.reasons != [NO_MATCH])
+
 
 @dataclass
 class Section:
@@ -60,7 +75,7 @@ class Section:
 class Layout:
     kind: Literal["ranked", "topics"]
     ranked_by: str
-    detailed: list[Entry]
+    detailed: list[Entry]  # ranked: the papers that earned their place (match, upvotes)
     sections: list[Section]  # ranked: the rest by topic; topics: every paper by topic
     comparisons: list[Comparison]
     rest: RestMode
@@ -68,7 +83,11 @@ class Layout:
     topic_count: int
     by_design: bool  # the rest was written by the offline engine on purpose
     summarised: set[str] = field(default_factory=set)  # anchors of comparisons an entry sums up
-    compact: int = 0  # 0 ..  COMPACT_STEPS: how far the digest is compacted (see the docstring)
+    more: list[Entry] = field(default_factory=list)  # ranked: the other detailed papers
+    period: str = "week"  # "day", "week" or "period": what the headings call the digest's span
+    candidates: int = 0  # ranked by interests: the papers that could match (not excluded)
+    matching: int = 0  # ranked by interests: the papers that match the profile
+    tables: int | None = None  # comparisons with a side-by-side table (the first ones); None: all
 
     @property
     def detailed_title(self) -> str:
@@ -78,11 +97,68 @@ class Layout:
             return f"Top {len(self.detailed)} by upvotes"
         return "Highlights"
 
+    @property
+    def detailed_note(self) -> str:
+        """One sentence under the detailed heading: how many papers matched, when ranked."""
+        if self.ranked_by != "interests":
+            return ""
+        n = len(self.detailed)
+        shown = "" if n == self.matching else f"; the top {n} are shown here"
+        verb = "matches" if self.matching == 1 else "match"
+        return f"{self.matching} of {self.candidates} papers {verb} your interests{shown}."
+
+    @property
+    def more_title(self) -> str:
+        if self.ranked_by == "upvotes":
+            return "More from the page"
+        return f"More {self.span}"
+
+    @property
+    def span(self) -> str:
+        """'today', 'this week' or 'in this period'."""
+        return {"day": "today", "week": "this week"}.get(self.period, "in this period")
+
+    @property
+    def rest_title(self) -> str:
+        return f"Also {self.span}"
+
+    @property
+    def compact(self) -> int:
+        """1 when some comparisons are shown in one line instead of a table, else 0."""
+        return int(self.table_count < len(self.comparisons))
+
+    @property
+    def table_count(self) -> int:
+        return len(self.comparisons) if self.tables is None else self.tables
+
+
+def anchor(prefix: str, key: str) -> str:
+    """A fragment id from `key`: `prefix-key` when `key` is made of safe characters, else the
+    safe part plus a short hash of `key` (so that two keys never share an anchor)."""
+    safe = _ANCHOR_UNSAFE.sub("-", key).strip("-")
+    if safe != key or not safe:
+        safe = f"{safe}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}".lstrip("-")
+    return f"{prefix}-{safe}"
+
+
+def paper_anchor(paper_id: str) -> str:
+    """The id of a paper's entry or line: `paper-<id>`."""
+    return anchor("paper", paper_id)
+
 
 def comparison_anchor(c: Comparison) -> str:
-    """The HTML id of a comparison's head-to-head section."""
-    digest = hashlib.sha1(f"{c.paper_a}|{c.paper_b}".encode()).hexdigest()[:8]
-    return f"vs-{digest}"
+    """The id of a comparison's head-to-head section: `vs-<idA>--<idB>`."""
+    return anchor("vs", f"{c.paper_a}--{c.paper_b}")
+
+
+def period_kind(digest: Digest) -> str:
+    """'day', 'week' or 'period': what a digest's span is called in its headings."""
+    start, end = digest.period.start, digest.period.end
+    if start and end and start == end:
+        return "day"
+    if start and end and start.isoweekday() == 1 and (end - start).days == 6:
+        return "week"
+    return "period"
 
 
 def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
@@ -119,6 +195,17 @@ def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
              if c.paper_a in detailed_set or c.paper_b in detailed_set]
     detailed = [entry(pid) for pid in detailed_ids if pid in papers]
     in_detail = detailed if kind == "ranked" else [e for s in sections for e in s.entries]
+    more: list[Entry] = []
+    if digest.ranked_by == "upvotes":  # only papers with upvotes; the others in page order
+        more = [e for e in detailed if not e.paper.upvotes]
+        order = {p.id: i for i, p in enumerate(digest.papers)}
+        more.sort(key=lambda e: order[e.paper.id])
+        detailed = [e for e in detailed if e.paper.upvotes]
+    elif digest.ranked_by == "interests":  # only papers that match; the others in listing order
+        more = [e for e in detailed if not e.matches]
+        detailed = [e for e in detailed if e.matches]
+    candidates = sum(1 for r in digest.ranking if not r.excluded)
+    matching = sum(map(matches, digest.ranking)) if digest.ranked_by == "interests" else 0
     return Layout(
         kind=kind,
         ranked_by=digest.ranked_by,
@@ -130,4 +217,8 @@ def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
         topic_count=len(digest.topics),
         by_design=digest.stats.extractive_by_design > 0,
         summarised={e.anchor for e in in_detail if e.anchor and e.other},
+        more=more,
+        period=period_kind(digest),
+        candidates=candidates,
+        matching=matching,
     )

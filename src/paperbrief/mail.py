@@ -157,7 +157,7 @@ def build_message(
     html: str,
     now: datetime | None = None,
 ) -> EmailMessage:
-    """One multipart/alternative message: the Markdown as text/plain, the page as text/html."""
+    """One multipart/alternative message: plain text as text/plain, the page as text/html."""
     msg = EmailMessage()  # email.policy.default: RFC 2047 words for non-ASCII headers
     msg["Subject"] = subject_line
     msg["From"] = settings.sender

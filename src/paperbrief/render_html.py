@@ -9,7 +9,6 @@ survives a rerun.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,7 +17,13 @@ from urllib.parse import urlsplit
 
 import jinja2
 
-from paperbrief.layout import RestMode, build_layout
+from paperbrief.layout import (  # noqa: F401 (anchor: re-exported)
+    RestMode,
+    anchor,
+    build_layout,
+    comparison_anchor,
+    paper_anchor,
+)
 from paperbrief.models import Comparison, Digest, Paper
 from paperbrief.number_lines import number_lines
 from paperbrief.render import (
@@ -37,23 +42,6 @@ from paperbrief.render import (
 DEFAULT_TEMPLATE = "digest.html.j2"
 CONTENT_BLOCK = "content"
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def anchor(prefix: str, key: str) -> str:
-    """A fragment id from `key`: `prefix-key` when `key` is made of safe characters, else the
-    safe part plus a short hash of `key` (so that two keys never share an anchor)."""
-    safe = _ANCHOR_UNSAFE.sub("-", key).strip("-")
-    if safe != key or not safe:
-        safe = f"{safe}-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:8]}".lstrip("-")
-    return f"{prefix}-{safe}"
-
-
-def paper_anchor(paper_id: str) -> str:
-    return anchor("paper", paper_id)
-
-
-def comparison_anchor(comparison: Comparison) -> str:
-    return anchor("vs", f"{comparison.paper_a}--{comparison.paper_b}")
 
 
 def paper_href(paper: Paper) -> str | None:
@@ -102,6 +90,7 @@ def _environment(template: Path | None) -> tuple[jinja2.Environment, str]:
         paper_href=paper_href,
         short=short,
         paper_meta=lambda paper: paper_meta(paper, escape=_plain).removeprefix(" · "),
+        meta_parts=lambda paper: paper_meta(paper, escape=_plain).split(" · ")[1:],
     )
     return env, name
 

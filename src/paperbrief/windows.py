@@ -67,6 +67,14 @@ def label_for(start: date | None, end: date | None) -> str:
     return "all dates"
 
 
+def file_label(period: Period) -> str:
+    """The name a digest's file gets in a folder, the same whatever the source: an ISO day
+    (`2026-03-05`), an ISO week (`2026-W10`) or an ISO range; the label when no date is known."""
+    if period.start or period.end:
+        return label_for(period.start, period.end)
+    return period.label
+
+
 RELATIVE_DAYS = {"today": 0, "yesterday": 1}
 
 
