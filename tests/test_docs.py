@@ -264,7 +264,31 @@ def test_crontab_and_unit_lines_are_valid_commands(where, info, code):
         parser.parse_args(argv)  # exits 2 (SystemExit) on an unknown option
 
 
-@pytest.mark.parametrize("where, info, code", _of("toml"), ids=[b[0] for b in _of("toml")])
+PROFILES = [b for b in _of("toml") if "lab" not in b[1]]
+LAB_CONFIGS = [b for b in _of("toml") if "lab" in b[1]]
+
+
+@pytest.mark.parametrize("where, info, code", LAB_CONFIGS, ids=[b[0] for b in LAB_CONFIGS])
+def test_lab_configs_load(where, info, code, tmp_path, monkeypatch):
+    """A ```toml lab``` block is a lab config (docs/lab.md) that loads as written, with the
+    example profiles beside it and its credentials in the environment or a file."""
+    import shutil
+
+    from paperbrief.lab_config import load_lab_config
+
+    for profile in (ROOT / "examples" / "lab").iterdir():
+        shutil.copy(profile, tmp_path / profile.name)
+    secret = tmp_path / "discord-url"
+    secret.write_text("http://127.0.0.1:9/discord", "utf-8")
+    for name in set(re.findall(r'_env = "([A-Z_]+)"', code)):
+        monkeypatch.setenv(name, "http://127.0.0.1:9/hook")
+    code = re.sub(r'_file = "[^"]+"', f'_file = "{secret}"', code)
+    (tmp_path / "lab.toml").write_text(code, "utf-8")
+    config = load_lab_config(tmp_path / "lab.toml")
+    assert config.readers and config.sources
+
+
+@pytest.mark.parametrize("where, info, code", PROFILES, ids=[b[0] for b in PROFILES])
 def test_profiles_load(where, info, code, tmp_path):
     from paperbrief.interests import load_profile
 
