@@ -155,6 +155,12 @@ def _from_toml(path: Path, text: str) -> Profile:
         line = m.group(1) if m else "1"
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InputError(f"{path}: line {line}: invalid TOML: {message}") from exc
+    except RecursionError:
+        raise InputError(f"{path}: line 1: invalid TOML: nested too deeply to read") from None
+    except ValueError:  # 'Exceeds the limit (4300 digits) for integer string conversion'
+        found = re.search(r"\d{1000,}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise InputError(f"{path}: line {line}: invalid TOML: a number too long to read") from None
     for key in data:
         if key not in TOML_KEYS:
             raise InputError(
@@ -251,8 +257,10 @@ def _from_bibtex(path: Path, text: str) -> Profile:
 
 
 def _from_csl_json(path: Path, text: str) -> Profile:
+    from paperbrief.sources.jsonl import loads_bounded
+
     try:
-        data = json.loads(text)
+        data = loads_bounded(text, str(path))  # too deep or too long a number: an InputError
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
     if isinstance(data, dict) and "items" in data:  # Zotero's citation-items wrapper

@@ -27,13 +27,16 @@ _CONTROL = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 _BREAKS = re.compile("[\r\x0b\x0c\x85]")  # line breaks of other systems: a space
+# Lone UTF-16 surrogates (JSON's "\\ud800"): no UTF-8 encoding exists for them, so hashing,
+# storing or printing such text would fail; each becomes U+FFFD, the replacement character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
     """`text` without control characters (tab and newline kept) and bidi controls."""
     if text.isascii() and text.isprintable():
         return text
-    text = _SEQUENCE.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _SEQUENCE.sub("", text))
     return _CONTROL.sub("", _BREAKS.sub(" ", text))
 
 
