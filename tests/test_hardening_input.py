@@ -80,3 +80,44 @@ def test_profiles_too_deep_or_with_too_long_numbers_are_exit_2(tmp_path, capsys,
     assert (code, out) == (2, "")
     assert one_line_error(err).startswith(f"paperbrief: error: {profile}: {message}")
     assert not db.exists()  # refused before the run started
+
+
+# -- 17, 21: references and arXiv ids --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ref, message",
+    [
+        ("2401.01234v" + "9" * 5000, "is not a valid arXiv id"),
+        ("https://[::1/abs/2401.01234", "is not a paper reference: Invalid IPv6 URL"),
+        ("2401.01234v0", "is not a valid arXiv id: versions start at v1"),
+    ],
+)  # fmt: skip
+def test_compare_refuses_malformed_references_in_one_short_line(tmp_path, capsys, ref, message):
+    db = tmp_path / "pb.db"
+    code, out, err = run(capsys, "compare", ref, "2401.01235", "--offline", "--db", str(db))
+    assert (code, out) == (2, "")
+    assert message in one_line_error(err)
+    assert len(err) < 400  # the reference is quoted cut short, with its length
+    assert not db.exists()
+
+
+def test_a_20000_character_title_fragment_is_quoted_cut_short(tmp_path, capsys):
+    code, _, err = run(capsys, "compare", "x" * 20_000, "2401.01235", "--offline", "--db",
+                       str(tmp_path / "pb.db"))  # fmt: skip
+    assert code == 2 and "(20,000 characters)" in one_line_error(err) and len(err) < 400
+
+
+@pytest.mark.parametrize("digits", ["٢٤٠١.٠١٢٣٤", "２４０１.０１２３４"])
+def test_ids_in_other_digits_are_no_arxiv_ids(tmp_path, capsys, digits):
+    # Unicode's \d took Arabic-Indic and fullwidth digits for an arXiv id: fetched from arXiv,
+    # linked to arxiv.org and never equal to the same paper's real id
+    code, _, err = run(capsys, "compare", digits, "2401.01235", "--offline", "--db",
+                       str(tmp_path / "pb.db"))  # fmt: skip
+    assert code == 2 and "is a title fragment, and there is no listing" in one_line_error(err)
+    listing = five(tmp_path, p0={"id": digits, "url": None})
+    code, out, err = run(capsys, "digest", str(listing), "--offline", "--json", "--db",
+                         str(tmp_path / "pb.db"))  # fmt: skip
+    assert code == 0, err
+    (paper,) = [p for p in json.loads(out)["papers"] if p["id"] == digits]
+    assert paper["url"] is None  # no https://arxiv.org/abs/٢٤٠١.٠١٢٣٤

@@ -32,10 +32,10 @@ TOML_KEYS = ("description", "keywords", "authors", "papers", "exclude")
 
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv[:./\s]*|abs/|arXiv\.)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
-    re.I,
+    re.I | re.ASCII,  # ASCII digits only: '٢٤٠١.٠١٢٣٤' is no arXiv id
 )
 _BARE_ARXIV = re.compile(
-    r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I
+    r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I | re.ASCII
 )
 _TAG = re.compile(r"<[^>]+>")
 

@@ -40,6 +40,17 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", _BREAKS.sub(" ", text))
 
 
+BRIEF_CHARS = 80
+
+
+def brief(text: str, limit: int = BRIEF_CHARS) -> str:
+    """`text` as an error message quotes it: at most `limit` characters, the cut marked with
+    '…' and the full length (a 20,000-character id is not echoed in full)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} characters)"
+
+
 def clean_tree(value: Any) -> Any:
     """`value` with `clean` applied to every string in it (dicts, lists and tuples walked)."""
     if isinstance(value, str):

@@ -239,7 +239,10 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
                 p.title,
                 p.published.isoformat() if p.published else None,
                 p.source,
-                p.model_dump_json(),
+                # with the arXiv version it holds (not printed, so not in model_dump): asking
+                # for 1707.08567v1 after 1707.08567 returned v1 finds it here (issue 28, 21)
+                p.model_dump_json() if p.version is None
+                else json.dumps(p.model_dump(mode="json") | {"version": p.version}),
                 now,
                 now,
             )

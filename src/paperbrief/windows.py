@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from paperbrief.errors import UsageError
 from paperbrief.models import Period
 
-_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$", re.ASCII)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def week_period(year: int, week: int) -> Period:
