@@ -5,7 +5,12 @@ runs the real CLI on real papers (tests/fixtures/hf-2024-papers-2000.jsonl) and 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -29,6 +34,37 @@ def five(tmp_path: Path, name: str = "five.jsonl", **changes: dict) -> Path:
     path = tmp_path / name
     path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
     return path
+
+
+@contextmanager
+def stand_in(body: bytes, content_type: str) -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server on 127.0.0.1 answering every GET and POST with 200 and `body`; its
+    root URL and the paths asked for."""
+    asked: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            asked.append(self.path)
+            self.send_response(200)
+            self.send_header("content-type", content_type)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def one_line_error(err: str) -> str:
@@ -82,7 +118,7 @@ def test_profiles_too_deep_or_with_too_long_numbers_are_exit_2(tmp_path, capsys,
     assert not db.exists()  # refused before the run started
 
 
-# -- 17, 21: references and arXiv ids --------------------------------------------------------------
+# -- 17, 21: references and arXiv ids -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -121,3 +157,155 @@ def test_ids_in_other_digits_are_no_arxiv_ids(tmp_path, capsys, digits):
     assert code == 0, err
     (paper,) = [p for p in json.loads(out)["papers"] if p["id"] == digits]
     assert paper["url"] is None  # no https://arxiv.org/abs/٢٤٠١.٠١٢٣٤
+
+
+# -- 18: numbers too big or too small for a date, a timeout or SQLite -----------------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["digest", "--timeout", "1e300"], ["digest", "--rpm", "1e-300"],
+        ["digest", "--failure-cooldown", "1e15"], ["digest", "--concurrency", str(10**20)],
+        ["digest", "--batch-poll", "1e300"], ["digest", "--wait", "1e300"],
+        ["digest", "--top", str(10**30)], ["takeaway", "--max-calls", str(10**30)],
+        ["compare", "--timeout", "1e300"],
+    ],
+)  # fmt: skip
+def test_numbers_out_of_range_are_refused_by_the_parser(tmp_path, capsys, argv):
+    command, option, value = argv
+    db = tmp_path / "pb.db"
+    inputs = ["2401.01234", "2401.01235"] if command == "compare" else [str(five(tmp_path))]
+    with pytest.raises(SystemExit) as exc:
+        cli.main([command, *inputs, "--db", str(db), option, value])
+    _, err = capsys.readouterr()
+    assert exc.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"paperbrief {command}: error: argument {option}: expected")
+    assert not db.exists()  # nothing started, nothing submitted or paid
+
+
+def test_batch_poll_1e300_is_refused_before_a_batch_is_submitted(tmp_path, capsys, monkeypatch):
+    from paperbrief.refserver import RefServer
+
+    with RefServer() as server:
+        monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["digest", str(five(tmp_path)), "--db", str(tmp_path / "pb.db"),
+                      "--batch-wait", "--batch-poll", "1e300"])  # fmt: skip
+        assert exc.value.code == 2
+        assert server.requests == [] and server.embedding_requests == []
+    assert "--batch-poll" in capsys.readouterr().err
+
+
+def test_runs_limit_too_big_for_sqlite_is_exit_2(tmp_path, capsys):
+    db = tmp_path / "pb.db"
+    assert run(capsys, "digest", str(five(tmp_path)), "--offline", "--db", str(db))[0] == 0
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["runs", "--db", str(db), "--limit", str(10**30)])
+    assert exc.value.code == 2 and "expected a number from 1 to" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "1e15", "inf"])
+def test_a_failure_cooldown_variable_out_of_range_is_exit_2(tmp_path, capsys, monkeypatch, value):
+    monkeypatch.setenv("PAPERBRIEF_FAILURE_COOLDOWN", value)
+    code, out, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                         str(tmp_path / "pb.db"))  # fmt: skip
+    assert (code, out) == (2, "")
+    assert one_line_error(err).startswith("paperbrief: error: $PAPERBRIEF_FAILURE_COOLDOWN: ")
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "9999-W53", "0000-W01"])
+def test_weeks_beyond_the_calendar_are_exit_2(tmp_path, capsys, week):
+    code, out, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                         str(tmp_path / "pb.db"), "--week", week)  # fmt: skip
+    assert (code, out) == (2, "")
+    assert f"invalid week {week!r}" in one_line_error(err)
+
+
+def test_the_last_days_of_the_calendar_are_a_window(tmp_path, capsys):
+    code, out, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                         str(tmp_path / "pb.db"), "--since", "9999-12-27", "--until",
+                         "9999-12-31")  # fmt: skip
+    assert code == 0, err
+    assert "9999-12-27 to 9999-12-31" in out
+
+
+# -- 22: the arXiv query of a window in the first centuries ---------------------------------------
+
+EMPTY_FEED = b"""<?xml version='1.0' encoding='UTF-8'?>
+<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns="http://www.w3.org/2005/Atom">
+  <id>https://arxiv.org/api/empty</id><title>arXiv Query</title>
+  <opensearch:totalResults>0</opensearch:totalResults>
+</feed>"""
+
+
+def test_an_arxiv_window_of_year_1_is_zero_padded(tmp_path, capsys, monkeypatch):
+    with stand_in(EMPTY_FEED, "application/atom+xml") as (root, asked):
+        monkeypatch.setenv("PAPERBRIEF_ARXIV_API", f"{root}/api/query")
+        code, _, err = run(capsys, "digest", "arxiv:cs.CL", "--since", "0001-01-01", "--until",
+                           "0001-01-07", "--offline", "--db", str(tmp_path / "pb.db"))
+    assert code == 0, err
+    (path,) = asked
+    query = parse_qs(urlsplit(path).query)["search_query"][0]
+    assert "submittedDate:[000101010000 TO 000101072359]" in query
+
+
+# -- 23: base URLs that cannot be an endpoint; a 200 that is no JSON ------------------------------
+
+
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("not a url", "contains a space"), ("file:///etc/passwd", "file:// is not HTTP"),
+        ("ftp://example.org/v1", "ftp:// is not HTTP"), ("http://[::1/v1", "Invalid IPv6 URL"),
+        ("http://localhost:8080/v1\r\nX-Injected: 1", "line break"),
+        ("http://localhost/v1\n", "line break"), ("localhost:8080/v1", "is not HTTP"),
+        ("http:///v1", "no host"), ("http://user:secret@localhost:99999/v1", "Port out of range"),
+    ],
+)  # fmt: skip
+def test_a_base_url_that_cannot_be_an_endpoint_is_exit_2_at_start(tmp_path, capsys, monkeypatch,
+                                                                  url, reason):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    db = tmp_path / "pb.db"
+    for origin, argv in (("$OPENAI_BASE_URL", []), ("--base-url", ["--base-url", url])):
+        if argv:
+            monkeypatch.delenv("OPENAI_BASE_URL")
+        else:
+            monkeypatch.setenv("OPENAI_BASE_URL", url)
+        code, out, err = run(capsys, "digest", str(five(tmp_path)), "--db", str(db), *argv)
+        assert (code, out) == (2, "")
+        assert one_line_error(err).startswith(f"paperbrief: error: {origin} '")
+        assert reason in err and "secret" not in err
+        assert not db.exists()  # nothing started: no run recorded, no fallback digest
+
+
+def test_an_unused_base_url_is_not_checked(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "ftp://example.org/v1")
+    code, _, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                       str(tmp_path / "pb.db"))  # fmt: skip
+    assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "body, content_type, reason",
+    [
+        (b"", "application/json", "the server answered 200 with an empty body instead of JSON"),
+        (b"<!doctype html><html><body>Sign in to the Wi-Fi</body></html>", "text/html",
+         "the server answered 200 with an HTML page instead of JSON"),
+        (b"[1, 2]", "application/json", "the server answered 200 with JSON list instead"),
+    ],
+)  # fmt: skip
+def test_a_200_that_is_no_json_object_is_retried_and_named(tmp_path, capsys, monkeypatch, body,
+                                                          content_type, reason):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    with stand_in(body, content_type) as (root, asked):
+        monkeypatch.setenv("OPENAI_BASE_URL", f"{root}/v1")
+        code, out, err = run(capsys, "takeaway", "-i", str(five(tmp_path)), "--db",
+                             str(tmp_path / "pb.db"), "--json")
+    assert code == 0, err
+    chat = [p for p in asked if p.endswith("/chat/completions")]
+    assert len(chat) > 1  # retried, until the breaker gave the endpoint up
+    assert reason in err
+    assert "object has no attribute" not in err and "Traceback" not in err
+    assert [json.loads(line)["engine"] for line in out.splitlines()] == ["offline"] * 5

@@ -29,7 +29,7 @@ from paperbrief.errors import (
     UsageError,
 )
 from paperbrief.models import Paper, Period
-from paperbrief.safe_text import CleanFormatter, clean
+from paperbrief.safe_text import CleanFormatter, brief, clean
 
 log = logging.getLogger("paperbrief")
 COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
@@ -59,24 +59,48 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
+# Upper bounds of numeric options (issue 28, item 18): beyond them a date, a timeout or an SQLite
+# integer overflows deep inside a run (or after a batch was paid for), so they are refused first.
+MAX_COUNT = 1_000_000_000  # --top, --max-calls, runs --limit: SQLite's INTEGER holds it
+MAX_CONCURRENCY = 1_000
+MAX_SECONDS = 86_400.0  # --timeout, --batch-poll: a day
+MAX_WAIT = 7 * 86_400.0  # --wait: a week
+MAX_COOLDOWN_HOURS = 10 * 8_766.0  # ten years
+MIN_RPM, MAX_RPM = 0.001, 1_000_000.0
+
+
+def _whole(text: str, maximum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {brief(text)!r}") from None
+    if not 1 <= value <= maximum:
+        raise argparse.ArgumentTypeError(
+            f"expected a number from 1 to {maximum:,}, got {brief(text)!r}"
+        )
     return value
 
 
-def _finite(text: str, minimum: float, inclusive: bool) -> float:
+def _positive_int(text: str) -> int:
+    return _whole(text, MAX_COUNT)
+
+
+def _concurrency(text: str) -> int:
+    return _whole(text, MAX_CONCURRENCY)
+
+
+def _finite(text: str, minimum: float, inclusive: bool, maximum: float = math.inf) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {brief(text)!r}") from None
     if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
         bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text!r}")
+        if maximum < math.inf:
+            bound += f" and <= {maximum:g}"
+        raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {brief(text)!r}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"expected at most {maximum:g}, got {brief(text)!r}")
     return value
 
 
@@ -88,13 +112,33 @@ def _non_negative_finite(text: str) -> float:
     return _finite(text, 0.0, inclusive=True)
 
 
+def _seconds(text: str) -> float:  # --timeout
+    return _finite(text, 0.0, inclusive=False, maximum=MAX_SECONDS)
+
+
+def _poll(text: str) -> float:  # --batch-poll
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_SECONDS)
+
+
+def _wait(text: str) -> float:
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_WAIT)
+
+
+def _rpm(text: str) -> float:
+    return _finite(text, MIN_RPM, inclusive=True, maximum=MAX_RPM)
+
+
+def _cooldown(text: str) -> float:
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_COOLDOWN_HOURS)
+
+
 def _add_llm_call_options(g: argparse._ArgumentGroup) -> None:
-    g.add_argument("--timeout", type=_positive_finite, metavar="SECONDS",
+    g.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help="give up on one LLM call after SECONDS (default: 30)")
-    g.add_argument("--rpm", type=_positive_finite, metavar="N",
+    g.add_argument("--rpm", type=_rpm, metavar="N",
                    help="start at most N LLM calls a minute (default: no cap; 429s and the "
                    "server's x-ratelimit headers are obeyed anyway)")
-    g.add_argument("--failure-cooldown", type=_non_negative_finite, metavar="HOURS",
+    g.add_argument("--failure-cooldown", type=_cooldown, metavar="HOURS",
                    help="do not pay again for an item whose answers failed until HOURS have "
                    f"passed (default: ${COOLDOWN_ENV} or 24; --refresh retries now)")
 
@@ -105,7 +149,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
                    help="use the offline extractive engine even if an API key is set")
     g.add_argument("--model", help="model name (default: $PAPERBRIEF_MODEL or a small cheap model)")
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
-    g.add_argument("--concurrency", type=_positive_int, default=8,
+    g.add_argument("--concurrency", type=_concurrency, default=8,
                    help="LLM calls in flight at once (default: 8)")
     g.add_argument("--max-calls", type=_positive_int, metavar="N",
                    help="stop paying after N LLM calls; the rest get offline results")
@@ -116,7 +160,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     s.add_argument("--db", type=Path,
                    help="SQLite database (default: $PAPERBRIEF_DB or the user data dir)")
     s.add_argument("--refresh", action="store_true", help="ignore cached results and pay again")
-    s.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
+    s.add_argument("--wait", type=_wait, metavar="SECONDS",
                    help="wait up to SECONDS for another run's lock instead of exiting 75")
 
 
@@ -203,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "a later run collects it (until then the digest is provisional)")
     b.add_argument("--batch-wait", action="store_true",
                    help="like --batch, but poll until the batch is done and write the full digest")
-    b.add_argument("--batch-poll", type=_non_negative_finite, default=60.0, metavar="SECONDS",
+    b.add_argument("--batch-poll", type=_poll, default=60.0, metavar="SECONDS",
                    help="seconds between polls with --batch-wait (default: 60)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
@@ -236,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--offline", action="store_true",
                    help="rank by TF-IDF even if an API key is set (no embeddings calls)")
     k.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
-    k.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
+    k.add_argument("--wait", type=_wait, metavar="SECONDS",
                    help="with embeddings: wait up to SECONDS for another run's lock instead of "
                    "exiting 75")
     k.set_defaults(refresh=False)
@@ -347,7 +391,7 @@ def _failure_cooldown(args: argparse.Namespace) -> float:
     if not raw:
         return 24.0
     try:
-        return _non_negative_finite(raw)
+        return _cooldown(raw)
     except argparse.ArgumentTypeError as exc:
         raise UsageError(f"${COOLDOWN_ENV}: {exc}") from None
 
@@ -393,6 +437,19 @@ def _relate_process() -> Any:
     from paperbrief.relate_process import RelateProcess
 
     return RelateProcess()
+
+
+def _check_endpoint(args: argparse.Namespace) -> None:
+    """A base URL that cannot be an http(s) endpoint is exit 2 before any work, not an outage
+    (issue 28, item 23); unused (offline, `runs`), it is not looked at."""
+    if not hasattr(args, "base_url") or _offline_only(args):
+        return
+    from paperbrief.base_url import check_base_url
+
+    if args.base_url is not None:
+        check_base_url(args.base_url, "--base-url")
+    elif os.environ.get("OPENAI_BASE_URL"):
+        check_base_url(os.environ["OPENAI_BASE_URL"], "$OPENAI_BASE_URL")
 
 
 def _offline_only(args: argparse.Namespace) -> bool:
@@ -930,6 +987,7 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         _setup_logging(args.verbose, args.log)
+        _check_endpoint(args)
         return args.func(args)
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):

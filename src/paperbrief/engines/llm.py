@@ -35,6 +35,7 @@ from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines import Engine, Outcome
+from paperbrief.engines.llm_body import unreadable_body
 from paperbrief.engines.llm_reply import Reply, judge, read_completion, redact
 from paperbrief.engines.llm_retry import (
     OPTIONAL_PARAMS,
@@ -393,6 +394,9 @@ class LLMEngine:
             except openai.APIConnectionError as exc:
                 self._outage(job, start, started, redact(f"connection error: {exc}"))
             self.limiter.observe(raw.headers)
+            problem = unreadable_body(raw.content, raw.headers.get("content-type", ""))
+            if problem:  # empty, HTML, not a JSON object: an outage, retried (issue 28, 23)
+                self._outage(job, start, started, problem)
         self.limiter.success()
         self.breaker.success()
         return read_completion(_body(raw)), time.monotonic() - start, started
