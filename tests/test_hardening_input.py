@@ -5,6 +5,7 @@ runs the real CLI on real papers (tests/fixtures/hf-2024-papers-2000.jsonl) and 
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -309,3 +310,105 @@ def test_a_200_that_is_no_json_object_is_retried_and_named(tmp_path, capsys, mon
     assert reason in err
     assert "object has no attribute" not in err and "Traceback" not in err
     assert [json.loads(line)["engine"] for line in out.splitlines()] == ["offline"] * 5
+
+
+# -- 19: damaged stores, stores of a newer version, a new store on a full disk ------------------
+
+PAGE = 4096
+
+
+def _store_with_a_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    db = tmp_path / "pb.db"
+    assert run(capsys, "digest", str(five(tmp_path)), "--offline", "--db", str(db))[0] == 0
+    return db
+
+
+def _root_page(db: Path, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        (page,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return int(page)
+
+
+def _smash(db: Path, page: int, offset: int = 0) -> None:
+    with db.open("r+b") as handle:
+        handle.seek((page - 1) * PAGE + offset)
+        handle.write(b"\xff" * 200)
+
+
+@pytest.mark.parametrize("where", ["sqlite_master", "papers", "runs", "takeaways"])
+def test_a_damaged_store_is_one_code_and_one_message(tmp_path, capsys, where):
+    db = _store_with_a_run(tmp_path, capsys)
+    if where == "sqlite_master":
+        _smash(db, 1, 100)
+    else:
+        _smash(db, _root_page(db, where))
+    for argv in (["digest", str(five(tmp_path)), "--offline"],
+                 ["takeaway", "-i", str(five(tmp_path)), "--offline"]):  # fmt: skip
+        code, out, err = run(capsys, *argv, "--db", str(db))
+        assert (code, out) == (2, "")
+        assert one_line_error(err).startswith(
+            f"paperbrief: error: {db}: cannot use this database: it is damaged ("
+        )
+        assert "Move it aside" in err
+
+
+def test_runs_lists_a_run_whose_row_is_malformed(tmp_path, capsys):
+    db = _store_with_a_run(tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE runs SET argv = '[\"digest\", ', started = 'yesterday'")
+    conn.commit()
+    conn.close()
+    code, out, err = run(capsys, "runs", "--db", str(db))
+    assert code == 0, err
+    assert "digest ok" in out
+    code, out, err = run(capsys, "runs", "--db", str(db), "--json")
+    assert code == 0, err
+    assert json.loads(out)["argv"] == ['(unreadable: ["digest", )']
+
+
+def test_a_store_migrated_by_a_newer_version_is_refused_untouched(tmp_path, capsys):
+    db = _store_with_a_run(tmp_path, capsys)
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO _migrations (name, applied) VALUES ('m999_from_the_future', 'x')")
+    conn.commit()
+    conn.close()
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone()
+    for argv in (["digest", str(five(tmp_path)), "--offline"], ["runs"]):
+        code, out, err = run(capsys, *argv, "--db", str(db))
+        assert (code, out) == (2, "")
+        assert one_line_error(err).startswith(
+            f"paperbrief: error: {db}: cannot use this database: a newer paperbrief changed it "
+            "(migration 'm999_from_the_future' is unknown to paperbrief "
+        )
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM runs").fetchone() == before
+
+
+@pytest.mark.parametrize("limit", [5_000, 60_000, 120_000])
+def test_a_new_store_on_a_full_disk_leaves_nothing_behind(tmp_path, limit):
+    # RLIMIT_FSIZE stands in for a full disk: a write past `limit` bytes fails (EFBIG; Python
+    # ignores SIGXFSZ), in the middle of creating the store and its migrations
+    import resource
+    import subprocess
+    import sys
+
+    listing = five(tmp_path)
+    folder = tmp_path / "full"
+    folder.mkdir()
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "paperbrief.cli", "digest", str(listing), "--offline", "--db",
+         str(folder / "pb.db")],
+        preexec_fn=small_files, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith(f"paperbrief: error: cannot create the database {folder}/pb.db")
+    assert "rollback" not in done.stderr and done.stderr.count("\n") == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["pb.db.lock"]  # the lock stays (part A)
