@@ -412,3 +412,57 @@ def test_a_new_store_on_a_full_disk_leaves_nothing_behind(tmp_path, limit):
     assert done.stderr.startswith(f"paperbrief: error: cannot create the database {folder}/pb.db")
     assert "rollback" not in done.stderr and done.stderr.count("\n") == 1
     assert sorted(p.name for p in folder.iterdir()) == ["pb.db.lock"]  # the lock stays (part A)
+
+
+# -- 20: profile terms that cannot match anything -------------------------------------------------
+
+
+def test_stopword_and_punctuation_keywords_are_dropped_with_a_warning(tmp_path, capsys):
+    profile = tmp_path / "interests.toml"
+    profile.write_text('keywords = ["the", "(", "of the", "vision-language"]\n'
+                       'exclude = ["and"]\nauthors = ["..."]\n')  # fmt: skip
+    code, out, err = run(capsys, "rank", "-i", str(HF_2024), "--interests", str(profile),
+                         "--json", "--since", "2024-05-27", "--until", "2024-05-27")
+    assert code == 0, err
+    assert (f"paperbrief: {profile}: keywords 'the', '(', 'of the' ignored: only stop words or "
+            "punctuation") in err  # fmt: skip
+    assert f"paperbrief: {profile}: exclude 'and' ignored" in err
+    assert f"paperbrief: {profile}: authors '...' ignored" in err
+    ranked = [json.loads(line) for line in out.splitlines()]
+    assert len(ranked) > 5
+    matched = [r for r in ranked if any(x.startswith("matches:") for x in r["reasons"])]
+    # "the" used to match every paper; only the real keyword matches now
+    assert matched and all(r["reasons"][0] == "matches: vision-language" for r in matched)
+    assert not any(r["excluded"] for r in ranked)
+
+
+def test_a_profile_with_no_usable_terms_warns_and_the_digest_ranks_by_upvotes(tmp_path, capsys):
+    profile = tmp_path / "interests.toml"
+    profile.write_text('description = "!!! ???"\n')
+    listing = five(tmp_path, p3={"upvotes": 999})
+    code, out, err = run(capsys, "digest", str(listing), "--offline", "--json", "--db",
+                         str(tmp_path / "pb.db"), "--interests", str(profile), "--top", "1")
+    assert code == 0, err
+    assert f"paperbrief: {profile}: description '!!! ???' ignored" in err
+    assert (f"paperbrief: {profile}: no usable terms in this profile: every paper would score 0 "
+            "(the digest ranks by upvotes instead)") in err  # fmt: skip
+    digest = json.loads(out)
+    top = json.loads(listing.read_text().splitlines()[3])["id"]
+    assert digest["ranked_by"] == "upvotes" and digest["detailed"] == [top]
+
+
+@pytest.mark.parametrize(
+    "title, shown",
+    [("true", "true"), ("NaN", "NaN"), ('["a", "b"]', '["a", "b"]'), ("12", "12")],
+)  # fmt: skip
+def test_csl_titles_that_are_not_text_are_refused(tmp_path, capsys, title, shown):
+    profile = tmp_path / "library.json"
+    profile.write_text('[{"id": "a", "title": "Speculative decoding"},\n'
+                       f' {{"id": "b", "title": {title}}}]')  # fmt: skip
+    db = tmp_path / "pb.db"
+    code, out, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db", str(db),
+                         "--interests", str(profile))  # fmt: skip
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (f"paperbrief: error: {profile}: line 2: item 2's title is "
+                                   f"{shown}, not text\n")  # fmt: skip
+    assert not db.exists()

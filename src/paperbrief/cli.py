@@ -610,7 +610,10 @@ def _profile(option: str | None) -> Any:
     if path is None:
         return None
     log.info("interests profile: %s", path)
-    return load_profile(path)
+    profile = load_profile(path)
+    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+        log.warning("%s", warning)
+    return None if profile.is_empty else profile  # nothing usable: ranked by upvotes
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -898,6 +901,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
             f"{default_profile_path()}"
         )
     profile = load_profile(path)  # a malformed profile fails before anything is fetched
+    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+        log.warning("%s", warning)
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
     if embedder is None:

@@ -72,6 +72,7 @@ class Profile:
     authors: list[str] = field(default_factory=list)
     papers: list[LikedPaper] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # terms dropped (paperbrief.profile_terms)
 
     @property
     def is_empty(self) -> bool:
@@ -114,12 +115,14 @@ def load_profile(path: Path) -> Profile:
         raise InputError(f"{path}: line {line}: not UTF-8 text") from exc
     if "\x00" in text:
         raise InputError(f"{path}: binary file, not an interests profile")
+    from paperbrief.profile_terms import usable_profile
+
     kind = _kind(path, text)
     if kind == "bib":
-        return _from_bibtex(path, text)
+        return usable_profile(_from_bibtex(path, text))
     if kind == "csl":
-        return _from_csl_json(path, text)
-    return _from_toml(path, text)
+        return usable_profile(_from_csl_json(path, text))
+    return usable_profile(_from_toml(path, text))
 
 
 def _kind(path: Path, text: str) -> str:
@@ -274,18 +277,28 @@ def _from_csl_json(path: Path, text: str) -> Profile:
         if not isinstance(item, dict):
             raise InputError(f"{path}: line {_item_line(text, n)}: item {n} is not an object")
         item = item.get("itemData", item) if isinstance(item.get("itemData"), dict) else item
-        title = _clean(str(item.get("title") or ""))
+        raw_title = item.get("title")
+        if raw_title is not None and not isinstance(raw_title, str):  # true, NaN, a list
+            raise InputError(
+                f"{path}: line {_item_line(text, n)}: item {n}'s title is "
+                f"{json.dumps(raw_title)[:40]}, not text"
+            )
+        title = _clean(raw_title or "")
         if not title:
             raise InputError(f"{path}: line {_item_line(text, n)}: item {n} has no title")
         arxiv_id = _arxiv_id_from(
-            str(item.get("number") or ""), str(item.get("note") or ""), str(item.get("URL") or ""),
-            str(item.get("DOI") or ""), str(item.get("archive_location") or ""),
+            *(_text(item.get(k)) for k in ("number", "note", "URL", "DOI", "archive_location"))
         )
         papers.append(
             LikedPaper(ref=str(item.get("id") or title), arxiv_id=arxiv_id, title=title,
-                       abstract=_clean(str(item.get("abstract") or "")))
+                       abstract=_clean(_text(item.get("abstract"))))
         )
     return Profile(path=path, papers=papers)
+
+
+def _text(value: object) -> str:
+    """A CSL field that should be text: '' for anything else (a number, true, a list)."""
+    return value if isinstance(value, str) else ""
 
 
 def _item_line(text: str, n: int) -> int:
