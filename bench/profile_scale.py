@@ -35,14 +35,16 @@ DATA = next(
 ) / "data" / "hf-2024-papers.jsonl"
 PAPERS = 200
 
+# peak memory from VmHWM (ru_maxrss would carry the parent's peak across fork and exec)
 READ_ONCE = """
-import resource, sys, time
+import re, sys, time
 from pathlib import Path
 started = time.perf_counter()
 from paperbrief.interests import load_profile
 profile = load_profile(Path(sys.argv[1]))
-print(len(profile.papers), round(time.perf_counter() - started, 2),
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+status = Path("/proc/self/status").read_text()
+peak = int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) // 1024
+print(len(profile.papers), round(time.perf_counter() - started, 2), peak)
 """
 
 

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paperbrief import cli
+from paperbrief.errors import InputError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HF_2024 = FIXTURES / "hf-2024-papers-2000.jsonl"
@@ -312,7 +313,7 @@ def test_a_200_that_is_no_json_object_is_retried_and_named(tmp_path, capsys, mon
     assert [json.loads(line)["engine"] for line in out.splitlines()] == ["offline"] * 5
 
 
-# -- 19: damaged stores, stores of a newer version, a new store on a full disk ------------------
+# -- 19: damaged stores, stores of a newer version, a new store on a full disk --------------------
 
 PAGE = 4096
 
@@ -466,3 +467,76 @@ def test_csl_titles_that_are_not_text_are_refused(tmp_path, capsys, title, shown
     assert one_line_error(err) == (f"paperbrief: error: {profile}: line 2: item 2's title is "
                                    f"{shown}, not text\n")  # fmt: skip
     assert not db.exists()
+
+
+# -- 25: a big profile is parsed once per content -------------------------------------------------
+
+
+def _big_bibtex(path: Path, entries: int = 80) -> Path:
+    """Real titles and abstracts (tests/fixtures/hf-2024-papers-2000.jsonl) as a BibTeX export
+    of at least 64 KB, the size from which parsed profiles are cached."""
+    lines = [json.loads(line) for line in HF_2024.read_text().splitlines()[:entries]]
+    path.write_text("".join(
+        f"@article{{key{n},\n  title = {{{p['title']}}},\n  abstract = {{{p['abstract']}}},\n"
+        f"  eprint = {{{p['id']}}},\n  archiveprefix = {{arXiv}},\n}}\n\n"
+        for n, p in enumerate(lines)
+    ), encoding="utf-8")  # fmt: skip
+    assert path.stat().st_size >= 64 * 1024
+    return path
+
+
+def test_a_big_bibtex_profile_is_parsed_once_per_content(tmp_path, monkeypatch):
+    import bibtexparser
+
+    from paperbrief.interests import load_profile
+
+    bib = _big_bibtex(tmp_path / "library.bib")
+    first = load_profile(bib)
+    assert len(first.papers) == 80 and first.papers[0].arxiv_id
+    cached = list((tmp_path / "cache").glob("*.json"))  # $PAPERBRIEF_CACHE_DIR (conftest)
+    assert len(cached) == 1
+
+    def no_parsing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("bibtexparser ran")
+
+    monkeypatch.setattr(bibtexparser, "parse_string", no_parsing)
+    assert load_profile(bib) == first  # from the cache: not parsed again
+    with bib.open("a", encoding="utf-8") as handle:  # another content: parsed again
+        handle.write("@article{extra,\n  title = {One more paper},\n}\n")
+    with pytest.raises(InputError, match="bibtexparser ran"):  # (its errors are InputErrors)
+        load_profile(bib)
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
+    from paperbrief.interests import load_profile
+
+    bib = _big_bibtex(tmp_path / "library.bib")
+    first = load_profile(bib)
+    (entry,) = (tmp_path / "cache").glob("*.json")
+    entry.write_text('{"description": 1')
+    assert load_profile(bib) == first
+    assert json.loads(entry.read_text())["papers"]  # written again
+
+
+def test_a_small_profile_is_not_cached(tmp_path):
+    from paperbrief.interests import load_profile
+
+    profile = tmp_path / "interests.toml"
+    profile.write_text('keywords = ["speculative decoding"]\n')
+    assert load_profile(profile).keywords == ["speculative decoding"]
+    assert not (tmp_path / "cache").exists()
+
+
+# -- 26 (cosmetic): a FIFO profile ----------------------------------------------------------------
+
+
+def test_a_fifo_profile_is_named_a_fifo_not_missing(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "interests.toml"
+    os.mkfifo(fifo)
+    code, out, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                         str(tmp_path / "pb.db"), "--interests", str(fifo))  # fmt: skip
+    assert (code, out) == (2, "")
+    assert one_line_error(err) == (f"paperbrief: error: --interests {fifo}: a FIFO (named pipe), "
+                                   "not a regular file\n")  # fmt: skip

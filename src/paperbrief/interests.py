@@ -96,18 +96,45 @@ def find_profile(option: str | Path | None) -> Path | None:
         if value:
             path = Path(value).expanduser()
             if not path.is_file():
-                raise InputError(f"{origin} {value}: no such file")
+                raise InputError(f"{origin} {value}: {_not_a_file(path)}")
             return path
     default = default_profile_path()
     return default if default.is_file() else None
 
 
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be read as a profile: missing, or there but no regular file (a FIFO
+    would block the run, a folder or device is no profile)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"{kind}, not a regular file"
+
+
 def load_profile(path: Path) -> Profile:
     """Read a TOML profile, a BibTeX export or a CSL JSON export (by extension, then content)."""
+    from paperbrief import profile_cache
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    cached = profile_cache.load(path, raw)  # a big export is parsed once per content
+    if cached is not None:
+        return cached
+    profile = _parse(path, raw)
+    profile_cache.save(path, raw, profile)
+    return profile
+
+
+def _parse(path: Path, raw: bytes) -> Profile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
