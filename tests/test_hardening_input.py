@@ -39,16 +39,17 @@ def five(tmp_path: Path, name: str = "five.jsonl", **changes: dict) -> Path:
 
 
 @contextmanager
-def stand_in(body: bytes, content_type: str) -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server on 127.0.0.1 answering every GET and POST with 200 and `body`; its
-    root URL and the paths asked for."""
+def stand_in(body: bytes, content_type: str,
+             status: int = 200) -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server on 127.0.0.1 answering every GET and POST with `status` and `body`;
+    its root URL and the paths asked for."""
     asked: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self) -> None:
             self.rfile.read(int(self.headers.get("content-length") or 0))
             asked.append(self.path)
-            self.send_response(200)
+            self.send_response(status)
             self.send_header("content-type", content_type)
             self.send_header("content-length", str(len(body)))
             self.end_headers()
@@ -540,3 +541,38 @@ def test_a_fifo_profile_is_named_a_fifo_not_missing(tmp_path, capsys):
     assert (code, out) == (2, "")
     assert one_line_error(err) == (f"paperbrief: error: --interests {fifo}: a FIFO (named pipe), "
                                    "not a regular file\n")  # fmt: skip
+
+
+# -- 26 (cosmetic): "1 topics", 4 KB warning lines ------------------------------------------------
+
+
+def test_the_feed_summary_says_1_topic_not_1_topics(tmp_path, capsys):
+    feed = tmp_path / "feed.xml"
+    listing = tmp_path / "one.jsonl"
+    listing.write_text(HF_2024.read_text().splitlines()[0] + "\n")
+    code, _, err = run(capsys, "digest", str(listing), "--offline", "--db",
+                       str(tmp_path / "pb.db"), "--feed", str(feed))  # fmt: skip
+    assert code == 0, err
+    assert "<summary>1 paper in 1 topic, 0 head-to-head comparisons.</summary>" in feed.read_text()
+
+
+def test_a_4kb_value_quoted_in_a_warning_is_cut(tmp_path, capsys):
+    listing = five(tmp_path, p0={"published": "2024-" + "x" * 4000})
+    log = tmp_path / "run.log"
+    code, _, err = run(capsys, "digest", str(listing), "--offline", "--db",
+                       str(tmp_path / "pb.db"), "--log", str(log))  # fmt: skip
+    assert code == 0, err
+    (line,) = [w for w in err.splitlines() if "unreadable published date" in w]
+    assert len(line) <= 400 and "(4,007 characters)" in line  # cut, saying how long it was
+    (logged,) = [w for w in log.read_text().splitlines() if "unreadable published date" in w]
+    assert len(logged) <= 400  # the value is cut where it is quoted
+
+
+def test_stderr_lines_are_cut_at_1000_characters():
+    # what reaches stderr through the CLI's formatter, whatever a warning quotes
+    from paperbrief.safe_text import LINE_MAX_CHARS, short_lines
+
+    text = "x" * 4_000 + "\nshort"
+    cut = short_lines(text)
+    assert [len(line) for line in cut.splitlines()][1:] == [5]
+    assert len(cut.splitlines()[0]) <= LINE_MAX_CHARS

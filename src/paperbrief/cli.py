@@ -29,7 +29,7 @@ from paperbrief.errors import (
     UsageError,
 )
 from paperbrief.models import Paper, Period
-from paperbrief.safe_text import CleanFormatter, brief, clean
+from paperbrief.safe_text import LINE_MAX_CHARS, CleanFormatter, brief, clean, short_lines
 
 log = logging.getLogger("paperbrief")
 COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
@@ -304,7 +304,8 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     log.propagate = False
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(logging.INFO if verbose else logging.WARNING)
-    err.setFormatter(CleanFormatter("paperbrief: %(message)s"))  # no escapes from input
+    # no escapes from input, no 4 KB line (the --log file below keeps whole lines)
+    err.setFormatter(CleanFormatter("paperbrief: %(message)s", max_chars=LINE_MAX_CHARS))
     log.addHandler(err)
     if log_file is not None:
         from paperbrief.atomic import writable_file
@@ -708,6 +709,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 topic', '3 topics' (not '1 topics')."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
     """Validate --email/--resend/--feed before any work; the SMTP settings and recipients."""
     from paperbrief.feed import check_feed, check_feed_url
@@ -747,8 +753,9 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
             start=digest.period.start,
             end=digest.period.end,
             title=subject(digest.period.label, digest.stats.papers),
-            summary=f"{digest.stats.papers} papers in {len(digest.topics)} topics, "
-            f"{len(digest.comparisons)} head-to-head comparisons.",
+            summary=f"{_count(digest.stats.papers, 'paper')} in "
+            f"{_count(len(digest.topics), 'topic')}, "
+            f"{_count(len(digest.comparisons), 'head-to-head comparison')}.",
             content=render_html_body(digest, args.template if written == "html" else None,
                                      args.top),
             link=link_to(target, feed, args.feed_url) if target else None,
@@ -997,7 +1004,7 @@ def main(argv: list[str] | None = None) -> int:
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):
             _discard_stdout()
-        first, *rest = clean(str(exc)).splitlines() or [type(exc).__name__]
+        first, *rest = short_lines(clean(str(exc))).splitlines() or [type(exc).__name__]
         sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
         return exc.exit_code
     except Terminated:
@@ -1012,7 +1019,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # last resort: one line, never a traceback
         if os.environ.get("PAPERBRIEF_DEBUG"):
             raise
-        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
+        sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: "
+                         f"{short_lines(clean(str(exc)))}\n")
         return EXIT_FAILURE
     finally:
         if main_thread:

@@ -48,7 +48,8 @@ def brief(text: str, limit: int = BRIEF_CHARS) -> str:
     '…' and the full length (a 20,000-character id is not echoed in full)."""
     if len(text) <= limit:
         return text
-    return f"{text[: limit - 1]}… ({len(text):,} characters)"
+    suffix = f"… ({len(text):,} characters)"
+    return text[: max(1, limit - len(suffix))] + suffix
 
 
 def clean_tree(value: Any) -> Any:
@@ -73,8 +74,25 @@ def web_url(url: str | None) -> str | None:
     return url
 
 
+LINE_MAX_CHARS = 1_000  # a warning or error line on stderr (the --log file keeps it whole)
+
+
+def short_lines(text: str, limit: int = LINE_MAX_CHARS) -> str:
+    """`text` with each line cut to `limit` characters (a 4 KB server error page quoted in a
+    warning is one readable line, not a screenful)."""
+    if len(text) <= limit:
+        return text
+    return "\n".join(brief(line, limit) for line in text.split("\n"))
+
+
 class CleanFormatter(logging.Formatter):
-    """A log formatter whose lines carry no control characters from the input."""
+    """A log formatter whose lines carry no control characters from the input (and, with
+    `max_chars`, no line longer than that)."""
+
+    def __init__(self, fmt: str | None = None, *, max_chars: int | None = None) -> None:
+        super().__init__(fmt)
+        self.max_chars = max_chars
 
     def format(self, record: logging.LogRecord) -> str:
-        return clean(super().format(record))
+        text = clean(super().format(record))
+        return short_lines(text, self.max_chars) if self.max_chars else text
