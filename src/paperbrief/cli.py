@@ -38,7 +38,8 @@ EXIT_CODES = """exit codes:
   0   success (also: an empty listing, a budget that stopped paying)
   1   failure (e.g. a wrong API key, nothing could be fetched, an internal error)
   2   usage error or bad input (unreadable, invalid, cut-off or unknown source; unknown
-      paper; an output that cannot be written or is not a regular file)
+      paper; an output that cannot be written or is not a regular file; a damaged database
+      or one a newer paperbrief changed)
   75  another run holds the database lock (try again later, or pass --wait SECONDS)
 """
 
