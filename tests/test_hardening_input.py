@@ -92,6 +92,19 @@ def test_lone_surrogates_in_a_listing_become_replacement_characters(tmp_path, ca
     assert all("\ud800" not in t for t in titles)
 
 
+def test_lone_surrogates_in_a_csl_profile_are_replaced(tmp_path, capsys):
+    items = [{"id": f"k{n}", "title": f"Speculative \ud800 decoding {n}",
+              "abstract": "Draft tokens verified by the large model. " * 10} for n in range(200)]
+    profile = tmp_path / "library.json"
+    profile.write_text(json.dumps(items))  # \ud800 escapes, over 64 KB: cached too
+    for _ in range(2):  # parsed, then from the cache
+        code, out, err = run(capsys, "rank", "-i", str(five(tmp_path)), "--interests",
+                             str(profile), "--json")  # fmt: skip
+        assert code == 0, err
+        assert len(out.splitlines()) == 5
+    assert list((tmp_path / "cache").glob("*.json"))
+
+
 # -- 16: profiles nested too deeply, numbers too long ---------------------------------------------
 
 

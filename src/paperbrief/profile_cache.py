@@ -86,7 +86,7 @@ def save(path: Path, raw: bytes, profile: Profile) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
         _prune(entry.parent)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: text no encoding can write
         log.info("cannot cache the profile %s in %s: %s", path, entry.parent, exc)
 
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from paperbrief.safe_text import brief
+from paperbrief.safe_text import brief, clean
 from paperbrief.stopwords import ENGLISH_STOP_WORDS
 
 if TYPE_CHECKING:
@@ -39,9 +39,23 @@ def _listed(items: list[str]) -> str:
     return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
 
 
+def _cleaned(profile: Profile) -> Profile:
+    from paperbrief.interests import LikedPaper
+
+    papers = [LikedPaper(ref=clean(p.ref), arxiv_id=p.arxiv_id, title=clean(p.title),
+                         abstract=clean(p.abstract)) for p in profile.papers]
+    return replace(profile, description=clean(profile.description),
+                   keywords=[clean(k) for k in profile.keywords],
+                   authors=[clean(a) for a in profile.authors], papers=papers,
+                   exclude=[clean(e) for e in profile.exclude])
+
+
 def usable_profile(profile: Profile) -> Profile:
     """`profile` without the terms that cannot match anything, with a warning for each kind
-    dropped (in `profile.warnings`), and one more when nothing usable is left."""
+    dropped (in `profile.warnings`), and one more when nothing usable is left. Its text is
+    cleaned as a paper's is (`safe_text.clean`: no control characters, a lone surrogate from a
+    JSON escape becomes U+FFFD), since reasons and warnings print it."""
+    profile = _cleaned(profile)
     warnings = list(profile.warnings)
 
     def phrases(values: list[str], what: str) -> list[str]:
