@@ -278,6 +278,7 @@ def test_an_arxiv_window_of_year_1_is_zero_padded(tmp_path, capsys, monkeypatch)
         ("http://localhost:8080/v1\r\nX-Injected: 1", "line break"),
         ("http://localhost/v1\n", "line break"), ("localhost:8080/v1", "is not HTTP"),
         ("http:///v1", "no host"), ("http://user:secret@localhost:99999/v1", "Port out of range"),
+        ("http://localhost:0/v1", "port 0"), ("http://localhost:http/v1", "Port could not be"),
     ],
 )  # fmt: skip
 def test_a_base_url_that_cannot_be_an_endpoint_is_exit_2_at_start(tmp_path, capsys, monkeypatch,

@@ -36,9 +36,11 @@ def check_base_url(url: str, origin: str) -> str:
         raise refuse("contains a space, line break or control character")
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a port that is no number or out of range)
+        port = parts.port  # ValueError for a port that is no number or out of range
     except ValueError as exc:  # 'Invalid IPv6 URL', 'Port out of range 0-65535'
         raise refuse(f"not a URL ({exc})") from None
+    if port == 0:
+        raise refuse("port 0 cannot be connected to")
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise refuse(f"{scheme}:// is not HTTP" if scheme else "not a URL")
