@@ -105,6 +105,47 @@ def test_lone_surrogates_in_a_csl_profile_are_replaced(tmp_path, capsys):
     assert list((tmp_path / "cache").glob("*.json"))
 
 
+@pytest.mark.parametrize(
+    "argv, shown",
+    [
+        (["takeaway", "-i", "LISTING", "--model", "gpt\udcff"], "--model"),
+        (["compare", "\udcff\udcfe", "2401.01234", "--offline"], "A"),
+        (["digest", "LISTING", "--offline", "--since", "2024-05-2\udcff"], "--since"),
+        (["digest", "LISTING", "--offline", "--email", "me@b\udcfcrs.example"], "--email"),
+    ],
+)  # fmt: skip
+def test_text_options_that_are_not_utf8_are_exit_2_at_start(tmp_path, capsys, monkeypatch, argv,
+                                                            shown):
+    # bytes that are not UTF-8 reach Python as lone surrogates (PEP 383); in --model they
+    # crashed the first store write ("surrogates not allowed"), exit 1
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    db = tmp_path / "pb.db"
+    argv = [str(five(tmp_path)) if a == "LISTING" else a for a in argv]
+    code, out, err = run(capsys, *argv, "--db", str(db))
+    assert (code, out) == (2, "")
+    assert one_line_error(err).startswith(f"paperbrief: error: {shown}: not valid UTF-8 text")
+    assert not db.exists()
+
+
+def test_a_base_url_variable_that_is_not_utf8_is_exit_2(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v\udcff")
+    code, _, err = run(capsys, "takeaway", "-i", str(five(tmp_path)), "--db",
+                       str(tmp_path / "pb.db"))  # fmt: skip
+    assert code == 2
+    assert one_line_error(err) == ("paperbrief: error: $OPENAI_BASE_URL: not valid UTF-8 text (a "
+                                   "byte that is not UTF-8 at character 21)\n")  # fmt: skip
+
+
+def test_a_file_name_that_is_not_utf8_still_works(tmp_path, capsys):
+    out = tmp_path / "digest-\udcff.md"
+    code, _, err = run(capsys, "digest", str(five(tmp_path)), "--offline", "--db",
+                       str(tmp_path / "pb.db"), "--out", str(out))  # fmt: skip
+    assert code == 0, err
+    assert out.exists()
+
+
 # -- 16: profiles nested too deeply, numbers too long ---------------------------------------------
 
 

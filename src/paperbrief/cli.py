@@ -1000,6 +1000,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         _setup_logging(args.verbose, args.log)
+        from paperbrief.text_args import check_text
+
+        check_text(args)  # a model name or URL that is not UTF-8: exit 2, not a crash later
         _check_endpoint(args)
         return args.func(args)
     except PaperbriefError as exc:
