@@ -8,6 +8,11 @@
    and of a second read of the same file (the profile cache), each in a fresh process.
 
     python bench/profile_scale.py [--keywords 100,2000,20000] [--entries 5000]
+
+Before issue 28's item 25 (commit 2579197; every keyword's pattern tried on every paper, every
+profile parsed on every run), at load average 7.6 on 2 cores: 100 keywords 1.29 s, 2,000
+26.38 s, 20,000 271.82 s; a 2,000-entry export 20.4 s on every read. After: 0.15-0.26 s,
+0.49 s, 3.05 s; the export 26.5 s on the first read, 0.25 s (30 MB peak) on the next ones.
 """
 
 from __future__ import annotations
