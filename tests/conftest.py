@@ -135,6 +135,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                  "PAPERBRIEF_EMBEDDING_MODEL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PAPERBRIEF_DB", str(tmp_path / "paperbrief-test.db"))
+    monkeypatch.setenv("PAPERBRIEF_CACHE_DIR", str(tmp_path / "cache"))  # parsed profiles
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paperbrief.refserver import RefServer
+from paperbrief.store import Store
 from tests.conftest import CASSETTES, FIXTURES
 from tests.llm_support import FAKE_KEY
 from tests.test_cli_live import Clients, run
@@ -111,10 +112,17 @@ def test_refresh_fetches_again(capsys, clients):
 
 
 @pytest.mark.vcr(PAIR, ONE_VERSIONED)
-def test_a_version_the_store_does_not_hold_is_fetched(capsys, clients):
+def test_a_version_the_store_does_not_hold_is_fetched(capsys, clients, tmp_path):
     assert run(capsys, "compare", "2609.28471v1", "2609.28449", "--offline")[0] == 0
-    # the store holds 2609.28471 at v1 and 2609.28449 at a version nobody asked for
+    # the unversioned 2609.28449 came back at v1, and the store knows (issue 28, item 21): asking
+    # for v1 now fetches nothing
     assert run(capsys, "compare", "2609.28471v1", "2609.28449v1", "--offline")[0] == 0
+    assert _id_lists(clients) == ["2609.28471v1,2609.28449"]
+    # a copy whose version nobody knows (read from a listing without versions) is not v1
+    with Store(tmp_path / "paperbrief-test.db") as store:
+        kept = store.get_paper("2609.28449")
+        assert kept is not None and kept.version == 1
+        store.save_papers([kept.model_copy(update={"version": None})])
     assert run(capsys, "compare", "2609.28471", "2609.28449v1", "--offline")[0] == 0
     assert _id_lists(clients) == ["2609.28471v1,2609.28449", "2609.28449v1"]
 
@@ -133,7 +141,8 @@ def test_unknown_id_is_exit_2(capsys, clients):
 @pytest.mark.parametrize(
     "ref",
     ["2401.123", "2401.01234v", "https://example.com/paper/2401.01234", "https://arxiv.org/list/cs.CL",
-     "hep-th/99011"],
+     "hep-th/99011", "2401.01234v0", "2401.01234v1234", "https://[::1/abs/2401.01234",
+     "arxiv.org/abs/2401.01234v00"],
 )
 def test_malformed_reference_is_exit_2_naming_it(capsys, clients, ref):
     code, _, err = run(capsys, "compare", ref, "2609.28449", "--offline")

@@ -29,7 +29,7 @@ from paperbrief.errors import (
     UsageError,
 )
 from paperbrief.models import Paper, Period
-from paperbrief.safe_text import CleanFormatter, clean
+from paperbrief.safe_text import LINE_MAX_CHARS, CleanFormatter, brief, clean, short_lines
 
 log = logging.getLogger("paperbrief")
 COOLDOWN_ENV = "PAPERBRIEF_FAILURE_COOLDOWN"
@@ -40,7 +40,8 @@ EXIT_CODES = """exit codes:
       limit: the provider's message is shown, what was done is kept), nothing could be
       fetched, an internal error)
   2   usage error or bad input (unreadable, invalid, cut-off or unknown source; unknown
-      paper; an output that cannot be written or is not a regular file)
+      paper; an output that cannot be written or is not a regular file; a damaged database
+      or one a newer paperbrief changed)
   75  another run holds the database lock (try again later, or pass --wait SECONDS)
 """
 
@@ -61,24 +62,48 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _positive_int(text: str) -> int:
+# Upper bounds of numeric options (issue 28, item 18): beyond them a date, a timeout or an SQLite
+# integer overflows deep inside a run (or after a batch was paid for), so they are refused first.
+MAX_COUNT = 1_000_000_000  # --top, --max-calls, runs --limit: SQLite's INTEGER holds it
+MAX_CONCURRENCY = 1_000
+MAX_SECONDS = 86_400.0  # --timeout, --batch-poll: a day
+MAX_WAIT = 7 * 86_400.0  # --wait: a week
+MAX_COOLDOWN_HOURS = 10 * 8_766.0  # ten years
+MIN_RPM, MAX_RPM = 0.001, 1_000_000.0
+
+
+def _whole(text: str, maximum: int) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {brief(text)!r}") from None
+    if not 1 <= value <= maximum:
+        raise argparse.ArgumentTypeError(
+            f"expected a number from 1 to {maximum:,}, got {brief(text)!r}"
+        )
     return value
 
 
-def _finite(text: str, minimum: float, inclusive: bool) -> float:
+def _positive_int(text: str) -> int:
+    return _whole(text, MAX_COUNT)
+
+
+def _concurrency(text: str) -> int:
+    return _whole(text, MAX_CONCURRENCY)
+
+
+def _finite(text: str, minimum: float, inclusive: bool, maximum: float = math.inf) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a number, got {brief(text)!r}") from None
     if not math.isfinite(value) or value < minimum or (value == minimum and not inclusive):
         bound = f">= {minimum:g}" if inclusive else f"> {minimum:g}"
-        raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text!r}")
+        if maximum < math.inf:
+            bound += f" and <= {maximum:g}"
+        raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {brief(text)!r}")
+    if value > maximum:
+        raise argparse.ArgumentTypeError(f"expected at most {maximum:g}, got {brief(text)!r}")
     return value
 
 
@@ -90,16 +115,36 @@ def _non_negative_finite(text: str) -> float:
     return _finite(text, 0.0, inclusive=True)
 
 
+def _seconds(text: str) -> float:  # --timeout
+    return _finite(text, 0.0, inclusive=False, maximum=MAX_SECONDS)
+
+
+def _poll(text: str) -> float:  # --batch-poll
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_SECONDS)
+
+
+def _wait(text: str) -> float:
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_WAIT)
+
+
+def _rpm(text: str) -> float:
+    return _finite(text, MIN_RPM, inclusive=True, maximum=MAX_RPM)
+
+
+def _cooldown(text: str) -> float:
+    return _finite(text, 0.0, inclusive=True, maximum=MAX_COOLDOWN_HOURS)
+
+
 def _add_llm_call_options(g: argparse._ArgumentGroup) -> None:
-    g.add_argument("--timeout", type=_positive_finite, metavar="SECONDS",
+    g.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                    help="give up on one LLM call after SECONDS (default: 30)")
-    g.add_argument("--rpm", type=_positive_finite, metavar="N",
+    g.add_argument("--rpm", type=_rpm, metavar="N",
                    help="start at most N LLM calls a minute (default: no cap; 429s and the "
                    "server's x-ratelimit headers are obeyed anyway)")
     g.add_argument("--max-tokens", type=_positive_int, metavar="N",
                    help="output tokens one LLM answer may use, reasoning included (default: "
                    "$PAPERBRIEF_MAX_TOKENS, else 1200, or 16000 for a reasoning model)")
-    g.add_argument("--failure-cooldown", type=_non_negative_finite, metavar="HOURS",
+    g.add_argument("--failure-cooldown", type=_cooldown, metavar="HOURS",
                    help="do not pay again for an item whose answers failed until HOURS have "
                    f"passed (default: ${COOLDOWN_ENV} or 24; --refresh retries now)")
 
@@ -110,7 +155,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
                    help="use the offline extractive engine even if an API key is set")
     g.add_argument("--model", help="model name (default: $PAPERBRIEF_MODEL or a small cheap model)")
     g.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
-    g.add_argument("--concurrency", type=_positive_int, default=8,
+    g.add_argument("--concurrency", type=_concurrency, default=8,
                    help="LLM calls in flight at once (default: 8)")
     g.add_argument("--max-calls", type=_positive_int, metavar="N",
                    help="stop paying after N LLM calls; the rest get offline results")
@@ -121,7 +166,7 @@ def _add_engine_options(p: argparse.ArgumentParser) -> None:
     s.add_argument("--db", type=Path,
                    help="SQLite database (default: $PAPERBRIEF_DB or the user data dir)")
     s.add_argument("--refresh", action="store_true", help="ignore cached results and pay again")
-    s.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
+    s.add_argument("--wait", type=_wait, metavar="SECONDS",
                    help="wait up to SECONDS for another run's lock instead of exiting 75")
 
 
@@ -222,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "a later run collects it (until then the digest is provisional)")
     b.add_argument("--batch-wait", action="store_true",
                    help="like --batch, but poll until the batch is done and write the full digest")
-    b.add_argument("--batch-poll", type=_non_negative_finite, default=60.0, metavar="SECONDS",
+    b.add_argument("--batch-poll", type=_poll, default=60.0, metavar="SECONDS",
                    help="seconds between polls with --batch-wait (default: 60)")
 
     t = _command(sub, "takeaway", cmd_takeaway)
@@ -257,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--offline", action="store_true",
                    help="rank by TF-IDF even if an API key is set (no embeddings calls)")
     k.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
-    k.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
+    k.add_argument("--wait", type=_wait, metavar="SECONDS",
                    help="with embeddings: wait up to SECONDS for another run's lock instead of "
                    "exiting 75")
     k.set_defaults(refresh=False)
@@ -283,7 +328,8 @@ def _setup_logging(verbose: bool, log_file: Path | None) -> None:
     # quiet under cron (which mails any stderr): what is happening only with -v or on a
     # terminal; warnings and errors always
     err.setLevel(logging.INFO if verbose or _is_tty(sys.stderr) else logging.WARNING)
-    err.setFormatter(CleanFormatter("paperbrief: %(message)s"))  # no escapes from input
+    # no escapes from input, no 4 KB line (the --log file below keeps whole lines)
+    err.setFormatter(CleanFormatter("paperbrief: %(message)s", max_chars=LINE_MAX_CHARS))
     log.addHandler(err)
     if log_file is not None:
         from paperbrief.atomic import writable_file
@@ -393,7 +439,7 @@ def _failure_cooldown(args: argparse.Namespace) -> float:
     if not raw:
         return 24.0
     try:
-        return _non_negative_finite(raw)
+        return _cooldown(raw)
     except argparse.ArgumentTypeError as exc:
         raise UsageError(f"${COOLDOWN_ENV}: {exc}") from None
 
@@ -441,6 +487,19 @@ def _relate_process() -> Any:
     from paperbrief.relate_process import RelateProcess
 
     return RelateProcess()
+
+
+def _check_endpoint(args: argparse.Namespace) -> None:
+    """A base URL that cannot be an http(s) endpoint is exit 2 before any work, not an outage
+    (issue 28, item 23); unused (offline, `runs`), it is not looked at."""
+    if not hasattr(args, "base_url") or _offline_only(args):
+        return
+    from paperbrief.base_url import check_base_url
+
+    if args.base_url is not None:
+        check_base_url(args.base_url, "--base-url")
+    elif os.environ.get("OPENAI_BASE_URL"):
+        check_base_url(os.environ["OPENAI_BASE_URL"], "$OPENAI_BASE_URL")
 
 
 def _offline_only(args: argparse.Namespace) -> bool:
@@ -610,7 +669,10 @@ def _profile(option: str | None) -> Any:
     if path is None:
         return None
     log.info("interests profile: %s", path)
-    return load_profile(path)
+    profile = load_profile(path)
+    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+        log.warning("%s", warning)
+    return None if profile.is_empty else profile  # nothing usable: ranked by upvotes
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
@@ -714,6 +776,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 topic', '3 topics' (not '1 topics')."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
     """Validate --email/--resend/--feed before any work; the SMTP settings and recipients."""
     from paperbrief.feed import check_feed, check_feed_url
@@ -788,8 +855,9 @@ def _update_feed(args: argparse.Namespace, digest: Any, fmt: str, written: str |
         start=digest.period.start,
         end=digest.period.end,
         title=subject(digest.period.label, digest.stats.papers),
-        summary=f"{digest.stats.papers} papers in {len(digest.topics)} topics, "
-        f"{len(digest.comparisons)} head-to-head comparisons.",
+        summary=f"{_count(digest.stats.papers, 'paper')} in "
+        f"{_count(len(digest.topics), 'topic')}, "
+        f"{_count(len(digest.comparisons), 'head-to-head comparison')}.",
         content=render_html_body(digest, args.template if written == "html" else None,
                                  args.top),
         link=link_to(target, feed, args.feed_url) if target else None,
@@ -931,6 +999,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
             f"{default_profile_path()}"
         )
     profile = load_profile(path)  # a malformed profile fails before anything is fetched
+    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+        log.warning("%s", warning)
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
     if embedder is None:
@@ -1028,13 +1098,18 @@ def main(argv: list[str] | None = None) -> int:
 
         guard_outputs(args)  # never the store, its side files or an input
         _setup_logging(args.verbose, args.log)
+        from paperbrief.text_args import check_text
+
+        check_text(args)  # a model name or URL that is not UTF-8: exit 2, not a crash later
+        _check_endpoint(args)
         return args.func(args)
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):
             _discard_stdout()
         from paperbrief.redact import strip_userinfo
 
-        first, *rest = clean(strip_userinfo(str(exc))).splitlines() or [type(exc).__name__]
+        first, *rest = short_lines(clean(strip_userinfo(str(exc)))).splitlines() or [
+            type(exc).__name__]
         sys.stderr.write(f"paperbrief: error: {first}\n" + "".join(f"{r}\n" for r in rest))
         return exc.exit_code
     except Terminated:
@@ -1051,7 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         from paperbrief.redact import strip_userinfo
 
-        reason = clean(strip_userinfo(str(exc)))
+        reason = short_lines(clean(strip_userinfo(str(exc))))
         sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {reason}\n")
         return EXIT_FAILURE
     finally:

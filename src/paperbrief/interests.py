@@ -32,10 +32,10 @@ TOML_KEYS = ("description", "keywords", "authors", "papers", "exclude")
 
 _ARXIV_IN_TEXT = re.compile(
     r"(?:arxiv[:./\s]*|abs/|arXiv\.)(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
-    re.I,
+    re.I | re.ASCII,  # ASCII digits only: '٢٤٠١.٠١٢٣٤' is no arXiv id
 )
 _BARE_ARXIV = re.compile(
-    r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I
+    r"^(?:arxiv:)?(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?$", re.I | re.ASCII
 )
 _TAG = re.compile(r"<[^>]+>")
 
@@ -72,6 +72,7 @@ class Profile:
     authors: list[str] = field(default_factory=list)
     papers: list[LikedPaper] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # terms dropped (paperbrief.profile_terms)
 
     @property
     def is_empty(self) -> bool:
@@ -95,18 +96,45 @@ def find_profile(option: str | Path | None) -> Path | None:
         if value:
             path = Path(value).expanduser()
             if not path.is_file():
-                raise InputError(f"{origin} {value}: no such file")
+                raise InputError(f"{origin} {value}: {_not_a_file(path)}")
             return path
     default = default_profile_path()
     return default if default.is_file() else None
 
 
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be read as a profile: missing, or there but no regular file (a FIFO
+    would block the run, a folder or device is no profile)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "no such file"
+    except OSError as exc:
+        return f"cannot read ({exc.strerror or exc})"
+    kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a device")
+    return f"{kind}, not a regular file"
+
+
 def load_profile(path: Path) -> Profile:
     """Read a TOML profile, a BibTeX export or a CSL JSON export (by extension, then content)."""
+    from paperbrief import profile_cache
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    cached = profile_cache.load(path, raw)  # a big export is parsed once per content
+    if cached is not None:
+        return cached
+    profile = _parse(path, raw)
+    profile_cache.save(path, raw, profile)
+    return profile
+
+
+def _parse(path: Path, raw: bytes) -> Profile:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -114,12 +142,14 @@ def load_profile(path: Path) -> Profile:
         raise InputError(f"{path}: line {line}: not UTF-8 text") from exc
     if "\x00" in text:
         raise InputError(f"{path}: binary file, not an interests profile")
+    from paperbrief.profile_terms import usable_profile
+
     kind = _kind(path, text)
     if kind == "bib":
-        return _from_bibtex(path, text)
+        return usable_profile(_from_bibtex(path, text))
     if kind == "csl":
-        return _from_csl_json(path, text)
-    return _from_toml(path, text)
+        return usable_profile(_from_csl_json(path, text))
+    return usable_profile(_from_toml(path, text))
 
 
 def _kind(path: Path, text: str) -> str:
@@ -155,6 +185,12 @@ def _from_toml(path: Path, text: str) -> Profile:
         line = m.group(1) if m else "1"
         message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
         raise InputError(f"{path}: line {line}: invalid TOML: {message}") from exc
+    except RecursionError:
+        raise InputError(f"{path}: line 1: invalid TOML: nested too deeply to read") from None
+    except ValueError:  # 'Exceeds the limit (4300 digits) for integer string conversion'
+        found = re.search(r"\d{1000,}", text)
+        line = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise InputError(f"{path}: line {line}: invalid TOML: a number too long to read") from None
     for key in data:
         if key not in TOML_KEYS:
             raise InputError(
@@ -251,8 +287,10 @@ def _from_bibtex(path: Path, text: str) -> Profile:
 
 
 def _from_csl_json(path: Path, text: str) -> Profile:
+    from paperbrief.sources.jsonl import loads_bounded
+
     try:
-        data = json.loads(text)
+        data = loads_bounded(text, str(path))  # too deep or too long a number: an InputError
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from exc
     if isinstance(data, dict) and "items" in data:  # Zotero's citation-items wrapper
@@ -266,18 +304,28 @@ def _from_csl_json(path: Path, text: str) -> Profile:
         if not isinstance(item, dict):
             raise InputError(f"{path}: line {_item_line(text, n)}: item {n} is not an object")
         item = item.get("itemData", item) if isinstance(item.get("itemData"), dict) else item
-        title = _clean(str(item.get("title") or ""))
+        raw_title = item.get("title")
+        if raw_title is not None and not isinstance(raw_title, str):  # true, NaN, a list
+            raise InputError(
+                f"{path}: line {_item_line(text, n)}: item {n}'s title is "
+                f"{json.dumps(raw_title)[:40]}, not text"
+            )
+        title = _clean(raw_title or "")
         if not title:
             raise InputError(f"{path}: line {_item_line(text, n)}: item {n} has no title")
         arxiv_id = _arxiv_id_from(
-            str(item.get("number") or ""), str(item.get("note") or ""), str(item.get("URL") or ""),
-            str(item.get("DOI") or ""), str(item.get("archive_location") or ""),
+            *(_text(item.get(k)) for k in ("number", "note", "URL", "DOI", "archive_location"))
         )
         papers.append(
             LikedPaper(ref=str(item.get("id") or title), arxiv_id=arxiv_id, title=title,
-                       abstract=_clean(str(item.get("abstract") or "")))
+                       abstract=_clean(_text(item.get("abstract"))))
         )
     return Profile(path=path, papers=papers)
+
+
+def _text(value: object) -> str:
+    """A CSL field that should be text: '' for anything else (a number, true, a list)."""
+    return value if isinstance(value, str) else ""
 
 
 def _item_line(text: str, n: int) -> int:

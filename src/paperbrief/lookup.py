@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
+from paperbrief.safe_text import brief
 from paperbrief.sources.arxiv_ids import split_version
 from paperbrief.sources.references import Reference, parse_reference
 
@@ -27,16 +28,18 @@ def resolve(ref: str, papers: Sequence[Paper]) -> Paper:
     if len(matches) == 1:
         return matches[0]
     if not matches:
-        raise InputError(f"no paper matches {ref!r} (by id or title fragment)")
+        raise InputError(f"no paper matches {brief(ref)!r} (by id or title fragment)")
     shown = "\n".join(f"  {p.id}  {p.display_title}" for p in matches[:MAX_CANDIDATES])
     extra = len(matches) - MAX_CANDIDATES
     more = f"\n  … and {extra} more" if extra > 0 else ""
-    raise InputError(f"{ref!r} matches {len(matches)} papers; be more specific:\n{shown}{more}")
+    raise InputError(
+        f"{brief(ref)!r} matches {len(matches)} papers; be more specific:\n{shown}{more}"
+    )
 
 
 def _holds_version(paper: Paper, version: int | None) -> bool:
     """Whether a stored paper is the version asked for (any version will do when none is)."""
-    if version is None:
+    if version is None or paper.version == version:
         return True
     found = split_version(paper.url or "")
     return found is not None and found[1] == str(version)
@@ -61,7 +64,7 @@ def find_papers(
         if ref.arxiv_id is None:
             if listing is None:
                 raise InputError(
-                    f"{ref.text!r} is a title fragment, and there is no listing to search: "
+                    f"{brief(ref.text)!r} is a title fragment, and there is no listing to search: "
                     "pass --input SOURCE, or name the paper by arXiv id or link"
                 )
             found[n] = resolve(ref.text, listing)

@@ -27,7 +27,7 @@ MAX_DIFFERENCES = 5
 ABSTRACT_MAX_CHARS = 10_000
 TITLE_MAX_CHARS = 1_000
 
-ARXIV_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$")
+ARXIV_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$", re.ASCII)
 
 ContributionType = Literal[
     "method", "benchmark", "dataset", "system", "analysis", "survey", "position", "other"

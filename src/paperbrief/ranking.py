@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from paperbrief.errors import PaperbriefError
 from paperbrief.interests import LikedPaper, Profile
 from paperbrief.models import Paper
+from paperbrief.phrase_index import PhraseIndex
 
 if TYPE_CHECKING:  # numpy is imported where a profile is ranked, not by every digest
     import numpy as np
@@ -177,16 +178,20 @@ def rank(
                     closest, which = max(row, key=lambda t: t[0])
                     best_like[i] = (closest, which)
             sims[i] = (to_centroid[i] + closest) / 2 if like_sims is not None else to_centroid[i]
-    keywords = [(k, phrase_pattern(k)) for k in profile.keywords]
-    excludes = [(k, phrase_pattern(k)) for k in profile.exclude]
+    # indexed by word: only the phrases whose words a paper has are tried on it (issue 28, 25)
+    keywords = PhraseIndex(profile.keywords, phrase_pattern, _fold)
+    excludes = PhraseIndex(profile.exclude, phrase_pattern, _fold)
     authors = {_name_key(a): a for a in profile.authors}
     ranked = []
     for i, paper in enumerate(papers):
         title, body = _fold(paper.title), _fold(paper.abstract)
         reasons: list[str] = []
-        blocked = [k for k, pat in excludes if pat.search(title) or pat.search(body)]
-        matched = [k for k, pat in keywords if pat.search(title) or pat.search(body)]
-        in_title = [k for k, pat in keywords if pat.search(title)]
+        blocked = [profile.exclude[j]
+                   for j in sorted(set(excludes.found(title)) | set(excludes.found(body)))]
+        title_hits = keywords.found(title)
+        matched = [profile.keywords[j]
+                   for j in sorted(set(title_hits) | set(keywords.found(body)))]
+        in_title = [profile.keywords[j] for j in title_hits]
         followed = [authors[key] for key in (_name_key(a) for a in paper.authors) if key in authors]
         score = SIMILARITY_WEIGHT * float(sims[i])
         score += KEYWORD_WEIGHT * min(len(matched), MAX_KEYWORD_MATCHES)

@@ -27,14 +27,29 @@ _CONTROL = re.compile(
     "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 _BREAKS = re.compile("[\r\x0b\x0c\x85]")  # line breaks of other systems: a space
+# Lone UTF-16 surrogates (JSON's "\\ud800"): no UTF-8 encoding exists for them, so hashing,
+# storing or printing such text would fail; each becomes U+FFFD, the replacement character.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
     """`text` without control characters (tab and newline kept) and bidi controls."""
     if text.isascii() and text.isprintable():
         return text
-    text = _SEQUENCE.sub("", text)
+    text = _SURROGATE.sub("\ufffd", _SEQUENCE.sub("", text))
     return _CONTROL.sub("", _BREAKS.sub(" ", text))
+
+
+BRIEF_CHARS = 80
+
+
+def brief(text: str, limit: int = BRIEF_CHARS) -> str:
+    """`text` as an error message quotes it: at most `limit` characters, the cut marked with
+    '…' and the full length (a 20,000-character id is not echoed in full)."""
+    if len(text) <= limit:
+        return text
+    suffix = f"… ({len(text):,} characters)"
+    return text[: max(1, limit - len(suffix))] + suffix
 
 
 def clean_tree(value: Any) -> Any:
@@ -59,8 +74,25 @@ def web_url(url: str | None) -> str | None:
     return url
 
 
+LINE_MAX_CHARS = 1_000  # a warning or error line on stderr (the --log file keeps it whole)
+
+
+def short_lines(text: str, limit: int = LINE_MAX_CHARS) -> str:
+    """`text` with each line cut to `limit` characters (a 4 KB server error page quoted in a
+    warning is one readable line, not a screenful)."""
+    if len(text) <= limit:
+        return text
+    return "\n".join(brief(line, limit) for line in text.split("\n"))
+
+
 class CleanFormatter(logging.Formatter):
-    """A log formatter whose lines carry no control characters from the input."""
+    """A log formatter whose lines carry no control characters from the input (and, with
+    `max_chars`, no line longer than that)."""
+
+    def __init__(self, fmt: str | None = None, *, max_chars: int | None = None) -> None:
+        super().__init__(fmt)
+        self.max_chars = max_chars
 
     def format(self, record: logging.LogRecord) -> str:
-        return clean(super().format(record))
+        text = clean(super().format(record))
+        return short_lines(text, self.max_chars) if self.max_chars else text

@@ -40,9 +40,17 @@ import platformdirs
 from paperbrief.errors import InputError, PaperbriefError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway
 from paperbrief.store_batches import BatchStoreMixin
+from paperbrief.store_damage import (
+    check_not_newer,
+    damaged,
+    is_damage,
+    readable_argv,
+    readable_time,
+    remove_new_store,
+)
 from paperbrief.store_embeddings import EmbeddingStoreMixin
 from paperbrief.store_guard import check_ours, read_only_connection
-from paperbrief.store_migrations import migrate
+from paperbrief.store_migrations import MIGRATIONS, migrate
 
 DB_ENV = "PAPERBRIEF_DB"
 BUSY_TIMEOUT_MS = 15_000
@@ -123,13 +131,22 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
             try:
                 self._conn = read_only_connection(self.path, BUSY_TIMEOUT_MS / 1000)
             except sqlite3.Error as exc:
+                if is_damage(exc):
+                    raise damaged(self.path, exc) from exc
                 raise InputError(f"cannot open the database {self.path}: {exc}") from exc
             self.applied: list[str] = []
+            try:
+                check_not_newer(self._conn, self.path, (m.__name__ for m in MIGRATIONS))
+            except BaseException:
+                self._conn.close()
+                raise
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise InputError(f"cannot create the folder of {self.path}: {exc}") from exc
+        existed = self.path.exists()
+        new = not existed or self.path.stat().st_size == 0
         try:
             self._conn = sqlite3.connect(
                 self.path,
@@ -144,10 +161,20 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = FULL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            check_not_newer(self._conn, self.path, (m.__name__ for m in MIGRATIONS))
             self.applied = migrate(self._conn)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            if is_damage(exc):
+                raise damaged(self.path, exc) from exc
+            if new:  # e.g. a full disk: no half-made database is left behind (issue 28, 19)
+                remove_new_store(self.path, existed)
+                raise InputError(f"cannot create the database {self.path}: {exc} (is its disk "
+                                 "full?); nothing was left behind") from exc
             raise InputError(f"cannot use the database {self.path}: {exc}") from exc
+        except BaseException:
+            self._conn.close()
+            raise
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -182,7 +209,7 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
             try:
                 self._conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as exc:
-                raise PaperbriefError(f"cannot write to the database {self.path}: {exc}") from exc
+                raise self._write_error(exc) from exc
             self._deferred = True
             try:
                 yield
@@ -192,9 +219,7 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
                     if self._conn.in_transaction:
                         self._conn.execute("COMMIT")
                 except sqlite3.Error as exc:
-                    raise PaperbriefError(
-                        f"cannot write to the database {self.path}: {exc}"
-                    ) from exc
+                    raise self._write_error(exc) from exc
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -215,13 +240,23 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
                             self._conn.execute("RELEASE w")
                     raise
             except sqlite3.Error as exc:
-                raise PaperbriefError(f"cannot write to the database {self.path}: {exc}") from exc
+                raise self._write_error(exc) from exc
+
+    def _write_error(self, exc: sqlite3.Error) -> PaperbriefError:
+        if is_damage(exc):
+            return damaged(self.path, exc)  # exit 2, as when reading it (issue 28, item 19)
+        return PaperbriefError(f"cannot write to the database {self.path}: {exc}")
 
     def _read(self, sql: str, params: tuple = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cur = self._conn.execute(sql, params)
-            cur.row_factory = sqlite3.Row
-            return cur.fetchall()
+            try:
+                cur = self._conn.execute(sql, params)
+                cur.row_factory = sqlite3.Row
+                return cur.fetchall()
+            except sqlite3.DatabaseError as exc:
+                if is_damage(exc):
+                    raise damaged(self.path, exc) from exc
+                raise
 
     def integrity_check(self) -> str:
         """SQLite's `pragma integrity_check`: "ok" when the database is sound."""
@@ -239,7 +274,10 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
                 p.title,
                 p.published.isoformat() if p.published else None,
                 p.source,
-                p.model_dump_json(),
+                # with the arXiv version it holds (not printed, so not in model_dump): asking
+                # for 1707.08567v1 after 1707.08567 returned v1 finds it here (issue 28, 21)
+                p.model_dump_json() if p.version is None
+                else json.dumps(p.model_dump(mode="json") | {"version": p.version}),
                 now,
                 now,
             )
@@ -489,9 +527,9 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
             RunSummary(
                 id=row["id"],
                 command=row["command"],
-                argv=json.loads(row["argv"]),
-                started=datetime.fromisoformat(row["started"]),
-                finished=datetime.fromisoformat(row["finished"]) if row["finished"] else None,
+                argv=readable_argv(row["argv"]),  # a malformed row does not break `runs`
+                started=readable_time(row["started"]) or datetime.fromtimestamp(0, UTC),
+                finished=readable_time(row["finished"]),
                 status=row["status"],
                 error=row["error"],
                 calls=row["calls"],

@@ -59,6 +59,10 @@ def check_ours(path: Path) -> None:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        from paperbrief.store_damage import damaged, is_damage
+
+        if is_damage(exc):
+            raise damaged(path, exc) from exc
         raise InputError(f"{path}: cannot read the database: {exc}") from exc
     if names and OUR_TABLE not in names:
         shown = ", ".join(names[:5]) + (", ..." if len(names) > 5 else "")

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from paperbrief.errors import UsageError
 from paperbrief.models import Period
 
-_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WEEK_RE = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$", re.ASCII)
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def week_period(year: int, week: int) -> Period:
@@ -28,7 +28,7 @@ def parse_week(text: str) -> Period:
     if m:
         try:
             return week_period(int(m.group(1)), int(m.group(2)))
-        except ValueError:
+        except (ValueError, OverflowError):  # 9999-W52 ends in the year 10000
             pass
     raise UsageError(f"invalid week {text!r}: expected an ISO week YYYY-Www such as 2026-W48")
 
@@ -57,7 +57,7 @@ def label_for(start: date | None, end: date | None) -> str:
         if start == end:
             return start.isoformat()
         year, week, weekday = start.isocalendar()
-        if weekday == 1 and end == start + timedelta(days=6):
+        if weekday == 1 and (end - start).days == 6:  # no start + 6 days past date.max
             return f"{year:04d}-W{week:02d}"
         return f"{start.isoformat()} to {end.isoformat()}"
     if start:

@@ -34,6 +34,7 @@ from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines import Engine, Outcome
+from paperbrief.engines.llm_body import unreadable_body
 from paperbrief.engines.llm_errors import (
     ProviderError,
     classify,
@@ -438,12 +439,11 @@ class LLMEngine:
         """A 200 that is no chat completion: an error object (OpenRouter reports upstream
         failures so: treated as the status it names, else as a 502) or not JSON at all."""
         error = error_in_ok_body(body)
-        if error is None:
+        if error is None:  # empty, HTML, not a JSON object: an outage, retried (issue 28, 23)
             kind = raw.headers.get("content-type", "?").split(";")[0]
-            message = (f"HTTP 200 with a {kind} body, not a chat completion: check the base URL "
-                       "(OPENAI_BASE_URL)")
-            self._error(job, start, started, message)
-            raise PermanentCallError(message)
+            problem = unreadable_body(raw.content, kind) or (
+                f"the server answered 200 with a {kind} body, not a chat completion")
+            self._outage(job, start, started, f"{problem} (OPENAI_BASE_URL)")
         status = error.status if error.status and error.status >= 400 else 502
         self._fail(job, start, started, status, error, raw.headers, json_schema, ok=True)
 

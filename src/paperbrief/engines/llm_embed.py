@@ -32,6 +32,7 @@ from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines.llm import DEFAULT_TIMEOUT, PLACEHOLDER_KEY, LLMEngine, sdk_client
+from paperbrief.engines.llm_body import unreadable_body
 from paperbrief.engines.llm_reply import redact
 from paperbrief.engines.llm_retry import (
     PermanentCallError,
@@ -208,6 +209,9 @@ class Embedder:
                     model=self.model, input=chunk
                 )
                 self.limiter.observe(raw.headers)
+                problem = unreadable_body(raw.content, raw.headers.get("content-type", ""))
+                if problem:  # empty, HTML, not a JSON object: an outage (issue 28, item 23)
+                    self._outage(problem, label, len(attempts), started, start)
                 parsed = raw.parse()
             except openai.APIStatusError as exc:
                 self.limiter.observe(exc.response.headers)

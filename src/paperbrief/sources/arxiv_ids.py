@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 _ID = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
-_BARE = re.compile(rf"^{_ID}(v\d+)?$")
+# ASCII digits only (Unicode's \d takes '٢٤٠١.٠١٢٣٤' and fullwidth digits, which would then
+# bypass the duplicate check)
+_VERSION = r"(v\d+)"
+_BARE = re.compile(rf"^{_ID}{_VERSION}?$", re.ASCII)
 _EMBEDDED = re.compile(
-    rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv:|oai:arxiv\.org:){_ID}(v\d+)?(?:\.pdf)?(?:[?#/]|$)",
-    re.IGNORECASE,
+    rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv:|oai:arxiv\.org:){_ID}{_VERSION}?(?:\.pdf)?(?:[?#/]|$)",
+    re.IGNORECASE | re.ASCII,
 )
 
 
@@ -40,7 +43,7 @@ def arxiv_version(*texts: str | None) -> int | None:
     """2 for the first of `texts` naming an arXiv id with 'v2'; None when none gives a version."""
     for text in texts:
         found = split_version(text) if text else None
-        if found and found[1] and len(found[1]) <= 6:
+        if found and found[1] and len(found[1]) <= 6 and int(found[1]) > 0:  # no v0
             return int(found[1])
     return None
 

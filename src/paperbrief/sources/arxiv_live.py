@@ -67,7 +67,10 @@ def date_clause(window: Period) -> str:
     """`submittedDate:[YYYYMMDD0000 TO YYYYMMDD2359]` for a closed window."""
     if window.start is None or window.end is None:
         raise ValueError("date_clause needs a closed window")
-    return f"submittedDate:[{window.start:%Y%m%d}0000 TO {window.end:%Y%m%d}2359]"
+    # zero-padded by hand: strftime's %Y writes the year 1 as '1', not '0001' (glibc)
+    start, end = window.start, window.end
+    return (f"submittedDate:[{start.year:04d}{start.month:02d}{start.day:02d}0000 TO "
+            f"{end.year:04d}{end.month:02d}{end.day:02d}2359]")
 
 
 def search_query(

@@ -9,6 +9,7 @@ from typing import Any
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
+from paperbrief.safe_text import brief
 from paperbrief.sources.arxiv_ids import abs_url, arxiv_id, arxiv_version
 from paperbrief.sources.dates import any_date
 from paperbrief.sources.listing import Collector, Listing
@@ -134,7 +135,8 @@ def _read_record(where: str, obj: Any, collected: Collector) -> None:
         paper_id = raw_id or (slugify(title) if title else _abstract_slug(abstract))
     published = obj.get("published")
     if published not in (None, "") and any_date(published) is None:
-        collected.warn(f"{where}: unreadable published date {published!r} ignored")
+        collected.warn(f"{where}: unreadable published date {brief(repr(published), 60)} "
+                       "ignored")  # a 4 KB value is not echoed whole (issue 28, item 26)
     collected.add(
         Paper(
             id=paper_id,

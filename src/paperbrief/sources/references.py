@@ -18,13 +18,19 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from paperbrief.errors import InputError
+from paperbrief.safe_text import brief
 
 _NEW_ID = r"\d{4}\.\d{4,5}"
 _OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
-_ID_RE = re.compile(rf"^(?:arxiv:)?({_NEW_ID}|{_OLD_ID})(?:v(\d+))?$", re.IGNORECASE)
+# ASCII digits only (re.ASCII: no Arabic-Indic or fullwidth digits); a version is 1 to 3 digits
+# and never v0 (arXiv numbers versions from v1)
+_ID_RE = re.compile(
+    rf"^(?:arxiv:)?({_NEW_ID}|{_OLD_ID})(?:v([1-9]\d{{0,2}}))?$", re.IGNORECASE | re.ASCII
+)
 # text that looks like an attempt at an id, so it is not taken for a title fragment
 _ALMOST_ID_RE = re.compile(
-    r"^(?:arxiv:)?(?:\d{4}\.\d*|\d{8,9}|[a-z\-]+(?:\.[a-z]{2})?/\d{4,})(?:v\d*)?$", re.IGNORECASE
+    r"^(?:arxiv:)?(?:\d{4}\.\d*|\d{8,9}|[a-z\-]+(?:\.[a-z]{2})?/\d{4,})(?:v\d*)?$",
+    re.IGNORECASE | re.ASCII,
 )
 _ARXIV_HOSTS = {"arxiv.org", "export.arxiv.org"}
 _HF_HOSTS = {"huggingface.co", "hf.co"}
@@ -65,7 +71,10 @@ def _from_id(text: str, candidate: str) -> Reference | None:
 
 def _from_url(text: str) -> Reference:
     url = text if "://" in text else f"https://{text}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # 'Invalid IPv6 URL': a '[' with no ']'
+        raise InputError(f"{brief(text)!r} is not a paper reference: {exc}") from None
     host = (parts.hostname or "").lower().removeprefix("www.")
     path = parts.path.strip("/")
     candidate = ""
@@ -79,7 +88,7 @@ def _from_url(text: str) -> Reference:
             candidate = rest
     found = _from_id(text, candidate) if candidate else None
     if found is None:
-        raise InputError(f"{text!r} is not a paper reference; expected {FORMS}")
+        raise InputError(f"{brief(text)!r} is not a paper reference; expected {FORMS}")
     return found
 
 
@@ -87,14 +96,16 @@ def parse_reference(text: str) -> Reference:
     """The reference `text` stands for; InputError (exit 2) when it is malformed."""
     cleaned = text.strip()
     if not cleaned:
-        raise InputError(f"{text!r} is not a paper reference; expected {FORMS}")
+        raise InputError(f"{brief(text)!r} is not a paper reference; expected {FORMS}")
     if _URL_RE.match(cleaned) or re.match(r"^[\w.\-]+\.(?:org|co|com)/", cleaned, re.I):
         return _from_url(cleaned)
     found = _from_id(text, cleaned)
     if found is not None:
         return found
     if _ALMOST_ID_RE.match(cleaned):
-        raise InputError(f"{text!r} is not a valid arXiv id; expected {FORMS}")
+        if re.search(r"v0+$", cleaned, re.I):
+            raise InputError(f"{brief(text)!r} is not a valid arXiv id: versions start at v1")
+        raise InputError(f"{brief(text)!r} is not a valid arXiv id; expected {FORMS}")
     return Reference(text=text)
 
 
