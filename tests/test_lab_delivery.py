@@ -163,8 +163,8 @@ def test_the_example_config_works_as_shipped(tmp_path, monkeypatch, capsys):
         assert not s.refused
     written = sorted(p.relative_to(examples).as_posix()
                      for p in (examples / "digests").rglob("*") if p.is_file())
-    assert written == ["digests/ana/Mar-5-2026.md", "digests/ben/Mar-5-2026.md",
-                       "digests/cal/Mar-5-2026.html"]
+    assert written == ["digests/ana/2026-03-05.md", "digests/ben/2026-03-05.md",
+                       "digests/cal/2026-03-05.html"]
     assert s.accepted["telegram"][0]["chat_id"] == "@cal_papers"
 
 
@@ -195,16 +195,20 @@ def test_each_reader_is_mailed_their_own_digest_once(tmp_path, monkeypatch, caps
         monkeypatch.setenv("PAPERBRIEF_MAIL_FROM", "paperbrief <digest@lab.example>")
         source = listing(tmp_path, 80)
         config = write_config(tmp_path, source, {
-            "ana": 'email = ["ana@lab.example"]\nfeed = "ana.xml"\n',
-            "cal": 'email = "Cal <cal@lab.example>"\nformat = "html"\nout = "cal.html"\n',
+            "ana": 'email = ["ana@lab.example", "pi@lab.example"]\nfeed = "ana.xml"\n',
+            "cal": 'email = "Cal <cal@lab.example>, pi@lab.example"\nformat = "html"\n'
+                   'out = "cal.html"\n',
         }, top=3)
         for _ in range(2):  # the rerun mails nobody again
             assert main(["digest", "--config", str(config), "--offline"]) == 0, \
                 capsys.readouterr().err
     finally:
         controller.stop()
-    assert [rcpt for rcpt, _ in inbox.messages] == [["ana@lab.example"], ["cal@lab.example"]]
+    # the PI on both readers' lists gets both digests (two profiles, two digests), once each
+    assert [rcpt for rcpt, _ in inbox.messages] == [
+        ["ana@lab.example"], ["pi@lab.example"], ["cal@lab.example"], ["pi@lab.example"]]
     bodies = [m.get_body(("plain",)).get_content() for _, m in inbox.messages]
-    assert bodies[0] != bodies[1]  # each reader's own picks
+    assert bodies[0] == bodies[1] and bodies[2] == bodies[3]
+    assert bodies[0] != bodies[2]  # each reader's own picks
     assert (tmp_path / "ana.xml").read_text().count("<entry>") == 1
     assert (tmp_path / "cal.html").read_text().lstrip().lower().startswith("<!doctype html")

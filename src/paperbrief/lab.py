@@ -142,7 +142,8 @@ def run_lab(args: Any) -> int:
         dates = [p.published for p in papers if p.published]
         start, end = (min(dates), max(dates)) if dates else (None, None)
         period = Period(start=start, end=end, label=windows.label_for(start, end))
-    targets = {r.name: _target(r, period.label, papers) for r in config.readers if r.out}
+    label = windows.file_label(period)  # ISO file names, as a one-reader run writes them
+    targets = {r.name: _target(r, label, papers) for r in config.readers if r.out}
     failures: list[str] = []
     with cli._session(args, "digest") as (store, run_id):
         store.save_papers(papers)
@@ -221,6 +222,10 @@ def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, m
     own.json, own.template, own.top, own.rest = False, None, reader.top, reader.rest
     own.feed = str(reader.feed) if reader.feed else None
     own.feed_url = reader.feed_url
+    # the mail's identity (digest_identity): the lab's sources and this reader's profile, so
+    # two readers with their own profiles are two digests for one address
+    own.sources = list(config.sources)
+    own.interests = str(reader.interests) if reader.interests else None
     try:
         failure = cli._deliver(own, digest, reader.format, text, target, mail, store, run_id)
     except PaperbriefError as exc:
