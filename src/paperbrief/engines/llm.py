@@ -94,7 +94,16 @@ def sdk_client(
     """The SDK client calls go through, given or made, with the SDK's own retries off (tenacity
     owns the retries)."""
     if client is None:
-        client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
+        from paperbrief.deadline_httpx import transport  # every request: an overall deadline
+
+        http_client = openai.DefaultHttpxClient(transport=transport())
+        client = openai.OpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,
+            http_client=http_client,
+        )
     return client.with_options(max_retries=0)
 
 
