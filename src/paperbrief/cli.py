@@ -9,7 +9,6 @@ import json
 import logging
 import math
 import os
-import signal
 import sqlite3
 import sys
 import threading
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from paperbrief import __version__
+from paperbrief import __version__, stopping
 from paperbrief.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -526,12 +525,6 @@ def _discard_stdout() -> None:
         pass  # stdout was never open: nothing left to flush
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    """The first SIGTERM stops the run like Ctrl-C; a second one kills at once."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    raise Terminated("terminated by SIGTERM")
-
-
 # -- commands ---------------------------------------------------------------------------------
 
 
@@ -926,8 +919,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    restore = stopping.install()  # SIGTERM / Ctrl-C: stop, even while a call hangs
     try:
         _setup_logging(args.verbose, args.log)
         return args.func(args)
@@ -939,9 +931,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except Terminated:
         sys.stderr.write("paperbrief: terminated (SIGTERM)\n")
+        if argv is None:
+            stopping.leave(EXIT_TERMINATED)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
         sys.stderr.write("paperbrief: interrupted\n")
+        if argv is None:
+            stopping.leave(130)
         return 130
     except BrokenPipeError:
         _discard_stdout()
@@ -952,8 +948,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {clean(str(exc))}\n")
         return EXIT_FAILURE
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        restore()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -302,7 +302,7 @@ class Pipeline:
         # workers let one write its call log and judge its answer while another's call is out.
         paced = getattr(self.engine, "limiter", None) is not None
         workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with _threads(workers) as pool:
             running: dict[Future[Outcome[Any]], _Job] = {}
             queue = list(reversed(todo))
             try:
@@ -501,3 +501,16 @@ class Pipeline:
     def _tick(self, job: _Job) -> None:
         if self.progress is not None:
             self.progress(job.label)
+
+
+@contextmanager
+def _threads(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A pool of threads for the calls, left without waiting when the run fails or is stopped:
+    a call that hangs must not hold the way out (a stop aborts it; see paperbrief.stopping)."""
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
