@@ -70,8 +70,18 @@ class _Backend(httpcore2.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+class DeadlineTimeout(httpx2.ReadTimeout):
+    """A request cut at its overall deadline (or aborted by a stop)."""
+
+
+def timeout_reason(exc: BaseException, default: str) -> str:
+    """Why an SDK timeout happened: the deadline's reason when it was one, else `default`."""
+    cause = exc.__cause__
+    return str(cause) if isinstance(cause, DeadlineTimeout) else default
+
+
 def _timeout(guard: Guard, request: httpx2.Request, cause: BaseException) -> httpx2.ReadTimeout:
-    error = httpx2.ReadTimeout(str(guard.error()), request=request)
+    error = DeadlineTimeout(guard.reason(), request=request)
     error.__cause__ = cause
     return error
 
@@ -93,6 +103,8 @@ class _Body(httpx2.SyncByteStream):
                         raise self._guard.error()
                     chunk = next(chunks)
                 except StopIteration:
+                    if self._guard.passed():  # shut at the deadline: the end is not the end
+                        raise _timeout(self._guard, self._request, self._guard.error()) from None
                     return
                 except Exception as exc:
                     if self._guard.passed():

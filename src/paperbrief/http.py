@@ -216,6 +216,7 @@ class HttpClient:
             raise _Retryable(f"connection failed ({type(err).__name__}: {err})") from None
         finally:
             self._last_request[host] = self.clock()
+        guard.check()  # a connection shut at the deadline may look like a short, whole answer
         return Response(
             url=url, status=status, text=_decode(raw, headers.get("content-type")), headers=headers
         )

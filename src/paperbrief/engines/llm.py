@@ -34,6 +34,7 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
+from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines import Engine, Outcome
 from paperbrief.engines.llm_reply import Reply, judge, read_completion, redact
 from paperbrief.engines.llm_retry import (
@@ -397,8 +398,9 @@ class LLMEngine:
             except openai.APIStatusError as exc:
                 self.limiter.observe(exc.response.headers)
                 self._fail(job, start, started, exc, json_schema)
-            except openai.APITimeoutError:
-                self._outage(job, start, started, f"timed out after {self.timeout:g}s")
+            except openai.APITimeoutError as exc:
+                reason = timeout_reason(exc, f"timed out after {self.timeout:g}s")
+                self._outage(job, start, started, reason)
             except openai.APIConnectionError as exc:
                 self._outage(job, start, started, redact(f"connection error: {exc}"))
             self.limiter.observe(raw.headers)

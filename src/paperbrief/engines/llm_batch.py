@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import openai
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
+from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines.llm_reply import redact
 from paperbrief.engines.llm_retry import TransientCallError, api_message, is_retryable_status
 from paperbrief.errors import FatalLLMError, PaperbriefError
@@ -176,8 +177,8 @@ class BatchClient:
             if is_retryable_status(exc.status_code) and exc.code != "insufficient_quota":
                 raise TransientCallError(message) from None
             raise BatchAPIError(f"cannot {what}: {message}") from None
-        except openai.APITimeoutError:
-            raise TransientCallError("timed out") from None
+        except openai.APITimeoutError as exc:
+            raise TransientCallError(timeout_reason(exc, "timed out")) from None
         except openai.APIConnectionError as exc:
             raise TransientCallError(redact(f"connection error: {exc}")) from None
 
