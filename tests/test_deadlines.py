@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 
-from paperbrief import deadline
 from paperbrief.engines.llm import LLMEngine, sdk_client
 from paperbrief.http import HttpClient, SourceFetchError
 from paperbrief.mail import DeliveryError, send, settings_from_env
@@ -31,7 +30,6 @@ HANG = 45.0  # a call still running after this long has no deadline (the stand-i
 @pytest.fixture(autouse=True)
 def short_deadline(monkeypatch):
     monkeypatch.setenv("PAPERBRIEF_DEADLINE", "1")
-    deadline.reset()
 
 
 def finished(call: Callable[[], Any]) -> BaseException | Any:
