@@ -83,3 +83,39 @@ def test_a_stop_ends_a_run_whose_call_hangs_and_keeps_the_answers_paid(
         calls = store.run_calls(run.id)
     chat = [c for c in calls if c.kind != "embedding"]
     assert sum(1 for c in chat if c.error is None) == 2  # and their calls are logged
+
+
+class SignalledStore(Store):
+    """A store that is sent Ctrl-C while it saves its first takeaway (the moment the test of
+    tests/test_cron.py hits at random, now and then)."""
+
+    signalled: str | None = None  # the paper whose save was interrupted
+
+    def put_takeaway(self, paper, takeaway, engine=None):
+        if self.signalled is None:
+            self.signalled = paper.id
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # the handler runs here, in the middle of the save
+        return super().put_takeaway(paper, takeaway, engine)
+
+
+def test_ctrl_c_in_the_middle_of_saving_an_answer_keeps_it(tmp_path):
+    from paperbrief import stopping
+    from paperbrief.engines.llm import LLMEngine
+    from paperbrief.pipeline import Pipeline
+    from tests.llm_support import StubFallback, scitldr_papers
+
+    papers = scitldr_papers(3)
+    restore = stopping.install()
+    try:
+        with RefServer() as server, SignalledStore(tmp_path / "pb.db") as store:
+            engine = LLMEngine("gpt-4o-mini", fallback=StubFallback(), api_key="sk-test",
+                               base_url=server.base_url)  # fmt: skip
+            pipeline = Pipeline(engine, StubFallback(), store=store, concurrency=1)
+            with pytest.raises(KeyboardInterrupt):
+                pipeline.takeaways(papers)
+            kept = [p.id for p in papers if store.get_takeaway(p, engine.name,
+                                                               engine.takeaway_version)]
+    finally:
+        restore()
+    assert store.signalled in kept  # the answer being saved when the signal came is kept

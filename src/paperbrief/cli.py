@@ -922,6 +922,7 @@ def main(argv: list[str] | None = None) -> int:
     restore = stopping.install()  # SIGTERM / Ctrl-C: stop, even while a call hangs
     try:
         _setup_logging(args.verbose, args.log)
+        stopping.check_settings()  # a bad PAPERBRIEF_DEADLINE is exit 2 now, not mid-run
         return args.func(args)
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):

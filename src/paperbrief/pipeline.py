@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from paperbrief import offline_pool
+from paperbrief import offline_pool, stopping
 from paperbrief.engines import Engine, Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
@@ -328,9 +328,10 @@ class Pipeline:
                         queue[:0] = reversed(self._admit(arrive(), results))
                     error: BaseException | None = None
                     for future in done & running.keys():  # save every result before raising
-                        job = running.pop(future)
                         try:
-                            results[job.key] = self._collect(job, future)
+                            with stopping.saving():  # a stop waits for the answer to be saved
+                                job = running.pop(future)
+                                results[job.key] = self._collect(job, future)
                         except BaseException as exc:
                             error = error or exc
                     if error is not None:
@@ -431,7 +432,8 @@ class Pipeline:
                 outcome = future.result()
             except BaseException:  # noqa: S112 (the run is failing already; keep what we can)
                 continue
-            self._finish(job, outcome)
+            with stopping.saving():
+                self._finish(job, outcome)
 
     def _collect(self, job: _Job, future: Future[Outcome[Any]]) -> Any:
         try:
