@@ -163,3 +163,15 @@ def test_an_endless_event_stream_ends_at_the_deadline():
     assert isinstance(error, Exception), error
     assert type(error).__name__ == "APITimeoutError"
     assert "no complete answer within 1 s" in str(error.__cause__)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "1e400"])
+def test_a_bad_deadline_setting_is_exit_2_at_start(value, tmp_path, monkeypatch, capsys):
+    from paperbrief import cli
+
+    monkeypatch.setenv("PAPERBRIEF_DEADLINE", value)
+    code = cli.main(["runs", "--db", str(tmp_path / "none.db")])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith(f"paperbrief: error: PAPERBRIEF_DEADLINE={value!r}: expected a number")
+    assert err.count("\n") == 1

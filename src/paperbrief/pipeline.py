@@ -315,8 +315,9 @@ class Pipeline:
                             break
                         if not self.budget.room(usage, len(running), estimate):
                             break  # the calls in flight may use up the rest: wait for them
-                        job = queue.pop()
-                        running[pool.submit(job.call)] = job
+                        with stopping.saving():  # a call sent is a call followed
+                            job = queue.pop()
+                            running[pool.submit(job.call)] = job
                     waiting: set[Future[Any]] = set(running)
                     if later is not None:
                         waiting.add(later)
