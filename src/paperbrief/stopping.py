@@ -100,13 +100,9 @@ def _raise(signum: int) -> None:
 def install() -> Callable[[], None]:
     """Handle SIGTERM and SIGINT as above (main thread only); returns what restores the
     handlers found. Exchanges may run again (an earlier command in this process was stopped)."""
-    global _timer
-    if _timer is not None:
-        _timer.cancel()
-        _timer = None
-    deadline.reset()
+    _calm()
     if threading.current_thread() is not threading.main_thread():
-        return lambda: None
+        return _calm
     previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGINT):
         previous[signum] = signal.signal(signum, _on_signal)
@@ -114,8 +110,18 @@ def install() -> Callable[[], None]:
     def restore() -> None:
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+        _calm()  # the command is over: a stop's pending abort must not hit later work
 
     return restore
+
+
+def _calm() -> None:
+    global _timer, _pending
+    if _timer is not None:
+        _timer.cancel()
+        _timer = None
+    _pending = None
+    deadline.reset()
 
 
 def leave(code: int) -> None:
