@@ -175,6 +175,7 @@ class _Watchdog:
             if self.aborting is not None:
                 guard.expired = self.aborting
             self._live.add(guard)
+            earliest = self._heap[0][0] if self._heap else math.inf
             heapq.heappush(self._heap, (guard.expires, next(self._count), guard))
             if self._thread is None or self._pid != os.getpid():  # none yet, or forked
                 self._pid = os.getpid()
@@ -182,6 +183,8 @@ class _Watchdog:
                     target=self._loop, name="paperbrief deadlines", daemon=True
                 )
                 self._thread.start()
+            elif guard.expires >= earliest:
+                return  # the watchdog wakes up earlier anyway (and then sweeps what finished)
             self._cond.notify()
 
     def remove(self, guard: Guard) -> None:
