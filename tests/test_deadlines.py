@@ -52,9 +52,9 @@ def finished(call: Callable[[], Any]) -> BaseException | Any:
 # -- SMTP ---------------------------------------------------------------------------------------
 
 
-def _mail(port: int) -> BaseException | Any:
+def _mail(port: int, scheme: str = "smtp") -> BaseException | Any:
     settings = settings_from_env(
-        {"PAPERBRIEF_SMTP_URL": f"smtp://127.0.0.1:{port}", "PAPERBRIEF_MAIL_FROM": "pb@x.org"}
+        {"PAPERBRIEF_SMTP_URL": f"{scheme}://127.0.0.1:{port}", "PAPERBRIEF_MAIL_FROM": "pb@x.org"}
     )
     msg = EmailMessage()
     msg["Subject"], msg["From"], msg["To"] = "digest", "pb@x.org", "me@x.org"
@@ -80,6 +80,14 @@ def test_endless_250_continuation_lines_end_at_the_deadline():
         error = _mail(server.port)
     assert isinstance(error, DeliveryError)
     assert "no complete answer within 1 s" in str(error)
+
+
+def test_a_tls_handshake_dripped_one_byte_at_a_time_ends_at_the_deadline():
+    # a TLS handshake record announcing 16 KB, then its bytes one at a time
+    with DripServer(b"\x16\x03\x03\x40\x00", b"\x00", gap=0.05) as server:
+        error = _mail(server.port, "smtps")
+    assert isinstance(error, DeliveryError)
+    assert str(error).endswith("no complete answer within 1 s (PAPERBRIEF_DEADLINE)")
 
 
 # -- sources over HTTP --------------------------------------------------------------------------

@@ -64,9 +64,7 @@ class _Guarded:
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         if self._guard is None:
             self._guard = deadline.start(f"SMTP exchange with {host}:{port}")
-        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
-        self._guard.watch(sock)
-        return sock
+        return self._bounded(super()._get_socket, host, port, timeout)  # type: ignore[misc]
 
     def _bounded(self, step: Callable[..., T], *args: Any) -> T:
         guard = self._guard
@@ -93,9 +91,21 @@ class _Guarded:
                 deadline.finish(self._guard)
 
 
-class SMTP(_Guarded, smtplib.SMTP):
+class _Raw(smtplib.SMTP):
+    """The TCP connection, watched before anything is read from it (a TLS handshake too)."""
+
+    _guard: Guard | None = None
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        sock = super()._get_socket(host, port, timeout)
+        if self._guard is not None:
+            self._guard.watch(sock)
+        return sock
+
+
+class SMTP(_Guarded, _Raw):
     """smtplib.SMTP with an overall deadline on the session."""
 
 
-class SMTP_SSL(_Guarded, smtplib.SMTP_SSL):  # noqa: N801 (smtplib's name)
-    """smtplib.SMTP_SSL with an overall deadline on the session."""
+class SMTP_SSL(_Guarded, smtplib.SMTP_SSL, _Raw):  # noqa: N801 (smtplib's name)
+    """smtplib.SMTP_SSL with an overall deadline on the session (its handshake included)."""
