@@ -113,6 +113,15 @@ def test_a_fetch_dripped_one_byte_at_a_time_ends_at_the_deadline(head, piece):
     assert server.connections == 1  # the deadline covers the retries too: none after it
 
 
+def test_an_https_handshake_dripped_one_byte_at_a_time_ends_at_the_deadline():
+    with DripServer(b"\x16\x03\x03\x40\x00", b"\x00", gap=0.05, http=False) as server:
+        client = HttpClient(timeout=30)
+        url = f"https://127.0.0.1:{server.port}/api/query"
+        error = finished(lambda: client.get(url))
+    assert isinstance(error, SourceFetchError)
+    assert str(error).endswith("no complete answer within 1 s (PAPERBRIEF_DEADLINE)")
+
+
 def test_compare_against_a_dripping_arxiv_api_exits_with_one_line():
     head = b"HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Length: 99999\r\n\r\n"
     with DripServer(head, b"<feed>", gap=0.05, http=True) as server:

@@ -27,7 +27,18 @@ def _watched(http_class: Callable[..., http.client.HTTPConnection]) -> Callable[
 
     def make(host: str, **kwargs: Any) -> http.client.HTTPConnection:
         conn = http_class(host, **kwargs)
-        connect = conn.connect
+        create = getattr(conn, "_create_connection", None)
+        if create is not None:  # watched from the start: a TLS handshake is inside the deadline
+
+            def create_watched(*args: Any, **kw: Any) -> socket.socket:
+                sock = create(*args, **kw)
+                if isinstance(sock, socket.socket):
+                    deadline.watch(sock)
+                return sock
+
+            conn._create_connection = create_watched  # type: ignore[attr-defined]
+            return conn
+        connect = conn.connect  # (an http.client without that hook: watched once connected)
 
         def connect_watched() -> None:
             connect()
