@@ -214,9 +214,8 @@ class Embedder:
                 self.limiter.observe(exc.response.headers)
                 self._fail(exc, label, len(attempts), started, start)
             except openai.APITimeoutError as exc:
-                self._outage(timeout_reason(exc, f"timed out after {self.timeout:g}s"), label,
-                             len(attempts),
-                             started, start)
+                reason = timeout_reason(exc, f"timed out after {self.timeout:g}s")
+                self._outage(reason, label, len(attempts), started, start)
             except openai.APIConnectionError as exc:
                 self._outage(redact(f"connection error: {exc}"), label, len(attempts),
                              started, start)
