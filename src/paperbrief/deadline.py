@@ -251,22 +251,6 @@ def active(guard: Guard) -> Iterator[Guard]:
         _current.guard = before
 
 
-@contextmanager
-def guard(what: str, seconds: float | None = None) -> Iterator[Guard]:
-    """Run the block as one exchange bounded by an overall deadline: a failure inside after the
-    deadline passed (or after `abort_all`) comes out as DeadlineExceeded."""
-    g = start(what, seconds)
-    try:
-        with active(g):
-            yield g
-    except Exception as exc:
-        if g.passed() and not isinstance(exc, DeadlineExceeded):
-            raise g.error() from exc
-        raise
-    finally:
-        finish(g)
-
-
 def watch(sock: socket.socket | None) -> None:
     """Bound `sock` by this thread's current guard (nothing outside a guard)."""
     g = current()
