@@ -192,3 +192,22 @@ def test_a_bad_deadline_setting_is_exit_2_at_start(value, tmp_path, monkeypatch,
     assert code == 2
     assert err.startswith(f"paperbrief: error: PAPERBRIEF_DEADLINE={value!r}: expected a number")
     assert err.count("\n") == 1
+
+
+def test_a_digest_mailed_to_a_dripping_smtp_server_ends_with_exit_1_and_the_digest_kept(
+    tmp_path, monkeypatch, capsys
+):
+    from paperbrief import cli
+    from tests.conftest import FIXTURES
+
+    out = tmp_path / "digest.md"
+    with DripServer(b"220-", b"x", gap=0.05) as server:
+        monkeypatch.setenv("PAPERBRIEF_SMTP_URL", f"smtp://127.0.0.1:{server.port}")
+        monkeypatch.setenv("PAPERBRIEF_MAIL_FROM", "pb@x.org")
+        argv = ["digest", str(FIXTURES / "scitldr-3.jsonl"), "--offline", "--db",
+                str(tmp_path / "pb.db"), "--out", str(out), "--email", "me@x.org"]  # fmt: skip
+        code = finished(lambda: cli.main(argv))
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert err.count("\n") == 1 and "no complete answer within 1 s (PAPERBRIEF_DEADLINE)" in err
+    assert out.read_text(encoding="utf-8").startswith("#")  # the digest is written all the same
