@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief import cli
+from paperbrief import batching, cli
 from paperbrief.engines.pricing import find_price, price_table
 from paperbrief.models import Takeaway
 from paperbrief.refserver import RefServer
@@ -49,6 +49,13 @@ SCENARIOS: dict[str, dict] = {
     "test_batch_results_are_identical_in_shape_to_live_ones": {},
     "test_max_calls_caps_the_batch_and_the_rest_waits_for_the_next": {},
 }
+
+
+@pytest.fixture(autouse=True)
+def no_poll_floor(monkeypatch):
+    """Replayed batches end on cue: `--batch-poll 0` polls at once (test_batch_hostile.py checks
+    the floor a real run keeps)."""
+    monkeypatch.setattr(batching, "MIN_POLL_S", 0.0)
 
 
 @pytest.fixture

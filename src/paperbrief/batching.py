@@ -33,7 +33,15 @@ from typing import Any
 from paperbrief.engines import Engine, Outcome
 from paperbrief.engines.llm import MAX_TOKENS as DEFAULT_MAX_TOKENS
 from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.llm_batch import BatchAPIError, BatchClient, LineResult, request_line
+from paperbrief.engines.llm_batch import (
+    KNOWN_STATES,
+    BatchAPIError,
+    BatchClient,
+    BatchNotFound,
+    BatchState,
+    LineResult,
+    request_line,
+)
 from paperbrief.engines.pricing import find_price
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
 from paperbrief.pipeline import Budget
@@ -43,6 +51,7 @@ from paperbrief.store_batches import BatchLine, BatchRecord
 log = logging.getLogger("paperbrief.batch")
 
 DEFAULT_POLL_S = 60.0
+MIN_POLL_S = 5.0  # `--batch-poll 0` must not ask the server for the batch's state in a tight loop
 Key = tuple[str, str, str]  # (kind, cache key, prompt version)
 
 
@@ -100,7 +109,9 @@ class BatchMode:
         self.run_id = run_id
         self.client = client or BatchClient(engine.client, sleep=engine.sleep)
         self.refresh = refresh
-        self.poll = max(0.0, poll)
+        self.poll = max(MIN_POLL_S, poll)
+        if poll < MIN_POLL_S:
+            log.info("--batch-poll %g: polling every %g s (the least)", poll, MIN_POLL_S)
         self.sleep = sleep
         self.report = BatchReport()
         self.answers: dict[Key, dict[str, Any]] = {}  # failed the judge: re-ask live
@@ -175,8 +186,14 @@ class BatchMode:
                 continue
             try:
                 state = self.client.status(record.id)
+            except BatchNotFound as exc:  # asking again next run would be as vain: drop it
+                self._drop(record, "unknown to the server", str(exc))
+                continue
             except BatchAPIError as exc:
                 log.warning("batch %s: %s; trying again on the next run", record.id, exc)
+                continue
+            if state.status not in KNOWN_STATES:
+                self._drop(record, f"in a status this client does not know ({state.status!r})")
                 continue
             if not state.final:
                 self.store.set_batch_status(record.id, state.status)
@@ -185,10 +202,57 @@ class BatchMode:
                 continue
             try:
                 results = self.client.results(state) if state.status != "failed" else {}
+            except BatchNotFound as exc:
+                self._drop(record, "finished, but its results are unknown to the server", str(exc))
+                continue
             except BatchAPIError as exc:
                 log.warning("batch %s: %s; trying again on the next run", record.id, exc)
                 continue
             self._collect(record, state.status, results, state.errors)
+            if state.status == "completed":
+                self._unusable(record, state, results)
+
+    def _drop(self, record: BatchRecord, why: str, detail: str = "") -> None:
+        """Close a batch this client cannot use, and ask its requests live in this run: the
+        digest is then complete (and mailed), and nothing is batched and paid again blindly."""
+        for line in self.store.batch_lines(record.id):
+            self.live[_key(line)] = f"batch {record.id} {why}"
+        self.store.set_batch_status(record.id, "dropped", collected=True)
+        log.warning(
+            "batch %s is %s%s; dropped: its %d request(s) are asked live",
+            record.id,
+            why,
+            f" ({detail})" if detail else "",
+            record.requests,
+        )
+
+    def _unusable(
+        self, record: BatchRecord, state: BatchState, results: dict[str, LineResult]
+    ) -> None:
+        """A completed batch answers every request; those its output does not answer (no
+        output file, unknown custom_ids) are asked live, not batched and paid again."""
+        lines = self.store.batch_lines(record.id)
+        missing = [line for line in lines if line.custom_id not in results]
+        if not missing:
+            return
+        if not (state.output_file_id or state.error_file_id):
+            why = "completed without an output file"
+        elif unknown := len(set(results) - {line.custom_id for line in lines}):
+            why = f"completed, but its output answers {unknown} request(s) it was not sent"
+        else:
+            why = "completed with an empty output"
+        for line in missing:
+            key = _key(line)
+            self.unanswered.pop(key, None)
+            self.live[key] = f"batch {record.id} {why}"
+        log.warning(
+            "batch %s %s: %d of %d request(s) unanswered; asking them live instead of batching "
+            "them again",
+            record.id,
+            why,
+            len(missing),
+            len(lines),
+        )
 
     def _collect(
         self,

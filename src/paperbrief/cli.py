@@ -9,7 +9,6 @@ import json
 import logging
 import math
 import os
-import signal
 import sqlite3
 import sys
 import threading
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from paperbrief import __version__
+from paperbrief import __version__, stopping
 from paperbrief.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -633,12 +632,6 @@ def _discard_stdout() -> None:
         pass  # stdout was never open: nothing left to flush
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    """The first SIGTERM stops the run like Ctrl-C; a second one kills at once."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    raise Terminated("terminated by SIGTERM")
-
-
 # -- commands ---------------------------------------------------------------------------------
 
 
@@ -1091,8 +1084,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     args.argv = list(argv) if argv is not None else sys.argv[1:]
-    main_thread = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
+    restore = stopping.install()  # SIGTERM / Ctrl-C: stop, even while a call hangs
     try:
         from paperbrief.output_guard import guard_outputs
 
@@ -1102,6 +1094,7 @@ def main(argv: list[str] | None = None) -> int:
 
         check_text(args)  # a model name or URL that is not UTF-8: exit 2, not a crash later
         _check_endpoint(args)
+        stopping.check_settings()  # a bad PAPERBRIEF_DEADLINE is exit 2 now, not mid-run
         return args.func(args)
     except PaperbriefError as exc:
         if isinstance(exc, OutputError):
@@ -1114,9 +1107,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.exit_code
     except Terminated:
         sys.stderr.write("paperbrief: terminated (SIGTERM)\n")
+        if argv is None:
+            stopping.leave(EXIT_TERMINATED)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
         sys.stderr.write("paperbrief: interrupted\n")
+        if argv is None:
+            stopping.leave(130)
         return 130
     except BrokenPipeError:
         _discard_stdout()
@@ -1130,8 +1127,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"paperbrief: internal error: {type(exc).__name__}: {reason}\n")
         return EXIT_FAILURE
     finally:
-        if main_thread:
-            signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
+        restore()
 
 
 if __name__ == "__main__":  # pragma: no cover

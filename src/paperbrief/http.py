@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 from tenacity.wait import wait_base
 
-from paperbrief import __version__
+from paperbrief import __version__, deadline
+from paperbrief.deadline_net import opener
 from paperbrief.errors import PaperbriefError, UsageError
 from paperbrief.retrying import retry_after_seconds, wait_server_or_backoff
 
@@ -123,7 +124,7 @@ class HttpClient:
         self.user_agent = user_agent
         self.requested: list[str] = []  # every URL sent, in order (what a test or log may show)
         self._last_request: dict[str, float] = {}
-        self._opener = urllib.request.build_opener()
+        self._opener = opener()  # its connections watched by the fetch's deadline
 
     def get(
         self,
@@ -141,16 +142,18 @@ class HttpClient:
                 f"invalid URL {short_url(full)!r}: expected http(s)://host/… "
                 "(check HF_ENDPOINT / PAPERBRIEF_ARXIV_API)"
             )
-        retrying = Retrying(
-            stop=stop_after_attempt(self.attempts),
-            wait=self.wait,
-            retry=retry_if_exception_type(_Retryable),
-            sleep=self.sleep,
-            reraise=True,
-        )
+        # the fetch, its retries and their waits included, is one exchange with a deadline
+        guard = deadline.start(f"fetch of {short_url(full)}")
         try:
-            return retrying(self._attempt, full, min_interval, accept)
-        except _Retryable as exc:
+            with deadline.active(guard):
+                return self._retrying(guard)(self._attempt, full, min_interval, accept, guard)
+        except (_Retryable, deadline.DeadlineExceeded) as exc:
+            if guard.passed():
+                reason = guard.reason()
+                raise SourceFetchError(
+                    f"could not fetch {short_url(full)}: {reason}", url=full
+                ) from None
+            assert isinstance(exc, _Retryable)
             n = self.attempts
             tries = f"{n} attempt" + ("s" if n != 1 else "")
             raise SourceFetchError(
@@ -158,6 +161,17 @@ class HttpClient:
                 url=full,
                 status=exc.status,
             ) from None
+        finally:
+            deadline.finish(guard)
+
+    def _retrying(self, guard: deadline.Guard) -> Retrying:
+        return Retrying(
+            stop=stop_after_attempt(self.attempts) | (lambda _state: guard.passed()),
+            wait=self.wait,
+            retry=retry_if_exception_type(_Retryable),
+            sleep=lambda seconds: self.sleep(min(seconds, guard.remaining())),
+            reraise=True,
+        )
 
     def _throttle(self, host: str, min_interval: float) -> None:
         last = self._last_request.get(host)
@@ -166,9 +180,12 @@ class HttpClient:
             if gap > 0:
                 self.sleep(gap)
 
-    def _attempt(self, url: str, min_interval: float, accept: str) -> Response:
+    def _attempt(
+        self, url: str, min_interval: float, accept: str, guard: deadline.Guard
+    ) -> Response:
         host = urllib.parse.urlsplit(url).netloc
         self._throttle(host, min_interval)
+        guard.check()
         request = urllib.request.Request(
             url, headers={"User-Agent": self.user_agent, "Accept": accept}, method="GET"
         )
@@ -199,6 +216,7 @@ class HttpClient:
             raise _Retryable(f"connection failed ({type(err).__name__}: {err})") from None
         finally:
             self._last_request[host] = self.clock()
+        guard.check()  # a connection shut at the deadline may look like a short, whole answer
         return Response(
             url=url, status=status, text=_decode(raw, headers.get("content-type")), headers=headers
         )

@@ -24,6 +24,8 @@ from email.utils import format_datetime, getaddresses, make_msgid
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from paperbrief.deadline import DeadlineExceeded
+from paperbrief.deadline_net import SMTP, SMTP_SSL
 from paperbrief.errors import PaperbriefError, UsageError
 from paperbrief.redact import redact
 
@@ -183,6 +185,8 @@ def _reason(exc: BaseException, settings: SmtpSettings) -> str:
         text = f"{exc.smtp_code} {_decode(exc.smtp_error)}"
     elif isinstance(exc, ssl.SSLCertVerificationError):
         text = f"certificate not trusted ({exc.verify_message})"
+    elif isinstance(exc, DeadlineExceeded):
+        text = exc.args[0] if exc.args else "deadline passed"
     elif isinstance(exc, socket.timeout | TimeoutError):
         text = f"no answer within {TIMEOUT_S:.0f} s"
     elif isinstance(exc, OSError):
@@ -200,8 +204,8 @@ def _decode(value: bytes | str) -> str:
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if settings.scheme == "smtps":
-        return smtplib.SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_S, context=context)
-    client = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S)
+        return SMTP_SSL(settings.host, settings.port, timeout=TIMEOUT_S, context=context)
+    client = SMTP(settings.host, settings.port, timeout=TIMEOUT_S)  # the session: a deadline
     try:
         client.ehlo()
         if client.has_extn("starttls"):

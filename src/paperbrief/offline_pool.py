@@ -24,6 +24,7 @@ from typing import Any
 
 from paperbrief.engines import Engine, Outcome
 from paperbrief.models import Paper
+from paperbrief.orphans import die_with_parent
 
 MIN_PARALLEL_ITEMS = 200  # below this, starting the workers costs more than it saves
 CHUNK = 16  # items sent to a worker at a time
@@ -172,7 +173,9 @@ def pool(engine: Engine, expected: int) -> Iterator[Runner]:
         return
     log.info("offline engine: %d items on %d worker processes", expected, n)
     context = multiprocessing.get_context("fork")
-    executor = ProcessPoolExecutor(n, mp_context=context, initializer=_start, initargs=(engine,))
+    executor = ProcessPoolExecutor(
+        n, mp_context=context, initializer=_start, initargs=(engine, os.getpid())
+    )
     try:
 
         def run(work: Sequence[Work]) -> Iterator[Outcome[Any]]:
@@ -202,8 +205,11 @@ def _portable(engine: Engine) -> bool:
     return True
 
 
-def _start(engine: Engine) -> None:
+def _start(engine: Engine, parent: int) -> None:
     global _engine
+    # forked by the only thread of the parent (see _can_fork): the kernel's parent-death
+    # signal is safe, and a worker never outlives a parent killed with SIGKILL
+    die_with_parent(parent)
     _engine = engine
 
 

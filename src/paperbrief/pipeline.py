@@ -20,12 +20,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from paperbrief import offline_pool
+from paperbrief import offline_pool, stopping
 from paperbrief.engines import Engine, Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, DigestStats, Paper, Takeaway, Usage
@@ -302,7 +302,7 @@ class Pipeline:
         # workers let one write its call log and judge its answer while another's call is out.
         paced = getattr(self.engine, "limiter", None) is not None
         workers = self.concurrency + (max(2, self.concurrency // 4) if paced else 0)
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        with _threads(workers) as pool:
             running: dict[Future[Outcome[Any]], _Job] = {}
             queue = list(reversed(todo))
             try:
@@ -315,8 +315,9 @@ class Pipeline:
                             break
                         if not self.budget.room(usage, len(running), estimate):
                             break  # the calls in flight may use up the rest: wait for them
-                        job = queue.pop()
-                        running[pool.submit(job.call)] = job
+                        with stopping.saving():  # a call sent is a call followed
+                            job = queue.pop()
+                            running[pool.submit(job.call)] = job
                     waiting: set[Future[Any]] = set(running)
                     if later is not None:
                         waiting.add(later)
@@ -328,9 +329,10 @@ class Pipeline:
                         queue[:0] = reversed(self._admit(arrive(), results))
                     error: BaseException | None = None
                     for future in done & running.keys():  # save every result before raising
-                        job = running.pop(future)
                         try:
-                            results[job.key] = self._collect(job, future)
+                            with stopping.saving():  # a stop waits for the answer to be saved
+                                job = running.pop(future)
+                                results[job.key] = self._collect(job, future)
                         except BaseException as exc:
                             error = error or exc
                     if error is not None:
@@ -431,7 +433,8 @@ class Pipeline:
                 outcome = future.result()
             except BaseException:  # noqa: S112 (the run is failing already; keep what we can)
                 continue
-            self._finish(job, outcome)
+            with stopping.saving():
+                self._finish(job, outcome)
 
     def _collect(self, job: _Job, future: Future[Outcome[Any]]) -> Any:
         try:
@@ -501,3 +504,16 @@ class Pipeline:
     def _tick(self, job: _Job) -> None:
         if self.progress is not None:
             self.progress(job.label)
+
+
+@contextmanager
+def _threads(workers: int) -> Iterator[ThreadPoolExecutor]:
+    """A pool of threads for the calls, left without waiting when the run fails or is stopped:
+    a call that hangs must not hold the way out (a stop aborts it; see paperbrief.stopping)."""
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -212,6 +212,11 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
 
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    from paperbrief.orphans import die_with_parent
+
+    # not the kernel's parent-death signal: it would come when the thread that started this
+    # child ends, which may be before the parent process does
+    die_with_parent(os.getppid(), kernel=False)
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, not into the answer
     return serve(sys.stdin.buffer, out)

@@ -33,6 +33,7 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
+from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines import Engine, Outcome
 from paperbrief.engines.llm_body import unreadable_body
 from paperbrief.engines.llm_errors import (
@@ -111,7 +112,16 @@ def sdk_client(
     """The SDK client calls go through, given or made, with the SDK's own retries off (tenacity
     owns the retries)."""
     if client is None:
-        client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout, max_retries=0)
+        from paperbrief.deadline_httpx import transport  # every request: an overall deadline
+
+        http_client = openai.DefaultHttpxClient(transport=transport())
+        client = openai.OpenAI(
+            api_key=api_key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,
+            http_client=http_client,
+        )
     return client.with_options(max_retries=0)
 
 
@@ -422,8 +432,9 @@ class LLMEngine:
                 error = provider_error(error_text(exc))
                 self._fail(job, start, started, exc.status_code, error, exc.response.headers,
                            json_schema)
-            except openai.APITimeoutError:
-                self._outage(job, start, started, f"timed out after {self.timeout:g}s")
+            except openai.APITimeoutError as exc:
+                reason = timeout_reason(exc, f"timed out after {self.timeout:g}s")
+                self._outage(job, start, started, reason)
             except openai.APIConnectionError as exc:
                 self._outage(job, start, started, redact(f"connection error: {exc}"))
             self.limiter.observe(raw.headers)

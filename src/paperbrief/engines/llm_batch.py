@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 import openai
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
+from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines.llm_reply import redact
 from paperbrief.engines.llm_retry import TransientCallError, api_message, is_retryable_status
 from paperbrief.errors import FatalLLMError, PaperbriefError
@@ -30,11 +31,17 @@ ENDPOINT = "/v1/chat/completions"
 WINDOW = "24h"
 UPLOAD_NAME = "paperbrief-batch.jsonl"
 FINAL_STATES = frozenset({"completed", "expired", "cancelled", "failed"})
+# every status the Batch API documents; anything else is a server this client cannot follow
+KNOWN_STATES = FINAL_STATES | {"validating", "in_progress", "finalizing", "cancelling"}
 T = TypeVar("T")
 
 
 class BatchAPIError(PaperbriefError):
     """The Batch API could not be used (not served, rejected, or unreachable after retries)."""
+
+
+class BatchNotFound(BatchAPIError):
+    """The server answered 404: it does not know the batch or file (any more)."""
 
 
 @dataclass(frozen=True)
@@ -170,14 +177,14 @@ class BatchClient:
             if exc.status_code in (401, 403):
                 raise FatalLLMError(f"cannot {what}: {message}: check OPENAI_API_KEY") from None
             if exc.status_code == 404:
-                raise BatchAPIError(
+                raise BatchNotFound(
                     f"cannot {what}: {message} (does the server offer the Batch API?)"
                 ) from None
             if is_retryable_status(exc.status_code) and exc.code != "insufficient_quota":
                 raise TransientCallError(message) from None
             raise BatchAPIError(f"cannot {what}: {message}") from None
-        except openai.APITimeoutError:
-            raise TransientCallError("timed out") from None
+        except openai.APITimeoutError as exc:
+            raise TransientCallError(timeout_reason(exc, "timed out")) from None
         except openai.APIConnectionError as exc:
             raise TransientCallError(redact(f"connection error: {exc}")) from None
 

@@ -31,6 +31,7 @@ from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, stop
 from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
+from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines.llm import DEFAULT_TIMEOUT, PLACEHOLDER_KEY, LLMEngine, sdk_client
 from paperbrief.engines.llm_body import unreadable_body
 from paperbrief.engines.llm_reply import redact
@@ -216,9 +217,9 @@ class Embedder:
             except openai.APIStatusError as exc:
                 self.limiter.observe(exc.response.headers)
                 self._fail(exc, label, len(attempts), started, start)
-            except openai.APITimeoutError:
-                self._outage(f"timed out after {self.timeout:g}s", label, len(attempts),
-                             started, start)
+            except openai.APITimeoutError as exc:
+                reason = timeout_reason(exc, f"timed out after {self.timeout:g}s")
+                self._outage(reason, label, len(attempts), started, start)
             except openai.APIConnectionError as exc:
                 self._outage(redact(f"connection error: {exc}"), label, len(attempts),
                              started, start)
