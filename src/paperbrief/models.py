@@ -180,8 +180,13 @@ class ComparisonDraft(BaseModel):
     summary: OneLine = Field(description="one line: how the two papers relate")
     shared_ground: Short = Field(description="what both papers have in common")
     differences: list[Difference] = Field(min_length=1, max_length=MAX_DIFFERENCES)
-    prefer_a_when: Short = Field(description="when a reader should turn to paper A")
-    prefer_b_when: Short = Field(description="when a reader should turn to paper B")
+    # '' when no fact supports a preference (the offline engine says nothing rather than guess)
+    prefer_a_when: Annotated[str, Field(max_length=FIELD_MAX_CHARS)] = Field(
+        description="when a reader should turn to paper A ('' when nothing sets it apart)"
+    )
+    prefer_b_when: Annotated[str, Field(max_length=FIELD_MAX_CHARS)] = Field(
+        description="when a reader should turn to paper B ('' when nothing sets it apart)"
+    )
 
     @model_validator(mode="before")
     @classmethod

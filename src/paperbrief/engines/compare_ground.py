@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from paperbrief.engines.compare_phrases import (
     GENERIC_NOUNS,
     Phrases,
+    adjective,
     noun_like,
     phrases,
     shared_text,
@@ -68,13 +69,19 @@ class Ground:
     words: list[str]  # distinctive single words both stress (counted only without a phrase)
 
     @property
+    def nouns(self) -> list[str]:
+        return [w for w in self.words if w not in self.adjectives]
+
+    @property
     def related(self) -> bool:
         return bool(self.phrases) or len(self.words) >= MIN_WORDS_ALONE
+
+    adjectives: list[str] = field(default_factory=list)  # shared words that are no subject alone
 
     @property
     def named(self) -> list[str]:
         """What the shared ground line names: the phrases, else the nouns among the words."""
-        return self.phrases or [w for w in self.words if noun_like(w)]
+        return self.phrases or self.words
 
 
 def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
@@ -106,9 +113,17 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
         and pa.first_word(k) not in GENERIC_NOUNS
     ]  # fmt: skip
     singles.sort(key=lambda k: (-idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
+    nouns, adjectives = [], []
+    for k in singles[:MAX_LISTED]:
+        word = _surface(k, pa, pb)
+        if noun_like(word) and not adjective(pa.first_word(k)):
+            nouns.append(shared_text(word, pa, pb))
+        else:  # 'concurrent': counted, never pluralised into 'concurrents'
+            adjectives.append(word)
     return Ground(
         phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],
-        words=[shared_text(_surface(k, pa, pb), pa, pb) for k in singles[:MAX_LISTED]],
+        words=[*nouns, *adjectives],
+        adjectives=adjectives,
     )
 
 

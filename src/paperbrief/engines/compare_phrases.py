@@ -213,6 +213,11 @@ _ADJECTIVES = frozenset(
 )
 
 
+def adjective(word: str) -> bool:
+    """True for a word that reads as an adjective ('parallel', 'concurrent', 'adaptive')."""
+    return _adjective(word)
+
+
 def _adjective(word: str) -> bool:
     return word in _ADJECTIVES or word.endswith(
         ("ic", "ive", "ous", "able", "ible", "ful", "less", "ed", "ify")
