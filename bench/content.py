@@ -112,8 +112,11 @@ def covers(text: str, part: str, share: float) -> bool:
 
 
 def name_number(abstract: str, value: str) -> bool:
-    """True when the key number `value` is part of a name or version where the abstract has it."""
-    for m in re.finditer(r"(?<![\w.])" + re.escape(value) + r"(?![\w])", abstract):
+    """True when the key number `value` is part of a name or version where the abstract has it
+    (a value with a unit, '%', 'x', '-fold', is a measurement)."""
+    if re.search(r"[%×]|\dx$|fold$", value):
+        return False
+    for m in re.finditer(r"(?<![\w.])" + re.escape(value) + r"(?![\w]|[.,]\d)", abstract):
         before = abstract[max(0, m.start() - 40) : m.start()]
         after = abstract[m.end() : m.end() + 12]
         if re.search(r"[\^/]$|[A-Za-z][-]$", before) or _NAME_WORDS.search(before):
@@ -123,12 +126,13 @@ def name_number(abstract: str, value: str) -> bool:
         ):
             return True
         prev = re.search(r"([A-Za-z][\w.+-]*)\s$", before)
-        if prev and not re.search(r"[.!?]\s+\S+\s$|^\S+\s$", before):
+        # 'Llama 2', 'Pixel 8', 'Mistral 7B', 'AlpacaEval 2.0'; not 'FID 2.42' (a score)
+        small = re.fullmatch(r"\d{1,3}(?:\.\d)?[BMKbk]?", value) is not None
+        if prev and small and not re.search(r"[.!?]\s+\S+\s$|^\S+\s$", before):
             word = prev.group(1)
-            unitless = not re.match(r"\s*(?:%|×|x\b|[kKMBT]\b|percent)", after)
-            if word[:1].isupper() and word.lower() not in _NOT_NAMES and unitless:
-                return True
-            if any(c.isdigit() for c in word) and unitless and word[:1].isupper():
+            if (word[:1].isupper() or any(c.isdigit() for c in word)) and (
+                word.lower() not in _NOT_NAMES
+            ):
                 return True
     return False
 

@@ -121,6 +121,16 @@ def releases(abstract: str) -> str:
     return "code and data" if code and data else "data" if data else "code"
 
 
+_WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,30}\)\s*[.;:,!?]|$)")
+
+
+def _ends_whole(text: str, flat: str) -> bool:
+    """True when `text`'s last words end a sentence or clause wherever the abstract has them."""
+    tail = " ".join(text.split()[-4:])
+    ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
+    return bool(ends) and all(_WHOLE_END.match(flat, end) for end in ends) or not ends
+
+
 # --- cells: whole sentences or whole clauses ----------------------------------------------
 
 CELL_WORDS = 32
@@ -137,13 +147,10 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     text = squash(balanced(tidy(line))).rstrip(".")
     if not text or dangles(text):
         return ""
-    flat = squash(tidy(clean(abstract)))
-    at = flat.find(text[-40:])
-    rest = flat[at + len(text[-40:]) :].lstrip() if at >= 0 else ""
-    whole = at >= 0 and (not rest or bool(re.match(r"[.!?;:,)\]]|[-–—]|\([^()]{1,30}\)", rest)))
-    if at < 0:  # rewritten (a lead-in dropped): judge it by its own ending
-        whole = not re.search(r"\b(?:and|or|of|to|the|a|an|for|with|by|in|on|as|while|that)$",
-                              text)  # fmt: skip
+    if re.search(r"\b(?:at|in|on|from|via|to|of|the|a|an|and|or|for|with|by|as|while|that)$",
+                 text, re.IGNORECASE):  # 'Code is available at' once the link is cleaned away
+        return ""
+    whole = _ends_whole(text, squash(tidy(abstract)))
     if whole and len(text.split()) <= max_words:
         return text + "."
     heads = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() > 0]

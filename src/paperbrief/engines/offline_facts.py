@@ -148,7 +148,7 @@ def key_numbers(abstract: str) -> list[KeyNumber]:
             value = sentence[start:end].strip()
             if value in seen or len(value) > 40:
                 continue
-            if not n.unit and value[-1:].isdigit() and part_of_name(sentence, start, end):
+            if not n.unit and part_of_name(sentence, start, end):
                 continue  # 'Llama 2', 'Stage 1', 'Apache 2.0': a name, not a measurement
             seen.add(value)
             priority = 0 if n.unit else 1 if n.value >= 1000 or "." in n.text else 2

@@ -28,9 +28,15 @@ DANGLING_OPENING = re.compile(
 _WORD = re.compile(r"[a-z0-9]+")
 
 
+# 'We sample many of these trajectories ...': 'these' or 'those' early on points back too
+_EARLY_BACK_REFERENCE = re.compile(r"^(?:\S+\s+){1,5}(?:these|those)\b(?!\s+(?:two|three|four)\b)",
+                                   re.IGNORECASE)
+
+
 def dangles(line: str) -> bool:
     """True when `line` opens on words that need the sentence before it."""
-    return bool(DANGLING_OPENING.match(line.lstrip(" \"'(")))
+    text = line.lstrip(" \"'(")
+    return bool(DANGLING_OPENING.match(text) or _EARLY_BACK_REFERENCE.match(text))
 
 
 def _lcs(a: list[str], b: list[str]) -> int:
@@ -61,7 +67,7 @@ _NAME_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _NAME_AFTER = re.compile(r"\s*(?:licen[sc]e|series|family|release)\b", re.IGNORECASE)
-_MEASURE_AFTER = re.compile(r"\s*(?:%|×|x\b|-?fold\b|percent\b|[kKMBT]\b|billion|million)")
+_MEASURE_AFTER = re.compile(r"\s*(?:%|×|x\b|-?fold\b|percent\b|billion|million)")
 # capitalised words a number follows that name nothing: 'Only 5 papers', 'Top 3', 'Over 40'
 _NOT_A_NAME = frozenset(
     """a an the in on at of for to by with from only over under across about around all both
@@ -85,7 +91,7 @@ def part_of_name(text: str, start: int, end: int) -> bool:
         # 'Llama 2', 'AlpacaEval 2.0', 'Pixel 8': a small whole number or a one-decimal version
         # after a capitalised word; 'MMLU 57.45' or 'Top-1 300' are scores and counts
         if (word[:1].isupper() or any(c.isdigit() for c in word)) and re.fullmatch(
-            r"\d{1,2}(?:\.\d)?", text[start:end].strip()
+            r"\d{1,3}(?:\.\d)?[BMK]?", text[start:end].strip()
         ):
             return True
     return bool(_NAME_AFTER.match(text, end)) and re.search(r"[A-Z][\w-]*\s$", before) is not None
