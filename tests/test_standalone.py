@@ -118,7 +118,8 @@ def test_no_field_is_the_title_and_no_result_opens_on_this():
 
 def test_a_title_like_problem_is_left_unsaid():
     # an abstract whose only sentence before the method is its title again
-    title = "Youtu-LLM: Unlocking the Native Agentic Potential for Lightweight Large Language Models"
+    title = ("Youtu-LLM: Unlocking the Native Agentic Potential for Lightweight Large Language "
+             "Models")
     abstract = (
         "Youtu-LLM: unlocking the native agentic potential for lightweight large language "
         "models. We introduce Youtu-LLM, a 1.96B model pre-trained from scratch on 11T tokens. "

@@ -2,7 +2,8 @@
 
 Two papers share a subject when both abstracts (or titles) use a distinctive phrase: a run of
 2-3 content words (compare_phrases.phrases) that few papers use, or, failing one, at least two
-distinctive single words each paper stresses (in its title, or twice in its abstract). How
+distinctive single words each paper stresses (in its title, or twice in its abstract), or one
+rare word both use at length ('checkpointing', four times each, a title counting two). How
 distinctive a phrase is comes from phrase_df.json (document frequencies of the phrases over
 real abstracts, counted by scikit-learn's CountVectorizer in bench/build_phrase_df.py), not from
 the listing: the verdict depends on the two papers alone, so `paperbrief compare A B` and the
@@ -32,6 +33,7 @@ MAX_PHRASE_SHARE = 0.01
 MAX_WORD_SHARE = 0.03  # a lone word must be rarer still to count (with another one)
 MIN_WORDS_ALONE = 2  # distinctive single words needed when no phrase is shared
 MAX_LISTED = 3
+STRONG_USES = 4  # a rare word each paper uses this often (title counting 2) is a subject alone
 
 
 @lru_cache(maxsize=1)
@@ -72,9 +74,11 @@ class Ground:
     def nouns(self) -> list[str]:
         return [w for w in self.words if w not in self.adjectives]
 
+    strong: bool = False  # one rare word both papers use at length ('checkpointing')
+
     @property
     def related(self) -> bool:
-        return bool(self.phrases) or len(self.words) >= MIN_WORDS_ALONE
+        return bool(self.phrases) or self.strong or len(self.words) >= MIN_WORDS_ALONE
 
     adjectives: list[str] = field(default_factory=list)  # shared words that are no subject alone
 
@@ -120,10 +124,15 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
             nouns.append(shared_text(word, pa, pb))
         else:  # 'concurrent': counted, never pluralised into 'concurrents'
             adjectives.append(word)
+    strong = any(
+        share(k) <= MAX_PHRASE_SHARE and min(_uses(pa, k), _uses(pb, k)) >= STRONG_USES
+        for k in singles
+    )
     return Ground(
         phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],
         words=[*nouns, *adjectives],
         adjectives=adjectives,
+        strong=strong,
     )
 
 

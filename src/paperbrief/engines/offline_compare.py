@@ -134,12 +134,15 @@ def _restates(text: str, profile: Profile) -> bool:
     return repeats(profile.takeaway, text, 0.6)
 
 
-def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int) -> str:
+def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
+          said: tuple[str, ...] = ()) -> str:  # fmt: skip
     """What the paper does, in at most `words` words: its own 'we propose' clause, else its
-    own phrases ('X centres on A and B'), else ''."""
+    own phrases ('X centres on A and B'), else ''. A clause repeating a figure the line already
+    gives (`said`) is not used."""
     text = clause(paper, p.label, p.roles, avoid, words)
     body = text[len(p.label) :].strip()
     if (text and len(body.split()) >= 3 and not _restates(body, p)
+            and not any(figure in body for figure in said)
             and whole_tail(body, paper.abstract)):  # fmt: skip
         return text
     if own:
@@ -163,11 +166,12 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
             text += f": {pa.label} is about {own_a[0]}, {pb.label} about {own_b[0]}"
         return _line(text)
     lead = _figures(results, pa, pb) if results else ""
+    said = tuple(r.value for pair in results for r in pair)
     text = ""
     for words in (12, 10, 8, 6):
-        first = _does(a, pa, own_a, None, words)
+        first = _does(a, pa, own_a, None, words, said)
         verb = first[len(pa.label) :].split()[0] if first else None
-        second = _does(b, pb, own_b, verb, words)
+        second = _does(b, pb, own_b, verb, words, said)
         body = f"{first}, while {second}" if first and second else first or second
         parts = [part for part in (lead, body) if part]
         text = "; ".join(parts) if parts else ""
