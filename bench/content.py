@@ -111,29 +111,41 @@ def covers(text: str, part: str, share: float) -> bool:
     return bool(target) and lcs(words(text), target) >= share * len(target)
 
 
-def name_number(abstract: str, value: str) -> bool:
+def name_number(abstract: str, value: str, context: str = "") -> bool:
     """True when the key number `value` is part of a name or version where the abstract has it
-    (a value with a unit, '%', 'x', '-fold', is a measurement)."""
+    (where its `context` is, when that is found; a value with a unit, '%', 'x', '-fold', is a
+    measurement)."""
     if re.search(r"[%×]|\dx$|fold$", value):
         return False
-    for m in re.finditer(r"(?<![\w.])" + re.escape(value) + r"(?![\w]|[.,]\d)", abstract):
-        before = abstract[max(0, m.start() - 40) : m.start()]
-        after = abstract[m.end() : m.end() + 12]
-        if re.search(r"[\^/]$|[A-Za-z][-]$", before) or _NAME_WORDS.search(before):
-            return True
-        if re.match(r"\s*(?:licen[sc]e|model|series)\b", after, re.IGNORECASE) and re.search(
-            r"[A-Z][\w-]*\s$", before
+    abstract = " ".join(abstract.split())
+    lo, hi = 0, len(abstract)
+    at = abstract.find(" ".join(context.split())) if context else -1
+    if at >= 0:
+        lo, hi = at, at + len(" ".join(context.split()))
+    pattern = r"(?<![\w.])" + re.escape(value) + r"(?![\w]|[.,]\d)"
+    found = [m for m in re.finditer(pattern, abstract) if lo <= m.start() < hi]
+    # a name only when every place the value stands (in its context) is part of a name
+    return bool(found) and all(_named_at(abstract, m.start(), m.end(), value) for m in found)
+
+
+def _named_at(abstract: str, start: int, end: int, value: str) -> bool:
+    before = abstract[max(0, start - 40) : start]
+    after = abstract[end : end + 12]
+    if re.search(r"[\^/]$|[A-Za-z][-]$", before) or _NAME_WORDS.search(before):
+        return True
+    if re.match(r"\s*(?:licen[sc]e|model|series)\b", after, re.IGNORECASE) and re.search(
+        r"[A-Z][\w-]*\s$", before
+    ):
+        return True
+    prev = re.search(r"([A-Za-z][\w.+-]*)\s$", before)
+    # 'Llama 2', 'Pixel 8', 'Mistral 7B', 'AlpacaEval 2.0'; not 'FID 2.42' (a score)
+    small = re.fullmatch(r"\d{1,3}(?:\.\d)?[BMKbk]?", value) is not None
+    if prev and small and not re.search(r"(?:[.!?]\s+|^)\S+\s$", before):
+        word = prev.group(1)
+        if (word[:1].isupper() or any(c.isdigit() for c in word)) and (
+            word.lower() not in _NOT_NAMES
         ):
             return True
-        prev = re.search(r"([A-Za-z][\w.+-]*)\s$", before)
-        # 'Llama 2', 'Pixel 8', 'Mistral 7B', 'AlpacaEval 2.0'; not 'FID 2.42' (a score)
-        small = re.fullmatch(r"\d{1,3}(?:\.\d)?[BMKbk]?", value) is not None
-        if prev and small and not re.search(r"[.!?]\s+\S+\s$|^\S+\s$", before):
-            word = prev.group(1)
-            if (word[:1].isupper() or any(c.isdigit() for c in word)) and (
-                word.lower() not in _NOT_NAMES
-            ):
-                return True
     return False
 
 
@@ -222,7 +234,7 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
         for field in (t.problem, t.method, t.result):
             fields += 1
             title_fields += bool(p.title) and covers(p.title, field, 0.8)
-        names += sum(name_number(p.abstract, k.value) for k in t.key_numbers)
+        names += sum(name_number(p.abstract, k.value, k.context) for k in t.key_numbers)
     pairs = [(by_id[c.paper_a], by_id[c.paper_b]) for c in comparisons]
     figures = {
         "papers": len(papers),

@@ -91,7 +91,7 @@ def part_of_name(text: str, start: int, end: int) -> bool:
         # 'Llama 2', 'AlpacaEval 2.0', 'Pixel 8': a small whole number or a one-decimal version
         # after a capitalised word; 'MMLU 57.45' or 'Top-1 300' are scores and counts
         if (word[:1].isupper() or any(c.isdigit() for c in word)) and re.fullmatch(
-            r"\d{1,3}(?:\.\d)?[BMK]?", text[start:end].strip()
+            r"\d{1,3}(?:\.\d)?[BMKk]?", text[start:end].strip()
         ):
             return True
     return bool(_NAME_AFTER.match(text, end)) and re.search(r"[A-Z][\w-]*\s$", before) is not None
