@@ -133,7 +133,7 @@ def _ends_whole(text: str, flat: str) -> bool:
 
 # --- cells: whole sentences or whole clauses ----------------------------------------------
 
-CELL_WORDS = 32
+CELL_WORDS = 30
 _CLAUSE_END = re.compile(
     r"[;:]\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s"
 )

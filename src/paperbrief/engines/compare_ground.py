@@ -33,7 +33,9 @@ MAX_PHRASE_SHARE = 0.01
 MAX_WORD_SHARE = 0.03  # a lone word must be rarer still to count (with another one)
 MIN_WORDS_ALONE = 2  # distinctive single words needed when no phrase is shared
 MAX_LISTED = 3
-STRONG_USES = 4  # a rare word each paper uses this often (title counting 2) is a subject alone
+STRONG_USES = 4
+# what kind of document a paper is ('technical report') is no subject: stems
+_GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +104,8 @@ def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
 def ground(pa: Phrases, pb: Phrases) -> Ground:
     """The distinctive phrases and words both papers use (symmetric in the two papers)."""
     common = sorted(set(pa.counts) & set(pb.counts))
-    multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE]
+    multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
+             and not set(k) <= _GENRE]  # fmt: skip
     # longest, rarest and most used first; a phrase inside a chosen longer one is not repeated
     multi.sort(key=lambda k: (-len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
     chosen: list[tuple[str, ...]] = []

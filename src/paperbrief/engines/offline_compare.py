@@ -150,6 +150,21 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     return ""
 
 
+_IS_KIND = {
+    "method": "a method paper", "benchmark": "a benchmark paper", "dataset": "a dataset paper",
+    "system": "a systems paper", "analysis": "an analysis", "survey": "a survey",
+    "position": "a position paper",
+}  # fmt: skip
+
+
+def _kind_clause(p: Profile, shared: Ground) -> str:
+    """'X is a benchmark paper': what is known of a paper with no clause of its own."""
+    if p.kind in _IS_KIND:
+        return f"{p.label} is {_IS_KIND[p.kind]}"
+    subject = (shared.phrases or shared.nouns or [""])[0]
+    return f"{p.label} is about {subject}" if subject else ""
+
+
 def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
     ra, rb = results[0]
     return f"both report {ra.benchmark}: {pa.label} {ra.value} vs {pb.label} {rb.value}"
@@ -172,6 +187,9 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         first = _does(a, pa, own_a, None, words, said)
         verb = first[len(pa.label) :].split()[0] if first else None
         second = _does(b, pb, own_b, verb, words, said)
+        if bool(first) != bool(second):  # both papers named, the silent one by its kind
+            first = first or _kind_clause(pa, shared)
+            second = second or _kind_clause(pb, shared)
         body = f"{first}, while {second}" if first and second else first or second
         parts = [part for part in (lead, body) if part]
         text = "; ".join(parts) if parts else ""
