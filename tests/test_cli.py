@@ -57,9 +57,11 @@ def test_digest_of_the_seed_page(tmp_path, capsys, monkeypatch):
     detailed_titles = {t.replace("\\", "") for t, _ in detailed}
     assert all(a.replace("\\", "") in detailed_titles or b.replace("\\", "") in detailed_titles
                for a, b in compared)  # full tables only for the detailed papers
-    # every paper on this page has a closely related one: each detailed paper is compared
-    assert len(re.findall(r"^   Compared with ", top, re.M)) == 25
-    assert "No closely related paper" not in text
+    # issue 22: a detailed paper is compared only with a paper it shares a distinctive subject
+    # with; the others say so (on this page, 16 of the top 25 have one)
+    compared_lines = len(re.findall(r"^   Compared with ", top, re.M))
+    alone = len(re.findall(r"_No closely related paper this week\._", top))
+    assert compared_lines + alone == 25 and compared_lines >= 12
     assert "54 papers, 54 takeaways" in text
 
 
