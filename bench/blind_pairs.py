@@ -54,8 +54,8 @@ def render(i: int, a: Paper, b: Paper, c: Comparison) -> str:
              f"**Shared ground:** {c.shared_ground}", "", "| aspect | A | B |",
              "| --- | --- | --- |"]  # fmt: skip
     lines += [f"| {_cell(d.aspect)} | {_cell(d.a)} | {_cell(d.b)} |" for d in c.differences]
-    lines += ["", f"**When to prefer A:** {c.prefer_a_when or '(no line: no fact supports one)'}",
-              "", f"**When to prefer B:** {c.prefer_b_when or '(no line: no fact supports one)'}",
+    lines += ["", f"**When to prefer A:** {c.prefer_a or '(no line: no fact supports one)'}",
+              "", f"**When to prefer B:** {c.prefer_b or '(no line: no fact supports one)'}",
               "", "**Scores** (1-5): related _ · accurate _ · informative _ · shared ground _ · "
               "table and prefer-lines _ · overall _", "", "---", ""]  # fmt: skip
     return "\n".join(lines)

@@ -47,7 +47,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperbrief.digest import plan_digest
 from paperbrief.engines.offline import OfflineEngine
-from paperbrief.models import Comparison, Paper, Takeaway
+from paperbrief.models import NO_PREFERENCE, Comparison, Paper, Takeaway
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -214,7 +214,7 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
         if c.shared_ground.startswith("No common subject"):
             no_common += 1
         for line in (c.prefer_a_when, c.prefer_b_when):
-            if line.strip() and line.strip() not in EMPTY_CELLS:
+            if line.strip() and line.strip() not in EMPTY_CELLS | {NO_PREFERENCE}:
                 prefer_lines += 1
                 template += bool(TEMPLATE.match(line))
         pa, pb = by_id[c.paper_a], by_id[c.paper_b]

@@ -18,7 +18,7 @@ from paperbrief.engines.compare_facts import releases, shared_results, whole_cla
 from paperbrief.engines.compare_ground import ground, paper_phrases, shares_subject
 from paperbrief.engines.offline import OfflineEngine
 from paperbrief.engines.standalone import repeats
-from paperbrief.models import Paper
+from paperbrief.models import NO_PREFERENCE, Paper
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
 
@@ -145,7 +145,8 @@ def test_a_benchmark_both_report_is_stated_with_both_numbers():
     c = OfflineEngine().compare(a, b).value
     assert c.summary.startswith("Both report SWE-bench Lite: Agentless 27.3% vs SWE-agent 12.5%")
     assert c.summary.count("27.3%") == 1
-    assert "higher SWE-bench Lite figure" in c.prefer_a_when and c.prefer_b_when == ""
+    assert "higher SWE-bench Lite figure" in c.prefer_a_when
+    assert c.prefer_b_when == NO_PREFERENCE and c.prefer_b == ""
 
 
 def test_a_relative_gain_is_not_set_beside_a_score():
@@ -182,7 +183,7 @@ def test_prefer_lines_only_with_a_fact():
     written = 0
     for a, b in plan.pairs:
         c = engine.compare(a, b).value
-        for line, paper in ((c.prefer_a_when, a), (c.prefer_b_when, b)):
+        for line, paper in ((c.prefer_a, a), (c.prefer_b, b)):
             if not line:
                 continue
             written += 1

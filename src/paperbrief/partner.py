@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import scipy.sparse as sp
 
-from paperbrief.engines.compare_ground import shares_subject
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
 from paperbrief.ranking import EmbedListing
@@ -74,12 +73,6 @@ def most_related_to(
         raise InputError(
             f"no paper in the listing is related to {paper.id} (the closest, {partner.id}, has "
             f"similarity {best:.2f} < {related.threshold}); name the other paper yourself"
-        )
-    if not shares_subject(paper, partner):  # the digest's rule: no shared subject, no pair
-        raise InputError(
-            f"no paper in the listing shares a subject with {paper.id} (the closest, "
-            f"{partner.id}, has no distinctive phrase in common with it); name the other paper "
-            "yourself"
         )
     if sp.issparse(related.vectors):
         mine, theirs = related.vectors[0], related.vectors[j]

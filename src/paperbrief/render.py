@@ -276,8 +276,8 @@ def render_comparison(comparison: Comparison, a: Paper, b: Paper) -> str:
     ]
     lines += [f"| {md(d.aspect)} | {md(d.a)} | {md(d.b)} |" for d in comparison.differences]
     # a prefer line is empty when no fact supports it (issue 22): left out then
-    prefer = [(short(p), line) for p, line in ((a, comparison.prefer_a_when),
-                                               (b, comparison.prefer_b_when)) if line]  # fmt: skip
+    prefer = [(short(p), line) for p, line in ((a, comparison.prefer_a),
+                                               (b, comparison.prefer_b)) if line]  # fmt: skip
     lines += ["", *(f"- When to prefer {md(name)}: {md(line)}" for name, line in prefer)]
     lines += ["", f"_Engine: {md(comparison.engine)}_"]
     return "\n".join(lines) + "\n"

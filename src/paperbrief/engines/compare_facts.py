@@ -134,14 +134,14 @@ def _ends_whole(text: str, flat: str) -> bool:
 # --- cells: whole sentences or whole clauses ----------------------------------------------
 
 CELL_WORDS = 30
-_CLAUSE_END = re.compile(
-    r"[;:]\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s"
-)
+# ';' or ', while ...' ends a clause; a ':' does not (what follows it is the content: 'We
+# propose a different design approach: we run LLM workers in parallel ...')
+_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s")
 
 
 def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     """The role line as a cell: the whole sentence when it is short enough, else its head up
-    to a clause break (';', ':', ', while', ', which', a dash); '' when it has none early enough,
+    to a clause break (';', ', while', ', which', a dash); '' when it has none early enough,
     when the line is not a whole sentence of the abstract, or when it opens on a word that
     needs the sentence before it."""
     text = squash(balanced(tidy(line))).rstrip(".")

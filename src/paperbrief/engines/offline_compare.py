@@ -30,7 +30,14 @@ from paperbrief.engines.offline_facts import Roles, fit, roles
 from paperbrief.engines.offline_facts import contribution_type as classify
 from paperbrief.engines.offline_select import takeaway_line
 from paperbrief.engines.standalone import repeats
-from paperbrief.models import LINE_MAX_CHARS, MAX_DIFFERENCES, ComparisonDraft, Difference, Paper
+from paperbrief.models import (
+    LINE_MAX_CHARS,
+    MAX_DIFFERENCES,
+    NO_PREFERENCE,
+    ComparisonDraft,
+    Difference,
+    Paper,
+)
 from paperbrief.text import squash
 
 SUMMARY_WORDS = 30
@@ -245,7 +252,7 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
             side: int) -> str:  # fmt: skip
     """'Prefer X ...' when a fact supports it (it releases code or data the other does not, it
     is a survey or a benchmark where the other is not, it reports the higher score on a
-    benchmark both report), else ''."""
+    benchmark both report), else NO_PREFERENCE (which no renderer shows)."""
     reasons = []
     if me.released and not other.released:
         reasons.append(f"it releases its {me.released}")
@@ -260,7 +267,7 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
                                f"{theirs.value}; the settings may differ)")  # fmt: skip
                 break
     if not reasons:
-        return ""
+        return NO_PREFERENCE
     return fit(f"Prefer {me.label}: " + "; ".join(reasons))
 
 
