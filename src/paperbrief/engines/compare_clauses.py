@@ -247,12 +247,3 @@ def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int)
             if m and m.group(1) not in ("is", "has", "was") and len(m.group(2).split()) >= 4:
                 return f"{label} {m.group(1)} {_shorten(_plain(m.group(2)), words)}"
     return ""
-
-
-def fallback_clause(label: str, kind: str, subject: str, avoid: str | None) -> str:
-    """'X builds a benchmark for ...': what a paper of its kind does, when no sentence says it."""
-    does = _KIND_DOES[kind]
-    first = does.split()[0]
-    if first == avoid:
-        does = " ".join([_ALTERNATIVE.get(first, first), *does.split()[1:]])
-    return f"{label} {does} {subject}"
