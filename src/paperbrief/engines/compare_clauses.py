@@ -16,13 +16,6 @@ from paperbrief.engines.offline_facts import Roles
 from paperbrief.models import Paper
 from paperbrief.text import sentences
 
-# What a paper of each kind does to a subject, when no sentence of its own says it well.
-_KIND_DOES = {
-    "method": "proposes a method for", "benchmark": "builds a benchmark for",
-    "dataset": "releases a dataset for", "system": "builds a system for",
-    "analysis": "studies", "survey": "surveys", "position": "takes a position on",
-    "other": "looks at",
-}  # fmt: skip
 _SUBJECT = re.compile(
     r"(?:^|,\s+)(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|report),? )?"
     r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study))\s+"
