@@ -20,7 +20,8 @@ Definitions (the issue's):
 - dangling openings: takeaways opening on a word that needs the sentence before it;
 - cut cells: comparison cells (problem/approach/results) whose text is not a whole sentence
   or clause of the abstract: found in it, but followed by more of its sentence without a
-  clause break (',', ';', ':', ')', a dash), or ending on '...';
+  clause break (',', ';', ':', ')', a dash; an aside in parentheses before one is left out
+  fine), or ending on '...';
 - numbers that are names: key numbers that belong to a name or version: glued to or after a
   capitalised word ('Llama 2', 'GPT-4', 'DiT XL/2', 'Pixel 8'), after 'stage', 'version',
   'phase', 'step', 'level', 'round', 'part' or before 'license', after '^'; per 1,000 papers;
@@ -166,8 +167,10 @@ def cut_cell(cell: str, abstract: str) -> bool:
             return False  # rewritten (a name put in, a lead-in dropped): not judged here
         at = low
     rest = flat[at + len(probe) :].lstrip()
-    # an abbreviation in parentheses left out before the sentence ends ('... Problem (JSSP).')
-    return bool(rest) and not re.match(r"[.!?;:,)\]]|[-–—]|\([^()]{1,30}\)\s*[.;:,!?]|$", rest)
+    # an abbreviation or aside in parentheses left out before a clause break ('... Problem
+    # (JSSP).', '... perception (LLVP) -- particularly ...')
+    aside = r"\([^()]{1,80}\)\s*(?:[.;:,!?]|[-–—])"
+    return bool(rest) and not re.match(r"[.!?;:,)\]]|[-–—]|" + aside + "|$", rest)
 
 
 def relatedness_check(papers: list[Paper], pairs: list[tuple[Paper, Paper]]) -> float:

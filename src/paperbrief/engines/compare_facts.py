@@ -121,7 +121,7 @@ def releases(abstract: str) -> str:
     return "code and data" if code and data else "data" if data else "code"
 
 
-_WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,30}\)\s*[.;:,!?]|$)")
+_WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,80}\)\s*(?:[.;:,!?]|[-–—])|$)")
 
 
 def _ends_whole(text: str, flat: str) -> bool:
