@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperbrief.engines.compare_phrases import adjective
 from paperbrief.engines.compare_text import balanced, dangling, tidy
 from paperbrief.engines.offline_extract import clean
 from paperbrief.engines.standalone import dangles, part_of_name
@@ -164,19 +165,28 @@ _OPEN_TAIL = frozenset("them it its their this these that allowing enabling maki
                        "designed based aimed called named such drawn built taken given known shown "
                        "chosen written grown seen".split())  # fmt: skip
 _GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
-                      r"with|across|from|on|in|for|and|as|without|at)\b|\()", re.IGNORECASE)
+                      r"with|across|from|on|in|for|as|without|at)\b|\()", re.IGNORECASE)
+_HYPHEN_ADJECTIVES = frozenset("quality scale level based aware free time grained specific like "
+                               "wise efficient resolution world art".split())  # fmt: skip
 
 
 def whole_tail(text: str, abstract: str) -> bool:
     """True when `text` (a clause quoted from the abstract) ends where a noun phrase or clause
     of the abstract ends: followed there by punctuation or a new modifier ('that', 'by',
-    'for'), not by the rest of its phrase ('enables language models | to orchestrate')."""
+    'for'), not by the rest of its phrase ('enables language models | to orchestrate',
+    'a theoretical | framework', 'between latency | and accuracy')."""
     words = text.rstrip(" .").split()
-    if not words or dangling(words[-1]) or words[-1].lower().strip(",;:") in _OPEN_TAIL:
+    if not words:
         return False
-    tail = " ".join(words[-3:]).lower()
+    last = words[-1].lower().strip(",;:")
+    if dangling(words[-1]) or last in _OPEN_TAIL or adjective(last):
+        return False
+    if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
+        return False
     flat = squash(tidy(clean(abstract))).lower()
-    ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
-    if not ends:
-        return True  # rewritten ('proposes' for 'we propose'): the last word was checked
-    return any(_GOES_ON.match(flat, end) for end in ends)
+    for size in (3, 2):  # 'develops a theoretical' is 'develop a theoretical' in the abstract
+        tail = " ".join(words[-size:]).lower()
+        ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
+        if ends:
+            return any(_GOES_ON.match(flat, end) for end in ends)
+    return True  # rewritten beyond its last two words: the last word was checked
