@@ -31,6 +31,9 @@ Definitions (the issue's):
   the 99th percentile of 5,000 random pairs of the same listing.
 
     python bench/content.py [--data PATH] [--only example|tune|held-out]
+
+The "before" figures: the same script with an older checkout's src first on PYTHONPATH, e.g.
+`git archive 2579197 src | tar -x -C /tmp/old && PYTHONPATH=/tmp/old/src python bench/content.py`.
 """
 
 from __future__ import annotations
@@ -48,8 +51,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperbrief.digest import plan_digest
 from paperbrief.engines.offline import OfflineEngine
-from paperbrief.models import NO_PREFERENCE, Comparison, Paper, Takeaway
+from paperbrief.models import Comparison, Paper, Takeaway
 from paperbrief.sources import read_file
+
+try:
+    from paperbrief.models import NO_PREFERENCE
+except ImportError:  # an older paperbrief on PYTHONPATH ('before' figures): no such line
+    NO_PREFERENCE = ""
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "daily-papers-2026-03-05.txt"
