@@ -213,3 +213,17 @@ def test_compare_is_the_same_in_either_order():
         assert one.summary == two.summary and one.shared_ground == two.shared_ground
         assert [(d.a, d.b) for d in one.differences] == [(d.b, d.a) for d in two.differences]
         assert (one.prefer_a_when, one.prefer_b_when) == (two.prefer_b_when, two.prefer_a_when)
+
+
+def test_summary_clauses_end_where_their_phrase_ends():
+    from paperbrief.engines.compare_facts import whole_tail
+
+    # real endings the blind-reading draft cut: 'develops a theoretical | framework',
+    # 'a trade-off between latency | and accuracy', 'generates high-quality | videos'
+    assert not whole_tail("develops a theoretical", "We develop a theoretical framework.")
+    assert not whole_tail("achieves an optimized trade-off between latency",
+                          "It achieves an optimized trade-off between latency and accuracy.")
+    assert not whole_tail("presents models that generate high-quality",
+                          "We present models that generate high-quality, 1080p videos.")
+    thread = by_title("ThreadWeaver")
+    assert whole_tail("introduces a framework for adaptive parallel reasoning", thread.abstract)
