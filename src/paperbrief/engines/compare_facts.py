@@ -166,6 +166,28 @@ _OPEN_TAIL = frozenset("them it its their this these that allowing enabling maki
                        "chosen written grown seen".split())  # fmt: skip
 _GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
                       r"with|across|from|on|in|for|as|without|at)\b|\()", re.IGNORECASE)
+# 'teaches models | to predict', 'the ability of LLMs | to plan': the infinitive completes it
+_OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|encourag|prompt|"
+                                r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
+                                r"potential|capacit|tendenc|attempt|effort|need|way|opportunit|"
+                                r"propensit|failure|struggl)\w*"
+                                r"(?:\s+\S+){1,3}$", re.IGNORECASE)  # fmt: skip
+# 'between latency | and accuracy', 'both A | and B': the pair is cut in two
+_PAIRED = re.compile(r"\b(?:between|both|either|neither|among|whether)\b(?:\s+\S+){1,3}$",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def _goes_on_after(words: list[str], flat: str, end: int) -> bool:
+    """A clause may also end before 'to' (a purpose: '... an evaluator | to assess ...') or
+    before 'and' (a new coordinate), unless its last words need what follows."""
+    text = " ".join(words)
+    if re.match(r"\s+to\s", flat[end:]):
+        return not _OBJECT_INFINITIVE.search(text)
+    if re.match(r"\s+and\s", flat[end:]):  # not 'a theoretical | and empirical understanding'
+        return not re.search(r"(?:al|ic|ar)$", words[-1].lower())
+    return False
+
+
 _HYPHEN_ADJECTIVES = frozenset("quality scale level based aware free time grained specific like "
                                "wise efficient resolution world art".split())  # fmt: skip
 
@@ -183,10 +205,13 @@ def whole_tail(text: str, abstract: str) -> bool:
         return False
     if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
         return False
+    if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
+        return False
     flat = squash(tidy(clean(abstract))).lower()
     for size in (3, 2):  # 'develops a theoretical' is 'develop a theoretical' in the abstract
         tail = " ".join(words[-size:]).lower()
         ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
         if ends:
-            return any(_GOES_ON.match(flat, end) for end in ends)
+            return any(_GOES_ON.match(flat, end) or _goes_on_after(words, flat, end)
+                       for end in ends)  # fmt: skip
     return True  # rewritten beyond its last two words: the last word was checked

@@ -146,12 +146,14 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     """What the paper does, in at most `words` words: its own 'we propose' clause, else its
     own phrases ('X centres on A and B'), else ''. A clause repeating a figure the line already
     gives (`said`) is not used."""
-    text = clause(paper, p.label, p.roles, avoid, words)
-    body = text[len(p.label) :].strip()
-    if (text and len(body.split()) >= 3 and not _restates(body, p)
-            and not any(figure in body for figure in said)
-            and whole_tail(body, paper.abstract)):  # fmt: skip
-        return text
+    for size in sorted({words, min(words, 9), min(words, 7)}, reverse=True):
+        # a shorter cut of the same clause when the longer one repeats the takeaway
+        text = clause(paper, p.label, p.roles, avoid, size)
+        body = text[len(p.label) :].strip()
+        if not text or len(body.split()) < 3 or any(figure in body for figure in said):
+            break
+        if not _restates(text, p) and whole_tail(body, paper.abstract):
+            return text
     if own:
         return f"{p.label} centres on {_listing(own[:2])}"
     return ""
