@@ -227,3 +227,17 @@ def test_summary_clauses_end_where_their_phrase_ends():
                           "We present models that generate high-quality, 1080p videos.")
     thread = by_title("ThreadWeaver")
     assert whole_tail("introduces a framework for adaptive parallel reasoning", thread.abstract)
+
+
+def test_a_long_summary_is_never_cut_by_characters():
+    # two long names and a long clause: the line went over 300 characters and was cut to
+    # '... while Steering Rectified Flow Models develops a theoretical.'
+    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
+    papers = {r["title"].split(":")[0]: Paper(id=r["id"], title=r["title"],
+                                              abstract=r["abstract"], source="t")
+              for r in rows}  # fmt: skip
+    a = next(p for t, p in papers.items() if t.startswith("Semantic Image Inversion"))
+    b = next(p for t, p in papers.items() if t.startswith("Steering Rectified"))
+    summary = OfflineEngine().compare(a, b).value.summary
+    assert not summary.endswith(("theoretical.", "a.", "the.")), summary
+    assert len(summary.split()) <= 30 and len(summary) < 300

@@ -204,13 +204,23 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         text = "; ".join(parts) if parts else ""
         if not text:
             break
-        if len(_line(text).split()) <= SUMMARY_WORDS:
+        if _fits(text):
             return _line(text)
     if lead:
         return _line(lead)
-    if text:  # shortest try still long: the first paper's clause alone
-        return _line(fit(text, LINE_MAX_CHARS, SUMMARY_WORDS))
+    # the shortest clauses still too long: each paper's own phrases, then one side alone, never
+    # a line cut mid-phrase
+    own = [f"{p.label} centres on {_listing(o[:2])}" for p, o in ((pa, own_a), (pb, own_b)) if o]
+    for candidate in (", while ".join(own), *own, *text.split(", while ")):
+        if candidate and _fits(candidate):
+            return _line(candidate)
     return _line(f"Both deal with {_listing(shared.named or shared.words)}")
+
+
+def _fits(text: str) -> bool:
+    """True when the line holds `text` whole: at most SUMMARY_WORDS words and LINE_MAX_CHARS."""
+    whole = squash(text)
+    return len(whole.split()) <= SUMMARY_WORDS and len(whole) < LINE_MAX_CHARS - 2
 
 
 def _line(text: str) -> str:
