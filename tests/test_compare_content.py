@@ -225,6 +225,9 @@ def test_summary_clauses_end_where_their_phrase_ends():
                           "It achieves an optimized trade-off between latency and accuracy.")
     assert not whole_tail("presents models that generate high-quality",
                           "We present models that generate high-quality, 1080p videos.")
+    # 'a single LLM that acts | as multiple ... agents' (Group Think): a relative clause cut
+    assert not whole_tail("proposes a single LLM that acts",
+                          "We propose Group Think--a single LLM that acts as multiple agents.")
     thread = by_title("ThreadWeaver")
     assert whole_tail("introduces a framework for adaptive parallel reasoning", thread.abstract)
 

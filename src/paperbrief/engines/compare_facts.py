@@ -165,7 +165,7 @@ _OPEN_TAIL = frozenset("them it its their this these that allowing enabling maki
                        "designed based aimed called named such drawn built taken given known shown "
                        "chosen written grown seen".split())  # fmt: skip
 _GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
-                      r"with|across|from|on|in|for|as|without|at)\b|\()", re.IGNORECASE)
+                      r"with|across|from|on|in|for|without|at)\b|\()", re.IGNORECASE)
 # 'teaches models | to predict', 'the ability of LLMs | to plan': the infinitive completes it
 _OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|encourag|prompt|"
                                 r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
@@ -206,6 +206,8 @@ def whole_tail(text: str, abstract: str) -> bool:
     if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
         return False
     if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
+        return False
+    if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
         return False
     flat = squash(tidy(clean(abstract))).lower()
     for size in (3, 2):  # 'develops a theoretical' is 'develop a theoretical' in the abstract
