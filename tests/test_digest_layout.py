@@ -145,7 +145,9 @@ def test_only_the_top_n_and_their_comparisons_are_paid(tmp_path, server, llm_env
     detailed = digest["detailed"]
     calls = calls_by_kind(db)
     assert sorted(calls["takeaway"]) == sorted(detailed)  # 4 takeaways paid, not 20
-    assert 1 <= len(calls["comparison"]) <= 4
+    # a comparison paid for each detailed paper's pair, when the two share a subject (issue 22)
+    pairs = {frozenset(pair) for pair in digest["compared_with"].items()}
+    assert len(calls["comparison"]) == len(pairs) <= 4
     for subject in calls["comparison"]:
         assert set(subject.split("|")) & set(detailed)
     assert len(server.requests) == len(calls["takeaway"]) + len(calls["comparison"])

@@ -260,7 +260,8 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, monkeypatch):
 
 
 def test_comparisons_that_fell_back_are_marked_in_head_to_head(tmp_path, capsys, monkeypatch):
-    src, db = listing(tmp_path, 6), tmp_path / "pb.db"
+    # 10 papers: of the first 6, fewer than two pairs share a distinctive subject (issue 22)
+    src, db = listing(tmp_path, 10), tmp_path / "pb.db"
     with RefServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")

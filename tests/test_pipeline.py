@@ -157,11 +157,10 @@ def run(store: Store, papers: list[Paper], engine, **options):
 
 def pair_subjects(papers: list[Paper]) -> set[str]:
     """The comparison subjects a digest of `papers` asks for (pairs in the digest's order)."""
-    out = set()
-    for pair in relate(papers).pairs:
-        a, b = (pair.a, pair.b) if pair.a.id <= pair.b.id else (pair.b, pair.a)
-        out.add(f"{a.id}|{b.id}")
-    return out
+    from paperbrief.digest import plan_digest
+
+    # the digest's pairs: nearest neighbours that share a subject (issue 22)
+    return {f"{a.id}|{b.id}" for a, b in plan_digest(papers, related=relate(papers)).pairs}
 
 
 def all_subjects(papers: list[Paper]) -> set[str]:

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from paperbrief.interests import Profile
@@ -115,6 +115,7 @@ class Plan:
     pairs: list[tuple[Paper, Paper]]  # each detailed paper with its most related one, once
     compared_with: dict[str, str]  # detailed paper id -> its most related paper's id
     llm_all: bool = False
+    unrelated: list[str] = field(default_factory=list)  # ids with no closely related paper
 
     def paid_papers(self, uses_llm: bool) -> list[Paper]:
         """The papers whose takeaways go to the engine (with an LLM: the detailed ones only)."""
@@ -160,27 +161,30 @@ def plan_digest(
         detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids][:top]
     detailed_ids = {p.id for p in detailed}
     rest = [p for p in papers if p.id not in detailed_ids]
-    if len(detailed) == len(papers):  # everything is read: every related pair, as before
-        pairs = comparison_pairs(papers, related)
-        compared_with = {}
-        for i, p in enumerate(papers):
-            best = related.most_related(i)
-            if best is not None:
-                compared_with[p.id] = papers[best[0]].id
-    else:  # full comparisons only for the detailed papers, each with its most related paper
-        pairs, compared_with, seen = [], {}, set()
-        for p in detailed:
-            best = related.most_related(related.index(p.id))
-            if best is None:
-                continue
-            other = papers[best[0]]
-            compared_with[p.id] = other.id
-            a, b = (p, other) if p.id <= other.id else (other, p)
-            if (a.id, b.id) not in seen:
-                seen.add((a.id, b.id))
-                pairs.append((a, b))
+    from paperbrief.engines.compare_ground import shares_subject
+
+    # a paper is compared with its most related paper only when the two share a distinctive
+    # subject (compare_ground: the same verdict `paperbrief compare` gives the pair)
+    pairs, compared_with, seen = [], {}, set()
+    unrelated = set(related.unrelated())
+    for p in detailed:
+        best = related.most_related(related.index(p.id))
+        if best is None:
+            continue
+        other = papers[best[0]]
+        if not shares_subject(p, other):
+            unrelated.add(p.id)
+            continue
+        compared_with[p.id] = other.id
+        a, b = (p, other) if p.id <= other.id else (other, p)
+        if (a.id, b.id) not in seen:
+            seen.add((a.id, b.id))
+            pairs.append((a, b, best[1]))
+    if len(detailed) == len(papers):  # everything is read: the most similar pairs first
+        pairs.sort(key=lambda pair: (-round(pair[2], 4), pair[0].id, pair[1].id))
+    pairs = [(a, b) for a, b, _ in pairs]
     return Plan(papers, related, ranked_by, ranked, rank_warnings, detailed, rest, pairs,
-                compared_with, llm_all)
+                compared_with, llm_all, [p.id for p in papers if p.id in unrelated])
 
 
 def early_paid(
@@ -297,7 +301,7 @@ def build_digest(
         takeaways=takeaways,
         comparisons=comparisons,
         topics=plan.related.topics,
-        unrelated=plan.related.unrelated(),
+        unrelated=plan.unrelated,
         stats=stats,
         ranked_by=plan.ranked_by,  # type: ignore[arg-type]
         ranking=[RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons,

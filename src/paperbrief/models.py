@@ -26,6 +26,8 @@ MAX_DIFFERENCES = 5
 # characters): the rest of a hostile 1 MB abstract is never scanned.
 ABSTRACT_MAX_CHARS = 10_000
 TITLE_MAX_CHARS = 1_000
+# a prefer line no fact supports (the offline engine writes it rather than guess): not shown
+NO_PREFERENCE = "No fact in the abstracts favours this paper."
 
 ARXIV_ID_RE = re.compile(r"^(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})$", re.ASCII)
 
@@ -183,6 +185,16 @@ class ComparisonDraft(BaseModel):
     differences: list[Difference] = Field(min_length=1, max_length=MAX_DIFFERENCES)
     prefer_a_when: Short = Field(description="when a reader should turn to paper A")
     prefer_b_when: Short = Field(description="when a reader should turn to paper B")
+
+    @property
+    def prefer_a(self) -> str:
+        """The prefer line for A as shown: '' when no fact supports one (NO_PREFERENCE)."""
+        return "" if self.prefer_a_when == NO_PREFERENCE else self.prefer_a_when
+
+    @property
+    def prefer_b(self) -> str:
+        """The prefer line for B as shown: '' when no fact supports one (NO_PREFERENCE)."""
+        return "" if self.prefer_b_when == NO_PREFERENCE else self.prefer_b_when
 
     @model_validator(mode="before")
     @classmethod

@@ -296,13 +296,12 @@ def render_comparison(comparison: Comparison, a: Paper, b: Paper) -> str:
     ]
     lines += [f"| {md_cell(d.aspect)} | {md_cell(d.a)} | {md_cell(d.b)} |"
               for d in comparison.differences]
-    lines += [
-        "",
-        f"- When to prefer {_inline(short(a))}: {_inline(comparison.prefer_a_when)}",
-        f"- When to prefer {_inline(short(b))}: {_inline(comparison.prefer_b_when)}",
-        "",
-        f"_Engine: {_inline(comparison.engine)}{_fallback_note(comparison.fallback_reason)}_",
-    ]
+    # a prefer line is empty when no fact supports it (issue 22): left out then
+    prefer = [(short(p), line) for p, line in ((a, comparison.prefer_a),
+                                               (b, comparison.prefer_b)) if line]  # fmt: skip
+    lines += ["", *(f"- When to prefer {_inline(name)}: {_inline(line)}" for name, line in prefer)]
+    lines += ["", f"_Engine: {_inline(comparison.engine)}"
+              f"{_fallback_note(comparison.fallback_reason)}_"]
     return "\n".join(lines) + "\n"
 
 

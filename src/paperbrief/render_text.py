@@ -112,10 +112,12 @@ def comparison_lines(c: Comparison, a: Paper, b: Paper, engine: str | None = Non
     sa, sb = short(a), short(b)
     note = f" ({c.engine})" if engine is not None and c.engine != engine else ""
     out = [*wrap(c.summary + note), *wrap(f"Shared ground: {c.shared_ground}")]
-    for aspect, x, y in [*((d.aspect, d.a, d.b) for d in c.differences),
-                         ("When to prefer", c.prefer_a_when, c.prefer_b_when)]:
-        out += ["", *wrap(aspect[:1].upper() + aspect[1:]), *wrap(f"{sa}: {x}", "    ", "  "),
-                *wrap(f"{sb}: {y}", "    ", "  ")]
+    # a prefer line no fact supports is left out (issue 22), as in Markdown and HTML
+    prefer = [("When to prefer", c.prefer_a, c.prefer_b)] if c.prefer_a or c.prefer_b else []
+    for aspect, x, y in [*((d.aspect, d.a, d.b) for d in c.differences), *prefer]:
+        out += ["", *wrap(aspect[:1].upper() + aspect[1:]),
+                *(line for name, cell in ((sa, x), (sb, y)) if cell
+                  for line in wrap(f"{name}: {cell}", "    ", "  "))]
     return out
 
 

@@ -16,13 +16,6 @@ from paperbrief.engines.offline_facts import Roles
 from paperbrief.models import Paper
 from paperbrief.text import sentences
 
-# What a paper of each kind does to a subject, when no sentence of its own says it well.
-_KIND_DOES = {
-    "method": "proposes a method for", "benchmark": "builds a benchmark for",
-    "dataset": "releases a dataset for", "system": "builds a system for",
-    "analysis": "studies", "survey": "surveys", "position": "takes a position on",
-    "other": "looks at",
-}  # fmt: skip
 _SUBJECT = re.compile(
     r"(?:^|,\s+)(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|report),? )?"
     r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study))\s+"
@@ -247,12 +240,3 @@ def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int)
             if m and m.group(1) not in ("is", "has", "was") and len(m.group(2).split()) >= 4:
                 return f"{label} {m.group(1)} {_shorten(_plain(m.group(2)), words)}"
     return ""
-
-
-def fallback_clause(label: str, kind: str, subject: str, avoid: str | None) -> str:
-    """'X builds a benchmark for ...': what a paper of its kind does, when no sentence says it."""
-    does = _KIND_DOES[kind]
-    first = does.split()[0]
-    if first == avoid:
-        does = " ".join([_ALTERNATIVE.get(first, first), *does.split()[1:]])
-    return f"{label} {does} {subject}"

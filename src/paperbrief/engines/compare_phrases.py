@@ -213,6 +213,11 @@ _ADJECTIVES = frozenset(
 )
 
 
+def adjective(word: str) -> bool:
+    """True for a word that reads as an adjective ('parallel', 'concurrent', 'adaptive')."""
+    return _adjective(word)
+
+
 def _adjective(word: str) -> bool:
     return word in _ADJECTIVES or word.endswith(
         ("ic", "ive", "ous", "able", "ible", "ful", "less", "ed", "ify")
@@ -234,30 +239,6 @@ def _pick(
         if len(chosen) < limit and not _overlaps(key, chosen):
             chosen.append(key)
     return chosen
-
-
-def shared_phrases(pa: Phrases, pb: Phrases, limit: int = 3) -> list[str]:
-    """The phrases both papers use, several-word phrases first, none repeating another's words."""
-
-    def fits(key: tuple[str, ...]) -> bool:
-        if key not in pb.counts:
-            return False
-        total = (
-            pa.counts[key] + pb.counts[key] + 2 * (key in pa.in_title) + 2 * (key in pb.in_title)
-        )
-        if len(key) > 1:
-            return total >= 2
-        word = pa.first_word(key)
-        in_title = key in pa.in_title or key in pb.in_title
-        return (
-            min(pa.counts[key], pb.counts[key]) >= (2 if in_title else 3)
-            and word not in GENERIC_NOUNS
-            and not _adjective(word)
-        )
-
-    chosen = _pick([k for k in pa.counts if fits(k)], lambda k: _score(pa, k) + _score(pb, k),
-                   lambda k: pa.counts[k] + pb.counts[k], limit)  # fmt: skip
-    return [pa.text(k) for k in chosen]
 
 
 def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3) -> list[str]:
@@ -315,23 +296,6 @@ def readable(term: str) -> str:
     if word.endswith("y") and word[-2:-1] not in set("aeiou"):
         return term[:-1] + "ies"
     return term + ("es" if word.endswith(("s", "sh", "ch", "x", "z")) else "s")
-
-
-def lead(shared: list[str], pa: Phrases, pb: Phrases) -> str:
-    """The summary's opening: 'Both tackle <shared phrase>: ', 'Both concern <one word>: ' when
-    the only fitting term is one word, '' when nothing is shared. A one-word term in both
-    titles keeps its place ahead of a longer phrase."""
-    if not shared:
-        return ""
-    first = shared[0]
-    key = tuple(stem(w.lower()) for w in _WORD.findall(first))
-    specific = key in pa.in_title and key in pb.in_title
-    several = [term for term in shared if " " in term]
-    if " " in first or (several and not specific):
-        return f"Both tackle {(several or [first])[0]}: "
-    if not noun_like(first):  # 'Both concern iterativelies' says nothing: no opening then
-        return ""
-    return f"Both concern {shared_text(first, pa, pb)}: "
 
 
 # Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand

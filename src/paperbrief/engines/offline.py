@@ -24,11 +24,12 @@ from paperbrief.models import (
 _HERE = Path(__file__).parent
 # selector.json (the fitted selector) is hashed too: a retrained selector is a new version
 _TAKEAWAY_SOURCES = ("offline.py", "offline_extract.py", "offline_facts.py", "offline_select.py",
-                     "offline_candidates.py", "tldr_words.py",
+                     "offline_candidates.py", "tldr_words.py", "standalone.py",
                      "selector.json", "offline_tags.py", "../text.py", "../numbers.py")  # fmt: skip
 _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "offline_compare.py",
+    "phrase_df.json",
     *sorted(p.name for p in _HERE.glob("compare_*.py")),
 )
 

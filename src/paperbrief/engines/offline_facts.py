@@ -15,8 +15,9 @@ from paperbrief.engines.offline_extract import (
     strip_lead_in,
 )
 from paperbrief.engines.offline_select import ranked as ranked_sentences
+from paperbrief.engines.standalone import dangles, part_of_name, repeats
 from paperbrief.models import FIELD_MAX_CHARS, MAX_KEY_NUMBERS, KeyNumber
-from paperbrief.numbers import find_numbers, mentions, ungrounded
+from paperbrief.numbers import find_numbers, mentions
 from paperbrief.text import sentences, squash
 
 FIELD_WORDS = 45
@@ -52,8 +53,7 @@ def _sentence_line(s: Sentence) -> str:
 def roles(title: str, abstract: str) -> Roles:
     """Pick the motivation, approach and outcome sentences of an abstract."""
     sents = split_sentences(abstract)
-    safe_title = "" if ungrounded(title, abstract) else fit(title)  # numbers only from the abstract
-    fallback = safe_title or fit(abstract) or _NOT_STATED
+    fallback = fit(abstract) or _NOT_STATED  # never the title: a field is not the title again
     if not sents:
         return Roles(fallback, fallback, fallback)
     ranked = list(ranked_sentences(abstract, title))
@@ -63,14 +63,19 @@ def roles(title: str, abstract: str) -> Roles:
     after = [s for s in sents if s.index > method.index]
     outcomes = [s for s in after if s.result] or after
     result = max(outcomes, key=lambda s: (bool(find_numbers(s.text)), s.index), default=None)
-    problem_line = _sentence_line(problem) if problem else safe_title or _sentence_line(method)
+    problem_line = _sentence_line(problem) if problem else ""
     result_line = _sentence_line(result) if result else _sentence_line(method)
     if result is not None:
         claim = CLAIM_LEAD.sub("", strip_lead_in(result.text))
         if len(claim.split()) >= 4:
             result_line = fit(claim[:1].upper() + claim[1:])
-    return Roles(problem_line or fallback, _sentence_line(method) or fallback,
-                 result_line or fallback)  # fmt: skip
+    fields = [problem_line, _sentence_line(method), result_line]
+    # a field is never the title again ('Youtu-LLM: Unlocking ...'), and a result opening on
+    # 'This'/'It' (what does it refer to?) is left unsaid rather than read out of context
+    fields = ["" if repeats(f, title) else f for f in fields]
+    if dangles(fields[2]):
+        fields[2] = ""
+    return Roles(*(f or _NOT_STATED for f in fields))
 
 
 # --- key numbers -------------------------------------------------------------------------
@@ -143,6 +148,8 @@ def key_numbers(abstract: str) -> list[KeyNumber]:
             value = sentence[start:end].strip()
             if value in seen or len(value) > 40:
                 continue
+            if not n.unit and part_of_name(sentence, start, end):
+                continue  # 'Llama 2', 'Stage 1', 'Apache 2.0': a name, not a measurement
             seen.add(value)
             priority = 0 if n.unit else 1 if n.value >= 1000 or "." in n.text else 2
             found.append((priority, index, start, end, value))

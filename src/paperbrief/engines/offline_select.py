@@ -28,6 +28,7 @@ from paperbrief.engines.offline_extract import (
     recurring_names,
     split_sentences,
 )
+from paperbrief.engines.standalone import dangles, repeats
 from paperbrief.engines.tldr_words import TldrWords, word_counts
 from paperbrief.numbers import find_numbers
 from paperbrief.text import content_tokens, stem
@@ -250,5 +251,9 @@ def ranked(abstract: str, title: str = "") -> tuple[Sentence, ...]:
 
 
 def takeaway_line(abstract: str, title: str = "") -> str:
-    """The one-line takeaway: the selector's best candidate line (<= 30 words)."""
-    return best_line(list(_scored_abstract(abstract, title)))
+    """The one-line takeaway: the selector's best candidate line (<= 30 words) among those that
+    stand alone (no opening that needs the sentence before: 'These ...', 'For example, ...')
+    and are not the title again; any candidate when none does."""
+    found = list(_scored_abstract(abstract, title))
+    alone = [f for f in found if not dangles(f[1].text) and not repeats(f[1].text, title)]
+    return best_line(alone or found)

@@ -1,0 +1,88 @@
+"""Blind reading of the offline comparisons: 30 random compared pairs, written for a reader.
+
+The pairs are drawn (fixed seed) from the comparisons a digest of the held-out Daily Papers of
+2024 makes (`hf-2024-papers.jsonl`, papers published 2024-10-01 ... 2024-12-31: the part
+bench/content.py reports on and bench/build_phrase_df.py never counts; the rules were tuned on
+the earlier papers and the bundled example). For each pair the Markdown file holds both titles
+and abstracts and the whole comparison paperbrief's offline engine writes (summary line, shared
+ground, the aspect table, the prefer lines), then an empty score line with issue 22's rubric
+for an independent reader.
+
+    python bench/blind_pairs.py [--data PATH] [--out build/blind-pairs.md] [--n 30] [--seed 22]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from paperbrief.digest import plan_digest
+from paperbrief.engines.offline import OfflineEngine
+from paperbrief.models import Comparison, Paper
+from paperbrief.sources import read_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = next(
+    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
+     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
+    ROOT.parent / "shared",
+) / "data" / "hf-2024-papers.jsonl"  # fmt: skip
+HELD_OUT_FROM = "2024-10-01"  # bench/content.py's split
+
+RUBRIC = """\
+Score each pair 1-5 on each line (5 best), with both abstracts at hand:
+
+- **related**: are the two papers related enough that a comparison is worth reading?
+- **accurate**: is everything the comparison says true of the abstracts?
+- **informative**: does it tell you something about how the two differ that the titles do not?
+- **shared ground**: does the shared-ground line name what the two really share?
+- **table and prefer-lines**: are the table's cells and the "when to prefer" lines useful?
+- **overall**: would you trust it enough to skip reading the abstracts to decide which to read?
+"""
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def render(i: int, a: Paper, b: Paper, c: Comparison) -> str:
+    lines = [f"## Pair {i}", "", f"### A: {a.title}", "", f"arXiv {a.id}", "", a.abstract, "",
+             f"### B: {b.title}", "", f"arXiv {b.id}", "", b.abstract, "",
+             "### paperbrief's comparison", "", f"**Summary:** {c.summary}", "",
+             f"**Shared ground:** {c.shared_ground}", "", "| aspect | A | B |",
+             "| --- | --- | --- |"]  # fmt: skip
+    lines += [f"| {_cell(d.aspect)} | {_cell(d.a)} | {_cell(d.b)} |" for d in c.differences]
+    lines += ["", f"**When to prefer A:** {c.prefer_a or '(no line: no fact supports one)'}",
+              "", f"**When to prefer B:** {c.prefer_b or '(no line: no fact supports one)'}",
+              "", "**Scores** (1-5): related _ · accurate _ · informative _ · shared ground _ · "
+              "table and prefer-lines _ · overall _", "", "---", ""]  # fmt: skip
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "blind-pairs.md")
+    parser.add_argument("--n", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=22)
+    args = parser.parse_args()
+    papers = [p for p in read_file(args.data).papers if str(p.published) >= HELD_OUT_FROM]
+    plan = plan_digest(papers, top=len(papers))
+    pairs = random.Random(args.seed).sample(plan.pairs, min(args.n, len(plan.pairs)))
+    engine = OfflineEngine()
+    parts = [f"# Blind reading: {len(pairs)} offline comparisons", "",
+             f"Drawn with seed {args.seed} from the {len(plan.pairs)} pairs a digest of "
+             f"{len(papers)} Daily Papers (published {HELD_OUT_FROM} or later) compares; "
+             f"paperbrief {engine.comparison_version}.", "", RUBRIC, "---", ""]  # fmt: skip
+    for i, (a, b) in enumerate(pairs, 1):
+        parts.append(render(i, a, b, engine.compare(a, b).value))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("\n".join(parts), encoding="utf-8")
+    print(f"{len(pairs)} pairs of {len(plan.pairs)} written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
