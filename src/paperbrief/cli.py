@@ -243,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_window_options(k)
     _add_output_options(k)
 
+    from paperbrief.cli_marks import add_commands  # like, dislike, unmark, marks (issue 25)
+
+    add_commands(sub, _command, REF_HELP, _add_window_options, _add_output_options)
+
     r = _command(sub, "runs", cmd_runs)
     r.add_argument("--limit", type=_positive_int, default=10, metavar="N")
     r.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")

@@ -181,6 +181,34 @@ def m006_embeddings(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m007_marks_and_seen(conn: sqlite3.Connection) -> None:
+    """Likes and dislikes per reader; the papers each reader saw in detail; papers' versions."""
+    conn.execute(
+        """CREATE TABLE marks (
+            reader TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            mark TEXT NOT NULL CHECK (mark IN ('like', 'dislike')),
+            marked TEXT NOT NULL,
+            PRIMARY KEY (reader, paper_id)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE seen (
+            reader TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            version INTEGER,
+            content_hash TEXT NOT NULL,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL,
+            period TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            PRIMARY KEY (reader, paper_id)
+        )"""
+    )
+    conn.execute("ALTER TABLE papers ADD COLUMN version INTEGER")
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

@@ -1,0 +1,159 @@
+"""The `like`, `dislike`, `unmark` and `marks` commands (their parser entries come from here).
+
+Marks are written straight to the store (each one a committed transaction), without the run
+lock: marking a paper never waits for a digest that is being paid for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from paperbrief.errors import EXIT_OK, InputError, UsageError
+from paperbrief.models import Paper
+
+log = logging.getLogger("paperbrief")
+
+READER_HELP = "whose marks (default: $PAPERBRIEF_READER or 'default')"
+
+
+def add_commands(sub: Any, command: Callable[..., Any], ref_help: str,
+                 window: Callable[[Any], None], output: Callable[[Any], None]) -> None:
+    """Add like, dislike, unmark and marks to the sub-command parsers `sub`."""
+    for name, func in (("like", cmd_like), ("dislike", cmd_dislike)):
+        p = command(sub, name, func)
+        p.add_argument("refs", nargs="+", metavar="REF", help=ref_help)
+        p.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
+                       help="listing to find papers in (ids found nowhere are fetched from arXiv)")
+        _common(p)
+        window(p)
+        output(p)
+    u = command(sub, "unmark", cmd_unmark)
+    u.add_argument("refs", nargs="+", metavar="REF",
+                   help="arXiv id or link, or a title fragment of a marked paper")
+    _common(u)
+    u.set_defaults(verbose=False, log=None)
+    m = command(sub, "marks", cmd_marks)
+    m.add_argument("--json", action="store_true", help="one JSON object per line")
+    m.add_argument("--all-readers", action="store_true", help="every reader's marks")
+    m.add_argument("--export", type=Path, metavar="FILE",
+                   help="write the marks (with their papers) as one JSON file ('-': stdout)")
+    m.add_argument("--import", type=Path, metavar="FILE", dest="import_file",
+                   help="add the marks of an export (a mark of the same paper is replaced)")
+    _common(m)
+    m.set_defaults(verbose=False, log=None)
+
+
+def _common(p: Any) -> None:
+    p.add_argument("--reader", metavar="NAME", help=READER_HELP)
+    p.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")
+
+
+def _store(args: Any) -> Any:
+    from paperbrief.store import Store, default_db_path
+
+    return Store(Path(args.db) if args.db else default_db_path())
+
+
+def _out(text: str) -> None:
+    from paperbrief.cli import _out as out
+
+    out(text)
+
+
+def _mark(args: Any, mark: str) -> int:
+    from paperbrief.cli import _load
+    from paperbrief.lookup import find_papers
+    from paperbrief.marks import reader_name
+    from paperbrief.sources.live import fetch_by_id
+    from paperbrief.sources.references import parse_reference
+
+    reader = reader_name(args.reader)
+    refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
+    listing = _load(args)[0] if args.sources else None
+
+    def fetch(ids: list[str]) -> list[Paper]:
+        log.info("fetching %s from arXiv", ", ".join(ids))
+        return fetch_by_id(ids)
+
+    with _store(args) as store:
+        found = find_papers(refs, listing, stored=store.get_paper, fetch=fetch)
+        store.save_papers(list({p.id: p for p in [*(listing or []), *found]}.values()))
+        store.set_marks(reader, [p.id for p in found], mark)  # type: ignore[arg-type]
+    verb = "liked" if mark == "like" else "disliked"
+    for paper in found:
+        _out(f"{verb} {paper.id}  {paper.display_title}\n")
+    return EXIT_OK
+
+
+def cmd_like(args: Any) -> int:
+    """Like papers (by arXiv id, link or title fragment): more like these in the next ranking."""
+    return _mark(args, "like")
+
+
+def cmd_dislike(args: Any) -> int:
+    """Dislike papers (by arXiv id, link or title fragment): fewer like these from now on."""
+    return _mark(args, "dislike")
+
+
+def cmd_unmark(args: Any) -> int:
+    """Forget your like or dislike of papers."""
+    from paperbrief.marks import reader_name, resolve_marked
+    from paperbrief.sources.references import parse_reference
+
+    reader = reader_name(args.reader)
+    with _store(args) as store:
+        ids = resolve_marked(args.refs, store.get_marks(reader), parse_reference)
+        removed = store.remove_marks(reader, ids)
+    for pid in ids:
+        _out(f"unmarked {pid}\n" if pid in removed else f"{pid} was not marked\n")
+    return EXIT_OK
+
+
+def cmd_marks(args: Any) -> int:
+    """List your likes and dislikes; export them to or import them from a JSON file."""
+    from paperbrief.marks import export_marks, mark_as_dict, parse_export, read_export, reader_name
+
+    if args.export is not None and args.import_file is not None:
+        raise UsageError("--export and --import: one at a time")
+    reader = None if args.all_readers else reader_name(args.reader)
+    with _store(args) as store:
+        if args.import_file is not None:
+            items = parse_export(read_export(args.import_file), str(args.import_file))
+            if args.reader is not None:  # imported under the reader named here
+                items = [(reader or i[0], *i[1:]) for i in items]  # type: ignore[misc]
+            papers = [p for *_, p in items if p is not None and store.get_paper(p.id) is None]
+            missing = [pid for _, pid, _, _, p in items
+                       if p is None and store.get_paper(pid) is None]
+            if missing:
+                raise InputError(f"{args.import_file}: no paper text for {', '.join(missing[:5])} "
+                                 "(neither in the file nor in the store)")
+            store.save_papers(papers)
+            for r, pid, mark, marked, _ in items:
+                store.set_marks(r, [pid], mark, marked)  # type: ignore[arg-type]
+            sys.stderr.write(f"paperbrief: imported {len(items)} marks\n")
+            return EXIT_OK
+        marks = store.get_marks(reader)
+    if args.export is not None:
+        text = export_marks(marks)
+        if str(args.export) == "-":
+            _out(text)
+        else:
+            from paperbrief.atomic import write_atomic
+
+            write_atomic(args.export.expanduser(), text)
+            sys.stderr.write(f"paperbrief: exported {len(marks)} marks to {args.export}\n")
+        return EXIT_OK
+    for m in marks:
+        if args.json:
+            row = mark_as_dict(m)
+            row.pop("paper")
+            _out(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            who = f"{m.reader}: " if reader is None else ""
+            _out(f"{who}{m.mark:8} {m.paper_id}  {m.title}\n")
+    return EXIT_OK
