@@ -236,6 +236,9 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--offline", action="store_true",
                    help="rank by TF-IDF even if an API key is set (no embeddings calls)")
     k.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    k.add_argument("--reader", metavar="NAME",
+                   help="whose likes and dislikes train the ranking (default: $PAPERBRIEF_READER "
+                   "or 'default'); with 2 likes or more, rank needs no profile")
     k.add_argument("--wait", type=_non_negative_finite, metavar="SECONDS",
                    help="with embeddings: wait up to SECONDS for another run's lock instead of "
                    "exiting 75")
@@ -835,27 +838,33 @@ def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
 
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
+    from paperbrief.cli_marks import reader_marks, remember
     from paperbrief.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.learned_rank import MIN_LIKES, rank_with_marks
     from paperbrief.ranking import rank_listing, ranked_as_dict
 
     path = find_profile(args.interests)
-    if path is None:
+    likes, dislikes = reader_marks(args)
+    if path is None and len(likes) < MIN_LIKES:
         raise UsageError(
-            "rank needs an interests profile: --interests FILE, $PAPERBRIEF_INTERESTS or "
-            f"{default_profile_path()}"
+            "rank needs an interests profile (--interests FILE, $PAPERBRIEF_INTERESTS or "
+            f"{default_profile_path()}) or at least {MIN_LIKES} liked papers (paperbrief like ID)"
         )
-    profile = load_profile(path)  # a malformed profile fails before anything is fetched
+    profile = load_profile(path) if path else None  # a malformed one fails before any fetch
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
-    if embedder is None:
+    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (TF-IDF features)
+        remember(args, papers)
+        ranked, warnings = rank_with_marks(papers, likes, dislikes, profile), []
+    elif embedder is None:
         ranked, warnings = rank_listing(
-            papers, profile, lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
+            papers, profile,  # type: ignore[arg-type]  # None only with MIN_LIKES likes lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
         )
     else:
         with _session(args, "rank") as (store, run_id):
             embedder.call_log = lambda call: store.log_call(run_id, call)
             ranked, warnings = rank_listing(
-                papers, profile, lookup=store.get_paper, fetch=_fetch_liked(store),
+                papers, profile, lookup=store.get_paper,  # type: ignore[arg-type] fetch=_fetch_liked(store),
                 embed=_embed_with(embedder, store, False),
             )
             store.finish_run(run_id, "ok")

@@ -157,3 +157,26 @@ def cmd_marks(args: Any) -> int:
             who = f"{m.reader}: " if reader is None else ""
             _out(f"{who}{m.mark:8} {m.paper_id}  {m.title}\n")
     return EXIT_OK
+
+
+def reader_marks(args: Any) -> tuple[list[Paper], list[Paper]]:
+    """The reader's liked and disliked papers from the store (none when it does not exist)."""
+    from paperbrief.marks import reader_name
+    from paperbrief.store import default_db_path
+
+    reader = reader_name(getattr(args, "reader", None))
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.is_file():
+        return [], []
+    with _store(args) as store:
+        marks = store.get_marks(reader)
+    likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
+    dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
+    return likes, dislikes
+
+
+def remember(args: Any, papers: list[Paper]) -> None:
+    """Keep the listing's papers in the store (a later mark then needs no fetch)."""
+    if papers:
+        with _store(args) as store:
+            store.save_papers(papers)

@@ -92,7 +92,7 @@ class MarkStoreMixin:
         if reader is not None:
             sql += " WHERE m.reader = ?"
             params = (reader,)
-        rows = self._read(sql + " ORDER BY m.reader, m.marked, m.paper_id", params)
+        rows = self._read(sql + " ORDER BY m.reader, m.marked, m.rowid", params)
         out = []
         for row in rows:
             paper = None
