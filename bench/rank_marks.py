@@ -178,8 +178,9 @@ def main() -> None:
     parser.add_argument("--c", type=float, help="tuning: the classifier's C")
     parser.add_argument("--keyword-weight", type=float, help="tuning: keyword blend weight")
     parser.add_argument("--negatives", type=int, help="tuning: unmarked negatives sampled")
+    parser.add_argument("--dislike-weight", type=float, help="tuning: weight of a dislike")
     args = parser.parse_args()
-    for key in ("c", "keyword_weight", "negatives"):
+    for key in ("c", "keyword_weight", "negatives", "dislike_weight"):
         if getattr(args, key) is not None:
             SETTINGS[key] = getattr(args, key)
     if SETTINGS:

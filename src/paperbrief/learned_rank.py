@@ -34,6 +34,7 @@ C = 1.0  # inverse regularisation of the logistic regression (bench/rank.py, tun
 KEYWORD_WEIGHT = 4.0  # per unit of keyword centrality, in standard deviations of the classifier
 MAX_KEYWORDS = 3
 AUTHOR_WEIGHT = 2.0
+DISLIKE_WEIGHT = 10.0  # a dislike weighs as much as this many unmarked negatives
 REASON_TERMS = 3
 SEED = 25
 
@@ -93,18 +94,30 @@ class FeatureSpace:
             return sp.csr_matrix((len(papers), 0))
         return sp.csr_matrix(self.vectorizer.transform([paper_text(p) for p in papers]))
 
-    def label(self, column: int) -> str:
+    def label(self, column: int, text: str = "") -> str:
+        """Column `column`'s word or word pair as `text` writes it (else as first seen)."""
         if self.vectorizer is None:
             return ""
         if self._names is None:
             self._names = [str(t) for t in self.vectorizer.get_feature_names_out()]  # type: ignore[attr-defined]
         term = self._names[column]
-        return " ".join(self.surface.get(t, t) for t in term.split())
+        stems = term.split()
+        if text:  # the paper's own words: 'video generation' where it says so
+            from paperbrief.relatedness import _term
+            from paperbrief.text import tokens
+
+            words = [(t, _term(t.lower())) for t in tokens(text)]
+            words = [(w, s) for w, s in words if s]
+            for j in range(len(words) - len(stems) + 1):
+                if [s for _, s in words[j:j + len(stems)]] == stems:
+                    return " ".join(w.lower() for w, _ in words[j:j + len(stems)])
+        return " ".join(self.surface.get(t, t) for t in stems)
 
 
 def train(positives: np.ndarray | sp.csr_matrix, negatives: np.ndarray | sp.csr_matrix,
-          c: float = C) -> object:
-    """A class-balanced logistic regression separating `positives` from `negatives` (rows)."""
+          c: float = C, weights: np.ndarray | None = None) -> object:
+    """A class-balanced logistic regression separating `positives` from `negatives` (rows);
+    `weights` weigh the negatives among themselves (a dislike more than an unmarked paper)."""
     import numpy as np
     import scipy.sparse as sp
     from sklearn.linear_model import LogisticRegression
@@ -112,8 +125,11 @@ def train(positives: np.ndarray | sp.csr_matrix, negatives: np.ndarray | sp.csr_
     stack = sp.vstack if sp.issparse(positives) else np.vstack
     x = stack([positives, negatives])
     y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
+    w = np.ones(len(y))
+    if weights is not None:
+        w[positives.shape[0]:] = weights / weights.mean()
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=1000)
-    model.fit(x, y)
+    model.fit(x, y, sample_weight=w)
     return model
 
 
@@ -129,6 +145,7 @@ def rank_with_marks(
     negatives: int = UNMARKED_NEGATIVES,
     c: float = C,
     keyword_weight: float = KEYWORD_WEIGHT,
+    dislike_weight: float = DISLIKE_WEIGHT,
     seed: int = SEED,
 ) -> list[Ranked]:
     """Every paper of `papers` scored by a classifier trained on the marks, best first.
@@ -172,7 +189,8 @@ def rank_with_marks(
         raw = np.zeros(n)
         model = None
     else:
-        model = train(like_rows, negative_rows, c)
+        weights = np.r_[np.full(dislike_rows.shape[0], dislike_weight), np.ones(len(sample))]
+        model = train(like_rows, negative_rows, c, weights)
         raw = np.asarray(model.decision_function(vectors), dtype=float).ravel()  # type: ignore[attr-defined]
     spread = float(raw.std()) or 1.0
     learned = (raw - float(raw.mean())) / spread
@@ -195,7 +213,7 @@ def rank_with_marks(
             reasons.append("author: " + ", ".join(followed))
         if coef is not None and learned[i] > 0 and nearest[i] is not None \
                 and paper.id not in liked_ids | disliked_ids:
-            terms = _shared_terms(vectors, i, coef, space) if space is not None else []
+            terms = _shared_terms(vectors, i, coef, space, paper) if space is not None else []
             label = nearest[i]
             reasons.append(f"like {label}-style" + (": " + ", ".join(terms) if terms else ""))
         if blocked and "disliked" not in reasons:
@@ -240,7 +258,8 @@ def _nearest_like(vectors: object, like_rows: object, likes: Sequence[Paper]) ->
     return [likes[j].id for j in best]
 
 
-def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace) -> list[str]:
+def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace,
+                  paper: Paper) -> list[str]:
     """The words or word pairs that most raise paper `i`'s score."""
     import numpy as np
 
@@ -253,7 +272,7 @@ def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace
     for j in order:
         if contrib[j] <= 0 or len(labels) == REASON_TERMS:
             break
-        label = space.label(int(row.indices[j]))
+        label = space.label(int(row.indices[j]), f"{paper.title}\n{paper.abstract}")
         if label and not any(label in seen or seen in label for seen in labels):
             labels.append(label)
     return labels
