@@ -187,6 +187,12 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
     d.add_argument("--format", choices=("markdown", "html"),
                    help="markdown or html (default: html when --out ends in .html or .htm)")
+    d.add_argument("--reader", metavar="NAME",
+                   help="whose likes rank the digest and whose papers seen before are not "
+                   "detailed again (default: $PAPERBRIEF_READER or 'default')")
+    d.add_argument("--seen", choices=("show", "hide", "again"), default="show",
+                   help="papers this reader saw in detail before: one line under 'Seen before' "
+                   "(default), left out, or detailed again")
     g = d.add_argument_group("delivery")
     g.add_argument("--email", metavar="ADDR[,ADDR...]",
                    help="mail the digest (text + HTML) once per period to each address; "
@@ -609,6 +615,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             check_replaceable(target, papers)  # never another period's digest, silently
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
+        from paperbrief.cli_marks import seen_and_marks  # issue 25: marks, papers seen before
+
+        papers, reader, seen, marks = seen_and_marks(args, store, papers)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         # once openai is imported (the first requests' CPU work done), scikit-learn's import
         # runs in a child on the other core, while the first answers are awaited
@@ -617,11 +626,16 @@ def cmd_digest(args: argparse.Namespace) -> int:
         choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
                       lookup=store.get_paper, fetch=_fetch_liked(store),
                       embed=_embeddings(args, pipeline, store),
-                      relater=relater.relate if relater is not None else None)
+                      relater=relater.relate if relater is not None else None,
+                      marks=marks, not_detailed=seen.seen_before if seen else ())
         # live: build_digest plans while the first takeaways are paid for; a batch needs it first
         plan = plan_digest(papers, **choice) if batch else None
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
+        if seen is not None:
+            from paperbrief.seen import annotate
+
+            annotate(digest, seen)
         if relater is not None:
             relater.close()  # ended if unused (e.g. a plan given, or made before)
         if mode is not None:
@@ -644,6 +658,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if mail is not None and digest.stats.provisional:
             log.info("not mailed yet: the digest is provisional (the run that collects mails it)")
             mail = None  # mailed once per period: the full digest, not the stand-ins
+        if reader is not None:  # what this reader now saw in detail
+            store.record_seen(reader, [p for p in papers if p.id in set(digest.detailed or [])],
+                              period.label)
         failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
         store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
                          error=str(failure) if failure else None)

@@ -180,3 +180,25 @@ def remember(args: Any, papers: list[Paper]) -> None:
     if papers:
         with _store(args) as store:
             store.save_papers(papers)
+
+
+def seen_and_marks(args: Any, store: Any, papers: list[Paper]
+                   ) -> tuple[list[Paper], str | None, Any, Any]:
+    """For `digest`: (the papers to use, the reader, what they saw before, their marks).
+
+    `--seen hide` leaves the papers seen before out; `--seen again` ignores what was seen (and
+    then records nothing new either way: the reader is still recorded)."""
+    from paperbrief.marks import reader_name
+    from paperbrief.seen import SeenCheck, check_seen
+
+    reader = reader_name(getattr(args, "reader", None))
+    marks = store.get_marks(reader)
+    likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
+    dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
+    seen = check_seen(store, reader, papers) if args.seen != "again" else SeenCheck()
+    if args.seen == "hide" and seen.seen_before:
+        hidden = set(seen.seen_before)
+        log.info("left out %d papers seen before", len(hidden))
+        papers = [p for p in papers if p.id not in hidden]
+        seen = SeenCheck(updated=seen.updated)
+    return papers, reader, seen, (likes, dislikes) if len(likes) >= 2 else None

@@ -107,16 +107,18 @@ class MarkStoreMixin:
     def record_seen(self, reader: str, papers: Sequence[Paper], period: str) -> None:
         """Remember that `reader` saw these papers in detail in the digest of `period` (a paper
         seen again keeps its first period; its newest version and text replace the old)."""
+        from paperbrief.seen import title_key
+
         now = _now()
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO seen (reader, paper_id, version, content_hash, title, abstract, "
-                "period, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "period, first_seen, title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(reader, paper_id) DO UPDATE SET version = excluded.version, "
                 "content_hash = excluded.content_hash, title = excluded.title, "
-                "abstract = excluded.abstract",
-                [(reader, p.id, p.version, p.content_hash, p.title, p.abstract, period, now)
-                 for p in papers],
+                "abstract = excluded.abstract, title_key = excluded.title_key",
+                [(reader, p.id, p.version, p.content_hash, p.title, p.abstract, period, now,
+                  title_key(p, p.authors[0] if p.authors else "")) for p in papers],
             )
 
     def get_seen(self, reader: str, paper_ids: Sequence[str]) -> dict[str, Seen]:
@@ -132,6 +134,23 @@ class MarkStoreMixin:
             )
             for row in rows:
                 found[row["paper_id"]] = Seen(**dict(row))
+        return found
+
+    def get_seen_by_title(self, reader: str, keys: Sequence[str]) -> dict[str, Seen]:
+        """What `reader` saw in detail before, by title key (paperbrief.seen.title_key)."""
+        found: dict[str, Seen] = {}
+        unique = [k for k in dict.fromkeys(keys) if k]
+        for start in range(0, len(unique), 500):
+            chunk = unique[start:start + 500]
+            rows = self._read(
+                "SELECT paper_id, version, content_hash, title, abstract, period, first_seen, "
+                f"title_key FROM seen WHERE reader = ? AND title_key IN "
+                f"({', '.join('?' * len(chunk))})",
+                (reader, *chunk),
+            )
+            for row in rows:
+                data = dict(row)
+                found[data.pop("title_key")] = Seen(**data)
         return found
 
     def search_papers(self, query: str, limit: int = 50) -> list[Paper]:

@@ -203,9 +203,11 @@ def m007_marks_and_seen(conn: sqlite3.Connection) -> None:
             abstract TEXT NOT NULL,
             period TEXT NOT NULL,
             first_seen TEXT NOT NULL,
+            title_key TEXT NOT NULL,
             PRIMARY KEY (reader, paper_id)
         )"""
     )
+    conn.execute("CREATE INDEX seen_title_key ON seen(reader, title_key)")
     conn.execute("ALTER TABLE papers ADD COLUMN version INTEGER")
 
 
