@@ -44,13 +44,15 @@ def _what_changed(paper: Paper, before: Seen) -> str | None:
     was seen; None when it is the same."""
     newer = paper.version is not None and before.version is not None \
         and paper.version > before.version
-    if not newer and paper.content_hash == before.content_hash:
-        return None
     if not newer and paper.version is not None and before.version is not None:
-        return None  # an older version shown again: nothing new for the reader
+        return None  # the same or an older version shown again: nothing new for the reader
+    # text compared as normalised titles and abstracts: another source's case, punctuation or
+    # line wraps are no change
     changed = [part for part, a, b in (("title", paper.title, before.title),
                                        ("abstract", paper.abstract, before.abstract))
-               if " ".join(a.split()) != " ".join(b.split())]
+               if normalize_title(a) != normalize_title(b)]
+    if not newer and not changed:
+        return None
     what = " and ".join(changed) + " changed" if changed else "same title and abstract"
     label = f"updated (v{paper.version})" if newer else "updated"
     return f"{label}: {what}"

@@ -150,7 +150,8 @@ class MarkStoreMixin:
             )
             for row in rows:
                 data = dict(row)
-                found[data.pop("title_key")] = Seen(**data)
+                key = data.pop("title_key")
+                found[key] = Seen(**data)
         return found
 
     def search_papers(self, query: str, limit: int = 50) -> list[Paper]:
