@@ -46,6 +46,14 @@ def add_commands(sub: Any, command: Callable[..., Any], ref_help: str,
                    help="add the marks of an export (a mark of the same paper is replaced)")
     _common(m)
     m.set_defaults(verbose=False, log=None)
+    s = command(sub, "serve", cmd_serve)
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; any other needs --token)")
+    s.add_argument("--port", type=int, default=8025, help="port (default: 8025)")
+    s.add_argument("--token", help="token other machines must give (default: "
+                   "$PAPERBRIEF_SERVE_TOKEN); needed for an address other than loopback")
+    _common(s)
+    s.set_defaults(verbose=False, log=None)
 
 
 def _common(p: Any) -> None:
@@ -202,3 +210,32 @@ def seen_and_marks(args: Any, store: Any, papers: list[Paper]
         papers = [p for p in papers if p.id not in hidden]
         seen = SeenCheck(updated=seen.updated)
     return papers, reader, seen, (likes, dislikes) if len(likes) >= 2 else None
+
+
+def cmd_serve(args: Any) -> int:
+    """Serve a local page to search remembered papers, like or dislike them, and compare two."""
+    import os
+
+    from paperbrief.marks import reader_name
+    from paperbrief.serve import check_bind, create_app
+    from paperbrief.store import default_db_path
+
+    token = args.token or os.environ.get("PAPERBRIEF_SERVE_TOKEN") or None
+    check_bind(args.host, token)
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: not a port (1-65535)")
+    app = create_app(Path(args.db) if args.db else default_db_path(), reader_name(args.reader),
+                     token)
+    from werkzeug.serving import make_server
+
+    try:
+        server = make_server(args.host, args.port, app, threaded=True)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
+    sys.stderr.write(f"paperbrief: serving on http://{args.host}:{server.port}/ "
+                     "(Ctrl-C stops)\n")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return EXIT_OK

@@ -154,6 +154,21 @@ class MarkStoreMixin:
                 found[key] = Seen(**data)
         return found
 
+    def seen_periods(self, reader: str) -> list[tuple[str, int]]:
+        """The digests this reader saw (their periods, newest first) and how many papers each
+        detailed."""
+        rows = self._read("SELECT period, COUNT(*) AS n, MAX(first_seen) AS last FROM seen "
+                          "WHERE reader = ? GROUP BY period ORDER BY last DESC", (reader,))
+        return [(r["period"], r["n"]) for r in rows]
+
+    def seen_in_period(self, reader: str, period: str) -> list[Paper]:
+        """The papers the digest of `period` detailed for this reader (remembered papers)."""
+        rows = self._read("SELECT p.json, p.version FROM seen AS s JOIN papers AS p "
+                          "ON p.id = s.paper_id WHERE s.reader = ? AND s.period = ? "
+                          "ORDER BY s.rowid", (reader, period))
+        return [Paper.model_validate_json(r["json"]).model_copy(
+            update={"version": r["version"] or None}) for r in rows]
+
     def search_papers(self, query: str, limit: int = 50) -> list[Paper]:
         """Remembered papers whose id, title or abstract contains every word of `query`, newest
         first."""
