@@ -175,6 +175,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--draws", type=int, default=3, help="random profiles per topic")
     parser.add_argument("--split", choices=("tuning", "held-out", "both"), default="held-out")
+    parser.add_argument("--no-timing", action="store_true", help="skip the wall-time figures")
     parser.add_argument("--c", type=float, help="tuning: the classifier's C")
     parser.add_argument("--keyword-weight", type=float, help="tuning: keyword blend weight")
     parser.add_argument("--negatives", type=int, help="tuning: unmarked negatives sampled")
@@ -197,7 +198,8 @@ def main() -> None:
         rows = run_split("held-out", late, names[1::2], args.draws, random.Random(2025))
         show("HELD-OUT (odd topics, papers from 2024-09-16)", len(late), rows, args.draws)
     print(f"\n{time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.2f}")
-    timing(papers)
+    if not args.no_timing:
+        timing(papers)
 
 
 def timing(papers: list[Paper]) -> None:
@@ -209,6 +211,27 @@ def timing(papers: list[Paper]) -> None:
     rank_with_marks(papers, likes, rng.sample(papers, 2))
     print(f"rank_with_marks on {len(papers)} papers (features, training, scores): "
           f"{time.perf_counter() - started:.2f} s")
+    import subprocess
+    import sys
+    import tempfile
+
+    data = str(DATA)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, PAPERBRIEF_DB=f"{tmp}/bench.db", XDG_CONFIG_HOME=tmp)
+        env.pop("OPENAI_API_KEY", None)
+        env.pop("OPENAI_BASE_URL", None)
+        cli = [sys.executable, "-m", "paperbrief.cli"]
+        subprocess.run([*cli, "like", *(p.id for p in likes), "-i", data], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        walls = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([*cli, "rank", "-i", data], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
+            walls.append(time.perf_counter() - started)
+    print(f"`paperbrief rank -i {Path(data).name}` with 3 likes ({len(papers)} papers, "
+          f"training included), wall: best {min(walls):.2f} s, median "
+          f"{statistics.median(walls):.2f} s; load average {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
