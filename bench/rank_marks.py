@@ -96,15 +96,40 @@ def precision(ranked_ids: list[str], relevant: set[str], marked: set[str], k: in
     return sum(pid in relevant for pid in top) / k
 
 
+def svm_ranker(vectors: object) -> object:
+    """arxiv-sanity-lite's per-tag ranking, as a baseline: a LinearSVC (C=0.01, class-balanced)
+    with the tagged papers as positives and every other paper as a negative, same features."""
+    import numpy as np
+    from sklearn.svm import LinearSVC
+
+    def rank(papers: list[Paper], likes: list[Paper], dislikes: list[Paper] = (),
+             **_: object) -> list[object]:
+        liked = {p.id for p in likes}
+        y = np.array([p.id in liked for p in papers], dtype=int)
+        model = LinearSVC(C=0.01, class_weight="balanced", max_iter=10000, tol=1e-6)
+        model.fit(vectors, y)
+        scores = model.decision_function(vectors)
+        order = np.argsort(-scores, kind="stable")
+
+        class R:  # what the bench reads of a Ranked
+            def __init__(self, paper: Paper) -> None:
+                self.paper = paper
+
+        return [R(papers[i]) for i in order]
+
+    return rank
+
+
 def simulated_reader(papers: list[Paper], space: FeatureSpace, vectors: object,
-                     liked: list[Paper], relevant: set[str]) -> tuple[float, float]:
+                     liked: list[Paper], relevant: set[str],
+                     ranker: object = rank_with_marks) -> tuple[float, float]:
     """(share found in ROUNDS rounds of feedback, share in the first ranking's top 40)."""
     by_id = {p.id: p for p in papers}
     likes, dislikes = list(liked), []
     marked = {p.id for p in liked}
     wanted = relevant - marked
     cap = min(K * ROUNDS, len(wanted))
-    first = rank_with_marks(papers, likes, space=space, vectors=vectors, **SETTINGS)
+    first = ranker(papers, likes, space=space, vectors=vectors, **SETTINGS)
     first_top = [r.paper.id for r in first if r.paper.id not in marked][:K * ROUNDS]
     no_feedback = sum(pid in wanted for pid in first_top) / cap
     found = 0
@@ -118,8 +143,7 @@ def simulated_reader(papers: list[Paper], space: FeatureSpace, vectors: object,
                 likes.append(by_id[pid])
             else:
                 dislikes.append(by_id[pid])
-        ranked = rank_with_marks(papers, likes, dislikes, space=space, vectors=vectors,
-                                 **SETTINGS)
+        ranked = ranker(papers, likes, dislikes, space=space, vectors=vectors, **SETTINGS)
     return found / cap, no_feedback
 
 
@@ -132,7 +156,7 @@ def run_split(name: str, papers: list[Paper], topics: list[str], draws: int,
         relevant_all = about(papers, TOPICS[topic])
         if len(relevant_all) < LIKED + K:
             continue
-        cols: list[list[float]] = [[] for _ in range(7)]
+        cols: list[list[float]] = [[] for _ in range(9)]
         for _ in range(draws):
             liked = rng.sample(sorted(relevant_all), LIKED)
             liked_papers = [p for p in papers if p.id in liked]
@@ -152,6 +176,11 @@ def run_split(name: str, papers: list[Paper], topics: list[str], draws: int,
                                          vectors=vectors, **SETTINGS)
                 figures.append(precision([r.paper.id for r in ranked], relevant, marked))
             figures.extend(simulated_reader(papers, space, vectors, liked_papers, relevant_all))
+            svm = svm_ranker(vectors)
+            ranked = svm(papers, liked_papers)
+            figures.append(precision([r.paper.id for r in ranked], relevant, marked))
+            figures.append(simulated_reader(papers, space, vectors, liked_papers, relevant_all,
+                                            svm)[0])
             for col, value in zip(cols, figures, strict=True):
                 col.append(value)
         rows.append((topic, len(relevant_all), [statistics.mean(c) for c in cols]))
@@ -161,7 +190,7 @@ def run_split(name: str, papers: list[Paper], topics: list[str], draws: int,
 def show(name: str, n: int, rows: list[tuple[str, int, list[float]]], draws: int) -> None:
     print(f"\n{name}: {n} papers, {len(rows)} topics x {draws} draws of {LIKED} liked papers")
     heads = ["keywords", "kw+likes(old)", "likes(old)", "kw+likes", "likes only",
-             "reader 4x10", "no feedback"]
+             "reader 4x10", "no feedback", "SVM likes", "SVM reader"]
     print(f"{'topic':30} {'about':>5} " + " ".join(f"{h:>13}" for h in heads))
     for topic, count, means in rows:
         print(f"{topic:30} {count:5d} " + " ".join(f"{m:13.3f}" for m in means))
