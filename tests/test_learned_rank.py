@@ -17,6 +17,7 @@ from paperbrief.keyword_evidence import LEAD, PASSING, TITLE, centrality
 from paperbrief.learned_rank import FeatureSpace, rank_with_marks
 from paperbrief.ranking import _fold, phrase_pattern, rank_listing
 from paperbrief.sources import read_file
+from paperbrief.store import Store
 from tests.conftest import FIXTURES
 
 FEED = FIXTURES / "hf-2024-papers-2000.jsonl"
@@ -122,3 +123,31 @@ def test_rank_command_learns_from_marks_without_a_profile(tmp_path, capsys, monk
     assert sum(bool(VIDEO_GEN.search(r["title"])) for r in top) >= 8
     # another reader has no likes: no profile, so a usage error
     assert main(["rank", "-i", str(FEED), "--db", db, "--reader", "bo"]) == 2
+
+
+def test_with_an_api_key_the_marks_train_on_embeddings(tmp_path, server, monkeypatch,
+                                                        capsys) -> None:
+    import json
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    listing = tmp_path / "listing.jsonl"
+    listing.write_text("\n".join(FEED.read_text(encoding="utf-8").splitlines()[:60]) + "\n")
+    papers = read_file(listing).papers
+    db = str(tmp_path / "e.db")
+    assert main(["like", papers[0].id, papers[1].id, "-i", str(listing), "--db", db]) == 0
+    capsys.readouterr()
+    argv = ["rank", "-i", str(listing), "--db", db, "--json"]
+    assert main([*argv, "--offline"]) == 0
+    offline = [json.loads(line) for line in capsys.readouterr()[0].splitlines()]
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    assert main(argv) == 0
+    embedded = [json.loads(line) for line in capsys.readouterr()[0].splitlines()]
+    # the 60 papers (the liked two among them) in one request of the reference server
+    assert [len(r["input"]) for r in server.embedding_requests] == [60]
+    assert {r["id"] for r in embedded[:2]} == {papers[0].id, papers[1].id}
+    assert embedded[2]["reasons"][0].startswith("like ")
+    assert [r["id"] for r in embedded] != [r["id"] for r in offline]  # other features
+    with Store(db) as store:
+        (latest,) = store.recent_runs(1)
+        assert latest.command == "rank" and latest.calls == 1

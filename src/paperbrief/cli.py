@@ -870,9 +870,19 @@ def cmd_rank(args: argparse.Namespace) -> int:
     profile = load_profile(path) if path else None  # a malformed one fails before any fetch
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
-    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (TF-IDF features)
+    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks
         remember(args, papers)
-        ranked, warnings = rank_with_marks(papers, likes, dislikes, profile), []
+        warnings = []
+        if embedder is None:  # TF-IDF features
+            ranked = rank_with_marks(papers, likes, dislikes, profile)
+        else:
+            from paperbrief.learned_rank import rank_with_marks_embedded
+
+            with _session(args, "rank") as (store, run_id):
+                embedder.call_log = lambda call: store.log_call(run_id, call)
+                ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
+                                                  _embed_with(embedder, store, False))
+                store.finish_run(run_id, "ok")
     elif embedder is None:
         ranked, warnings = rank_listing(
             papers, profile,  # type: ignore[arg-type]  # None only with MIN_LIKES likes lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)

@@ -278,3 +278,28 @@ def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace
         if label and not any(label in seen or seen in label for seen in labels):
             labels.append(label)
     return labels
+
+
+def rank_with_marks_embedded(
+    papers: Sequence[Paper],
+    likes: Sequence[Paper],
+    dislikes: Sequence[Paper],
+    profile: Profile | None,
+    embed: Callable[[Sequence[Paper], Sequence[str]], tuple[np.ndarray, np.ndarray] | None],
+) -> list[Ranked]:
+    """`rank_with_marks` over embeddings (`embed`: the listing and the marked papers outside it,
+    through the store's cache); TF-IDF when `embed` gives none."""
+    import numpy as np
+
+    listed = {p.id for p in papers}
+    extra = list({p.id: p for p in [*likes, *dislikes] if p.id not in listed}.values())
+    got = embed([*papers, *extra], []) if papers else None
+    if got is None:
+        return rank_with_marks(papers, likes, dislikes, profile)
+    rows = np.asarray(got[0])
+    row_of = {p.id: i for i, p in enumerate([*papers, *extra])}
+    liked = {p.id for p in likes}
+    like_rows = rows[[row_of[p.id] for p in likes]]
+    dislike_rows = rows[[row_of[p.id] for p in dislikes if p.id not in liked]]
+    return rank_with_marks(papers, likes, dislikes, profile, vectors=rows[: len(papers)],
+                           marked_vectors=(like_rows, dislike_rows))
