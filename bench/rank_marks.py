@@ -12,6 +12,13 @@ chosen on tuning topics x tuning papers only. The held-out figures are the odd t
 from 2024-09-16 on (1,085 papers): neither those papers nor those topics were looked at while
 tuning. (The issue's targets are for held-out 2026 papers, which this machine does not have.)
 
+Columns: keywords (the profile ranking, keyword only), kw+likes(old) and likes(old) (the
+profile ranking with the 3 papers as the profile's liked papers, as before issue 25), kw+likes
+and likes only (learned_rank from 3 likes, with and without the keyword), reader 4x10 and no
+feedback (below), and an arxiv-sanity-lite stand-in (LinearSVC C=0.01, class-balanced, every
+other paper negative, same word + word-pair TF-IDF): SVM likes, and SVM reader (retrained each
+round from the likes so far; it has no dislikes).
+
 Simulated reader: from 3 liked papers, 4 rounds of rank -> look at the 10 best unmarked papers ->
 like those about the topic, dislike the rest; the share of the topic's papers found in those 40
 (out of at most 40 there are), against the first ranking's top 40 without feedback.
@@ -209,8 +216,9 @@ def main() -> None:
     parser.add_argument("--keyword-weight", type=float, help="tuning: keyword blend weight")
     parser.add_argument("--negatives", type=int, help="tuning: unmarked negatives sampled")
     parser.add_argument("--dislike-weight", type=float, help="tuning: weight of a dislike")
+    parser.add_argument("--centroid-weight", type=float, help="tuning: centroid blend")
     args = parser.parse_args()
-    for key in ("c", "keyword_weight", "negatives", "dislike_weight"):
+    for key in ("c", "keyword_weight", "negatives", "dislike_weight", "centroid_weight"):
         if getattr(args, key) is not None:
             SETTINGS[key] = getattr(args, key)
     if SETTINGS:

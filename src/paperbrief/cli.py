@@ -617,7 +617,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         store.save_papers(papers)
         from paperbrief.cli_marks import seen_and_marks  # issue 25: marks, papers seen before
 
-        papers, reader, seen, marks = seen_and_marks(args, store, papers)
+        papers, reader, seen, marks = seen_and_marks(args, store, papers, period.label)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         # once openai is imported (the first requests' CPU work done), scikit-learn's import
         # runs in a child on the other core, while the first answers are awaited

@@ -190,7 +190,7 @@ def remember(args: Any, papers: list[Paper]) -> None:
             store.save_papers(papers)
 
 
-def seen_and_marks(args: Any, store: Any, papers: list[Paper]
+def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: str
                    ) -> tuple[list[Paper], str | None, Any, Any]:
     """For `digest`: (the papers to use, the reader, what they saw before, their marks).
 
@@ -203,7 +203,7 @@ def seen_and_marks(args: Any, store: Any, papers: list[Paper]
     marks = store.get_marks(reader)
     likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
     dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
-    seen = check_seen(store, reader, papers) if args.seen != "again" else SeenCheck()
+    seen = check_seen(store, reader, papers, period) if args.seen != "again" else SeenCheck()
     if args.seen == "hide" and seen.seen_before:
         hidden = set(seen.seen_before)
         log.info("left out %d papers seen before", len(hidden))

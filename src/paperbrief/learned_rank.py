@@ -34,6 +34,7 @@ C = 1.0  # inverse regularisation of the logistic regression (bench/rank.py, tun
 KEYWORD_WEIGHT = 4.0  # per unit of keyword centrality, in standard deviations of the classifier
 MAX_KEYWORDS = 3
 AUTHOR_WEIGHT = 2.0
+CENTROID_WEIGHT = 0.0  # + this x similarity to the likes' centroid (standardised)
 DISLIKE_WEIGHT = 10.0  # a dislike weighs as much as this many unmarked negatives
 REASON_TERMS = 3
 EXPLAINED = 100  # papers whose reasons name the words they share with the likes
@@ -143,6 +144,7 @@ def rank_with_marks(
     c: float = C,
     keyword_weight: float = KEYWORD_WEIGHT,
     dislike_weight: float = DISLIKE_WEIGHT,
+    centroid_weight: float = CENTROID_WEIGHT,
     seed: int = SEED,
 ) -> list[Ranked]:
     """Every paper of `papers` scored by a classifier trained on the marks, best first.
@@ -191,6 +193,10 @@ def rank_with_marks(
         raw = np.asarray(model.decision_function(vectors), dtype=float).ravel()  # type: ignore[attr-defined]
     spread = float(raw.std()) or 1.0
     learned = (raw - float(raw.mean())) / spread
+    if centroid_weight and like_rows.shape[0] and vectors.shape[1]:
+        centroid = np.asarray(like_rows.mean(axis=0)).ravel()
+        near = np.asarray(vectors @ centroid).ravel()
+        learned = learned + centroid_weight * (near - near.mean()) / (float(near.std()) or 1.0)
     evidence = _profile_evidence(papers, profile)
     nearest = _nearest_like(vectors, like_rows, likes)
     coef = np.asarray(model.coef_).ravel() if model is not None else None  # type: ignore[attr-defined]

@@ -58,8 +58,10 @@ def _what_changed(paper: Paper, before: Seen) -> str | None:
     return f"{label}: {what}"
 
 
-def check_seen(store: Any, reader: str, papers: Sequence[Paper]) -> SeenCheck:
-    """Which of `papers` `reader` saw in detail in an earlier digest, and which changed since."""
+def check_seen(store: Any, reader: str, papers: Sequence[Paper], period: str = "") -> SeenCheck:
+    """Which of `papers` `reader` saw in detail in an earlier digest, and which changed since.
+    A paper first detailed in the digest of `period` itself is not "seen before": a rerun of one
+    period's digest gives the same digest."""
     by_id = store.get_seen(reader, [p.id for p in papers])
     missing = [p for p in papers if p.id not in by_id]
     by_key = store.get_seen_by_title(
@@ -70,7 +72,7 @@ def check_seen(store: Any, reader: str, papers: Sequence[Paper]) -> SeenCheck:
         before = by_id.get(paper.id)
         if before is None and paper in missing:
             before = by_key.get(title_key(paper, paper.authors[0] if paper.authors else ""))
-        if before is None:
+        if before is None or (period and before.period == period):
             continue
         change = _what_changed(paper, before)
         if change is None:
