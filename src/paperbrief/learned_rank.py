@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MIN_LIKES = 2
 UNMARKED_NEGATIVES = 300  # unmarked papers sampled as negatives (all of them in a small listing)
-C = 1.0  # inverse regularisation of the logistic regression (bench/rank.py, tuning split)
+C = 0.1  # inverse regularisation of the logistic regression (bench/rank.py, tuning split)
 KEYWORD_WEIGHT = 4.0  # per unit of keyword centrality, in standard deviations of the classifier
 MAX_KEYWORDS = 3
 AUTHOR_WEIGHT = 2.0
