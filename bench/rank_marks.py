@@ -29,6 +29,7 @@ like those about the topic, dislike the rest; the share of the topic's papers fo
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -257,18 +258,26 @@ def timing(papers: list[Paper]) -> None:
         env = dict(os.environ, PAPERBRIEF_DB=f"{tmp}/bench.db", XDG_CONFIG_HOME=tmp)
         env.pop("OPENAI_API_KEY", None)
         env.pop("OPENAI_BASE_URL", None)
-        cli = [sys.executable, "-m", "paperbrief.cli"]
+        cli = [sys.executable, "-c", "import sys; from paperbrief.cli import main; "
+               "sys.exit(main())"]
         subprocess.run([*cli, "like", *(p.id for p in likes), "-i", data], env=env, check=True,
                        stdout=subprocess.DEVNULL)
-        walls = []
+        profile = Path(tmp) / "interests.toml"  # the same papers as a profile: the old path
+        profile.write_text(f"papers = {json.dumps([p.id for p in likes])}\n")
+        walls: dict[str, list[float]] = {"learned from 3 likes": [],
+                                         "profile of 3 papers (before)": []}
         for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([*cli, "rank", "-i", data], env=env, check=True,
-                           stdout=subprocess.DEVNULL)
-            walls.append(time.perf_counter() - started)
-    print(f"`paperbrief rank -i {Path(data).name}` with 3 likes ({len(papers)} papers, "
-          f"training included), wall: best {min(walls):.2f} s, median "
-          f"{statistics.median(walls):.2f} s; load average {os.getloadavg()[0]:.2f}")
+            for name, extra in (("learned from 3 likes", []),
+                                ("profile of 3 papers (before)",
+                                 ["--interests", str(profile), "--reader", "nobody"])):
+                started = time.perf_counter()
+                subprocess.run([*cli, "rank", "-i", data, *extra], env=env, check=True,
+                               stdout=subprocess.DEVNULL)
+                walls[name].append(time.perf_counter() - started)
+    for name, times in walls.items():
+        print(f"`paperbrief rank -i {Path(data).name}` ({len(papers)} papers), {name}: wall "
+              f"best {min(times):.2f} s, median {statistics.median(times):.2f} s")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
 
 
 if __name__ == "__main__":
