@@ -151,3 +151,22 @@ def test_with_an_api_key_the_marks_train_on_embeddings(tmp_path, server, monkeyp
     with Store(db) as store:
         (latest,) = store.recent_runs(1)
         assert latest.command == "rank" and latest.calls == 1
+
+
+def test_the_digest_ranks_by_the_marks(tmp_path, capsys) -> None:
+    import json
+
+    day = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+    db = str(tmp_path / "d.db")
+    agents = ["2603.13023", "2603.12634"]  # daVinci-Env, budget-aware search for LLM agents
+    assert main(["like", *agents, "-i", str(day), "--db", db]) == 0
+    assert main(["dislike", "2603.13032", "--db", db]) == 0  # Multimodal OCR
+    capsys.readouterr()
+    assert main(["digest", str(day), "--offline", "--json", "--top", "5", "--db", db]) == 0
+    digest = json.loads(capsys.readouterr()[0])
+    assert digest["ranked_by"] == "interests"
+    ranking = digest["ranking"]
+    assert {r["paper_id"] for r in ranking[:2]} == set(agents)
+    assert ranking[2]["reasons"][0].startswith("like 2603.")
+    assert ranking[-1]["paper_id"] == "2603.13032" and ranking[-1]["excluded"]
+    assert "2603.13032" not in digest["detailed"]

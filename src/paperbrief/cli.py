@@ -855,9 +855,9 @@ def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
 
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
-    from paperbrief.cli_marks import reader_marks, remember
+    from paperbrief.cli_marks import rank_marked, reader_marks
     from paperbrief.interests import default_profile_path, find_profile, load_profile
-    from paperbrief.learned_rank import MIN_LIKES, rank_with_marks
+    from paperbrief.learned_rank import MIN_LIKES
     from paperbrief.ranking import rank_listing, ranked_as_dict
 
     path = find_profile(args.interests)
@@ -870,19 +870,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     profile = load_profile(path) if path else None  # a malformed one fails before any fetch
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
-    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks
-        remember(args, papers)
-        warnings = []
-        if embedder is None:  # TF-IDF features
-            ranked = rank_with_marks(papers, likes, dislikes, profile)
-        else:
-            from paperbrief.learned_rank import rank_with_marks_embedded
-
-            with _session(args, "rank") as (store, run_id):
-                embedder.call_log = lambda call: store.log_call(run_id, call)
-                ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
-                                                  _embed_with(embedder, store, False))
-                store.finish_run(run_id, "ok")
+    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (issue 25)
+        ranked, warnings = rank_marked(args, papers, likes, dislikes, profile, embedder), []
     elif embedder is None:
         ranked, warnings = rank_listing(
             papers, profile,  # type: ignore[arg-type]  # None only with MIN_LIKES likes lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)

@@ -239,3 +239,22 @@ def cmd_serve(args: Any) -> int:
     finally:
         server.server_close()
     return EXIT_OK
+
+
+def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: list[Paper],
+                profile: Any, embedder: Any) -> list[Any]:
+    """`rank` by a classifier learned from the marks: TF-IDF features, or embeddings through
+    the store's cache (a recorded run) when there is an embedder."""
+    from paperbrief.learned_rank import rank_with_marks, rank_with_marks_embedded
+
+    remember(args, papers)
+    if embedder is None:
+        return rank_with_marks(papers, likes, dislikes, profile)
+    from paperbrief.cli import _embed_with, _session
+
+    with _session(args, "rank") as (store, run_id):
+        embedder.call_log = lambda call: store.log_call(run_id, call)
+        ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
+                                          _embed_with(embedder, store, False))
+        store.finish_run(run_id, "ok")
+    return ranked
