@@ -218,3 +218,26 @@ def test_serve_on_another_address_needs_a_token(capsys) -> None:
     assert main(["serve", "--host", "0.0.0.0"]) == 2
     err = capsys.readouterr()[1]
     assert err.startswith("paperbrief: error: --host 0.0.0.0 is reachable") and "--token" in err
+
+
+def test_the_digest_links_lead_to_the_page_that_marks(server, driver, db, tmp_path) -> None:
+    from selenium.webdriver.common.by import By
+
+    day = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+    html = tmp_path / "digest.html"
+    assert main(["digest", str(day), "--offline", "--top", "2", "--db", str(db),
+                 "--out", str(html), "--serve-url", server.url + "/"]) == 0
+    driver.get(html.as_uri())
+    links = driver.find_elements(By.LINK_TEXT, "Not for me")
+    assert len(links) == 2  # one per detailed paper
+    target = urllib.parse.unquote(links[0].get_attribute("href").split("/paper/")[1]
+                                  .split("?")[0])
+    click_and_load(driver, links[0])  # a GET: it shows the paper, it marks nothing
+    assert "Not for me" in driver.find_element(By.ID, "message").text
+    with Store(db) as store:
+        assert target not in {m.paper_id for m in store.get_marks("default")}
+    click_and_load(driver, paper_block(driver, target).find_element(
+        By.CSS_SELECTOR, "button.dislike"))
+    with Store(db) as store:
+        assert {m.paper_id: m.mark for m in store.get_marks("default")}[target] == "dislike"
+        store.remove_marks("default", [target])

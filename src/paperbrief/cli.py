@@ -190,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--reader", metavar="NAME",
                    help="whose likes rank the digest and whose papers seen before are not "
                    "detailed again (default: $PAPERBRIEF_READER or 'default')")
+    d.add_argument("--serve-url", metavar="URL",
+                   help="address of `paperbrief serve`: each detailed paper of the HTML digest "
+                   "(and mail) links 'More like this' / 'Not for me' there")
     d.add_argument("--seen", choices=("show", "hide", "again"), default="show",
                    help="papers this reader saw in detail before: one line under 'Seen before' "
                    "(default), left out, or detailed again")
@@ -598,6 +601,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
+    from paperbrief.cli_marks import serve_url_option
+
+    serve_url = serve_url_option(args.serve_url)
     # offline, scikit-learn's import for the plan starts now, in a child on the other core, while
     # this process reads the listing (with a profile, ranking needs the TF-IDF space here)
     relater = _relate_process() if offline and profile is None else None
@@ -636,6 +642,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             from paperbrief.seen import annotate
 
             annotate(digest, seen)
+        digest.serve_url = serve_url
         if relater is not None:
             relater.close()  # ended if unused (e.g. a plan given, or made before)
         if mode is not None:

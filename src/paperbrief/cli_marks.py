@@ -258,3 +258,16 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
                                           _embed_with(embedder, store, False))
         store.finish_run(run_id, "ok")
     return ranked
+
+
+def serve_url_option(url: str | None) -> str | None:
+    """--serve-url checked: an http(s) address, without a trailing slash."""
+    if url is None:
+        return None
+    from paperbrief.safe_text import web_url
+
+    checked = web_url(url)
+    if checked is None or any(c in checked for c in "?#"):
+        raise UsageError(f"--serve-url {url!r}: an http(s) address such as "
+                         "http://127.0.0.1:8025 is needed")
+    return checked.rstrip("/")

@@ -146,6 +146,20 @@ def create_app(db_path: Path, reader: str, token: str | None = None) -> Any:
             return render(f"Papers matching “{query}”" if query else "Remembered papers",
                           papers=papers, marks=marks_of(s), query=query)
 
+    @app.get("/paper/<path:paper_id>")
+    def paper(paper_id: str) -> Any:
+        """One paper (the digest's 'more like this' / 'not for me' links land here: marking
+        is a POST with this page's CSRF token, never the GET of a link)."""
+        want = request.args.get("want", "")
+        with store() as s:
+            found = s.get_paper(paper_id)
+            if found is None:
+                abort(404)
+            message = {"like": "Press “More like this” to like this paper.",
+                       "dislike": "Press “Not for me” to dislike this paper."}.get(want)
+            return render(found.display_title, papers=[found], marks=marks_of(s),
+                          message=message)
+
     @app.get("/compare")
     def compare() -> Any:
         from paperbrief.engines.offline import OfflineEngine
