@@ -19,7 +19,14 @@ from tests.conftest import FIXTURES
 HF_DAY = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
 
 
-LATER = ("--since", "2026-01-01", "--until", "2026-06-30")  # a later digest: another period
+WEEK_LATER = "2026-03-23"
+
+
+def later(tmp_path: Path, name: str = "later.jsonl", change=None) -> str:
+    """The day's papers listed again a week later (as HF lists papers again): a later period."""
+    papers = read_file(HF_DAY).papers
+    return str(as_jsonl(tmp_path / name, papers,
+                        lambda r: (change(r) if change else r) | {"published": WEEK_LATER}))
 
 
 def digest(capsys, *argv: str) -> dict:
@@ -43,27 +50,32 @@ def test_a_paper_detailed_once_is_not_detailed_again(tmp_path, capsys) -> None:
     assert len(first["detailed"]) == 3 and first["seen_before"] == []
     rerun = digest(capsys, str(HF_DAY), "--db", db)  # the same period again: the same digest
     assert rerun["detailed"] == first["detailed"] and rerun["seen_before"] == []
-    second = digest(capsys, str(HF_DAY), "--db", db, *LATER)
+    # the same papers cut another way, over an overlapping period: still not "seen before"
+    overlap = digest(capsys, str(HF_DAY), "--db", db, "--since", "2026-03-01", "--until",
+                     "2026-03-16")
+    assert overlap["seen_before"] == []
+    second = digest(capsys, later(tmp_path), "--db", db)
+    assert second["period"]["label"] == WEEK_LATER
     assert set(second["seen_before"]) == set(first["detailed"])
     assert not set(second["detailed"]) & set(first["detailed"])
     # the Markdown digest lists them in one line each under "Seen before"
-    assert main(["digest", str(HF_DAY), "--db", db, "--offline", "--top", "3", *LATER]) == 0
+    assert main(["digest", later(tmp_path), "--db", db, "--offline", "--top", "3"]) == 0
     text = capsys.readouterr()[0]
     section = text.split("### Seen before", 1)[1].split("\n## ", 1)[0]
     titles = {p["id"]: p["title"] for p in first["papers"]}
     assert all(titles[pid] in section for pid in first["detailed"])
     # another reader has seen nothing
-    other = digest(capsys, str(HF_DAY), "--db", db, "--reader", "ana", *LATER)
+    other = digest(capsys, later(tmp_path), "--db", db, "--reader", "ana")
     assert other["detailed"] == first["detailed"] and other["seen_before"] == []
 
 
 def test_seen_hide_leaves_them_out_and_again_details_them(tmp_path, capsys) -> None:
     db = str(tmp_path / "s.db")
     first = digest(capsys, str(HF_DAY), "--db", db)
-    hidden = digest(capsys, str(HF_DAY), "--db", db, "--seen", "hide", *LATER)
+    hidden = digest(capsys, later(tmp_path), "--db", db, "--seen", "hide")
     ids = {p["id"] for p in hidden["papers"]}
     assert not ids & set(first["detailed"]) and len(ids) == 20 - 3
-    again = digest(capsys, str(HF_DAY), "--db", db, "--seen", "again", *LATER)
+    again = digest(capsys, later(tmp_path), "--db", db, "--seen", "again")
     assert again["detailed"] == first["detailed"]
 
 
@@ -79,8 +91,7 @@ def test_a_new_version_says_what_changed_and_is_detailed_again(tmp_path, capsys)
             return row | {"id": top + "v2", "abstract": row["abstract"] + " Code is released."}
         return row | {"id": row["id"] + "v1"}
 
-    v2 = as_jsonl(tmp_path / "v2.jsonl", papers, revise)
-    second = digest(capsys, str(v2), "--db", db, *LATER)
+    second = digest(capsys, later(tmp_path, "v2.jsonl", revise), "--db", db)
     assert second["updated"] == {top: "updated (v2): abstract changed"}
     assert top in second["detailed"] and top not in second["seen_before"]
     reasons = next(r["reasons"] for r in second["ranking"] if r["paper_id"] == top)
@@ -93,7 +104,6 @@ def test_a_new_version_says_what_changed_and_is_detailed_again(tmp_path, capsys)
 def test_the_same_paper_from_another_source_is_one_paper(tmp_path, capsys) -> None:
     db = str(tmp_path / "s.db")
     first = digest(capsys, str(HF_DAY), "--db", db)
-    papers = read_file(HF_DAY).papers
     seen_ids = set(first["detailed"])
 
     def conference_page(row: dict) -> dict:  # no arXiv id, punctuation and case differ
@@ -102,8 +112,7 @@ def test_the_same_paper_from_another_source_is_one_paper(tmp_path, capsys) -> No
                           "title": row["title"].upper().replace(":", " -")}
         return row
 
-    other = as_jsonl(tmp_path / "conf.jsonl", papers, conference_page)
-    second = digest(capsys, str(other), "--db", db, *LATER)
+    second = digest(capsys, later(tmp_path, "conf.jsonl", conference_page), "--db", db)
     assert sorted(second["seen_before"]) == sorted(
         "conf-" + pid.replace(".", "-") for pid in seen_ids)
     assert not set(second["detailed"]) & set(second["seen_before"])

@@ -623,7 +623,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         store.save_papers(papers)
         from paperbrief.cli_marks import seen_and_marks  # issue 25: marks, papers seen before
 
-        papers, reader, seen, marks = seen_and_marks(args, store, papers, period.label)
+        papers, reader, seen, marks = seen_and_marks(args, store, papers, period)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         # once openai is imported (the first requests' CPU work done), scikit-learn's import
         # runs in a child on the other core, while the first answers are awaited
@@ -667,7 +667,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
             mail = None  # mailed once per period: the full digest, not the stand-ins
         if reader is not None:  # what this reader now saw in detail
             store.record_seen(reader, [p for p in papers if p.id in set(digest.detailed or [])],
-                              period.label)
+                              period.label, period.start, period.end)
         failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
         store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
                          error=str(failure) if failure else None)

@@ -190,7 +190,7 @@ def remember(args: Any, papers: list[Paper]) -> None:
             store.save_papers(papers)
 
 
-def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: str
+def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: Any
                    ) -> tuple[list[Paper], str | None, Any, Any]:
     """For `digest`: (the papers to use, the reader, what they saw before, their marks).
 

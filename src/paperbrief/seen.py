@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from paperbrief.models import Digest, Paper
+from paperbrief.models import Digest, Paper, Period
 from paperbrief.ranking import _name_key
 from paperbrief.store_marks import Seen
 from paperbrief.text import normalize_title
@@ -58,10 +58,20 @@ def _what_changed(paper: Paper, before: Seen) -> str | None:
     return f"{label}: {what}"
 
 
-def check_seen(store: Any, reader: str, papers: Sequence[Paper], period: str = "") -> SeenCheck:
-    """Which of `papers` `reader` saw in detail in an earlier digest, and which changed since.
-    A paper first detailed in the digest of `period` itself is not "seen before": a rerun of one
-    period's digest gives the same digest."""
+def _earlier(before: Seen, period: Period | None) -> bool:
+    """Whether `before` was seen in a digest of an earlier period than `period`: one that ended
+    before `period` starts (dates known), else one under another label. A rerun of a period's
+    digest, or of an overlapping one (the same papers re-cut), is not 'later'."""
+    if period is None:
+        return True
+    if before.period_end and period.start:
+        return before.period_end < period.start.isoformat()
+    return before.period != period.label
+
+
+def check_seen(store: Any, reader: str, papers: Sequence[Paper],
+               period: Period | None = None) -> SeenCheck:
+    """Which of `papers` `reader` saw in detail in an earlier digest, and which changed since."""
     by_id = store.get_seen(reader, [p.id for p in papers])
     missing = [p for p in papers if p.id not in by_id]
     by_key = store.get_seen_by_title(
@@ -72,7 +82,7 @@ def check_seen(store: Any, reader: str, papers: Sequence[Paper], period: str = "
         before = by_id.get(paper.id)
         if before is None and paper in missing:
             before = by_key.get(title_key(paper, paper.authors[0] if paper.authors else ""))
-        if before is None or (period and before.period == period):
+        if before is None or not _earlier(before, period):
             continue
         change = _what_changed(paper, before)
         if change is None:

@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Literal
 
 from paperbrief.models import Paper
@@ -46,6 +46,8 @@ class Seen:
     abstract: str
     period: str
     first_seen: str
+    period_start: str | None = None
+    period_end: str | None = None
 
 
 def _now() -> str:
@@ -104,21 +106,26 @@ class MarkStoreMixin:
 
     # -- seen in detail ----------------------------------------------------------------------
 
-    def record_seen(self, reader: str, papers: Sequence[Paper], period: str) -> None:
-        """Remember that `reader` saw these papers in detail in the digest of `period` (a paper
-        seen again keeps its first period; its newest version and text replace the old)."""
+    def record_seen(self, reader: str, papers: Sequence[Paper], period: str,
+                    start: date | None = None, end: date | None = None) -> None:
+        """Remember that `reader` saw these papers in detail in the digest of `period` (from
+        `start` to `end` when known; a paper seen again keeps its first period; its newest
+        version and text replace the old)."""
         from paperbrief.seen import title_key
 
         now = _now()
+        first, last = (d.isoformat() if d else None for d in (start, end))
         with self._write() as conn:
             conn.executemany(
                 "INSERT INTO seen (reader, paper_id, version, content_hash, title, abstract, "
-                "period, first_seen, title_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "period, first_seen, title_key, period_start, period_end) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(reader, paper_id) DO UPDATE SET version = excluded.version, "
                 "content_hash = excluded.content_hash, title = excluded.title, "
                 "abstract = excluded.abstract, title_key = excluded.title_key",
                 [(reader, p.id, p.version, p.content_hash, p.title, p.abstract, period, now,
-                  title_key(p, p.authors[0] if p.authors else "")) for p in papers],
+                  title_key(p, p.authors[0] if p.authors else ""), first, last)
+                 for p in papers],
             )
 
     def get_seen(self, reader: str, paper_ids: Sequence[str]) -> dict[str, Seen]:
@@ -128,8 +135,9 @@ class MarkStoreMixin:
         for start in range(0, len(unique), 500):
             chunk = unique[start:start + 500]
             rows = self._read(
-                "SELECT paper_id, version, content_hash, title, abstract, period, first_seen "
-                f"FROM seen WHERE reader = ? AND paper_id IN ({', '.join('?' * len(chunk))})",
+                "SELECT paper_id, version, content_hash, title, abstract, period, first_seen, "
+                "period_start, period_end FROM seen WHERE reader = ? AND paper_id IN "
+                f"({', '.join('?' * len(chunk))})",
                 (reader, *chunk),
             )
             for row in rows:
@@ -144,7 +152,7 @@ class MarkStoreMixin:
             chunk = unique[start:start + 500]
             rows = self._read(
                 "SELECT paper_id, version, content_hash, title, abstract, period, first_seen, "
-                f"title_key FROM seen WHERE reader = ? AND title_key IN "
+                f"period_start, period_end, title_key FROM seen WHERE reader = ? AND title_key IN "
                 f"({', '.join('?' * len(chunk))})",
                 (reader, *chunk),
             )

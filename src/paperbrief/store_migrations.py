@@ -202,6 +202,8 @@ def m007_marks_and_seen(conn: sqlite3.Connection) -> None:
             title TEXT NOT NULL,
             abstract TEXT NOT NULL,
             period TEXT NOT NULL,
+            period_start TEXT,
+            period_end TEXT,
             first_seen TEXT NOT NULL,
             title_key TEXT NOT NULL,
             PRIMARY KEY (reader, paper_id)
