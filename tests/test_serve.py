@@ -191,6 +191,9 @@ def test_a_mark_without_the_csrf_token_or_from_another_site_is_refused(server, d
     assert post(server.url + "/mark", {"id": target, "mark": "like", "csrf": "guess"}) == 403
     assert post(server.url + "/mark", {"id": target, "mark": "like", "csrf": csrf},
                 {"Origin": "http://evil.example"}) == 403
+    # a page of another name resolving to 127.0.0.1 (DNS rebinding) gets nothing
+    assert post(server.url + "/mark", {"id": target, "mark": "like", "csrf": csrf},
+                {"Host": "evil.example"}) == 403
     with Store(db) as store:
         assert target not in {m.paper_id for m in store.get_marks("default")}
     assert post(server.url + "/mark", {"id": target, "mark": "like", "csrf": csrf,

@@ -1,6 +1,7 @@
 """`paperbrief serve`: a local page to search remembered papers, like or dislike them, compare two.
 
-Flask (a maintained small framework) on 127.0.0.1 by default. Any other address needs a token:
+Flask (a maintained small framework) on 127.0.0.1 by default, answering only requests addressed
+to a loopback name (no DNS rebinding). Any other address needs a token:
 the first request carries `?token=…`, which then lives in an HttpOnly, SameSite=Strict cookie.
 Every state-changing request is a POST carrying this server's CSRF token (a random value made at
 start, put in each form; another site cannot read it) and, when the browser sends one, an Origin
@@ -99,7 +100,10 @@ def create_app(db_path: Path, reader: str, token: str | None = None) -> Any:
 
     @app.before_request
     def check_token() -> Any:
-        if token is None:
+        if token is None:  # loopback only: a page of another name is DNS rebinding
+            host = urlsplit("//" + request.host).hostname or ""
+            if not is_loopback(host):
+                abort(403, "this server answers to 127.0.0.1 and localhost only")
             return None
         given = request.args.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
         if not hmac.compare_digest(given.encode(), token.encode()):
