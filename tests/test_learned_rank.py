@@ -170,3 +170,19 @@ def test_the_digest_ranks_by_the_marks(tmp_path, capsys) -> None:
     assert ranking[2]["reasons"][0].startswith("like 2603.")
     assert ranking[-1]["paper_id"] == "2603.13032" and ranking[-1]["excluded"]
     assert "2603.13032" not in digest["detailed"]
+
+
+def test_a_profiles_own_liked_papers_join_the_marks(tmp_path, capsys) -> None:
+    import json
+
+    db = str(tmp_path / "p.db")
+    assert main(["like", *VIDEO_LIKES[:2], "-i", str(FEED), "--db", db]) == 0
+    profile = tmp_path / "interests.toml"
+    profile.write_text(f'keywords = ["camera control"]\npapers = ["{VIDEO_LIKES[2]}"]\n')
+    capsys.readouterr()
+    assert main(["rank", "-i", str(FEED), "--db", db, "--interests", str(profile),
+                 "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr()[0].splitlines()]
+    assert {r["id"] for r in rows[:3]} == set(VIDEO_LIKES)  # the profile's paper is liked too
+    assert all(r["reasons"][0] == "liked" for r in rows[:3])
+    assert "matches: camera control" in rows[3]["reasons"]

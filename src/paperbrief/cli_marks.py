@@ -245,9 +245,14 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
                 profile: Any, embedder: Any) -> list[Any]:
     """`rank` by a classifier learned from the marks: TF-IDF features, or embeddings through
     the store's cache (a recorded run) when there is an embedder."""
-    from paperbrief.learned_rank import rank_with_marks, rank_with_marks_embedded
+    from paperbrief.learned_rank import (
+        rank_with_marks,
+        rank_with_marks_embedded,
+        with_profile_likes,
+    )
 
     remember(args, papers)
+    likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
     if embedder is None:
         return rank_with_marks(papers, likes, dislikes, profile)
     from paperbrief.cli import _embed_with, _session

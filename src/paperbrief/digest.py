@@ -61,9 +61,10 @@ def _ranking(
     from paperbrief.ranking import rank_by_upvotes, rank_listing
 
     if marks is not None and len(marks[0]) >= 2:  # learned from likes (issue 25): TF-IDF
-        from paperbrief.learned_rank import rank_with_marks
+        from paperbrief.learned_rank import rank_with_marks, with_profile_likes
 
-        return "interests", rank_with_marks(papers, marks[0], marks[1], profile), []
+        likes = with_profile_likes(marks[0], profile, papers, lookup)
+        return "interests", rank_with_marks(papers, likes, marks[1], profile), []
     if profile is not None:
         ranked, warnings = rank_listing(
             papers, profile, space=related.space if related else None,

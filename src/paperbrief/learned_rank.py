@@ -309,3 +309,19 @@ def rank_with_marks_embedded(
     dislike_rows = rows[[row_of[p.id] for p in dislikes if p.id not in liked]]
     return rank_with_marks(papers, likes, dislikes, profile, vectors=rows[: len(papers)],
                            marked_vectors=(like_rows, dislike_rows))
+
+
+def with_profile_likes(likes: Sequence[Paper], profile: Profile | None, papers: Sequence[Paper],
+                       lookup: Callable[[str], Paper | None] | None = None) -> list[Paper]:
+    """The reader's liked papers and the profile's own liked papers (those with a text: in the
+    listing, in the store via `lookup`, or given by title), as positives alike."""
+    if profile is None or not profile.papers:
+        return list(likes)
+    from paperbrief.ranking import resolve_liked
+
+    liked, _ = resolve_liked(profile, papers, lookup)
+    have = {p.id for p in likes}
+    extra = [Paper(id=lp.arxiv_id or f"profile-{n}", title=lp.title,
+                   abstract=lp.abstract or lp.title, source="interests profile")
+             for n, lp in enumerate(liked, 1) if (lp.arxiv_id or "") not in have]
+    return [*likes, *extra]
