@@ -82,14 +82,16 @@ def test_marks_survive_migrations(tmp_path: Path) -> None:
     def m999_later(conn: sqlite3.Connection) -> None:  # a later schema change
         conn.execute("ALTER TABLE papers ADD COLUMN later TEXT")
 
-    conn = sqlite3.connect(path, isolation_level=None)
-    assert migrate(conn, [*MIGRATIONS, m999_later]) == ["m999_later"]
-    conn.close()
-    with Store(path) as store:
-        marks = store.get_marks("default")
-        assert [(m.paper_id, m.mark) for m in marks] == [
-            (papers[0].id, "like"), (papers[1].id, "dislike")]
-        assert marks[0].paper is not None and marks[0].paper.title == papers[0].title
+    MIGRATIONS.append(m999_later)  # a later paperbrief: it knows the migration it applies
+    try:
+        with Store(path) as store:
+            assert store.applied[-1] == "m999_later"
+            marks = store.get_marks("default")
+            assert [(m.paper_id, m.mark) for m in marks] == [
+                (papers[0].id, "like"), (papers[1].id, "dislike")]
+            assert marks[0].paper is not None and marks[0].paper.title == papers[0].title
+    finally:
+        MIGRATIONS.remove(m999_later)
 
 
 def test_export_then_import_into_an_empty_store(tmp_path: Path, capsys) -> None:

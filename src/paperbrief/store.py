@@ -295,17 +295,18 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin, MarkStoreMixin):
                      title = excluded.title, published = excluded.published,
                      source = excluded.source, json = excluded.json,
                      last_seen = excluded.last_seen,
-                     version = MAX(COALESCE(excluded.version, 0), COALESCE(papers.version, 0))""",
+                     version = MAX(COALESCE(excluded.version, 0), COALESCE(papers.version, 0))
+                   WHERE excluded.version IS NULL OR papers.version IS NULL
+                     OR excluded.version >= papers.version""",  # an older version never wins
                 rows,
             )
 
     def get_paper(self, paper_id: str) -> Paper | None:
-        """The paper saved under `paper_id`, if any."""
-        rows = self._read("SELECT json, version FROM papers WHERE id = ?", (paper_id,))
-        if not rows:
-            return None
-        paper = Paper.model_validate_json(rows[0]["json"])
-        return paper.model_copy(update={"version": rows[0]["version"] or None})
+        """The paper saved under `paper_id`, if any, with the version its text is known to be
+        (None when it came from a listing without versions; the `version` column keeps the
+        newest version ever seen, for marks and seen papers)."""
+        rows = self._read("SELECT json FROM papers WHERE id = ?", (paper_id,))
+        return Paper.model_validate_json(rows[0]["json"]) if rows else None
 
     # -- takeaways -------------------------------------------------------------------------
 
