@@ -7,7 +7,11 @@ a random order (the expected share of mentioning papers in the feed) and beside 
 similarity alone (no keyword, only the 3 liked papers), which shows what the TF-IDF space does
 without the exact phrase match.
 
-    python bench/rank.py [--data PATH] [--draws N]
+    python bench/rank.py --legacy [--data PATH] [--draws N]
+
+Without --legacy it runs bench/rank_marks.py (marks, learned ranking, simulated reader):
+
+    python bench/rank.py [--data PATH] [--draws N] [--split tuning|held-out|both]
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ def precision_at_k(ranked_ids: list[str], relevant: set[str], k: int = K) -> flo
     return sum(1 for pid in top if pid in relevant) / len(top)
 
 
-def main() -> None:
+def legacy() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--draws", type=int, default=2, help="random profiles per keyword")
@@ -88,4 +92,12 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    if "--legacy" in sys.argv:
+        sys.argv.remove("--legacy")
+        legacy()
+    else:
+        from rank_marks import main as marks_main  # bench/rank_marks.py: issue 25's protocol
+
+        marks_main()

@@ -56,7 +56,8 @@ def test_keywords_authors_and_excludes_each_give_their_reason():
     rl = [r for r in ranked if "matches: reinforcement learning" in r.reasons]
     assert rl and all("reinforcement learning" in (r.paper.title + r.paper.abstract).lower()
                       for r in rl)
-    assert all(r.score >= 0.3 for r in rl)
+    # a keyword counts by how central it is: in the title more than a passing mention
+    assert all(r.score >= 0.08 for r in rl)  # 0.4 in the title, 0.08 for a passing mention
     excluded = [r for r in ranked if r.excluded]
     assert excluded and ranked[-len(excluded):] == excluded  # excluded go last
     assert all(r.reasons[0] == "excluded: video" for r in excluded)
@@ -125,7 +126,8 @@ def test_rank_without_a_profile_is_a_usage_error(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert main(["rank", "--input", str(PAGE)]) == 2
     err = capsys.readouterr()[1]
-    assert err.startswith("paperbrief: error: rank needs an interests profile: --interests FILE")
+    assert err.startswith("paperbrief: error: rank needs an interests profile (--interests FILE")
+    assert "or at least 2 liked papers" in err
     assert len(err.splitlines()) == 1
 
 

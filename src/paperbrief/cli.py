@@ -249,6 +249,15 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="print the Digest as JSON instead")
     d.add_argument("--format", choices=("markdown", "html"),
                    help="markdown or html (default: html when --out ends in .html or .htm)")
+    d.add_argument("--reader", metavar="NAME",
+                   help="whose likes rank the digest and whose papers seen before are not "
+                   "detailed again (default: $PAPERBRIEF_READER or 'default')")
+    d.add_argument("--serve-url", metavar="URL",
+                   help="address of `paperbrief serve`: each detailed paper of the HTML digest "
+                   "(and mail) links 'More like this' / 'Not for me' there")
+    d.add_argument("--seen", choices=("show", "hide", "again"), default="show",
+                   help="papers this reader saw in detail before: one line under 'Seen before' "
+                   "(default), left out, or detailed again")
     g = d.add_argument_group("delivery")
     g.add_argument("--email", metavar="ADDR[,ADDR...]",
                    help="mail the digest (text + HTML) once per period to each address; "
@@ -301,12 +310,19 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--offline", action="store_true",
                    help="rank by TF-IDF even if an API key is set (no embeddings calls)")
     k.add_argument("--base-url", help="OpenAI-compatible endpoint (default: $OPENAI_BASE_URL)")
+    k.add_argument("--reader", metavar="NAME",
+                   help="whose likes and dislikes train the ranking (default: $PAPERBRIEF_READER "
+                   "or 'default'); with 2 likes or more, rank needs no profile")
     k.add_argument("--wait", type=_wait, metavar="SECONDS",
                    help="with embeddings: wait up to SECONDS for another run's lock instead of "
                    "exiting 75")
     k.set_defaults(refresh=False)
     _add_window_options(k)
     _add_output_options(k)
+
+    from paperbrief.cli_marks import add_commands  # like, dislike, unmark, marks (issue 25)
+
+    add_commands(sub, _command, REF_HELP, _add_window_options, _add_output_options)
 
     r = _command(sub, "runs", cmd_runs)
     r.add_argument("--limit", type=_positive_int, default=10, metavar="N")
@@ -705,6 +721,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
         )
     profile = _profile(args.interests)  # a malformed profile fails before anything is fetched
+    from paperbrief.cli_marks import serve_url_option
+
+    serve_url = serve_url_option(args.serve_url)
     # offline, scikit-learn's import for the plan starts now, in a child on the other core, while
     # this process reads the listing (with a profile, ranking needs the TF-IDF space here)
     relater = _relate_process() if offline and profile is None else None
@@ -723,6 +742,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
             check_replaceable(target, papers)  # never another period's digest, silently
     with _session(args, "digest") as (store, run_id):
         store.save_papers(papers)
+        from paperbrief.cli_marks import seen_and_marks  # issue 25: marks, papers seen before
+
+        papers, reader, seen, marks = seen_and_marks(args, store, papers, period)
         pipeline = _pipeline(args, store, run_id, total=len(papers) * 3 // 2)
         # once openai is imported (the first requests' CPU work done), scikit-learn's import
         # runs in a child on the other core, while the first answers are awaited
@@ -731,11 +753,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
         choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
                       lookup=store.get_paper, fetch=_fetch_liked(store),
                       embed=_embeddings(args, pipeline, store),
-                      relater=relater.relate if relater is not None else None)
+                      relater=relater.relate if relater is not None else None,
+                      marks=marks, not_detailed=seen.seen_before if seen else ())
         # live: build_digest plans while the first takeaways are paid for; a batch needs it first
         plan = plan_digest(papers, **choice) if batch else None
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
+        if seen is not None:
+            from paperbrief.seen import annotate
+
+            annotate(digest, seen)
+        digest.serve_url = serve_url
         if relater is not None:
             relater.close()  # ended if unused (e.g. a plan given, or made before)
         if mode is not None:
@@ -758,6 +786,9 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if mail is not None and digest.stats.provisional:
             log.info("not mailed yet: the digest is provisional (the run that collects mails it)")
             mail = None  # mailed once per period: the full digest, not the stand-ins
+        if reader is not None:  # what this reader now saw in detail
+            store.record_seen(reader, [p for p in papers if p.id in set(digest.detailed or [])],
+                              period.label, period.start, period.end)
         failure = _deliver(args, digest, fmt, text, target, mail, store, run_id)
         store.finish_run(run_id, "failed" if failure else "ok", digest.stats,
                          error=strip_userinfo(str(failure)) if failure else None)
@@ -982,29 +1013,36 @@ def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
 
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
+    from paperbrief.cli_marks import rank_marked, reader_marks
     from paperbrief.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.learned_rank import MIN_LIKES
     from paperbrief.ranking import rank_listing, ranked_as_dict
 
     path = find_profile(args.interests)
-    if path is None:
+    likes, dislikes = reader_marks(args)
+    if path is None and len(likes) < MIN_LIKES:
         raise UsageError(
-            "rank needs an interests profile: --interests FILE, $PAPERBRIEF_INTERESTS or "
-            f"{default_profile_path()}"
+            "rank needs an interests profile (--interests FILE, $PAPERBRIEF_INTERESTS or "
+            f"{default_profile_path()}) or at least {MIN_LIKES} liked papers (paperbrief like ID)"
         )
-    profile = load_profile(path)  # a malformed profile fails before anything is fetched
-    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+    profile = load_profile(path) if path else None  # a malformed one fails before any fetch
+    for warning in profile.warnings if profile else []:  # terms that cannot match
         log.warning("%s", warning)
     papers, _, _ = _load(args)
     embedder = _rank_embedder(args)
-    if embedder is None:
+    if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (issue 25)
+        ranked, warnings = rank_marked(args, papers, likes, dislikes, profile, embedder), []
+    elif embedder is None:
         ranked, warnings = rank_listing(
-            papers, profile, lookup=_paper_lookup(args.db), fetch=_fetch_liked(None)
+            papers, profile,  # type: ignore[arg-type]  # None only with MIN_LIKES likes
+            lookup=_paper_lookup(args.db), fetch=_fetch_liked(None),
         )
     else:
         with _session(args, "rank") as (store, run_id):
             embedder.call_log = lambda call: store.log_call(run_id, call)
             ranked, warnings = rank_listing(
-                papers, profile, lookup=store.get_paper, fetch=_fetch_liked(store),
+                papers, profile,  # type: ignore[arg-type]
+                lookup=store.get_paper, fetch=_fetch_liked(store),
                 embed=_embed_with(embedder, store, False),
             )
             store.finish_run(run_id, "ok")

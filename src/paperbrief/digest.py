@@ -13,7 +13,7 @@ which join the same work queue as soon as they are known.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     Relater = Callable[..., Relatedness | Related]
 
 DEFAULT_TOP = 25
+Marks = tuple[Sequence[Paper], Sequence[Paper]]  # a reader's liked and disliked papers
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
 
 
@@ -55,9 +56,15 @@ def _ranking(
     lookup: Callable[[str], Paper | None] | None,
     fetch: Fetch | None,
     embed: EmbedListing | None = None,
+    marks: Marks | None = None,
 ) -> tuple[str, list[Ranked], list[str]]:
     from paperbrief.ranking import rank_by_upvotes, rank_listing
 
+    if marks is not None and len(marks[0]) >= 2:  # learned from likes (issue 25): TF-IDF
+        from paperbrief.learned_rank import rank_with_marks, with_profile_likes
+
+        likes = with_profile_likes(marks[0], profile, papers, lookup)
+        return "interests", rank_with_marks(papers, likes, marks[1], profile), []
     if profile is not None:
         ranked, warnings = rank_listing(
             papers, profile, space=related.space if related else None,
@@ -78,6 +85,7 @@ def _embedded_relatedness(
     fetch: Fetch | None,
     embed: EmbedListing,
     relater: Relater | None = None,
+    marks: Marks | None = None,
 ) -> tuple[Relatedness | Related, tuple[str, list[Ranked], list[str]]]:
     """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
     together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
@@ -91,7 +99,7 @@ def _embedded_relatedness(
         rows.append(got)
         return got
 
-    ranking = _ranking(papers, None, profile, lookup, fetch, embed_once)
+    ranking = _ranking(papers, None, profile, lookup, fetch, embed_once, marks)
     if not rows:  # no profile: the papers alone
         rows.append(embed(papers, []) if papers else None)
     embedded = rows[0]
@@ -133,18 +141,24 @@ def plan_digest(
     related: Relatedness | None = None,
     embed: EmbedListing | None = None,
     relater: Relater | None = None,
+    marks: Marks | None = None,
+    not_detailed: Collection[str] = (),
 ) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
     With `embed` (and no `related` given), ranking, pairing and topics use the papers'
     embeddings, falling back to TF-IDF when `embed` gives None. `relater` (e.g.
-    `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs no TF-IDF space."""
+    `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs no TF-IDF space.
+    `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned from them;
+    papers in `not_detailed` (seen in detail before) are never in the detailed part."""
     papers = list(papers)
     if related is None and embed is not None:
-        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed, relater)
+        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed, relater,
+                                                 marks)
         ranked_by, ranked, rank_warnings = ranking
     else:
-        if related is None and relater is not None and profile is None:
+        learned = marks is not None and len(marks[0]) >= 2
+        if related is None and relater is not None and profile is None and not learned:
             related = relater(papers)  # ranking reads no vectors without a profile
         elif related is None:
             from paperbrief.relatedness import relate
@@ -153,12 +167,14 @@ def plan_digest(
         # `related` given with `embed` (a lab run: relatedness once for every reader): ranked
         # by embeddings all the same, TF-IDF when `embed` gives None
         ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch,
-                                                    embed)
+                                                    embed, marks=marks)
+    skip = set(not_detailed)
     if ranked:
-        detailed = [r.paper for r in ranked if not r.excluded][:top]
+        detailed = [r.paper for r in ranked if not r.excluded and r.paper.id not in skip][:top]
     else:  # listing order as the digest shows it: topic by topic
         by_id = {p.id: p for p in papers}
-        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids][:top]
+        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids
+                    if pid not in skip][:top]
     detailed_ids = {p.id for p in detailed}
     rest = [p for p in papers if p.id not in detailed_ids]
     from paperbrief.engines.compare_ground import shares_subject
@@ -220,6 +236,8 @@ def build_digest(
     plan: Plan | None = None,
     embed: EmbedListing | None = None,
     relater: Relater | None = None,
+    marks: Marks | None = None,
+    not_detailed: Collection[str] = (),
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
@@ -231,12 +249,15 @@ def build_digest(
 
     def make_plan() -> Plan:
         return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                           fetch=fetch, related=related, embed=embed, relater=relater)
+                           fetch=fetch, related=related, embed=embed, relater=relater,
+                           marks=marks, not_detailed=not_detailed)
 
     early = None
     budget = pipeline.budget
     # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
-    if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None:
+    learned = marks is not None and len(marks[0]) >= 2
+    if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None \
+            and not learned and not not_detailed:
         early = early_paid(papers, profile=profile, top=top, llm_all=llm_all)
     if early is not None:
         made: list[Plan] = []

@@ -191,6 +191,13 @@ def build_layout(digest: Digest, rest: RestMode = "takeaways") -> Layout:
             ids = [pid for pid in ids if pid not in detailed_set]
         if ids:
             sections.append(Section(topic.name, [entry(pid) for pid in ids]))
+    if digest.seen_before:  # issue 25: papers seen in detail before, one line each, at the end
+        seen = set(digest.seen_before)
+        for s in sections:
+            s.entries = [e for e in s.entries if e.paper.id not in seen]
+        sections = [s for s in sections if s.entries]
+        sections.append(Section("Seen before",
+                                [entry(pid) for pid in digest.seen_before if pid in papers]))
     shown = [c for c in digest.comparisons
              if c.paper_a in detailed_set or c.paper_b in detailed_set]
     detailed = [entry(pid) for pid in detailed_ids if pid in papers]

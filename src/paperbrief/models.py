@@ -304,6 +304,19 @@ class Digest(BaseModel):
         default_factory=dict,
         description="detailed paper id -> id of its most related paper (its one-line comparison)",
     )
+    seen_before: list[str] = Field(
+        default_factory=list,
+        description="ids of papers this reader saw in detail in an earlier digest (one line each)",
+    )
+    serve_url: str | None = Field(
+        default=None,
+        description="address of `paperbrief serve`: 'more like this' / 'not for me' links",
+    )
+    updated: dict[str, str] = Field(
+        default_factory=dict,
+        description="paper id -> what changed since the reader saw it, e.g. 'updated (v2): "
+        "abstract changed'",
+    )
 
 
 class CallRecord(BaseModel):

@@ -75,6 +75,10 @@ class PhraseIndex:
             found = self._compiled[i] = self._pattern(self.phrases[i])
         return found
 
+    def pattern(self, i: int) -> re.Pattern[str]:
+        """The compiled pattern of phrase `i` (as `found` matches it)."""
+        return self._compiled_pattern(i)
+
     def candidates(self, text: str) -> list[int]:
         """Indexes of the phrases that may match `text` (a superset of those that do)."""
         if not self._by_word:

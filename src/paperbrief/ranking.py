@@ -1,8 +1,9 @@
 """Relevance of each paper to the reader's interests profile, with the reason for each score.
 
 score = SIMILARITY_WEIGHT × similarity to the profile (cosine in the vector space pairing uses:
-TF-IDF offline, embeddings when given) + KEYWORD_WEIGHT per keyword phrase found in the paper
-(+ TITLE_BONUS when it is in the title) + AUTHOR_WEIGHT per followed author. A paper matching an
+TF-IDF offline, embeddings when given) + (KEYWORD_WEIGHT + TITLE_BONUS) × how central each keyword
+phrase is to the paper (1 in the title, down to 0.2 for a single passing mention:
+paperbrief.keyword_evidence) + AUTHOR_WEIGHT per followed author. A paper matching an
 `exclude` keyword is ranked last and never picked, whatever its score.
 
 The similarity to the profile is the mean of the similarity to the profile's centroid (its
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from paperbrief.errors import PaperbriefError
 from paperbrief.interests import LikedPaper, Profile
+from paperbrief.keyword_evidence import centrality
 from paperbrief.models import Paper
 from paperbrief.phrase_index import PhraseIndex
 
@@ -188,14 +190,16 @@ def rank(
         reasons: list[str] = []
         blocked = [profile.exclude[j]
                    for j in sorted(set(excludes.found(title)) | set(excludes.found(body)))]
-        title_hits = keywords.found(title)
-        matched = [profile.keywords[j]
-                   for j in sorted(set(title_hits) | set(keywords.found(body)))]
-        in_title = [profile.keywords[j] for j in title_hits]
+        # only the keywords the index finds are weighed (20,000 keywords stay cheap); each
+        # counts by how central it is (1 in the title ... 0.2 for a passing mention)
+        hits = sorted(set(keywords.found(title)) | set(keywords.found(body)))
+        central = sorted(((centrality(keywords.pattern(j), title, body), profile.keywords[j])
+                          for j in hits), key=lambda t: -t[0])
+        matched = [k for c, k in central if c > 0]
         followed = [authors[key] for key in (_name_key(a) for a in paper.authors) if key in authors]
         score = SIMILARITY_WEIGHT * float(sims[i])
-        score += KEYWORD_WEIGHT * min(len(matched), MAX_KEYWORD_MATCHES)
-        score += TITLE_BONUS * min(len(in_title), MAX_KEYWORD_MATCHES)
+        # a keyword counts by how central it is (1 in the title ... 0.2 for a passing mention)
+        score += (KEYWORD_WEIGHT + TITLE_BONUS) * sum(c for c, _ in central[:MAX_KEYWORD_MATCHES])
         score += AUTHOR_WEIGHT * len(followed)
         if matched:
             reasons.append("matches: " + ", ".join(matched))

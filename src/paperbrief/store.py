@@ -50,6 +50,7 @@ from paperbrief.store_damage import (
 )
 from paperbrief.store_embeddings import EmbeddingStoreMixin
 from paperbrief.store_guard import check_ours, read_only_connection
+from paperbrief.store_marks import MarkStoreMixin
 from paperbrief.store_migrations import MIGRATIONS, migrate
 
 DB_ENV = "PAPERBRIEF_DB"
@@ -113,7 +114,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class Store(BatchStoreMixin, EmbeddingStoreMixin):
+class Store(BatchStoreMixin, EmbeddingStoreMixin, MarkStoreMixin):
     """A paperbrief database; open it with `Store(path)` or `with Store(path) as store:`."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
@@ -280,23 +281,30 @@ class Store(BatchStoreMixin, EmbeddingStoreMixin):
                 else json.dumps(p.model_dump(mode="json") | {"version": p.version}),
                 now,
                 now,
+                p.version,
             )
             for p in papers
         ]
-        with self._write() as conn:
+        with self._write() as conn:  # the newest arXiv version seen is kept (issue 25)
             conn.executemany(
                 """INSERT INTO papers
-                   (id, content_hash, title, published, source, json, first_seen, last_seen)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                   (id, content_hash, title, published, source, json, first_seen, last_seen,
+                    version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                    ON CONFLICT(id) DO UPDATE SET content_hash = excluded.content_hash,
                      title = excluded.title, published = excluded.published,
                      source = excluded.source, json = excluded.json,
-                     last_seen = excluded.last_seen""",
+                     last_seen = excluded.last_seen,
+                     version = MAX(COALESCE(excluded.version, 0), COALESCE(papers.version, 0))
+                   WHERE excluded.version IS NULL OR papers.version IS NULL
+                     OR excluded.version >= papers.version""",  # an older version never wins
                 rows,
             )
 
     def get_paper(self, paper_id: str) -> Paper | None:
-        """The paper saved under `paper_id`, if any."""
+        """The paper saved under `paper_id`, if any, with the version its text is known to be
+        (None when it came from a listing without versions; the `version` column keeps the
+        newest version ever seen, for marks and seen papers)."""
         rows = self._read("SELECT json FROM papers WHERE id = ?", (paper_id,))
         return Paper.model_validate_json(rows[0]["json"]) if rows else None
 

@@ -201,6 +201,38 @@ def m007_chat_outbox(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m008_marks_and_seen(conn: sqlite3.Connection) -> None:
+    """Likes and dislikes per reader; the papers each reader saw in detail; papers' versions."""
+    conn.execute(
+        """CREATE TABLE marks (
+            reader TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            mark TEXT NOT NULL CHECK (mark IN ('like', 'dislike')),
+            marked TEXT NOT NULL,
+            PRIMARY KEY (reader, paper_id)
+        )"""
+    )
+    conn.execute(
+        """CREATE TABLE seen (
+            reader TEXT NOT NULL,
+            paper_id TEXT NOT NULL,
+            version INTEGER,
+            content_hash TEXT NOT NULL,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL,
+            period TEXT NOT NULL,
+            period_start TEXT,
+            period_end TEXT,
+            first_seen TEXT NOT NULL,
+            title_key TEXT NOT NULL,
+            PRIMARY KEY (reader, paper_id)
+        )"""
+    )
+    conn.execute("CREATE INDEX seen_title_key ON seen(reader, title_key)")
+    conn.execute("ALTER TABLE papers ADD COLUMN version INTEGER")
+
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)

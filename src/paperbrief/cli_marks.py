@@ -1,0 +1,278 @@
+"""The `like`, `dislike`, `unmark` and `marks` commands (their parser entries come from here).
+
+Marks are written straight to the store (each one a committed transaction), without the run
+lock: marking a paper never waits for a digest that is being paid for.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from paperbrief.errors import EXIT_OK, InputError, UsageError
+from paperbrief.models import Paper
+
+log = logging.getLogger("paperbrief")
+
+READER_HELP = "whose marks (default: $PAPERBRIEF_READER or 'default')"
+
+
+def add_commands(sub: Any, command: Callable[..., Any], ref_help: str,
+                 window: Callable[[Any], None], output: Callable[[Any], None]) -> None:
+    """Add like, dislike, unmark and marks to the sub-command parsers `sub`."""
+    for name, func in (("like", cmd_like), ("dislike", cmd_dislike)):
+        p = command(sub, name, func)
+        p.add_argument("refs", nargs="+", metavar="REF", help=ref_help)
+        p.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
+                       help="listing to find papers in (ids found nowhere are fetched from arXiv)")
+        _common(p)
+        window(p)
+        output(p)
+    u = command(sub, "unmark", cmd_unmark)
+    u.add_argument("refs", nargs="+", metavar="REF",
+                   help="arXiv id or link, or a title fragment of a marked paper")
+    _common(u)
+    u.set_defaults(verbose=False, log=None)
+    m = command(sub, "marks", cmd_marks)
+    m.add_argument("--json", action="store_true", help="one JSON object per line")
+    m.add_argument("--all-readers", action="store_true", help="every reader's marks")
+    m.add_argument("--export", type=Path, metavar="FILE",
+                   help="write the marks (with their papers) as one JSON file ('-': stdout)")
+    m.add_argument("--import", type=Path, metavar="FILE", dest="import_file",
+                   help="add the marks of an export (a mark of the same paper is replaced)")
+    _common(m)
+    m.set_defaults(verbose=False, log=None)
+    s = command(sub, "serve", cmd_serve)
+    s.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; any other needs --token)")
+    s.add_argument("--port", type=int, default=8025, help="port (default: 8025)")
+    s.add_argument("--token", help="token other machines must give (default: "
+                   "$PAPERBRIEF_SERVE_TOKEN); needed for an address other than loopback")
+    _common(s)
+    s.set_defaults(verbose=False, log=None)
+
+
+def _common(p: Any) -> None:
+    p.add_argument("--reader", metavar="NAME", help=READER_HELP)
+    p.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")
+
+
+def _store(args: Any) -> Any:
+    from paperbrief.store import Store, default_db_path
+
+    return Store(Path(args.db) if args.db else default_db_path())
+
+
+def _out(text: str) -> None:
+    from paperbrief.cli import _out as out
+
+    out(text)
+
+
+def _mark(args: Any, mark: str) -> int:
+    from paperbrief.cli import _load
+    from paperbrief.lookup import find_papers
+    from paperbrief.marks import reader_name
+    from paperbrief.sources.live import fetch_by_id
+    from paperbrief.sources.references import parse_reference
+
+    reader = reader_name(args.reader)
+    refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
+    listing = _load(args)[0] if args.sources else None
+
+    def fetch(ids: list[str]) -> list[Paper]:
+        log.info("fetching %s from arXiv", ", ".join(ids))
+        return fetch_by_id(ids)
+
+    with _store(args) as store:
+        found = find_papers(refs, listing, stored=store.get_paper, fetch=fetch)
+        store.save_papers(list({p.id: p for p in [*(listing or []), *found]}.values()))
+        store.set_marks(reader, [p.id for p in found], mark)  # type: ignore[arg-type]
+    verb = "liked" if mark == "like" else "disliked"
+    for paper in found:
+        _out(f"{verb} {paper.id}  {paper.display_title}\n")
+    return EXIT_OK
+
+
+def cmd_like(args: Any) -> int:
+    """Like papers (by arXiv id, link or title fragment): more like these in the next ranking."""
+    return _mark(args, "like")
+
+
+def cmd_dislike(args: Any) -> int:
+    """Dislike papers (by arXiv id, link or title fragment): fewer like these from now on."""
+    return _mark(args, "dislike")
+
+
+def cmd_unmark(args: Any) -> int:
+    """Forget your like or dislike of papers."""
+    from paperbrief.marks import reader_name, resolve_marked
+    from paperbrief.sources.references import parse_reference
+
+    reader = reader_name(args.reader)
+    with _store(args) as store:
+        ids = resolve_marked(args.refs, store.get_marks(reader), parse_reference)
+        removed = store.remove_marks(reader, ids)
+    for pid in ids:
+        _out(f"unmarked {pid}\n" if pid in removed else f"{pid} was not marked\n")
+    return EXIT_OK
+
+
+def cmd_marks(args: Any) -> int:
+    """List your likes and dislikes; export them to or import them from a JSON file."""
+    from paperbrief.marks import export_marks, mark_as_dict, parse_export, read_export, reader_name
+
+    if args.export is not None and args.import_file is not None:
+        raise UsageError("--export and --import: one at a time")
+    reader = None if args.all_readers else reader_name(args.reader)
+    with _store(args) as store:
+        if args.import_file is not None:
+            items = parse_export(read_export(args.import_file), str(args.import_file))
+            if args.reader is not None:  # imported under the reader named here
+                items = [(reader or i[0], *i[1:]) for i in items]  # type: ignore[misc]
+            papers = [p for *_, p in items if p is not None and store.get_paper(p.id) is None]
+            missing = [pid for _, pid, _, _, p in items
+                       if p is None and store.get_paper(pid) is None]
+            if missing:
+                raise InputError(f"{args.import_file}: no paper text for {', '.join(missing[:5])} "
+                                 "(neither in the file nor in the store)")
+            store.save_papers(papers)
+            for r, pid, mark, marked, _ in items:
+                store.set_marks(r, [pid], mark, marked)  # type: ignore[arg-type]
+            sys.stderr.write(f"paperbrief: imported {len(items)} marks\n")
+            return EXIT_OK
+        marks = store.get_marks(reader)
+    if args.export is not None:
+        text = export_marks(marks)
+        if str(args.export) == "-":
+            _out(text)
+        else:
+            from paperbrief.atomic import write_atomic
+
+            write_atomic(args.export.expanduser(), text)
+            sys.stderr.write(f"paperbrief: exported {len(marks)} marks to {args.export}\n")
+        return EXIT_OK
+    for m in marks:
+        if args.json:
+            row = mark_as_dict(m)
+            row.pop("paper")
+            _out(json.dumps(row, ensure_ascii=False) + "\n")
+        else:
+            who = f"{m.reader}: " if reader is None else ""
+            _out(f"{who}{m.mark:8} {m.paper_id}  {m.title}\n")
+    return EXIT_OK
+
+
+def reader_marks(args: Any) -> tuple[list[Paper], list[Paper]]:
+    """The reader's liked and disliked papers from the store (none when it does not exist)."""
+    from paperbrief.marks import reader_name
+    from paperbrief.store import default_db_path
+
+    reader = reader_name(getattr(args, "reader", None))
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.is_file():
+        return [], []
+    with _store(args) as store:
+        marks = store.get_marks(reader)
+    likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
+    dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
+    return likes, dislikes
+
+
+def remember(args: Any, papers: list[Paper]) -> None:
+    """Keep the listing's papers in the store (a later mark then needs no fetch)."""
+    if papers:
+        with _store(args) as store:
+            store.save_papers(papers)
+
+
+def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: Any
+                   ) -> tuple[list[Paper], str | None, Any, Any]:
+    """For `digest`: (the papers to use, the reader, what they saw before, their marks).
+
+    `--seen hide` leaves the papers seen before out; `--seen again` ignores what was seen (and
+    then records nothing new either way: the reader is still recorded)."""
+    from paperbrief.marks import reader_name
+    from paperbrief.seen import SeenCheck, check_seen
+
+    reader = reader_name(getattr(args, "reader", None))
+    marks = store.get_marks(reader)
+    likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
+    dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
+    seen = check_seen(store, reader, papers, period) if args.seen != "again" else SeenCheck()
+    if args.seen == "hide" and seen.seen_before:
+        hidden = set(seen.seen_before)
+        log.info("left out %d papers seen before", len(hidden))
+        papers = [p for p in papers if p.id not in hidden]
+        seen = SeenCheck(updated=seen.updated)
+    return papers, reader, seen, (likes, dislikes) if len(likes) >= 2 else None
+
+
+def cmd_serve(args: Any) -> int:
+    """Serve a local page to search remembered papers, like or dislike them, and compare two."""
+    import os
+
+    from paperbrief.marks import reader_name
+    from paperbrief.serve import check_bind, create_app
+    from paperbrief.store import default_db_path
+
+    token = args.token or os.environ.get("PAPERBRIEF_SERVE_TOKEN") or None
+    check_bind(args.host, token)
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port {args.port}: not a port (1-65535)")
+    app = create_app(Path(args.db) if args.db else default_db_path(), reader_name(args.reader),
+                     token)
+    from werkzeug.serving import make_server
+
+    try:
+        server = make_server(args.host, args.port, app, threaded=True)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
+    sys.stderr.write(f"paperbrief: serving on http://{args.host}:{server.port}/ "
+                     "(Ctrl-C stops)\n")
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
+def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: list[Paper],
+                profile: Any, embedder: Any) -> list[Any]:
+    """`rank` by a classifier learned from the marks: TF-IDF features, or embeddings through
+    the store's cache (a recorded run) when there is an embedder."""
+    from paperbrief.learned_rank import (
+        rank_with_marks,
+        rank_with_marks_embedded,
+        with_profile_likes,
+    )
+
+    remember(args, papers)
+    likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
+    if embedder is None:
+        return rank_with_marks(papers, likes, dislikes, profile)
+    from paperbrief.cli import _embed_with, _session
+
+    with _session(args, "rank") as (store, run_id):
+        embedder.call_log = lambda call: store.log_call(run_id, call)
+        ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
+                                          _embed_with(embedder, store, False))
+        store.finish_run(run_id, "ok")
+    return ranked
+
+
+def serve_url_option(url: str | None) -> str | None:
+    """--serve-url checked: an http(s) address, without a trailing slash."""
+    if url is None:
+        return None
+    from paperbrief.safe_text import web_url
+
+    checked = web_url(url)
+    if checked is None or any(c in checked for c in "?#"):
+        raise UsageError(f"--serve-url {url!r}: an http(s) address such as "
+                         "http://127.0.0.1:8025 is needed")
+    return checked.rstrip("/")
