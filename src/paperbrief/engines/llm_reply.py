@@ -194,17 +194,20 @@ def _ground_bare(data: dict[str, Any], model: type[D], source: str
         draft = model.model_validate(fixed)
     except ValidationError:
         return None
-    texts = (
-        takeaway_texts(draft)
-        if isinstance(draft, TakeawayDraft)
-        else comparison_texts(draft)
-        if isinstance(draft, ComparisonDraft)
-        else ()
-    )
+    texts = _texts(draft)
     if grounding_error(texts, source):
         return None
     log_repairs(notes)
     return draft, notes
+
+
+def _texts(draft: object) -> tuple[str, ...] | list[str]:
+    """The fields of a draft whose numbers must stand in the source (number grounding)."""
+    if isinstance(draft, TakeawayDraft):
+        return takeaway_texts(draft)
+    if isinstance(draft, ComparisonDraft):
+        return comparison_texts(draft)
+    return ()
 
 
 def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
@@ -236,13 +239,7 @@ def judge(reply: Reply, model: type[D], source: str) -> Verdict[D]:
         draft = model.model_validate(data)
     except ValidationError as exc:
         return Verdict("invalid", error=f"schema errors: {validation_message(exc)}")
-    texts = (
-        takeaway_texts(draft)
-        if isinstance(draft, TakeawayDraft)
-        else comparison_texts(draft)
-        if isinstance(draft, ComparisonDraft)
-        else ()
-    )
+    texts = _texts(draft)
     error = grounding_error(texts, source)
     if error:
         fixed = _ground_bare(data, model, source)
