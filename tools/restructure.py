@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 # old dotted module -> new dotted module. A package (chat) moves as a whole directory.
@@ -369,6 +371,8 @@ NEW_NAMES = new_names()
 def rewrite_dotted(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         old = m.group(1)
+        if text[max(0, m.start() - 7):m.start()] == 'files("':
+            return old  # resources.files("paperbrief.digest"): a package, see rewrite_resources
         rest = re.match(r"\.(\w+)", text[m.end():])
         if rest and f"{old}.{rest.group(1)}" in NEW_NAMES:
             return old  # already the new layout (paperbrief.store.core, paperbrief.digest.build)
@@ -514,12 +518,80 @@ def break_refserver_cycle(root: Path, dry: bool, log: list[str]) -> list[Path]:
     touched = [server, faults]
     for path in (root / "src" / "paperbrief_refserver").glob("*.py"):
         t = path.read_text(encoding="utf-8")
-        new = t.replace(f"from {FAULTS_FROM} import {FAULTS_NAME}\n",
-                        f"from {FAULTS_MODULE} import {FAULTS_NAME}\n")
+        new = t
+        for server_name in (FAULTS_FROM, *(o for o, n in MAPPING.items() if n == FAULTS_FROM)):
+            new = new.replace(f"from {server_name} import {FAULTS_NAME}\n",
+                              f"from {FAULTS_MODULE} import {FAULTS_NAME}\n")
         if new != t:
             path.write_text(new, encoding="utf-8")
             touched.append(path)
     return touched
+
+
+LINE_LENGTH = 100
+
+
+def _wrap(body: str, indent: str, prefix: str, nl: str) -> list[str]:
+    """`body` cut at spaces into lines of at most LINE_LENGTH, continued at `indent` + `prefix`."""
+    out = []
+    while len(body) > LINE_LENGTH:
+        cut = body.rfind(" ", len(indent) + len(prefix) + 1, LINE_LENGTH + 1)
+        if cut <= 0:
+            break
+        out.append(body[:cut].rstrip() + nl)
+        body = indent + prefix + body[cut + 1:].lstrip()
+    out.append(body + nl)
+    return out
+
+
+def fix_long_lines(text: str, before: set[str]) -> tuple[str, list[str]]:
+    """Lines the rewrite made longer than LINE_LENGTH: docstring and comment lines wrap at a space,
+    a code line's trailing comment moves above it, a code line gets `# noqa: E501`; a line inside
+    another multi-line string is reported (returned) and left alone."""
+    try:
+        tree = ast.parse(text)
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (SyntaxError, tokenize.TokenError):
+        return text, []
+    doc_lines: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        documented = isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef,
+                                       ast.AsyncFunctionDef))
+        first = body[0] if documented and body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str):
+            doc_lines.update(range(first.lineno, first.end_lineno + 1))
+    string_lines: set[int] = set()
+    comments: dict[int, int] = {}
+    for tok in tokens:
+        if tok.type == tokenize.STRING and tok.end[0] > tok.start[0]:
+            string_lines.update(range(tok.start[0], tok.end[0] + 1))
+        elif tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.start[1]
+    out: list[str] = []
+    left: list[str] = []
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
+        body = line.rstrip("\r\n")
+        if len(body) <= LINE_LENGTH or body in before:
+            out.append(line)
+            continue
+        nl = line[len(body):]
+        indent = re.match(r"\s*", body).group(0)
+        if number in doc_lines:
+            out.extend(_wrap(body, indent, "", nl))
+        elif number in string_lines:
+            left.append(f"line {number}")
+            out.append(line)
+        elif comments.get(number) == len(indent):
+            out.extend(_wrap(body, indent, "# ", nl))
+        elif number in comments:
+            code, comment = body[:comments[number]].rstrip(), body[comments[number]:]
+            out.extend(_wrap(indent + comment, indent, "# ", nl))
+            out.append(code + ("  # noqa: E501" if len(code) > LINE_LENGTH else "") + nl)
+        else:
+            out.append(body + "  # noqa: E501" + nl)
+    return "".join(out), left
 
 
 def files_to_rewrite(root: Path) -> list[Path]:
@@ -543,8 +615,9 @@ def rewrite_text(path: Path, text: str, root: Path) -> str:
     if path.suffix == ".py":
         text = rewrite_from_imports(text)
         text = rewrite_basenames(text, root)
-        text = rewrite_resources(text)
     text = rewrite_dotted(text)
+    if path.suffix == ".py":
+        text = rewrite_resources(text)
     text = rewrite_paths(text, root)
     return text
 
@@ -580,10 +653,12 @@ def main() -> int:
     moved = move_modules(root, dry, log)
     move_data(root, dry, log)
     touched: list[Path] = []
+    before: dict[Path, set[str]] = {}
     if not dry:
         for dst, (src, _) in moved.items():
             if dst.is_file():
                 text = dst.read_text(encoding="utf-8")
+                before[dst] = set(text.splitlines())
                 new = fix_moved_module(text, src, dst, root)
                 if new != text:
                     dst.write_text(new, encoding="utf-8")
@@ -599,6 +674,7 @@ def main() -> int:
         except (UnicodeDecodeError, FileNotFoundError):
             continue
         new = rewrite_text(path, text, root)
+        before.setdefault(path, set(text.splitlines()))
         if new != text:
             rewrites += 1
             log.append(f"rewrite {path.relative_to(root)}")
@@ -615,6 +691,14 @@ def main() -> int:
             print("restructure: ruff not found; run "
                   "`ruff check --fix --select I src tests bench tools`", file=sys.stderr)
 
+    for path in sorted(set(py)):
+        path = Path(path)
+        text = path.read_text(encoding="utf-8")
+        new, left = fix_long_lines(text, before.get(path, set()))
+        if new != text:
+            path.write_text(new, encoding="utf-8")
+        for where in left:
+            log.append(f"WARNING: {path.relative_to(root)} {where} is too long, inside a string")
     for line in log:
         print(line)
     conflicts = [line for line in log if line.startswith(("CONFLICT", "WARNING"))]
