@@ -33,6 +33,13 @@ ALLOWED = {
 KNOWN_LAZY_CYCLES = {
     # `paperbrief lab` runs the lab; the lab reuses the CLI's fetch of liked papers
     frozenset({"paperbrief.cli", "paperbrief.lab"}),
+    # the sources package names its parsers; sources.live (imported on use) reads listings with them
+    frozenset({"paperbrief.sources", "paperbrief.sources.live"}),
+    # a profile's terms and its cache are loaded with the profile; they use its classes
+    frozenset({
+        "paperbrief.relate.interests", "paperbrief.relate.profile_terms",
+        "paperbrief.relate.profile_cache",
+    }),
 }
 
 
