@@ -376,6 +376,9 @@ def rewrite_dotted(text: str) -> str:
         rest = re.match(r"\.(\w+)", text[m.end():])
         if rest and f"{old}.{rest.group(1)}" in NEW_NAMES:
             return old  # already the new layout (paperbrief.store.core, paperbrief.digest.build)
+        rest = re.match(r"\s+import\s+\(?\s*(\w+)", text[m.end():])
+        if rest and f"{old}.{rest.group(1)}" in NEW_NAMES:
+            return old  # from paperbrief.digest import render: the new package's module
         return MAPPING[old]
 
     return _dotted_regex().sub(sub, text)
