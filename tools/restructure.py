@@ -366,13 +366,18 @@ def _dotted_regex() -> re.Pattern[str]:
 
 
 NEW_NAMES = new_names()
+KEEP_BEFORE = re.compile(r"""(?:resources\.files|getLogger)\(\s*["']$""")
 
 
 def rewrite_dotted(text: str) -> str:
     def sub(m: re.Match[str]) -> str:
         old = m.group(1)
-        if text[max(0, m.start() - 7):m.start()] == 'files("':
-            return old  # resources.files("paperbrief.digest"): a package, see rewrite_resources
+        if KEEP_BEFORE.search(text[max(0, m.start() - 40):m.start()]):
+            # resources.files("paperbrief.digest") names a package (see rewrite_resources);
+            # getLogger("paperbrief.embedding") is a logger's name, not a module's
+            return old
+        if text[m.end():m.end() + 1] == "/":
+            return old  # an identifier such as the webhook schema "paperbrief.digest/1"
         rest = re.match(r"\.(\w+)", text[m.end():])
         if rest and f"{old}.{rest.group(1)}" in NEW_NAMES:
             return old  # already the new layout (paperbrief.store.core, paperbrief.digest.build)
