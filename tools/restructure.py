@@ -490,6 +490,36 @@ def rewrite_from_imports(text: str) -> str:
     return "".join(lines)
 
 
+FROM_IMPORT_TEXT = re.compile(
+    r"\bfrom (paperbrief[\w.]*) import (\w+(?: as \w+)?(?:, *\w+(?: as \w+)?)*)(?![\w,(])")
+
+
+def rewrite_from_imports_text(text: str) -> str:
+    """`from paperbrief import cli, ranking` written in a string or a doc (code a test runs in a
+    subprocess, a README example): the moved names become a second statement after a `;`."""
+
+    def sub(m: re.Match[str]) -> str:
+        module, names = m.group(1), [n.strip() for n in m.group(2).split(",")]
+        keep, moved = [], []
+        for name in names:
+            leaf, _, alias = name.partition(" as ")
+            (moved if f"{module}.{leaf}" in MAPPING else keep).append((leaf, alias))
+        if not moved:
+            return m.group(0)
+        parts = []
+        if keep:
+            parts.append(f"from {module} import "
+                         + ", ".join(leaf + (f" as {a}" if a else "") for leaf, a in keep))
+        for leaf, alias in moved:
+            parent, new_leaf = MAPPING[f"{module}.{leaf}"].rsplit(".", 1)
+            local = alias or leaf
+            parts.append(f"from {parent} import {new_leaf}"
+                         + ("" if local == new_leaf else f" as {local}"))
+        return "; ".join(parts)
+
+    return FROM_IMPORT_TEXT.sub(sub, text)
+
+
 def break_refserver_cycle(root: Path, dry: bool, log: list[str]) -> list[Path]:
     """Move the error-fault table out of server.py into faults.py; batch imports it from there."""
     server = mod_path(FAULTS_FROM, root)
@@ -623,6 +653,7 @@ def rewrite_text(path: Path, text: str, root: Path) -> str:
     if path.suffix == ".py":
         text = rewrite_from_imports(text)
         text = rewrite_basenames(text, root)
+    text = rewrite_from_imports_text(text)
     text = rewrite_dotted(text)
     if path.suffix == ".py":
         text = rewrite_resources(text)
