@@ -191,6 +191,16 @@ PACKAGES: dict[str, str] = {
     ),
 }
 
+# packages that exist already: a sentence added (once) to their docstring: what they may import
+IMPORT_RULES: dict[str, str] = {
+    "paperbrief.engines": "It may import only the shared top-level modules (models, errors, text,\n"
+                          "numbers, ...); `engines/offline/` and `engines/llm/` import it.",
+    "paperbrief.sources": "It may import only the shared top-level modules (models, errors, http,\n"
+                          "text, ...): it is the first stage.",
+    "paperbrief.deliver.chat": "Part of the deliver stage: it may import digest (rendering),\n"
+                               "store and the shared top-level modules.",
+}
+
 # the reference server's cycle: batch imported the error-fault table from server
 FAULTS_NAME = "_ERROR_FAULTS"
 FAULTS_MODULE = "paperbrief_refserver.faults"
@@ -292,6 +302,39 @@ def ensure_packages(root: Path, dry: bool, log: list[str]) -> None:
         init.parent.mkdir(parents=True, exist_ok=True)
         init.write_text(f'"""{doc}\n"""\n', encoding="utf-8")
         subprocess.run(["git", "add", str(init)], cwd=root, check=True)
+
+
+def add_import_rules(root: Path, dry: bool, log: list[str]) -> list[Path]:
+    """The IMPORT_RULES sentence at the end of an existing package's docstring, if not there yet."""
+    touched = []
+    for pkg, rule in IMPORT_RULES.items():
+        init = root / "src" / Path(*pkg.split(".")) / "__init__.py"
+        if not init.exists():
+            continue
+        text = init.read_text(encoding="utf-8")
+        tree = ast.parse(text)
+        first = tree.body[0] if tree.body else None
+        if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                and isinstance(first.value.value, str)):
+            log.append(f"WARNING: {init.relative_to(root)} has no docstring for its import rule")
+            continue
+        if rule.split("\n")[0] in text:
+            continue
+        lines = text.splitlines(keepends=True)
+        last = lines[first.end_lineno - 1]
+        end = last.rstrip().rfind('"""')
+        body = last[:end].rstrip()
+        if body:  # one-line docstring, or text before the closing quotes
+            lines[first.end_lineno - 1] = f'{body}\n\n{rule}\n"""\n'
+        else:
+            lines[first.end_lineno - 1] = f'{rule}\n"""\n'
+            if first.end_lineno >= 2 and lines[first.end_lineno - 2].strip():
+                lines[first.end_lineno - 1] = f'\n{rule}\n"""\n'
+        log.append(f"import rule added to {init.relative_to(root)}")
+        if not dry:
+            init.write_text("".join(lines), encoding="utf-8")
+            touched.append(init)
+    return touched
 
 
 def move_modules(root: Path, dry: bool, log: list[str]) -> dict[Path, tuple[Path, Path]]:
@@ -705,6 +748,7 @@ def main() -> int:
         touched += break_refserver_cycle(root, dry, log)
     elif mod_path(FAULTS_FROM, root).exists() and not mod_path(FAULTS_MODULE, root).exists():
         log.append(f"move {FAULTS_NAME} to {FAULTS_MODULE}")
+    touched += add_import_rules(root, dry, log)
 
     rewrites = 0
     for path in files_to_rewrite(root):
