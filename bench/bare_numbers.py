@@ -16,7 +16,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from paperbrief.engines.llm_numbers import ground_bare_numbers
+from paperbrief.engines.llm.numbers import ground_bare_numbers
 from paperbrief.numbers import find_numbers, ungrounded
 from paperbrief.sources import read_file
 

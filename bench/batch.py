@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from paperbrief import cli
-from paperbrief.refserver import RefServer
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "daily-papers-2026-03-05.txt"
 

@@ -18,8 +18,8 @@ import random
 import sys
 from pathlib import Path
 
-from paperbrief.digest import plan_digest
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.digest.build import plan_digest
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
 

@@ -4,7 +4,8 @@ The offline comparison pairs two papers only when they share a distinctive subje
 1-3 content words both abstracts use (compare_phrases.phrases) that is rare across papers. The
 comparison reads two papers at a time, with no listing around it (so that `compare A B` and the
 digest say the same about a pair), so the rarity comes from a fixed corpus shipped with the
-package: src/paperbrief/engines/phrase_df.json, counted by scikit-learn's CountVectorizer (binary,
+package: src/paperbrief/engines/offline/phrase_df.json, counted by scikit-learn's CountVectorizer
+(binary,
 the phrase keys as its analyzer) over
   - ../shared/data/hf-2024-papers.jsonl, the papers published before 2024-10-01 only (the later
     ones are bench/content.py's held-out part and stay unseen)
@@ -23,14 +24,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer
 
-from paperbrief.engines.compare_ground import phrase_keys
+from paperbrief.engines.offline.compare_ground import phrase_keys
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 if not SHARED.is_dir():
     SHARED = Path("/work/shared/data")
 HELD_OUT_FROM = "2024-10-01"  # bench/content.py's split
-OUT = ROOT / "src" / "paperbrief" / "engines" / "phrase_df.json"
+OUT = ROOT / "src" / "paperbrief" / "engines" / "offline" / "phrase_df.json"
 MIN_DF = 4
 
 

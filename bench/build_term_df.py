@@ -3,7 +3,7 @@
 Tags are the phrases a paper is about: written often in its title and abstract (term frequency)
 and rare across papers (inverse document frequency). The offline engine tags one paper at a time,
 with no feed around it, so the document frequencies come from a fixed corpus of real abstracts
-shipped with the package: src/paperbrief/engines/term_df.json, written by this script from
+shipped with the package: src/paperbrief/engines/offline/term_df.json, written by this script from
   - ../shared/data/hf-2024-papers.jsonl   2,202 Hugging Face Daily Papers of 2024
   - ../shared/data/scitldr-a-train.jsonl  1,992 SciTLDR-A training papers (OpenReview, CS/ML)
 Stems seen in one paper only are left out (they read as the rarest words anyway), so the file
@@ -19,14 +19,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from paperbrief.engines.offline_tags import term_stems
+from paperbrief.engines.offline.tags import term_stems
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 if not SHARED.is_dir():
     SHARED = Path("/work/shared/data")
 CORPORA = ("hf-2024-papers.jsonl", "scitldr-a-train.jsonl")
-OUT = ROOT / "src" / "paperbrief" / "engines" / "term_df.json"
+OUT = ROOT / "src" / "paperbrief" / "engines" / "offline" / "term_df.json"
 
 
 def main() -> int:

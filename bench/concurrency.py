@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Paper
-from paperbrief.pipeline import Pipeline
-from paperbrief.refserver import RefServer
+from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
+from paperbrief_refserver.server import RefServer
 
 DATA = Path(__file__).resolve().parent / "data" / "scitldr-dev.jsonl"
 

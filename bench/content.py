@@ -49,8 +49,8 @@ from pathlib import Path
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from paperbrief.digest import plan_digest
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.digest.build import plan_digest
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper, Takeaway
 from paperbrief.sources import read_file
 

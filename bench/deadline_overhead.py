@@ -17,8 +17,8 @@ import time
 
 import openai
 
-from paperbrief.engines.llm import sdk_client
-from paperbrief.refserver import RefServer
+from paperbrief.engines.llm.engine import sdk_client
+from paperbrief_refserver.server import RefServer
 
 BODY = {
     "model": "gpt-4o-mini",

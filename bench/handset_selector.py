@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from paperbrief.engines.offline_extract import (
+from paperbrief.engines.offline.extract import (
     CLAIM_LEAD,
     SCORE_CUES,
     Sentence,

@@ -15,11 +15,11 @@ import os
 import re
 import time
 
-from paperbrief.engines.compare_headline import _LEADING_FILLER, _WINDOW_BREAK, headline
-from paperbrief.engines.compare_text import balanced, tidy, trim
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_extract import clean
-from paperbrief.engines.offline_facts import _context, _mentions, key_numbers
+from paperbrief.engines.offline.compare_headline import _LEADING_FILLER, _WINDOW_BREAK, headline
+from paperbrief.engines.offline.compare_text import balanced, tidy, trim
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.extract import clean
+from paperbrief.engines.offline.facts import _context, _mentions, key_numbers
 from paperbrief.models import Paper
 from paperbrief.numbers import find_numbers
 from paperbrief.text import sentences

@@ -2,7 +2,8 @@
 
 The listing: the first 1,000 real Hugging Face Daily Papers of 2024 (the shared
 hf-2024-papers.jsonl, else tests/fixtures/hf-2024-papers-2000.jsonl). The LLM: the reference
-server (paperbrief.refserver) with `--latency` seconds per answer, in this process. Each run is a
+server (paperbrief_refserver.server) with `--latency` seconds per answer, in this process. Each run
+is a
 fresh `paperbrief digest` process with a fresh database, ranking by TF-IDF (by embeddings with
 `--embeddings`).
 
@@ -35,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.lab_support import PROFILES, profile, write_config  # noqa: E402
 
-from paperbrief.refserver import RefServer  # noqa: E402
+from paperbrief_refserver.server import RefServer  # noqa: E402
 
 REAL = [ROOT.parent / "shared" / "data" / "hf-2024-papers.jsonl",
         Path("/work/shared/data/hf-2024-papers.jsonl"),

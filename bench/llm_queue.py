@@ -48,16 +48,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import batch as batch_bench  # noqa: E402 (bench/batch.py, beside this file)
 
-from paperbrief.digest import build_digest
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.digest.build import build_digest
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Paper, Period
-from paperbrief.pipeline import Pipeline
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.refserver import RefServer
-from paperbrief.relate_process import RelateProcess
+from paperbrief.relate.process import RelateProcess
+from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "daily-papers-2026-03-05.txt"
@@ -81,7 +81,7 @@ class Figures:
 @contextmanager
 def server_process(*options: str) -> Iterator[str]:
     """The reference server in its own process (no GIL shared with the client); its base URL."""
-    proc = subprocess.Popen([sys.executable, "-m", "paperbrief.refserver", *options],
+    proc = subprocess.Popen([sys.executable, "-m", "paperbrief_refserver.server", *options],
                             stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None

@@ -27,9 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from paperbrief.interests import Profile
-from paperbrief.ranking import rank_listing
-from paperbrief.relatedness import TermSpace, paper_text
+from paperbrief.relate.interests import Profile
+from paperbrief.relate.ranking import rank_listing
+from paperbrief.relate.relatedness import TermSpace, paper_text
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,7 +45,7 @@ READ_ONCE = """
 import re, sys, time
 from pathlib import Path
 started = time.perf_counter()
-from paperbrief.interests import load_profile
+from paperbrief.relate.interests import load_profile
 profile = load_profile(Path(sys.argv[1]))
 status = Path("/proc/self/status").read_text()
 peak = int(re.search(r"VmHWM:\\s+(\\d+)", status).group(1)) // 1024

@@ -23,9 +23,9 @@ import statistics
 import time
 from pathlib import Path
 
-from paperbrief.interests import LikedPaper, Profile
-from paperbrief.ranking import phrase_pattern, rank_listing
-from paperbrief.relatedness import TermSpace, paper_text
+from paperbrief.relate.interests import LikedPaper, Profile
+from paperbrief.relate.ranking import phrase_pattern, rank_listing
+from paperbrief.relate.relatedness import TermSpace, paper_text
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]

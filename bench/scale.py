@@ -106,7 +106,7 @@ def _run_child(argv: list[str]) -> tuple[float, float, float, str, str]:
 
 def _tree_pss(pid: int) -> float:
     """MB of proportional set size of `pid` and its child processes now (0 where unreadable)."""
-    from paperbrief.offline_pool import child_processes
+    from paperbrief.run.offline_pool import child_processes
 
     pids = [pid, *(int(entry.name) for entry in child_processes(pid))]
     total = 0.0
@@ -133,14 +133,15 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
     """The digest's work, phase by phase, in this process: {phase: (seconds, peak RSS MB)}."""
     from datetime import date
 
-    from paperbrief import offline_pool, sources
-    from paperbrief.digest import build_digest, plan_digest
-    from paperbrief.engines.offline import OfflineEngine
+    from paperbrief import sources
+    from paperbrief.digest.build import build_digest, plan_digest
+    from paperbrief.digest.render import render_digest
+    from paperbrief.engines.offline.engine import OfflineEngine
     from paperbrief.models import Period
-    from paperbrief.pipeline import Pipeline
-    from paperbrief.relatedness import relate
-    from paperbrief.render import render_digest
-    from paperbrief.store import Store
+    from paperbrief.relate.relatedness import relate
+    from paperbrief.run import offline_pool
+    from paperbrief.run.pipeline import Pipeline
+    from paperbrief.store.core import Store
 
     out: dict[str, tuple[float, float]] = {}
     _workers = offline_pool.workers

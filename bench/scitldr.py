@@ -23,7 +23,7 @@ import numpy as np
 from handset_selector import takeaway_line as handset_line
 from rouge import best_scores
 
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Paper
 from paperbrief.text import sentences
 

@@ -31,9 +31,9 @@ from rouge import best_rouge1
 from scipy.optimize import minimize
 from train_selector import DATA, Split, chosen, fit, folded, load, rouge, splits, standardised
 
-from paperbrief.engines.offline_candidates import Candidate
-from paperbrief.engines.offline_extract import split_sentences
-from paperbrief.engines.offline_select import scored, selector
+from paperbrief.engines.offline.candidates import Candidate
+from paperbrief.engines.offline.extract import split_sentences
+from paperbrief.engines.offline.select import scored, selector
 
 _VERB = r"(?:propose|present|introduce|develop|describe|design|devise|offer|build|provide)s?"
 # Each rule rewrites the engine's line; applied only where it matches.

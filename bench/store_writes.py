@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from paperbrief.models import CallRecord, KeyNumber, Paper, Takeaway
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 
 
 def main(n: int = 500) -> None:

@@ -1,4 +1,5 @@
-"""Fit the offline engine's takeaway selector and write src/paperbrief/engines/selector.json.
+"""Fit the offline engine's takeaway selector and write
+src/paperbrief/engines/offline/selector.json.
 
 The selector scores candidate lines (each abstract sentence whole, and its readable heads) and
 the engine keeps the best. Trains on SciTLDR-A train only (1,992 papers; target: each candidate
@@ -23,9 +24,9 @@ import numpy as np
 from rouge import best_rouge1
 from sklearn.linear_model import LogisticRegression, Ridge
 
-from paperbrief.engines.offline_extract import split_sentences
-from paperbrief.engines.offline_select import SELECTOR_FILE, candidate_rows
-from paperbrief.engines.tldr_words import TldrWords, learn
+from paperbrief.engines.offline.extract import split_sentences
+from paperbrief.engines.offline.select import SELECTOR_FILE, candidate_rows
+from paperbrief.engines.offline.tldr_words import TldrWords, learn
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 if not DATA.exists():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.refserver import RefServer
+from paperbrief_refserver.server import RefServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -79,7 +79,7 @@ def _scrub_response_secrets(response: dict) -> dict:
 
 def _multipart_fields(request) -> dict | None:  # vcr.request.Request
     """A multipart/form-data request's fields {name: (filename, content)}, else None."""
-    from paperbrief.refserver_batch import multipart_fields
+    from paperbrief_refserver.batch import multipart_fields
 
     content_type = request.headers.get("content-type") or request.headers.get("Content-Type")
     if not content_type or not content_type.startswith("multipart/form-data"):

@@ -12,12 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief import batching, cli
-from paperbrief.engines.pricing import find_price, price_table
+from paperbrief import cli
+from paperbrief.digest.render import md
 from paperbrief.models import Takeaway
-from paperbrief.refserver import RefServer
-from paperbrief.render import md
-from paperbrief.store import Store
+from paperbrief.pricing import find_price, price_table
+from paperbrief.run import batching
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
@@ -338,10 +339,10 @@ def test_max_calls_caps_the_batch_and_the_rest_waits_for_the_next(
 
 
 def test_max_cost_batches_only_what_fits_at_its_worst_case_cost(tmp_path):
-    from paperbrief.batching import BatchMode, plan_lines
-    from paperbrief.engines.llm import LLMEngine
-    from paperbrief.engines.llm_batch import request_line
-    from paperbrief.pipeline import Budget
+    from paperbrief.engines.llm.batch import request_line
+    from paperbrief.engines.llm.engine import LLMEngine
+    from paperbrief.run.batching import BatchMode, plan_lines
+    from paperbrief.run.pipeline import Budget
     from paperbrief.sources import read_file
     from tests.llm_support import StubFallback
 

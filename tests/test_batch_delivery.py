@@ -12,7 +12,7 @@ import pytest
 import trustme
 
 from paperbrief.cli import main
-from paperbrief.refserver import RefServer
+from paperbrief_refserver.server import RefServer
 from tests.test_mail import PASSWORD, USER, smtp_server
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"

@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 
-from paperbrief import batching, cli
-from paperbrief.batching import BatchMode
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.refserver import RefServer
+from paperbrief import cli
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.run import batching
+from paperbrief.run.batching import BatchMode
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from paperbrief.cli import main
+from paperbrief.digest.render import short
+from paperbrief.digest.render_html import comparison_anchor, paper_anchor
 from paperbrief.models import Comparison, Digest
-from paperbrief.render import short
-from paperbrief.render_html import comparison_anchor, paper_anchor
 
 from .browser import Browser, find_chromium
 

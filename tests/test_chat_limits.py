@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from paperbrief.chat.compose import (
+from paperbrief.deliver.chat.compose import (
     ChatDigest,
     ChatItem,
     discord_messages,
@@ -16,7 +16,7 @@ from paperbrief.chat.compose import (
     telegram_messages,
     units,
 )
-from paperbrief.chat.send import Redactor, send_part
+from paperbrief.deliver.chat.send import Redactor, send_part
 from tests.chat_standins import StandIns
 from tests.lab_support import LISTING
 
@@ -82,7 +82,7 @@ def test_the_limits_themselves():
 
 
 def test_a_refusal_quotes_the_service(tmp_path):
-    from paperbrief.chat.send import ChatError
+    from paperbrief.deliver.chat.send import ChatError
 
     with StandIns() as s:
         for kind, message, words in [

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from paperbrief.refserver import RefServer
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 from tests.conftest import CASSETTES, FIXTURES
 from tests.llm_support import FAKE_KEY
 from tests.test_cli_live import Clients, run
@@ -201,7 +201,7 @@ def test_one_reference_is_compared_with_its_most_related_paper(capsys, clients):
     assert f"comparing 2603.12572 with {picked['paper']}" in err
     assert "most related paper in the listing" in err and err.count("\n") == 1
     # the digest's own relatedness agrees on the partner
-    from paperbrief.relatedness import relate
+    from paperbrief.relate.relatedness import relate
     from paperbrief.sources import read_file
 
     papers = read_file(str(HF_DAY)).papers

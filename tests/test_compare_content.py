@@ -13,11 +13,11 @@ import re
 from functools import cache
 
 from paperbrief.cli import main
-from paperbrief.digest import plan_digest
-from paperbrief.engines.compare_facts import releases, shared_results, whole_clause
-from paperbrief.engines.compare_ground import ground, paper_phrases, shares_subject
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.standalone import repeats
+from paperbrief.digest.build import plan_digest
+from paperbrief.engines.offline.compare_facts import releases, shared_results, whole_clause
+from paperbrief.engines.offline.compare_ground import ground, paper_phrases, shares_subject
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.standalone import repeats
 from paperbrief.models import NO_PREFERENCE, Paper
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
@@ -216,7 +216,7 @@ def test_compare_is_the_same_in_either_order():
 
 
 def test_summary_clauses_end_where_their_phrase_ends():
-    from paperbrief.engines.compare_facts import whole_tail
+    from paperbrief.engines.offline.compare_facts import whole_tail
 
     # real endings the blind-reading draft cut: 'develops a theoretical | framework',
     # 'a trade-off between latency | and accuracy', 'generates high-quality | videos'

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("paperbrief.engines.offline", reason="the offline engine has not landed yet")
+pytest.importorskip("paperbrief.engines.offline.engine", reason="the offline engine has not landed yet")  # noqa: E501
 
 from paperbrief import cli  # noqa: E402
-from paperbrief.lock import run_lock  # noqa: E402
-from paperbrief.refserver import RefServer  # noqa: E402
-from paperbrief.render import md  # noqa: E402
+from paperbrief.digest.render import md  # noqa: E402
+from paperbrief.run.lock import run_lock  # noqa: E402
 from paperbrief.sources import read_file  # noqa: E402
-from paperbrief.store import Store  # noqa: E402
+from paperbrief.store.core import Store  # noqa: E402
+from paperbrief_refserver.server import RefServer  # noqa: E402
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
 SCITLDR = Path(__file__).parent / "fixtures" / "scitldr-3.jsonl"

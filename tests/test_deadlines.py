@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from paperbrief.engines.llm import LLMEngine, sdk_client
+from paperbrief.deliver.mail import DeliveryError, send, settings_from_env
+from paperbrief.engines.llm.engine import LLMEngine, sdk_client
 from paperbrief.http import HttpClient, SourceFetchError
-from paperbrief.mail import DeliveryError, send, settings_from_env
 from tests.drip import DripServer
 from tests.llm_support import StubFallback, scitldr_papers
 

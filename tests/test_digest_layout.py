@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from paperbrief import cli
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 from tests.conftest import FIXTURES
 
 PAGE = FIXTURES / "hf-daily-papers-page.txt"

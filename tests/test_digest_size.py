@@ -20,12 +20,12 @@ import pytest
 from markdown_it import MarkdownIt
 
 from paperbrief import cli
-from paperbrief import render as render_module
-from paperbrief.layout import LINE_BUDGET, comparison_anchor, matches, paper_anchor
-from paperbrief.md_escape import escape
+from paperbrief.digest import render as render_module
+from paperbrief.digest.layout import LINE_BUDGET, comparison_anchor, matches, paper_anchor
+from paperbrief.digest.md_escape import escape
+from paperbrief.digest.number_lines import number_lines
+from paperbrief.digest.render import key_number_line, md, render_digest
 from paperbrief.models import Digest
-from paperbrief.number_lines import number_lines
-from paperbrief.render import key_number_line, md, render_digest
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
 

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from paperbrief.cli import build_parser
-from paperbrief.refserver import RefServer
+from paperbrief_refserver.server import RefServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -234,7 +234,7 @@ def test_env_file_works_for_sh(where, info, code, tmp_path):
     for key, value in expected.items():
         assert got.get(key) == value, key
     if "PAPERBRIEF_MAIL_FROM" in expected:
-        from paperbrief.mail import settings_from_env
+        from paperbrief.deliver.mail import settings_from_env
 
         settings = settings_from_env(got)
         assert settings.sender.endswith(">") or "@" in settings.sender
@@ -290,7 +290,7 @@ def test_lab_configs_load(where, info, code, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("where, info, code", PROFILES, ids=[b[0] for b in PROFILES])
 def test_profiles_load(where, info, code, tmp_path):
-    from paperbrief.interests import load_profile
+    from paperbrief.relate.interests import load_profile
 
     path = tmp_path / "interests.toml"
     path.write_text(code, "utf-8")

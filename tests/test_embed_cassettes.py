@@ -16,10 +16,10 @@ import numpy as np
 import pytest
 import yaml
 
-from paperbrief.embedding import CachedEmbeddings, paper_item
-from paperbrief.engines.llm_embed import DEFAULT_EMBEDDING_MODEL, Embedder, EmbeddingError
-from paperbrief.refserver import RefServer
-from paperbrief.store import Store
+from paperbrief.engines.llm.embed import DEFAULT_EMBEDDING_MODEL, Embedder, EmbeddingError
+from paperbrief.relate.embedding import CachedEmbeddings, paper_item
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY, SleepRecorder, scitldr_papers
 
 REAL_KEY = os.environ.get("OPENAI_API_KEY") or None  # read before conftest clears it

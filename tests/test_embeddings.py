@@ -12,21 +12,21 @@ import openai
 import pytest
 
 from paperbrief import cli
-from paperbrief.embedding import CachedEmbeddings, embed_listing, paper_item
-from paperbrief.engines.compare_ground import shares_subject
-from paperbrief.engines.llm_embed import (
+from paperbrief.engines.llm.embed import (
     DEFAULT_EMBEDDING_MODEL,
     Embedder,
     EmbeddingError,
     batch_bounds,
     embedding_model,
 )
-from paperbrief.engines.pricing import DEFAULT_PRICES
-from paperbrief.refserver import RefServer
-from paperbrief.refserver_embed import DIMENSIONS, MAX_INPUTS, embed_text
-from paperbrief.relatedness import relate
+from paperbrief.engines.offline.compare_ground import shares_subject
+from paperbrief.pricing import DEFAULT_PRICES
+from paperbrief.relate.embedding import CachedEmbeddings, embed_listing, paper_item
+from paperbrief.relate.relatedness import relate
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.embed import DIMENSIONS, MAX_INPUTS, embed_text
+from paperbrief_refserver.server import RefServer
 from tests.conftest import FIXTURES
 from tests.llm_support import FAKE_KEY, SleepRecorder
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import feedparser
 
 from paperbrief.cli import main
-from paperbrief.feed import MAX_ENTRIES, read_feed, update_feed
+from paperbrief.deliver.feed import MAX_ENTRIES, read_feed, update_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "daily-papers-2026-03-05.txt"

@@ -18,7 +18,7 @@ import pytest
 from defusedxml import ElementTree as SafeET
 
 from paperbrief.cli import main
-from paperbrief.feed import read_feed, update_feed
+from paperbrief.deliver.feed import read_feed, update_feed
 from tests.test_hardening_mail import refusing_server
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "scitldr-3.jsonl"
@@ -134,7 +134,7 @@ WRITER = textwrap.dedent(
     import sys, time
     from datetime import date
     from pathlib import Path
-    from paperbrief.feed import update_feed
+    from paperbrief.deliver.feed import update_feed
     feed, n, start = Path(sys.argv[1]), int(sys.argv[2]), Path(sys.argv[3])
     while not start.exists():
         time.sleep(0.005)

@@ -1,5 +1,5 @@
 """Issue 28 item 10: a digest's identity is its period, its sources and its profile (see
-paperbrief.digest_identity and docs/hardening-delivery.md). Another listing of the same period is
+paperbrief.digest.identity and docs/hardening-delivery.md). Another listing of the same period is
 mailed; a rerun is not, and says so on stderr. Real CLI, real SQLite, aiosmtpd on 127.0.0.1."""
 
 from __future__ import annotations

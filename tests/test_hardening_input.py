@@ -242,7 +242,7 @@ def test_numbers_out_of_range_are_refused_by_the_parser(tmp_path, capsys, argv):
 
 
 def test_batch_poll_1e300_is_refused_before_a_batch_is_submitted(tmp_path, capsys, monkeypatch):
-    from paperbrief.refserver import RefServer
+    from paperbrief_refserver.server import RefServer
 
     with RefServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
@@ -544,7 +544,7 @@ def _big_bibtex(path: Path, entries: int = 80) -> Path:
 def test_a_big_bibtex_profile_is_parsed_once_per_content(tmp_path, monkeypatch):
     import bibtexparser
 
-    from paperbrief.interests import load_profile
+    from paperbrief.relate.interests import load_profile
 
     bib = _big_bibtex(tmp_path / "library.bib")
     first = load_profile(bib)
@@ -564,7 +564,7 @@ def test_a_big_bibtex_profile_is_parsed_once_per_content(tmp_path, monkeypatch):
 
 
 def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
-    from paperbrief.interests import load_profile
+    from paperbrief.relate.interests import load_profile
 
     bib = _big_bibtex(tmp_path / "library.bib")
     first = load_profile(bib)
@@ -575,7 +575,7 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
 
 
 def test_a_small_profile_is_not_cached(tmp_path):
-    from paperbrief.interests import load_profile
+    from paperbrief.relate.interests import load_profile
 
     profile = tmp_path / "interests.toml"
     profile.write_text('keywords = ["speculative decoding"]\n')

@@ -488,7 +488,7 @@ def test_error_messages_are_cleaned(tmp_path, capsys):
 
 
 def test_runs_prints_stored_errors_without_control_characters(tmp_path, capsys):
-    from paperbrief.store import Store
+    from paperbrief.store.core import Store
 
     db = tmp_path / "runs.db"
     with Store(db) as store:

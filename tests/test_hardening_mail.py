@@ -19,8 +19,8 @@ import trustme
 from aiosmtpd.controller import Controller
 
 from paperbrief.cli import main
-from paperbrief.mail import parse_recipients, settings_from_env
-from paperbrief.refserver import RefServer
+from paperbrief.deliver.mail import parse_recipients, settings_from_env
+from paperbrief_refserver.server import RefServer
 from tests.test_mail import Inbox, _free_port
 
 SMALL = Path(__file__).resolve().parent / "fixtures" / "scitldr-3.jsonl"

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from paperbrief import cli
-from paperbrief.engines.pricing import MAX_TOKENS, Price
-from paperbrief.refserver import RefServer
+from paperbrief.pricing import MAX_TOKENS, Price
+from paperbrief_refserver.server import RefServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCITLDR = FIXTURES / "scitldr-3.jsonl"  # 3 real SciTLDR papers

@@ -16,7 +16,7 @@ import pytest
 
 from paperbrief import cli
 from paperbrief.errors import LockBusy
-from paperbrief.lock import run_lock
+from paperbrief.run.lock import run_lock
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SCITLDR = FIXTURES / "scitldr-3.jsonl"
@@ -100,7 +100,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from paperbrief.lock import run_lock
+    from paperbrief.run.lock import run_lock
     with run_lock(Path(sys.argv[1])):
         print("held", flush=True)
         sys.stdin.read()

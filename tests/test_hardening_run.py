@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from paperbrief import cli
-from paperbrief.refserver import RefServer
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"

@@ -8,7 +8,7 @@ import pytest
 
 from paperbrief.cli import main
 from paperbrief.errors import InputError
-from paperbrief.interests import find_profile, load_profile
+from paperbrief.relate.interests import find_profile, load_profile
 from tests.conftest import FIXTURES
 
 BIB = FIXTURES / "interests" / "zotero-inference-optimization.bib"

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.engines.offline_facts import key_numbers
+from paperbrief.digest.number_lines import number_lines
+from paperbrief.digest.render import key_number_line
+from paperbrief.engines.offline.facts import key_numbers
 from paperbrief.latex import plain_text
 from paperbrief.models import KeyNumber, Paper
-from paperbrief.number_lines import number_lines
 from paperbrief.numbers import mentions
-from paperbrief.render import key_number_line
 from paperbrief.sources import read_file
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -1,4 +1,4 @@
-"""The LLM run's offline engine, made on first use (paperbrief.engines.lazy_offline, issue 11)."""
+"""The LLM run's offline engine, made on first use (paperbrief.engines.offline.lazy, issue 11)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import json
 import pickle
 from pathlib import Path
 
-from paperbrief.engines.lazy_offline import LazyOfflineEngine
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.lazy import LazyOfflineEngine
 from paperbrief.sources import read_file
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

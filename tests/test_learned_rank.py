@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from paperbrief.cli import main
-from paperbrief.interests import Profile
-from paperbrief.keyword_evidence import LEAD, PASSING, TITLE, centrality
-from paperbrief.learned_rank import FeatureSpace, rank_with_marks
-from paperbrief.ranking import _fold, phrase_pattern, rank_listing
+from paperbrief.relate.interests import Profile
+from paperbrief.relate.keyword_evidence import LEAD, PASSING, TITLE, centrality
+from paperbrief.relate.learned_rank import FeatureSpace, rank_with_marks
+from paperbrief.relate.ranking import _fold, phrase_pattern, rank_listing
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 from tests.conftest import FIXTURES
 
 FEED = FIXTURES / "hf-2024-papers-2000.jsonl"
@@ -54,7 +54,7 @@ def test_three_liked_papers_bring_their_subject_to_the_top(papers, space) -> Non
 def test_a_classifier_that_does_not_learn_fails(papers, space, monkeypatch) -> None:
     """The quality above comes from the trained classifier: with its labels shuffled (a broken
     classifier) the same likes no longer bring video papers up."""
-    import paperbrief.learned_rank as lr
+    import paperbrief.relate.learned_rank as lr
 
     real_train = lr.train
 

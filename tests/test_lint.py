@@ -12,9 +12,9 @@ from tests.conftest import ROOT
 
 # the LLM modules under engines/: live calls, the Batch API client, embeddings
 OPENAI_MODULES = {
-    "paperbrief/engines/llm.py",
-    "paperbrief/engines/llm_batch.py",
-    "paperbrief/engines/llm_embed.py",
+    "paperbrief/engines/llm/engine.py",
+    "paperbrief/engines/llm/batch.py",
+    "paperbrief/engines/llm/embed.py",
 }
 
 
@@ -42,6 +42,6 @@ def test_only_the_llm_module_imports_openai_and_only_the_cli_imports_argparse():
 
 
 def test_importing_the_package_does_not_import_openai():
-    code = "import paperbrief.cli, paperbrief.pipeline, sys; print('openai' in sys.modules)"
+    code = "import paperbrief.cli, paperbrief.run.pipeline, sys; print('openai' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

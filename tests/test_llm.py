@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from paperbrief.engines.llm import DEFAULT_MODEL, LLMEngine, llm_engine_from_env
-from paperbrief.engines.pricing import DEFAULT_PRICES
+from paperbrief.engines.llm.engine import DEFAULT_MODEL, LLMEngine, llm_engine_from_env
+from paperbrief.engines.llm.prompts import prompt_version, schema_for, schema_text
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import Paper
 from paperbrief.numbers import ungrounded
-from paperbrief.prompts import prompt_version, schema_for, schema_text
-from paperbrief.refserver import RefServer
+from paperbrief.pricing import DEFAULT_PRICES
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import (
     FAKE_KEY,
     SleepRecorder,

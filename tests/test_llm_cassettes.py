@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from paperbrief.engines.llm import DEFAULT_MODEL, LLMEngine
+from paperbrief.engines.llm.engine import DEFAULT_MODEL, LLMEngine
 from paperbrief.errors import FatalLLMError
 from paperbrief.numbers import ungrounded
-from paperbrief.refserver import RefServer
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, numbered_paper, scitldr_papers
 
 # Read at import, before the autouse fixture clears them: only a recording run uses them.

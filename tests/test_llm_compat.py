@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.llm_embed import Embedder, EmbeddingError
-from paperbrief.engines.llm_errors import provider_error
-from paperbrief.engines.pricing import DEFAULT_PRICES, Price
+from paperbrief.engines.llm.embed import Embedder, EmbeddingError
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.llm.errors import provider_error
 from paperbrief.errors import FatalLLMError
-from paperbrief.refserver import takeaway_draft
+from paperbrief.pricing import DEFAULT_PRICES, Price
+from paperbrief_refserver.server import takeaway_draft
 from tests.compat_replay import (
     Answer,
     ReplayServer,
@@ -405,7 +405,7 @@ def test_a_bare_number_with_two_possible_meanings_is_reasked() -> None:
     assert [c.status for c in out.calls] == ["ungrounded", "ok"] and len(srv.requests) == 2
 
 
-# -- the same shapes from the reference server's switches (paperbrief.refserver_compat) -------
+# -- the same shapes from the reference server's switches (paperbrief_refserver.compat) -------
 
 
 @pytest.mark.parametrize(
@@ -420,7 +420,7 @@ def test_a_bare_number_with_two_possible_meanings_is_reasked() -> None:
     ],
 )
 def test_refserver_switches_reproduce_the_shapes(faults, calls, engine) -> None:
-    from paperbrief.refserver import RefServer
+    from paperbrief_refserver.server import RefServer
 
     with RefServer(faults=faults) as ref:
         eng = LLMEngine("gpt-4o-mini", api_key=FAKE_KEY, base_url=ref.base_url,
@@ -432,7 +432,7 @@ def test_refserver_switches_reproduce_the_shapes(faults, calls, engine) -> None:
 @pytest.mark.parametrize(("fault", "needle"), [("402", "Insufficient Balance"),
                                                ("tpd", "tokens per day")])
 def test_refserver_quota_switches_stop_the_run(fault, needle) -> None:
-    from paperbrief.refserver import RefServer
+    from paperbrief_refserver.server import RefServer
 
     with RefServer(faults=[fault]) as ref:
         eng = LLMEngine("gpt-4o-mini", api_key=FAKE_KEY, base_url=ref.base_url,

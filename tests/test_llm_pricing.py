@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from paperbrief.engines.pricing import DEFAULT_PRICES, Price, find_price, price_table
 from paperbrief.errors import InputError
+from paperbrief.pricing import DEFAULT_PRICES, Price, find_price, price_table
 
 
 def test_cost_counts_cached_tokens_at_their_own_price():

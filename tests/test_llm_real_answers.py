@@ -10,11 +10,11 @@ import openai
 import pytest
 import yaml
 
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.llm_reply import judge, read_completion
-from paperbrief.engines.pricing import DEFAULT_PRICES
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.llm.reply import judge, read_completion
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import TakeawayDraft
+from paperbrief.pricing import DEFAULT_PRICES
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, numbered_paper
 
 OPENAI = Path(__file__).resolve().parent / "fixtures" / "openai"

@@ -20,15 +20,15 @@ import pytest
 
 from paperbrief import cli
 from paperbrief.engines import Outcome
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.llm_reply import Reply, judge
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.llm.reply import Reply, judge
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper, Takeaway, TakeawayDraft
-from paperbrief.pipeline import Pipeline
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.refserver import RefServer, takeaway_draft
+from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer, takeaway_draft
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, scitldr_papers
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -120,7 +120,7 @@ def test_digest_sends_takeaways_and_comparisons_through_one_queue(tmp_path, monk
     src, db = listing(tmp_path, 10), tmp_path / "pb.db"
     # the first takeaway's answer takes a while: in one queue, comparisons are asked meanwhile
     # (as soon as relatedness has chosen them: imported already here, it takes milliseconds)
-    importlib.import_module("paperbrief.relatedness")
+    importlib.import_module("paperbrief.relate.relatedness")
     with RefServer(faults=["slow"], slow_latency=5.0) as server:
         arrived_before_slow_answer: list[int] = []
         original = server.completion

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from paperbrief.errors import EXIT_TEMPFAIL, LockBusy
-from paperbrief.lock import lock_path, run_lock
+from paperbrief.run.lock import lock_path, run_lock
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 
@@ -21,7 +21,7 @@ HOLDER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from paperbrief.lock import run_lock
+    from paperbrief.run.lock import run_lock
     with run_lock(Path(sys.argv[1])):
         print("held", flush=True)
         sys.stdin.read()  # hold until the parent closes our stdin

@@ -22,8 +22,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from paperbrief.cli import main
-from paperbrief.mail import parse_recipients, settings_from_env, subject
-from paperbrief.store import Store
+from paperbrief.deliver.mail import parse_recipients, settings_from_env, subject
+from paperbrief.store.core import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "daily-papers-2026-03-05.txt"

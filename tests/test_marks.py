@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from paperbrief.cli import main
-from paperbrief.store import Store
-from paperbrief.store_migrations import MIGRATIONS, migrate
+from paperbrief.store.core import Store
+from paperbrief.store.migrations import MIGRATIONS, migrate
 from tests.conftest import FIXTURES
 
 FEED = FIXTURES / "hf-2024-papers-2000.jsonl"  # real Daily Papers of 2024

@@ -1,4 +1,5 @@
-"""Context-aware Markdown escaping (paperbrief.md_escape): rendered by CommonMark + GFM tables and
+"""Context-aware Markdown escaping (paperbrief.digest.md_escape): rendered by CommonMark + GFM
+tables and
 strikethrough (markdown-it-py), escaped text reads exactly as the input, with a backslash only
 where a character would otherwise start markup."""
 
@@ -11,7 +12,7 @@ from html import unescape
 import pytest
 from markdown_it import MarkdownIt
 
-from paperbrief.md_escape import escape
+from paperbrief.digest.md_escape import escape
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from paperbrief.engines import Engine
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_extract import as_line, clean, strip_lead_in
-from paperbrief.engines.offline_facts import contribution_type, key_numbers
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.extract import as_line, clean, strip_lead_in
+from paperbrief.engines.offline.facts import contribution_type, key_numbers
 from paperbrief.models import Comparison, Paper, Takeaway, count_words
 from paperbrief.numbers import ungrounded
 from paperbrief.sources import read_file
@@ -236,8 +236,8 @@ GENERIC_FOCUS_WORDS = {"vs", "average", "comparable", "find", "results", "includ
 
 @pytest.fixture(scope="module")
 def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Comparison]:
-    from paperbrief.digest import plan_digest
-    from paperbrief.relatedness import relate
+    from paperbrief.digest.build import plan_digest
+    from paperbrief.relate.relatedness import relate
 
     # the pairs the digest compares (issue 22: only those with a shared subject)
     pairs = plan_digest(page_papers, related=relate(page_papers), top=len(page_papers)).pairs
@@ -343,7 +343,7 @@ def test_short_names_replace_long_titles(page_papers: list[Paper], engine: Offli
 
 
 def test_short_name_rules() -> None:
-    from paperbrief.engines.compare_names import short_name
+    from paperbrief.engines.offline.compare_names import short_name
 
     def name(title: str, abstract: str = "We study things.") -> str | None:
         return short_name(Paper(id="x", title=title, abstract=abstract, source="t"), abstract)
@@ -381,7 +381,7 @@ def test_cache_versions_hash_every_module_the_engine_reads() -> None:
     """An edit to any module behind a result must change its version, or stale results stay."""
     import ast
 
-    from paperbrief.engines import offline
+    from paperbrief.engines.offline import engine as offline
 
     here = Path(offline.__file__).parent
 
@@ -396,8 +396,8 @@ def test_cache_versions_hash_every_module_the_engine_reads() -> None:
                     reached(module, seen)
         return seen
 
-    assert reached("offline_compare.py", set()) <= set(offline._COMPARISON_SOURCES)
-    for module in ("offline_extract.py", "offline_facts.py"):
+    assert reached("compare.py", set()) <= set(offline._COMPARISON_SOURCES)
+    for module in ("extract.py", "facts.py"):
         assert reached(module, set()) <= set(offline._TAKEAWAY_SOURCES)
 
 
@@ -409,8 +409,8 @@ DAYS = ["hf-daily-papers-page.txt", "hf-api/hf_daily_papers_2026-03-16.json",
 
 @pytest.fixture(scope="module")
 def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Comparison]]:
-    from paperbrief.digest import plan_digest
-    from paperbrief.relatedness import relate
+    from paperbrief.digest.build import plan_digest
+    from paperbrief.relate.relatedness import relate
 
     out = []
     for day in DAYS:
@@ -423,14 +423,14 @@ def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Compariso
 
 
 def labels(a: Paper, b: Paper) -> tuple[str, str]:
-    from paperbrief.engines.compare_names import short_name
+    from paperbrief.engines.offline.compare_names import short_name
 
     grounding = a.abstract + "\n" + b.abstract
     return (short_name(a, grounding) or "", short_name(b, grounding) or "")
 
 
 def test_phrase_end_rules() -> None:
-    from paperbrief.engines.compare_text import phrase_end
+    from paperbrief.engines.offline.compare_text import phrase_end
 
     words = "the modelling capabilities of LLMs for three distinct constraint systems".split()
     assert [k for k in range(1, len(words) + 1) if phrase_end(words, k)] == [3, 5, 10]
@@ -492,7 +492,7 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
 
 
 def test_third_person_leaves_a_third_person_verb_alone() -> None:
-    from paperbrief.engines.compare_clauses import third_person
+    from paperbrief.engines.offline.compare_clauses import third_person
 
     assert third_person("propose") == "proposes" and third_person("study") == "studies"
     # an abstract's 'our work presents' or a mistyped 'we presents': no 'presentses'
@@ -505,8 +505,8 @@ def test_third_person_leaves_a_third_person_verb_alone() -> None:
 
 
 def test_a_past_tense_reads_as_written(page_papers: list[Paper], engine: OfflineEngine) -> None:
-    from paperbrief.engines.compare_clauses import clause
-    from paperbrief.engines.offline_facts import roles
+    from paperbrief.engines.offline.compare_clauses import clause
+    from paperbrief.engines.offline.facts import roles
 
     paper = by_title(page_papers, "An Attempt to Catch Up")
     text = clause(paper, "An Attempt", roles(paper.title, paper.abstract), None, 12)
@@ -514,7 +514,7 @@ def test_a_past_tense_reads_as_written(page_papers: list[Paper], engine: Offline
 
 
 def test_a_lone_shared_word_that_is_no_noun_opens_no_summary() -> None:
-    from paperbrief.engines.compare_phrases import noun_like
+    from paperbrief.engines.offline.compare_phrases import noun_like
 
     for word in ("iteratively", "collaborate", "generative", "optimized", "numerous"):
         assert not noun_like(word), word

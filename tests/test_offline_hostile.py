@@ -18,8 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from paperbrief.cli import main
-from paperbrief.engines.offline import OfflineEngine, within_limits
-from paperbrief.engines.offline_facts import key_numbers
+from paperbrief.engines.offline.engine import OfflineEngine, within_limits
+from paperbrief.engines.offline.facts import key_numbers
 from paperbrief.models import (
     ABSTRACT_MAX_CHARS,
     TITLE_MAX_CHARS,

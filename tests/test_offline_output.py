@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_tags import tags
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.tags import tags
 from paperbrief.models import Paper, Takeaway
 from paperbrief.sources import read_file
 from paperbrief.text import stem
@@ -141,8 +141,8 @@ def test_a_clipped_line_leaves_nothing_open() -> None:
     respect', 'according') nor on half a pair ('for both navigation' of 'for both navigation and
     language generation'): sentences of real abstracts (tests/fixtures/hf-2024-papers-2000.jsonl)
     cut as the engine cuts a candidate line, whichever line its selector then picks."""
-    from paperbrief.engines.offline_candidates import MAX_WORDS
-    from paperbrief.engines.offline_extract import as_line, split_sentences
+    from paperbrief.engines.offline.candidates import MAX_WORDS
+    from paperbrief.engines.offline.extract import as_line, split_sentences
 
     feed = read_file(FIXTURES / "hf-2024-papers-2000.jsonl").papers
     endings = {
@@ -157,7 +157,7 @@ def test_a_clipped_line_leaves_nothing_open() -> None:
 
 
 def test_a_pair_is_closed_only_when_the_cut_left_its_second_half_out() -> None:
-    from paperbrief.engines.offline_extract import clip
+    from paperbrief.engines.offline.extract import clip
 
     words = "a uni-directional joint-task feedback mechanism enhancing both tasks"
     assert clip(f"{words} at every step of training the model", 8) == words  # 'both' as 'all'

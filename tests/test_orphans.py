@@ -24,7 +24,7 @@ WAIT = 120.0  # generous: how long starting the workers, or their end, may take 
 
 DRIVER = """
 import sys
-from paperbrief import cli, offline_pool
+from paperbrief import cli; from paperbrief.run import offline_pool
 offline_pool.workers = lambda: 2  # two workers whatever the load of the machine
 sys.exit(cli.main(sys.argv[1:]))
 """

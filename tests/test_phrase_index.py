@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.phrase_index import PhraseIndex
-from paperbrief.ranking import _fold, phrase_pattern
+from paperbrief.relate.phrase_index import PhraseIndex
+from paperbrief.relate.ranking import _fold, phrase_pattern
 from paperbrief.sources import read_file
 
 HF_2024 = Path(__file__).parent / "fixtures" / "hf-2024-papers-2000.jsonl"

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.digest import build_digest
+from paperbrief.digest.build import build_digest
+from paperbrief.digest.render import md, render_digest
 from paperbrief.engines import Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, Difference, Paper, Period, Takeaway
-from paperbrief.pipeline import Budget, Pipeline
-from paperbrief.relatedness import relate
-from paperbrief.render import md, render_digest
+from paperbrief.relate.relatedness import relate
+from paperbrief.run.pipeline import Budget, Pipeline
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 
 PERIOD = Period(label="test week")
 COST = 0.01
@@ -157,7 +157,7 @@ def run(store: Store, papers: list[Paper], engine, **options):
 
 def pair_subjects(papers: list[Paper]) -> set[str]:
     """The comparison subjects a digest of `papers` asks for (pairs in the digest's order)."""
-    from paperbrief.digest import plan_digest
+    from paperbrief.digest.build import plan_digest
 
     # the digest's pairs: nearest neighbours that share a subject (issue 22)
     return {f"{a.id}|{b.id}" for a, b in plan_digest(papers, related=relate(papers)).pairs}

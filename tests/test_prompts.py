@@ -9,8 +9,7 @@ import jinja2
 import pytest
 from openai.lib._pydantic import to_strict_json_schema
 
-from paperbrief.models import ComparisonDraft, Paper, TakeawayDraft
-from paperbrief.prompts import (
+from paperbrief.engines.llm.prompts import (
     comparison_messages,
     compute_version,
     prompt_version,
@@ -22,6 +21,7 @@ from paperbrief.prompts import (
     takeaway_messages,
     untrusted,
 )
+from paperbrief.models import ComparisonDraft, Paper, TakeawayDraft
 
 LIMIT_KEYS = {"minLength", "maxLength", "minItems", "maxItems", "description"}
 

@@ -15,18 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief import cli, digest
-from paperbrief.digest import build_digest, early_paid, plan_digest
+from paperbrief import cli
+from paperbrief.digest import build as digest
+from paperbrief.digest.build import build_digest, early_paid, plan_digest
 from paperbrief.engines import Outcome
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.interests import Profile
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper, Period, Takeaway
-from paperbrief.pipeline import Pipeline
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.refserver import RefServer
+from paperbrief.relate.interests import Profile
+from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -174,12 +175,12 @@ def test_a_digest_run_imports_no_numpy_or_scikit_learn_before_its_first_request(
     # what the CLI imports before `build_digest` starts the queue (cmd_digest's own imports)
     code = (
         "import sys\n"
-        "from paperbrief import cli, ranking, sources\n"
-        "from paperbrief.digest import build_digest\n"
-        "from paperbrief.engines.llm import LLMEngine\n"
-        "from paperbrief.engines.offline import OfflineEngine\n"
-        "from paperbrief.render import render_digest\n"
-        "from paperbrief.store import Store\n"
+        "from paperbrief import cli, sources; from paperbrief.relate import ranking\n"
+        "from paperbrief.digest.build import build_digest\n"
+        "from paperbrief.engines.llm.engine import LLMEngine\n"
+        "from paperbrief.engines.offline.engine import OfflineEngine\n"
+        "from paperbrief.digest.render import render_digest\n"
+        "from paperbrief.store.core import Store\n"
         f"Store({str(tmp_path / 'new.db')!r}).close()\n"
         "print(sorted(m for m in ('sklearn', 'scipy', 'numpy') if m in sys.modules))\n"
     )

@@ -9,8 +9,8 @@ import pytest
 
 from paperbrief.cli import main
 from paperbrief.http import SourceFetchError
-from paperbrief.interests import LikedPaper, Profile, load_profile
-from paperbrief.ranking import phrase_pattern, rank_by_upvotes, rank_listing
+from paperbrief.relate.interests import LikedPaper, Profile, load_profile
+from paperbrief.relate.ranking import phrase_pattern, rank_by_upvotes, rank_listing
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
 

@@ -10,10 +10,10 @@ from urllib.error import HTTPError
 
 import pytest
 
-from paperbrief.engines.llm_reply import judge, read_completion
+from paperbrief.engines.llm.prompts import comparison_messages, takeaway_messages
+from paperbrief.engines.llm.reply import judge, read_completion
 from paperbrief.models import ComparisonDraft, TakeawayDraft
-from paperbrief.prompts import comparison_messages, takeaway_messages
-from paperbrief.refserver import FAULTS, RefServer, answer_content
+from paperbrief_refserver.server import FAULTS, RefServer, answer_content
 from tests.llm_support import scitldr_papers
 
 
@@ -100,7 +100,7 @@ def test_unknown_fault_is_refused():
 
 def test_command_line_prints_its_base_url():
     proc = subprocess.Popen(
-        [sys.executable, "-m", "paperbrief.refserver", "--port", "0", "--latency", "0"],
+        [sys.executable, "-m", "paperbrief_refserver.server", "--port", "0", "--latency", "0"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -116,7 +116,7 @@ def test_command_line_prints_its_base_url():
 
 def test_command_line_rejects_bad_arguments():
     done = subprocess.run(
-        [sys.executable, "-m", "paperbrief.refserver", "--latency", "soon"],
+        [sys.executable, "-m", "paperbrief_refserver.server", "--latency", "soon"],
         capture_output=True,
         text=True,
         timeout=30,
@@ -126,8 +126,8 @@ def test_command_line_rejects_bad_arguments():
 
 def test_every_seed_page_paper_gets_a_valid_takeaway_from_the_reference_server():
     """Long-worded abstracts once produced takeaways over the character limit (server crash)."""
-    from paperbrief.refserver import takeaway_draft
     from paperbrief.sources import read_file
+    from paperbrief_refserver.server import takeaway_draft
     from tests.conftest import FIXTURES
 
     for paper in read_file(FIXTURES / "hf-daily-papers-page.txt").papers:

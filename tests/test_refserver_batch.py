@@ -11,10 +11,10 @@ from pathlib import Path
 import openai
 import pytest
 
-from paperbrief.engines.llm import LLMEngine
-from paperbrief.engines.llm_batch import BatchAPIError, BatchClient, read_lines, request_line
-from paperbrief.engines.pricing import Price
-from paperbrief.refserver import RefServer, answer_content
+from paperbrief.engines.llm.batch import BatchAPIError, BatchClient, read_lines, request_line
+from paperbrief.engines.llm.engine import LLMEngine
+from paperbrief.pricing import Price
+from paperbrief_refserver.server import RefServer, answer_content
 from tests.llm_support import FAKE_KEY, StubFallback, scitldr_papers
 
 OPENAI_FIXTURES = Path(__file__).parent / "fixtures" / "openai"
@@ -128,7 +128,7 @@ def test_a_passing_batch_answer_costs_the_batch_price():
 
 def test_refserver_command_line_takes_batch_options():
     result = subprocess.run(
-        [sys.executable, "-m", "paperbrief.refserver", "--batch-end", "sometime"],
+        [sys.executable, "-m", "paperbrief_refserver.server", "--batch-end", "sometime"],
         capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 2 and "unknown batch end 'sometime'" in result.stderr

@@ -1,4 +1,4 @@
-"""The digest's relatedness made in a child process (paperbrief.relate_process, issue 11): the
+"""The digest's relatedness made in a child process (paperbrief.relate.process, issue 11): the
 same plan as in this process, and a child that fails makes the plan here, never a hang."""
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import numpy as np
 import pytest
 
 from paperbrief.cli import main
-from paperbrief.digest import Plan, plan_digest
-from paperbrief.refserver_embed import embed_text
-from paperbrief.relate_process import Related, RelateProcess
-from paperbrief.relatedness import Relatedness, paper_text
+from paperbrief.digest.build import Plan, plan_digest
+from paperbrief.relate.process import Related, RelateProcess
+from paperbrief.relate.relatedness import Relatedness, paper_text
 from paperbrief.sources import read_file
+from paperbrief_refserver.embed import embed_text
 
 SEED = Path(__file__).resolve().parent / "fixtures" / "hf-daily-papers-page.txt"
 
@@ -51,7 +51,7 @@ def test_the_childs_plan_is_the_plan_made_here(papers, embedded, caplog) -> None
     rows = _embeddings(papers) if embedded else None
     embed = (lambda listing, texts: (rows, np.zeros((0, rows.shape[1])))) if embedded else None
     here = plan_digest(papers, llm_all=True, embed=embed)
-    caplog.set_level(logging.INFO, logger="paperbrief.relate_process")
+    caplog.set_level(logging.INFO, logger="paperbrief.relate.process")
     with RelateProcess() as child:
         there = plan_digest(papers, llm_all=True, embed=embed, relater=child.relate)
     assert isinstance(here.related, Relatedness)

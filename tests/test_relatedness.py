@@ -12,11 +12,11 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from paperbrief import relatedness
 from paperbrief.models import Paper
-from paperbrief.relatedness import MIN_PAIR_SIMILARITY, analyze, paper_text, relate
+from paperbrief.relate import relatedness
+from paperbrief.relate.relatedness import MIN_PAIR_SIMILARITY, analyze, paper_text, relate
+from paperbrief.relate.topics import MAX_TOPICS, OTHER_TOPIC
 from paperbrief.sources import read_file
-from paperbrief.topics import MAX_TOPICS, OTHER_TOPIC
 from tests.conftest import FIXTURES
 
 
@@ -385,7 +385,7 @@ def test_a_big_feed_compares_every_related_paper_once(big_feed, big_related):
 
 _TOPICS_SCRIPT = """
 import json, sys
-from paperbrief.relatedness import relate
+from paperbrief.relate.relatedness import relate
 from paperbrief.sources import read_file
 papers = read_file(sys.argv[1]).papers
 r = relate(papers)

@@ -6,6 +6,14 @@ from datetime import date
 
 from markdown_it import MarkdownIt
 
+from paperbrief.digest.render import (
+    key_number,
+    md,
+    paper_link,
+    render_comparison,
+    render_digest,
+    render_takeaway,
+)
 from paperbrief.models import (
     Comparison,
     Difference,
@@ -18,14 +26,6 @@ from paperbrief.models import (
     Takeaway,
     Topic,
     Usage,
-)
-from paperbrief.render import (
-    key_number,
-    md,
-    paper_link,
-    render_comparison,
-    render_digest,
-    render_takeaway,
 )
 
 

@@ -10,6 +10,13 @@ from pathlib import Path
 import pytest
 
 from paperbrief.cli import main
+from paperbrief.digest.render_html import (
+    anchor,
+    comparison_anchor,
+    paper_anchor,
+    render_html_body,
+    render_html_digest,
+)
 from paperbrief.models import (
     Comparison,
     Difference,
@@ -21,13 +28,6 @@ from paperbrief.models import (
     Takeaway,
     Topic,
     Usage,
-)
-from paperbrief.render_html import (
-    anchor,
-    comparison_anchor,
-    paper_anchor,
-    render_html_body,
-    render_html_digest,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from paperbrief.cli import main
+from paperbrief.digest.render_text import WIDTH, render_text_digest
 from paperbrief.models import Digest
-from paperbrief.render_text import WIDTH, render_text_digest
 from tests.conftest import FIXTURES
 
 SEED = FIXTURES / "hf-daily-papers-page.txt"

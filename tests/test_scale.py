@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief import offline_pool
-from paperbrief.digest import build_digest
-from paperbrief.engines.offline import OfflineEngine
+from paperbrief.digest.build import build_digest
+from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.errors import PaperbriefError
 from paperbrief.models import Period, Takeaway
-from paperbrief.pipeline import Pipeline
-from paperbrief.relatedness import relate
+from paperbrief.relate.relatedness import relate
+from paperbrief.run import offline_pool
+from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 from tests.conftest import FIXTURES
 
 PERIOD = Period(label="test week")
@@ -77,7 +77,7 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
 def test_the_plan_is_made_while_the_workers_write_takeaways(papers, tmp_path, monkeypatch):
     import multiprocessing
 
-    from paperbrief import digest as digest_module
+    from paperbrief.digest import build as digest_module
 
     monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
     monkeypatch.setattr(offline_pool, "workers", lambda: 2)
@@ -109,7 +109,7 @@ class SlowEngine(PidEngine):
 
 
 def test_a_failing_plan_cancels_the_takeaways_not_yet_started(papers, tmp_path, monkeypatch):
-    from paperbrief import digest as digest_module
+    from paperbrief.digest import build as digest_module
 
     monkeypatch.setattr(offline_pool, "MIN_PARALLEL_ITEMS", 1)
     monkeypatch.setattr(offline_pool, "workers", lambda: 2)
@@ -152,7 +152,7 @@ def test_offline_results_share_a_commit(papers, tmp_path, monkeypatch):
     # the run's start plus one transaction for all ~80 results (not one commit each)
     assert commits <= 3
     # a smaller batch size: one commit per batch
-    monkeypatch.setattr("paperbrief.pipeline.OFFLINE_COMMIT_EVERY", 10)
+    monkeypatch.setattr("paperbrief.run.pipeline.OFFLINE_COMMIT_EVERY", 10)
     with Store(tmp_path / "pb2.db") as store:
         commits = commits_during(store, lambda: digest_with(store, papers))
     assert (stored + compared) // 10 <= commits <= (stored + compared) // 10 + 3

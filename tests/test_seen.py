@@ -13,7 +13,7 @@ from pathlib import Path
 
 from paperbrief.cli import main
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 from tests.conftest import FIXTURES
 
 HF_DAY = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.engines import offline
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_candidates import CUT_KINDS, candidates
-from paperbrief.engines.offline_extract import split_sentences
-from paperbrief.engines.offline_select import (
+from paperbrief.engines.offline import engine as offline
+from paperbrief.engines.offline.candidates import CUT_KINDS, candidates
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.extract import split_sentences
+from paperbrief.engines.offline.select import (
     SELECTOR_FILE,
     best_line,
     candidate_rows,
@@ -126,7 +126,7 @@ def test_learned_selector_beats_first_sentence_on_unseen_dev_papers(dev: list[di
 
 def test_a_retrained_selector_is_a_new_takeaway_version() -> None:
     assert "selector.json" in offline._TAKEAWAY_SOURCES
-    assert "offline_select.py" in offline._TAKEAWAY_SOURCES
+    assert "select.py" in offline._TAKEAWAY_SOURCES
     assert set(offline._TAKEAWAY_SOURCES) <= set(offline._COMPARISON_SOURCES)
 
 
@@ -134,7 +134,7 @@ def test_cues_searched_in_lower_case_find_what_the_case_blind_patterns_find():
     """The role and score cues run on lower-cased text without IGNORECASE (faster); on 2,000
     real abstracts' sentences each twin agrees with its case-insensitive pattern, and a pattern
     whose meaning lower-casing would change is refused."""
-    from paperbrief.engines.offline_extract import (
+    from paperbrief.engines.offline.extract import (
         METHOD_CUE,
         PROBLEM_CUE,
         RESULT_CUE,

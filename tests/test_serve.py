@@ -22,7 +22,7 @@ from paperbrief.cli import main
 from paperbrief.models import Paper
 from paperbrief.serve import create_app
 from paperbrief.sources import read_file
-from paperbrief.store import Store
+from paperbrief.store.core import Store
 from tests.conftest import FIXTURES
 
 FEED = FIXTURES / "hf-2024-papers-2000.jsonl"

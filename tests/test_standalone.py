@@ -11,9 +11,9 @@ from functools import cache
 
 import pytest
 
-from paperbrief.engines.offline import OfflineEngine
-from paperbrief.engines.offline_facts import key_numbers, roles
-from paperbrief.engines.standalone import dangles, part_of_name, repeats
+from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.facts import key_numbers, roles
+from paperbrief.engines.offline.standalone import dangles, part_of_name, repeats
 from paperbrief.models import Paper
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from paperbrief.refserver import RefServer
-from paperbrief.store import Store
+from paperbrief.store.core import Store
+from paperbrief_refserver.server import RefServer
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
 WAIT = 120.0  # generous: how long a stopped run may take before it counts as hanging
@@ -100,9 +100,9 @@ class SignalledStore(Store):
 
 
 def test_ctrl_c_in_the_middle_of_saving_an_answer_keeps_it(tmp_path):
-    from paperbrief import stopping
-    from paperbrief.engines.llm import LLMEngine
-    from paperbrief.pipeline import Pipeline
+    from paperbrief.engines.llm.engine import LLMEngine
+    from paperbrief.run import stopping
+    from paperbrief.run.pipeline import Pipeline
     from tests.llm_support import StubFallback, scitldr_papers
 
     papers = scitldr_papers(3)

@@ -25,8 +25,8 @@ from paperbrief.models import (
     Paper,
     Takeaway,
 )
-from paperbrief.store import Store, default_db_path
-from paperbrief.store_migrations import MIGRATIONS, applied_migrations, migrate
+from paperbrief.store.core import Store, default_db_path
+from paperbrief.store.migrations import MIGRATIONS, applied_migrations, migrate
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 MODEL = "gpt-4o-mini"
@@ -399,7 +399,7 @@ READER = textwrap.dedent(
     """
     import json, sys
     from paperbrief.models import Paper
-    from paperbrief.store import Store
+    from paperbrief.store.core import Store
     with Store(sys.argv[1]) as s:
         paper = Paper.model_validate_json(sys.argv[2])
         t = s.get_takeaway(paper, "gpt-4o-mini", "t1")
@@ -429,7 +429,7 @@ WRITER = textwrap.dedent(
     """
     import sys
     from paperbrief.models import Paper, Takeaway, CallRecord
-    from paperbrief.store import Store
+    from paperbrief.store.core import Store
     base = Paper.model_validate_json(sys.argv[2])
     template = Takeaway.model_validate_json(sys.argv[3])
     s = Store(sys.argv[1])

@@ -7,9 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from paperbrief.engines.offline_extract import split_sentences
-from paperbrief.engines.offline_select import selector, tldr_words
-from paperbrief.engines.tldr_words import TldrWords, learn, word_counts
+from paperbrief.engines.offline.extract import split_sentences
+from paperbrief.engines.offline.select import selector, tldr_words
+from paperbrief.engines.offline.tldr_words import TldrWords, learn, word_counts
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -110,6 +110,16 @@ MAPPING: dict[str, str] = {
     "paperbrief.batching": "paperbrief.run.batching",
     "paperbrief.offline_pool": "paperbrief.run.offline_pool",
     "paperbrief.lock": "paperbrief.run.lock",
+    # added by issues 22, 25 and 28 (their branches landed before the move)
+    "paperbrief.engines.compare_facts": "paperbrief.engines.offline.compare_facts",
+    "paperbrief.engines.compare_ground": "paperbrief.engines.offline.compare_ground",
+    "paperbrief.engines.standalone": "paperbrief.engines.offline.standalone",
+    "paperbrief.store_marks": "paperbrief.store.marks",
+    "paperbrief.keyword_evidence": "paperbrief.relate.keyword_evidence",
+    "paperbrief.learned_rank": "paperbrief.relate.learned_rank",
+    "paperbrief.seen": "paperbrief.relate.seen",
+    "paperbrief.stopping": "paperbrief.run.stopping",
+    "paperbrief.orphans": "paperbrief.run.orphans",
     # sources/: looking a paper up by id or reference
     "paperbrief.lookup": "paperbrief.sources.lookup",
     # the reference LLM server leaves the product
@@ -127,8 +137,11 @@ KEEP: set[str] = {
     "paperbrief.numbers", "paperbrief.safe_text", "paperbrief.latex", "paperbrief.windows",
     "paperbrief.stopwords", "paperbrief.atomic", "paperbrief.base_url", "paperbrief.redact",
     "paperbrief.retrying", "paperbrief.ratelimit", "paperbrief.breaker", "paperbrief.text_args",
+    # overall deadlines of network exchanges (http, mail and the LLM client use them)
+    "paperbrief.deadline", "paperbrief.deadline_net", "paperbrief.deadline_httpx",
     # the commands: may import every stage
     "paperbrief.cli", "paperbrief.lab", "paperbrief.lab_config",
+    "paperbrief.cli_marks", "paperbrief.marks", "paperbrief.serve",
     # engines/__init__ (the Engine protocol) stays; sources/ stays as it is
     "paperbrief.engines",
 }
@@ -138,6 +151,7 @@ KEEP_PACKAGES = ("paperbrief.sources",)
 DATA: dict[str, str] = {
     "paperbrief/engines/selector.json": "paperbrief/engines/offline/selector.json",
     "paperbrief/engines/term_df.json": "paperbrief/engines/offline/term_df.json",
+    "paperbrief/engines/phrase_df.json": "paperbrief/engines/offline/phrase_df.json",
     "paperbrief/templates": "paperbrief/digest/templates",
 }
 

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from paperbrief import __version__, stopping
+from paperbrief import __version__
 from paperbrief.errors import (
     EXIT_FAILURE,
     EXIT_OK,
@@ -28,6 +28,7 @@ from paperbrief.errors import (
     UsageError,
 )
 from paperbrief.models import Paper, Period
+from paperbrief.run import stopping
 from paperbrief.safe_text import LINE_MAX_CHARS, CleanFormatter, brief, clean, short_lines
 
 log = logging.getLogger("paperbrief")
@@ -370,7 +371,7 @@ def _is_tty(stream: Any) -> bool:
 def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
     """(engine, offline engine): the LLM when a key or base URL is configured, else offline."""
     if _offline_only(args):
-        from paperbrief.engines.offline import OfflineEngine
+        from paperbrief.engines.offline.engine import OfflineEngine
 
         if args.offline:
             log.info("using the offline engine (--offline)")
@@ -378,8 +379,8 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
             log.info("no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine")
         offline = OfflineEngine()
         return offline, offline
-    from paperbrief.engines.lazy_offline import LazyOfflineEngine
-    from paperbrief.engines.llm import DEFAULT_TIMEOUT, llm_engine_from_env
+    from paperbrief.engines.llm.engine import DEFAULT_TIMEOUT, llm_engine_from_env
+    from paperbrief.engines.offline.lazy import LazyOfflineEngine
     from paperbrief.ratelimit import RateLimiter
 
     offline = LazyOfflineEngine()  # the fallback: imported if and when needed, not before
@@ -399,7 +400,7 @@ def _choose_engine(args: argparse.Namespace) -> tuple[Any, Any]:
 
 def _check_priced(engine: Any) -> None:
     """--max-cost needs the model's price: refused (exit 2) when it is unknown."""
-    from paperbrief.engines.pricing import find_price, unpriced_message
+    from paperbrief.pricing import find_price, unpriced_message
 
     prices = getattr(engine, "prices", None)
     if prices is None:  # the offline engine costs nothing
@@ -426,10 +427,10 @@ def _load(args: argparse.Namespace) -> tuple[list[Paper], Period | None, list[st
 @contextmanager
 def _session(args: argparse.Namespace, command: str) -> Iterator[tuple[Any, int]]:
     """The store, locked for this run, with the run recorded from start to finish."""
-    from paperbrief.lock import run_lock
     from paperbrief.redact import redact_argv, strip_userinfo
-    from paperbrief.store import Store, default_db_path
-    from paperbrief.store_guard import check_ours
+    from paperbrief.run.lock import run_lock
+    from paperbrief.store.core import Store, default_db_path
+    from paperbrief.store.guard import check_ours
 
     db_path = Path(args.db) if args.db else default_db_path()
     check_ours(db_path)  # a foreign file is refused before even its lock file is made
@@ -462,7 +463,7 @@ def _failure_cooldown(args: argparse.Namespace) -> float:
 def _pipeline(args: argparse.Namespace, store: Any, run_id: int, total: int) -> Any:
     from datetime import timedelta
 
-    from paperbrief.pipeline import Budget, Pipeline
+    from paperbrief.run.pipeline import Budget, Pipeline
 
     cooldown = timedelta(hours=_failure_cooldown(args))
     engine, offline = _choose_engine(args)
@@ -495,11 +496,11 @@ def _preload(module: str) -> None:
 
 
 def _relate_process() -> Any:
-    """A child process importing scikit-learn for the plan (paperbrief.relate_process), unless
+    """A child process importing scikit-learn for the plan (paperbrief.relate.process), unless
     this process has it already (then relatedness is made here, at no import cost)."""
     if "sklearn" in sys.modules:
         return None
-    from paperbrief.relate_process import RelateProcess
+    from paperbrief.relate.process import RelateProcess
 
     return RelateProcess()
 
@@ -524,11 +525,11 @@ def _offline_only(args: argparse.Namespace) -> bool:
 
 
 def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, plan) -> Any:
-    """Collect finished batches, submit what is missing (see paperbrief.batching), and switch
+    """Collect finished batches, submit what is missing (see paperbrief.run.batching), and switch
     the pipeline to the engine that answers from batches (only what the digest pays for: the
     detailed papers and their comparisons, unless --llm-all)."""
-    from paperbrief.batching import BatchMode
-    from paperbrief.pipeline import Budget
+    from paperbrief.run.batching import BatchMode
+    from paperbrief.run.pipeline import Budget
 
     if not pipeline.uses_llm:
         raise UsageError("--batch needs the LLM engine (set OPENAI_API_KEY or OPENAI_BASE_URL)")
@@ -555,7 +556,7 @@ def _embeddings(args: argparse.Namespace, pipeline: Any, store: Any) -> Any:
     None (TF-IDF) offline or with --embedding-model none."""
     if not pipeline.uses_llm:  # offline: not even the import (openai's costs about a second)
         return None
-    from paperbrief.engines.llm_embed import Embedder, embedding_model
+    from paperbrief.engines.llm.embed import Embedder, embedding_model
 
     model = embedding_model(args.embedding_model)
     if model is None:
@@ -569,7 +570,7 @@ def _embeddings(args: argparse.Namespace, pipeline: Any, store: Any) -> Any:
 
 
 def _embed_with(embedder: Any, store: Any, refresh: bool) -> Callable[..., Any]:
-    from paperbrief.embedding import CachedEmbeddings, embed_listing
+    from paperbrief.relate.embedding import CachedEmbeddings, embed_listing
 
     cache = CachedEmbeddings(embedder, store, refresh=refresh)
     return lambda papers, texts: embed_listing(papers, texts, cache)
@@ -672,14 +673,14 @@ def _plain_text(args: argparse.Namespace) -> bool:
 
 def _profile(option: str | None) -> Any:
     """The interests profile to rank with (None without one), read and checked."""
-    from paperbrief.interests import find_profile, load_profile
+    from paperbrief.relate.interests import find_profile, load_profile
 
     path = find_profile(option)
     if path is None:
         return None
     log.info("interests profile: %s", path)
     profile = load_profile(path)
-    for warning in profile.warnings:  # terms that cannot match (paperbrief.profile_terms)
+    for warning in profile.warnings:  # terms that cannot match (paperbrief.relate.profile_terms)
         log.warning("%s", warning)
     return None if profile.is_empty else profile  # nothing usable: ranked by upvotes
 
@@ -694,12 +695,13 @@ def cmd_digest(args: argparse.Namespace) -> int:
         raise UsageError("digest needs a SOURCE (or --config LAB.toml)")
     offline = _offline_only(args)
     if not offline:  # first, beside this thread's work
-        _preload("paperbrief.engines.llm")  # openai: about a second, while the listing is read
+        # openai: about a second, while the listing is read
+        _preload("paperbrief.engines.llm.engine")
     from paperbrief import windows
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
-    from paperbrief.digest import build_digest, plan_digest
-    from paperbrief.output_guard import guard_outputs
-    from paperbrief.overwrite import check_replaceable
+    from paperbrief.deliver.output_guard import guard_outputs
+    from paperbrief.deliver.overwrite import check_replaceable
+    from paperbrief.digest.build import build_digest, plan_digest
     from paperbrief.redact import strip_userinfo
 
     if args.template is not None and not args.template.is_file():
@@ -708,8 +710,8 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if args.out is None and sys.stdout is None:
         raise OutputError("standard output is closed (write to a file with --out)")
     if args.template is not None and not args.json:  # compiled before any fetching or paying
-        from paperbrief.render import check_template
-        from paperbrief.render_html import check_html_template
+        from paperbrief.digest.render import check_template
+        from paperbrief.digest.render_html import check_html_template
 
         (check_html_template if fmt == "html" else check_template)(args.template)
     if args.out is not None:
@@ -760,7 +762,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
         digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
         if seen is not None:
-            from paperbrief.seen import annotate
+            from paperbrief.relate.seen import annotate
 
             annotate(digest, seen)
         digest.serve_url = serve_url
@@ -771,11 +773,11 @@ def cmd_digest(args: argparse.Namespace) -> int:
         if args.json:
             text = digest.model_dump_json(indent=2) + "\n"
         elif fmt == "html":
-            from paperbrief.render_html import render_html_digest
+            from paperbrief.digest.render_html import render_html_digest
 
             text = render_html_digest(digest, args.template, args.top, args.rest)
         else:
-            from paperbrief.render import render_digest  # jinja2's templates: after the work
+            from paperbrief.digest.render import render_digest  # jinja2's templates: after the work
 
             text = render_digest(digest, args.template, args.top, args.rest)
         if target is not None:
@@ -807,7 +809,7 @@ def _count(n: int, noun: str) -> str:
 
 def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
     """Validate --email/--resend/--feed before any work; the SMTP settings and recipients."""
-    from paperbrief.feed import check_feed, check_feed_url
+    from paperbrief.deliver.feed import check_feed, check_feed_url
 
     if args.resend and not args.email:
         raise UsageError("--resend needs --email")
@@ -819,7 +821,7 @@ def _check_delivery(args: argparse.Namespace) -> tuple[Any, list[str]] | None:
             args.feed_url = check_feed_url(args.feed_url)  # user:token@ never goes public
     if not args.email:
         return None
-    from paperbrief.mail import parse_recipients, settings_from_env
+    from paperbrief.deliver.mail import parse_recipients, settings_from_env
 
     recipients = parse_recipients(args.email)
     return settings_from_env(), recipients
@@ -829,7 +831,7 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
              mail: tuple[Any, list[str]] | None, store: Any, run_id: int) -> Exception | None:
     """Update the feed, then mail the digest; an SMTP failure is returned, not raised, so the
     run is recorded (as failed) with its stats before the CLI reports it."""
-    from paperbrief.render_html import render_html_digest
+    from paperbrief.digest.render_html import render_html_digest
 
     written = None if args.json else fmt
     feed_failure = None
@@ -841,10 +843,10 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
             feed_failure = PaperbriefError(str(exc))  # exit 1: the work is done, the feed failed
     if mail is None:
         return feed_failure
-    from paperbrief.mail import DeliveryError, deliver_digest
+    from paperbrief.deliver.mail import DeliveryError, deliver_digest
 
     settings, recipients = mail
-    from paperbrief.render_text import render_text_digest
+    from paperbrief.digest.render_text import render_text_digest
 
     plain = render_text_digest(digest, args.top, args.rest)  # the text part: plain, not Markdown
     html = text if written == "html" else render_html_digest(digest, None, args.top, args.rest)
@@ -860,17 +862,17 @@ def _deliver(args: argparse.Namespace, digest: Any, fmt: str, text: str, target:
 
 def _digest_key(args: argparse.Namespace) -> str:
     """The digest's identity within its period: its sources and profile (digest_identity)."""
-    from paperbrief.digest_identity import digest_key
-    from paperbrief.interests import find_profile
+    from paperbrief.digest.identity import digest_key
+    from paperbrief.relate.interests import find_profile
 
     return digest_key(args.sources, find_profile(args.interests))
 
 
 def _update_feed(args: argparse.Namespace, digest: Any, fmt: str, written: str | None,
                  target: Path | None) -> None:
-    from paperbrief.feed import link_to, update_feed
-    from paperbrief.mail import subject
-    from paperbrief.render_html import render_html_body
+    from paperbrief.deliver.feed import link_to, update_feed
+    from paperbrief.deliver.mail import subject
+    from paperbrief.digest.render_html import render_html_body
 
     feed = Path(args.feed)
     update_feed(
@@ -896,8 +898,8 @@ def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None
           store: Any) -> list[Paper]:
     """The papers `refs` name: in the listing, else in the store (not with --refresh), else
     fetched from arXiv in one request and kept in the store."""
-    from paperbrief.lookup import find_papers
     from paperbrief.sources.live import fetch_by_id
+    from paperbrief.sources.lookup import find_papers
 
     def fetch(ids: list[str]) -> list[Paper]:
         log.info("fetching %s from arXiv", ", ".join(ids))
@@ -909,8 +911,8 @@ def _find(args: argparse.Namespace, refs: list[Any], listing: list[Paper] | None
 
 def cmd_takeaway(args: argparse.Namespace) -> int:
     """Print the takeaways of the named papers, or of all of them."""
-    from paperbrief.render import render_takeaway
-    from paperbrief.render_text import render_text_takeaway
+    from paperbrief.digest.render import render_takeaway
+    from paperbrief.digest.render_text import render_text_takeaway
     from paperbrief.sources.references import parse_reference
 
     plain = _plain_text(args)
@@ -936,9 +938,9 @@ def cmd_takeaway(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two papers named by arXiv id, link or title fragment (or one with its nearest)."""
-    from paperbrief.partner import most_related_to
-    from paperbrief.render import render_comparison
-    from paperbrief.render_text import render_text_comparison
+    from paperbrief.digest.render import render_comparison
+    from paperbrief.digest.render_text import render_text_comparison
+    from paperbrief.relate.partner import most_related_to
     from paperbrief.sources.references import check_distinct, parse_reference
 
     plain = _plain_text(args)
@@ -994,7 +996,7 @@ def _fetch_liked(store: Any | None) -> Callable[[list[str]], list[Paper]]:
 
 def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
     """Papers seen by earlier runs, by id, from the database (read only; none if it is absent)."""
-    from paperbrief.store import Store, default_db_path
+    from paperbrief.store.core import Store, default_db_path
 
     db_path = Path(db) if db else default_db_path()
     if not db_path.is_file():
@@ -1014,9 +1016,9 @@ def _paper_lookup(db: Path | None) -> Callable[[str], Paper | None] | None:
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
     from paperbrief.cli_marks import rank_marked, reader_marks
-    from paperbrief.interests import default_profile_path, find_profile, load_profile
-    from paperbrief.learned_rank import MIN_LIKES
-    from paperbrief.ranking import rank_listing, ranked_as_dict
+    from paperbrief.relate.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.relate.learned_rank import MIN_LIKES
+    from paperbrief.relate.ranking import rank_listing, ranked_as_dict
 
     path = find_profile(args.interests)
     likes, dislikes = reader_marks(args)
@@ -1064,7 +1066,7 @@ def _rank_embedder(args: argparse.Namespace) -> Any:
     --embedding-model none."""
     if _offline_only(args):
         return None
-    from paperbrief.engines.llm_embed import embedder_from_env, embedding_model
+    from paperbrief.engines.llm.embed import embedder_from_env, embedding_model
 
     model = embedding_model(args.embedding_model)
     return embedder_from_env(model, args.base_url) if model else None
@@ -1074,7 +1076,7 @@ def _nobody_running(db_path: Path) -> bool:
     """True when no run holds the lock (then runs still 'running' were killed). Taking the lock
     needs a writable folder: without one, nobody can be running a paid run here either."""
     from paperbrief.errors import LockBusy
-    from paperbrief.lock import run_lock
+    from paperbrief.run.lock import run_lock
 
     try:
         with run_lock(db_path, 0):
@@ -1089,7 +1091,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
     """List recent runs with their calls, tokens, cost and failures."""
     from dataclasses import replace
 
-    from paperbrief.store import Store, default_db_path
+    from paperbrief.store.core import Store, default_db_path
 
     db_path = Path(args.db) if args.db else default_db_path()
     if not db_path.exists():
@@ -1124,7 +1126,7 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = list(argv) if argv is not None else sys.argv[1:]
     restore = stopping.install()  # SIGTERM / Ctrl-C: stop, even while a call hangs
     try:
-        from paperbrief.output_guard import guard_outputs
+        from paperbrief.deliver.output_guard import guard_outputs
 
         guard_outputs(args)  # never the store, its side files or an input
         _setup_logging(args.verbose, args.log)

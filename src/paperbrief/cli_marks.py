@@ -62,7 +62,7 @@ def _common(p: Any) -> None:
 
 
 def _store(args: Any) -> Any:
-    from paperbrief.store import Store, default_db_path
+    from paperbrief.store.core import Store, default_db_path
 
     return Store(Path(args.db) if args.db else default_db_path())
 
@@ -75,9 +75,9 @@ def _out(text: str) -> None:
 
 def _mark(args: Any, mark: str) -> int:
     from paperbrief.cli import _load
-    from paperbrief.lookup import find_papers
     from paperbrief.marks import reader_name
     from paperbrief.sources.live import fetch_by_id
+    from paperbrief.sources.lookup import find_papers
     from paperbrief.sources.references import parse_reference
 
     reader = reader_name(args.reader)
@@ -170,7 +170,7 @@ def cmd_marks(args: Any) -> int:
 def reader_marks(args: Any) -> tuple[list[Paper], list[Paper]]:
     """The reader's liked and disliked papers from the store (none when it does not exist)."""
     from paperbrief.marks import reader_name
-    from paperbrief.store import default_db_path
+    from paperbrief.store.core import default_db_path
 
     reader = reader_name(getattr(args, "reader", None))
     db_path = Path(args.db) if args.db else default_db_path()
@@ -197,7 +197,7 @@ def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: Any
     `--seen hide` leaves the papers seen before out; `--seen again` ignores what was seen (and
     then records nothing new either way: the reader is still recorded)."""
     from paperbrief.marks import reader_name
-    from paperbrief.seen import SeenCheck, check_seen
+    from paperbrief.relate.seen import SeenCheck, check_seen
 
     reader = reader_name(getattr(args, "reader", None))
     marks = store.get_marks(reader)
@@ -218,7 +218,7 @@ def cmd_serve(args: Any) -> int:
 
     from paperbrief.marks import reader_name
     from paperbrief.serve import check_bind, create_app
-    from paperbrief.store import default_db_path
+    from paperbrief.store.core import default_db_path
 
     token = args.token or os.environ.get("PAPERBRIEF_SERVE_TOKEN") or None
     check_bind(args.host, token)
@@ -245,7 +245,7 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
                 profile: Any, embedder: Any) -> list[Any]:
     """`rank` by a classifier learned from the marks: TF-IDF features, or embeddings through
     the store's cache (a recorded run) when there is an embedder."""
-    from paperbrief.learned_rank import (
+    from paperbrief.relate.learned_rank import (
         rank_with_marks,
         rank_with_marks_embedded,
         with_profile_likes,

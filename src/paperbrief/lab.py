@@ -57,9 +57,9 @@ def _check_readers(config: LabConfig, redactor: Any) -> tuple[dict[str, Any], di
     """Profiles and mail settings per reader, checked before anything is fetched; every
     credential is read once (a missing one is exit 2 now) and handed to the redactor."""
     from paperbrief.atomic import check_output
-    from paperbrief.feed import check_feed, check_feed_url
-    from paperbrief.interests import load_profile
-    from paperbrief.mail import parse_recipients, settings_from_env
+    from paperbrief.deliver.feed import check_feed, check_feed_url
+    from paperbrief.deliver.mail import parse_recipients, settings_from_env
+    from paperbrief.relate.interests import load_profile
 
     profiles: dict[str, Any] = {}
     mail: dict[str, Any] = {}
@@ -101,7 +101,7 @@ def _profile_texts(config: LabConfig, profiles: dict[str, Any], papers: list[Pap
     """Every reader's profile texts, embedded with the papers in one go (then each reader's
     ranking finds them in the cache instead of asking once per reader)."""
     from paperbrief import cli
-    from paperbrief.ranking import profile_texts, resolve_liked
+    from paperbrief.relate.ranking import profile_texts, resolve_liked
 
     texts: list[str] = []
     for reader in config.readers:
@@ -126,8 +126,8 @@ def digest_link(reader: Reader, default: str | None, period: str) -> str | None:
 def run_lab(args: Any) -> int:
     """The lab run; raises DeliveryFailures (exit 1) when a destination failed."""
     from paperbrief import cli, windows
-    from paperbrief.chat.send import Redactor
-    from paperbrief.digest import build_digest, plan_digest
+    from paperbrief.deliver.chat.send import Redactor
+    from paperbrief.digest.build import build_digest, plan_digest
 
     _check_args(args)
     config = load_lab_config(args.config)
@@ -148,7 +148,7 @@ def run_lab(args: Any) -> int:
     with cli._session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = cli._pipeline(args, store, run_id, total=len(papers))
-        from paperbrief.relatedness import relate
+        from paperbrief.relate.relatedness import relate
 
         # once for every reader: with an API key by the papers' embeddings (cached in the
         # store; each reader's profile texts are embedded when ranking), else TF-IDF
@@ -186,7 +186,7 @@ def run_lab(args: Any) -> int:
 def _target(reader: Reader, period: str, papers: list[Paper]) -> Any:
     """The reader's digest file, checked before any work (as `--out` is)."""
     from paperbrief.atomic import output_path, writable_file
-    from paperbrief.overwrite import check_replaceable
+    from paperbrief.deliver.overwrite import check_replaceable
 
     assert reader.out is not None
     suffix = ".html" if reader.format == "html" else ".md"
@@ -203,10 +203,10 @@ def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, m
     """Write and deliver one reader's digest; a line per failed destination."""
     from paperbrief import cli
     from paperbrief.atomic import write_atomic
-    from paperbrief.chat.compose import chat_digest, messages_for
-    from paperbrief.chat.outbox import deliver_chat
-    from paperbrief.render import render_digest
-    from paperbrief.render_html import render_html_digest
+    from paperbrief.deliver.chat.compose import chat_digest, messages_for
+    from paperbrief.deliver.chat.outbox import deliver_chat
+    from paperbrief.digest.render import render_digest
+    from paperbrief.digest.render_html import render_html_digest
 
     failures: list[str] = []
     render = render_html_digest if reader.format == "html" else render_digest

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
-from paperbrief.store_marks import DEFAULT_READER, Mark
+from paperbrief.store.marks import DEFAULT_READER, Mark
 
 READER_ENV = "PAPERBRIEF_READER"
 EXPORT_VERSION = 1
@@ -105,7 +105,7 @@ def resolve_marked(refs: Sequence[str], marks: Sequence[Mark],
                    parse: Callable[[str], Any]) -> list[str]:
     """The ids of marked papers `refs` name: arXiv ids and links, or title fragments of marked
     papers (one match each)."""
-    from paperbrief.lookup import resolve
+    from paperbrief.sources.lookup import resolve
 
     papers = [m.paper or Paper(id=m.paper_id, abstract="", source="marks") for m in marks]
     ids = []

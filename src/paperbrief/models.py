@@ -346,7 +346,7 @@ class CallRecord(BaseModel):
     @classmethod
     def _bounded_tokens(cls, value: Any) -> int:
         """A server's absurd usage (10**30 tokens) is clamped, so the paid answer is stored."""
-        from paperbrief.engines.pricing import clamp_tokens
+        from paperbrief.pricing import clamp_tokens
 
         return clamp_tokens(value)
 

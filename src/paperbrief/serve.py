@@ -87,7 +87,7 @@ def create_app(db_path: Path, reader: str, token: str | None = None) -> Any:
         raise UsageError("paperbrief serve needs Flask: pip install 'paperbrief[serve]'") from exc
     from jinja2 import Environment
 
-    from paperbrief.store import Store
+    from paperbrief.store.core import Store
 
     app = Flask("paperbrief.serve")
     csrf = secrets.token_urlsafe(32)
@@ -166,7 +166,7 @@ def create_app(db_path: Path, reader: str, token: str | None = None) -> Any:
 
     @app.get("/compare")
     def compare() -> Any:
-        from paperbrief.engines.offline import OfflineEngine
+        from paperbrief.engines.offline.engine import OfflineEngine
 
         ids = list(dict.fromkeys(request.args.getlist("id")))
         if len(ids) != 2:

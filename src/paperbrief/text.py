@@ -129,3 +129,30 @@ def _stem_lower(word: str) -> str:
     if stemmer is None:
         stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
     return stemmer.stemWord(word)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, whitespace collapsed (for exact phrase and name matching)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(text.casefold().split())
+
+
+def name_key(name: str) -> str:
+    """'Dao, Tri' and 'Tri Dao' alike: folded words in first-last order."""
+    name = fold(name)
+    if "," in name:
+        last, _, first = name.partition(",")
+        name = f"{first.strip()} {last.strip()}"
+    return " ".join(re.sub(r"[.\-]", " ", name).split())
+
+
+def title_key(title: str, first_author: str = "") -> str:
+    """Normalised title and the first author's folded surname (empty when there is no title):
+    the same paper from two sources (issue 25)."""
+    title = normalize_title(title)
+    if not title:
+        return ""
+    name = name_key(first_author)  # 'Dao, Tri' and 'Tri Dao' alike
+    surname = name.split()[-1] if name else ""
+    return f"{title}|{surname}"

@@ -1,4 +1,8 @@
-"""Engines write takeaways and comparisons: `offline` (extractive, the default) and `llm`."""
+"""Engines write takeaways and comparisons: `offline` (extractive, the default) and `llm`.
+
+It may import only the shared top-level modules (models, errors, text,
+numbers, ...); `engines/offline/` and `engines/llm/` import it.
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """Reading paper listings: formats detected by content, duplicates merged.
 
 The CLI and the pipeline call only `parse_text`, `read_file`, `merge` and `load`.
+
+It may import only the shared top-level modules (models, errors, http,
+text, ...): it is the first stage.
 """
 
 from __future__ import annotations

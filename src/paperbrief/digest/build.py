@@ -1,0 +1,344 @@
+"""Assemble a Digest: rank the papers, pick the detailed top N, write takeaways and comparisons.
+
+Pay for what is read: with an LLM engine only the detailed papers (the top N: "For you" with an
+interests profile, else the most upvoted, else the first N) and their comparisons (each with its
+most related paper) go to the LLM; every other paper gets its one line from the offline engine,
+by design (`llm_all=True` pays for every takeaway).
+
+When the papers paid for are known without relatedness (every paper, or the most upvoted), their
+takeaways are paid for while relatedness (scikit-learn, imported then) chooses the comparisons,
+which join the same work queue as soon as they are known.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from paperbrief.models import Digest, Paper, Period, RankedPaper
+from paperbrief.relate.interests import Profile
+from paperbrief.run.pipeline import Pairs, Pipeline
+
+if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to import
+    import numpy as np
+
+    from paperbrief.relate.process import Related
+    from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
+    from paperbrief.relate.relatedness import Relatedness
+
+    # relatedness.relate's signature, e.g. RelateProcess.relate (made in a child process)
+    Relater = Callable[..., Relatedness | Related]
+
+DEFAULT_TOP = 25
+Marks = tuple[Sequence[Paper], Sequence[Paper]]  # a reader's liked and disliked papers
+PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
+
+
+def term_vectors(related: Relatedness) -> object:
+    """The papers' rows in the TF-IDF space (`related.vectors` unless it holds embeddings)."""
+    import scipy.sparse as sp
+
+    from paperbrief.relate.relatedness import paper_text
+
+    if sp.issparse(related.vectors):
+        return related.vectors
+    return related.space.transform([paper_text(p) for p in related.papers])
+
+
+def _ranking(
+    papers: list[Paper],
+    related: Relatedness | None,
+    profile: Profile | None,
+    lookup: Callable[[str], Paper | None] | None,
+    fetch: Fetch | None,
+    embed: EmbedListing | None = None,
+    marks: Marks | None = None,
+) -> tuple[str, list[Ranked], list[str]]:
+    from paperbrief.relate.ranking import rank_by_upvotes, rank_listing
+
+    if marks is not None and len(marks[0]) >= 2:  # learned from likes (issue 25): TF-IDF
+        from paperbrief.relate.learned_rank import rank_with_marks, with_profile_likes
+
+        likes = with_profile_likes(marks[0], profile, papers, lookup)
+        return "interests", rank_with_marks(papers, likes, marks[1], profile), []
+    if profile is not None:
+        ranked, warnings = rank_listing(
+            papers, profile, space=related.space if related else None,
+            # with `embed`, TF-IDF rows only if it gives none (rank_listing fits them then)
+            vectors=term_vectors(related) if related and embed is None else None,
+            lookup=lookup, fetch=fetch, embed=embed,
+        )
+        return "interests", ranked, warnings
+    if any(p.upvotes for p in papers):
+        return "upvotes", rank_by_upvotes(papers), []
+    return "listing", [], []
+
+
+def _embedded_relatedness(
+    papers: list[Paper],
+    profile: Profile | None,
+    lookup: Callable[[str], Paper | None] | None,
+    fetch: Fetch | None,
+    embed: EmbedListing,
+    relater: Relater | None = None,
+    marks: Marks | None = None,
+) -> tuple[Relatedness | Related, tuple[str, list[Ranked], list[str]]]:
+    """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
+    together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
+    when `embed` gives None)."""
+    rows: list[tuple[np.ndarray, np.ndarray] | None] = []
+
+    def embed_once(
+        listing: Sequence[Paper], texts: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        got = embed(listing, texts)
+        rows.append(got)
+        return got
+
+    ranking = _ranking(papers, None, profile, lookup, fetch, embed_once, marks)
+    if not rows:  # no profile: the papers alone
+        rows.append(embed(papers, []) if papers else None)
+    embedded = rows[0]
+    if relater is None:
+        from paperbrief.relate.relatedness import relate as relater  # scikit-learn: imported now
+
+    return relater(papers, embeddings=embedded[0] if embedded else None), ranking
+
+
+@dataclass
+class Plan:
+    """What a digest shows in detail and what it pays for, decided before anything is written."""
+
+    papers: list[Paper]
+    related: Relatedness | Related
+    ranked_by: str
+    ranked: list[Ranked]
+    warnings: list[str]
+    detailed: list[Paper]
+    rest: list[Paper]
+    pairs: list[tuple[Paper, Paper]]  # each detailed paper with its most related one, once
+    compared_with: dict[str, str]  # detailed paper id -> its most related paper's id
+    llm_all: bool = False
+    unrelated: list[str] = field(default_factory=list)  # ids with no closely related paper
+
+    def paid_papers(self, uses_llm: bool) -> list[Paper]:
+        """The papers whose takeaways go to the engine (with an LLM: the detailed ones only)."""
+        return self.papers if (self.llm_all or not uses_llm or not self.rest) else self.detailed
+
+
+def plan_digest(
+    papers: Sequence[Paper],
+    *,
+    profile: Profile | None = None,
+    top: int = DEFAULT_TOP,
+    llm_all: bool = False,
+    lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
+    related: Relatedness | None = None,
+    embed: EmbedListing | None = None,
+    relater: Relater | None = None,
+    marks: Marks | None = None,
+    not_detailed: Collection[str] = (),
+) -> Plan:
+    """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
+
+    With `embed` (and no `related` given), ranking, pairing and topics use the papers'
+    embeddings, falling back to TF-IDF when `embed` gives None. `relater` (e.g.
+    `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs no TF-IDF space.
+    `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned from them;
+    papers in `not_detailed` (seen in detail before) are never in the detailed part."""
+    papers = list(papers)
+    if related is None and embed is not None:
+        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed, relater,
+                                                 marks)
+        ranked_by, ranked, rank_warnings = ranking
+    else:
+        learned = marks is not None and len(marks[0]) >= 2
+        if related is None and relater is not None and profile is None and not learned:
+            related = relater(papers)  # ranking reads no vectors without a profile
+        elif related is None:
+            from paperbrief.relate.relatedness import relate
+
+            related = relate(papers)
+        # `related` given with `embed` (a lab run: relatedness once for every reader): ranked
+        # by embeddings all the same, TF-IDF when `embed` gives None
+        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch,
+                                                    embed, marks=marks)
+    skip = set(not_detailed)
+    if ranked:
+        detailed = [r.paper for r in ranked if not r.excluded and r.paper.id not in skip][:top]
+    else:  # listing order as the digest shows it: topic by topic
+        by_id = {p.id: p for p in papers}
+        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids
+                    if pid not in skip][:top]
+    detailed_ids = {p.id for p in detailed}
+    rest = [p for p in papers if p.id not in detailed_ids]
+    from paperbrief.engines.offline.compare_ground import shares_subject
+
+    # a paper is compared with its most related paper only when the two share a distinctive
+    # subject (compare_ground: the same verdict `paperbrief compare` gives the pair)
+    pairs, compared_with, seen = [], {}, set()
+    unrelated = set(related.unrelated())
+    for p in detailed:
+        best = related.most_related(related.index(p.id))
+        if best is None:
+            continue
+        other = papers[best[0]]
+        if not shares_subject(p, other):
+            unrelated.add(p.id)
+            continue
+        compared_with[p.id] = other.id
+        a, b = (p, other) if p.id <= other.id else (other, p)
+        if (a.id, b.id) not in seen:
+            seen.add((a.id, b.id))
+            pairs.append((a, b, best[1]))
+    if len(detailed) == len(papers):  # everything is read: the most similar pairs first
+        pairs.sort(key=lambda pair: (-round(pair[2], 4), pair[0].id, pair[1].id))
+    pairs = [(a, b) for a, b, _ in pairs]
+    return Plan(papers, related, ranked_by, ranked, rank_warnings, detailed, rest, pairs,
+                compared_with, llm_all, [p.id for p in papers if p.id in unrelated])
+
+
+def early_paid(
+    papers: Sequence[Paper], *, profile: Profile | None, top: int, llm_all: bool
+) -> list[Paper] | None:
+    """The papers an LLM digest pays takeaways for (`Plan.paid_papers`), when known before any
+    relatedness: every paper (`llm_all`, or all of them fit in the top N), or the N most upvoted.
+    None when ranking needs the papers' vectors (a profile) or the topics (listing order)."""
+    papers = list(papers)
+    if profile is not None:
+        return None
+    if llm_all or len(papers) <= top:
+        return papers
+    if any(p.upvotes for p in papers):
+        from paperbrief.relate.ranking import rank_by_upvotes
+
+        return [r.paper for r in rank_by_upvotes(papers) if not r.excluded][:top]
+    return None
+
+
+def build_digest(
+    papers: Sequence[Paper],
+    period: Period,
+    pipeline: Pipeline,
+    *,
+    warnings: Sequence[str] = (),
+    related: Relatedness | None = None,
+    profile: Profile | None = None,
+    top: int = DEFAULT_TOP,
+    llm_all: bool = False,
+    lookup: Callable[[str], Paper | None] | None = None,
+    fetch: Fetch | None = None,
+    plan: Plan | None = None,
+    embed: EmbedListing | None = None,
+    relater: Relater | None = None,
+    marks: Marks | None = None,
+    not_detailed: Collection[str] = (),
+) -> Digest:
+    """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
+
+    Relatedness (vectors, neighbours, pairs, topics) is computed once, in the plan, unless the
+    caller has computed it already (`related` or `plan`, for the same papers). Without a plan
+    or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
+    plan is made.
+    """
+
+    def make_plan() -> Plan:
+        return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
+                           fetch=fetch, related=related, embed=embed, relater=relater,
+                           marks=marks, not_detailed=not_detailed)
+
+    early = None
+    budget = pipeline.budget
+    # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
+    learned = marks is not None and len(marks[0]) >= 2
+    if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None \
+            and not learned and not not_detailed:
+        early = early_paid(papers, profile=profile, top=top, llm_all=llm_all)
+    if early is not None:
+        made: list[Plan] = []
+
+        def planned() -> tuple[list[Paper], Pairs]:
+            limiter = getattr(pipeline.engine, "limiter", None)  # the comparisons wait for it
+            with limiter.urgent() if limiter is not None else nullcontext():
+                made.append(make_plan())
+            known = {p.id for p in early}
+            extra = [p for p in made[0].paid_papers(True) if p.id not in known]
+            return extra, made[0].pairs
+
+        # the plan's CPU work shares the interpreter with threads waiting on answers: switching
+        # every 0.5 ms instead of 5 takes each answer up at once, not after the plan's turn
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(interval, PLAN_SWITCH_INTERVAL))
+        try:
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plan") as planner:
+                # one work queue: a comparison needs only the two abstracts, not their takeaways
+                takeaways, comparisons = pipeline.run(early, [], later=planner.submit(planned))
+        finally:
+            sys.setswitchinterval(interval)
+        plan = made[0]
+        paid = plan.paid_papers(pipeline.uses_llm)
+    elif plan is None and not pipeline.uses_llm:
+        # offline, every paper's takeaway is known before the plan: the worker processes write
+        # them while the plan is made (here, or by `relater`'s child), whose comparisons then
+        # join them
+        made = []
+
+        def plan_now() -> tuple[list[Paper], Pairs]:
+            made.append(make_plan())
+            return [], made[0].pairs
+
+        takeaways, comparisons = pipeline.run(papers, [], later=plan_now)
+        plan = made[0]
+        paid = plan.paid_papers(pipeline.uses_llm)
+    else:
+        if plan is None:
+            plan = make_plan()
+        paid = plan.paid_papers(pipeline.uses_llm)
+        takeaways, comparisons = pipeline.run(paid, plan.pairs)
+    extractive = 0
+    if len(paid) < len(plan.papers):  # the rest: offline, by design
+        by_design = Pipeline(
+            pipeline.offline,
+            pipeline.offline,
+            store=pipeline.store,
+            run_id=pipeline.run_id,
+            refresh=pipeline.refresh,
+            progress=pipeline.progress,
+        )
+        takeaways |= by_design.takeaways(plan.rest)
+        extractive = len(plan.rest)
+    stats = pipeline.stats(
+        len(plan.papers), len(takeaways), len(comparisons), [*warnings, *plan.warnings]
+    )
+    stats.extractive_by_design = extractive
+    return Digest(
+        period=period,
+        papers=plan.papers,
+        takeaways=takeaways,
+        comparisons=comparisons,
+        topics=plan.related.topics,
+        unrelated=plan.unrelated,
+        stats=stats,
+        ranked_by=plan.ranked_by,  # type: ignore[arg-type]
+        ranking=[RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons,
+                             excluded=r.excluded) for r in plan.ranked],
+        detailed=[p.id for p in plan.detailed],
+        compared_with=plan.compared_with,
+    )
+
+
+def comparison_pairs(
+    papers: Sequence[Paper], related: Relatedness | Related | None = None
+) -> list[tuple[Paper, Paper]]:
+    """The pairs a digest of `papers` compares, each in the order its comparison is cached."""
+    from paperbrief.relate.relatedness import relate
+
+    if related is None:
+        related = relate(papers, topics=False)
+    # a fixed order inside each pair, so a reordered listing still hits the comparison cache
+    return [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in related.pairs]

@@ -1,0 +1,295 @@
+"""Pairwise comparison for the offline engine, built from the two papers' extracted structure.
+
+The assembly: short names (compare_names), the distinctive subject both share (compare_ground),
+what each paper does (compare_clauses), the facts that set them apart (compare_facts: a
+benchmark both report, released code or data) and each paper's own phrases (compare_phrases).
+It says less rather than more: a row only when both papers have something for it, a "when to
+prefer" line only when a fact supports it, and a summary of at most ~30 words that states the
+difference instead of repeating either takeaway. The result does not depend on the order the
+two papers are named in (`compare A B` and `compare B A` and the digest say the same).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperbrief.engines.offline.compare_clauses import clause
+from paperbrief.engines.offline.compare_facts import (
+    Reported,
+    releases,
+    shared_results,
+    whole_clause,
+    whole_tail,
+)
+from paperbrief.engines.offline.compare_ground import Ground, ground
+from paperbrief.engines.offline.compare_names import named, short_name
+from paperbrief.engines.offline.compare_phrases import Phrases, own_phrases, phrases
+from paperbrief.engines.offline.compare_text import balanced
+from paperbrief.engines.offline.facts import Roles, fit, roles
+from paperbrief.engines.offline.facts import contribution_type as classify
+from paperbrief.engines.offline.select import takeaway_line
+from paperbrief.engines.offline.standalone import repeats
+from paperbrief.models import (
+    LINE_MAX_CHARS,
+    MAX_DIFFERENCES,
+    NO_PREFERENCE,
+    ComparisonDraft,
+    Difference,
+    Paper,
+)
+from paperbrief.text import squash
+
+SUMMARY_WORDS = 30
+_BOTH_ARE = {
+    "method": "both propose methods", "benchmark": "both build benchmarks",
+    "dataset": "both release datasets", "system": "both build systems",
+    "analysis": "both are analyses", "survey": "both are surveys",
+    "position": "both are position papers",
+}  # fmt: skip
+# what a paper of a kind offers that a paper of another kind does not
+_KIND_OFFERS = {
+    "survey": "an overview of the field (it is a survey)",
+    "benchmark": "a way to evaluate models (it builds a benchmark)",
+    "dataset": "data to train or test on (it releases a dataset)",
+    "position": "an argument about the field (a position paper)",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the comparison needs to know about one paper."""
+
+    label: str
+    roles: Roles
+    kind: str
+    phrases: Phrases
+    takeaway: str
+    released: str
+
+
+def _listing(terms: list[str]) -> str:
+    if len(terms) <= 1:
+        return "".join(terms)
+    return ", ".join(terms[:-1]) + " and " + terms[-1]
+
+
+def _profile(paper: Paper, label: str) -> Profile:
+    return Profile(label, roles(paper.title, paper.abstract), classify(paper.title, paper.abstract),
+                   phrases(paper.title, paper.abstract), takeaway_line(paper.abstract, paper.title),
+                   releases(paper.abstract))  # fmt: skip
+
+
+def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
+    """Shared ground, differences by aspect and when to prefer each, from the abstracts alone;
+    the same comparison (sides swapped) whichever paper comes first."""
+    if (a.id, a.title) > (b.id, b.title):
+        draft = _compare(b, a)
+        return ComparisonDraft(
+            summary=draft.summary,
+            shared_ground=draft.shared_ground,
+            differences=[Difference(aspect=d.aspect, a=d.b, b=d.a) for d in draft.differences],
+            prefer_a_when=draft.prefer_b_when,
+            prefer_b_when=draft.prefer_a_when,
+        )
+    return _compare(a, b)
+
+
+def _compare(a: Paper, b: Paper) -> ComparisonDraft:
+    grounding = a.abstract + "\n" + b.abstract
+    name_a, name_b = short_name(a, grounding), short_name(b, grounding)
+    if not name_a or not name_b or name_a.lower() == name_b.lower():
+        name_a, name_b = "the first paper", "the second paper"
+    pa, pb = _profile(a, name_a), _profile(b, name_b)
+    shared = ground(pa.phrases, pb.phrases)
+    names = [name_a, name_b, named(a) or "", named(b) or ""]
+    own_a = own_phrases(pa.phrases, pb.phrases, {*names, *shared.named})
+    own_b = own_phrases(pb.phrases, pa.phrases, {*names, *shared.named})
+    results = shared_results(a.abstract, b.abstract)
+
+    return ComparisonDraft(
+        summary=_summary(a, b, pa, pb, shared, results, own_a, own_b),
+        shared_ground=_ground_line(pa, pb, shared, results, own_a, own_b),
+        differences=_differences(a, b, pa, pb, own_a, own_b)[:MAX_DIFFERENCES],
+        prefer_a_when=_prefer(pa, pb, results, 0),
+        prefer_b_when=_prefer(pb, pa, results, 1),
+    )
+
+
+def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[Reported, Reported]],
+                 own_a: list[str], own_b: list[str]) -> str:  # fmt: skip
+    if shared.related and (shared.phrases or shared.nouns):
+        line = f"Both deal with {_listing(shared.phrases or shared.nouns)}"
+        if not shared.phrases and shared.adjectives:
+            quoted = [f"'{w}'" for w in shared.adjectives]
+            line += f" (both also say {_listing(quoted)})"
+    elif shared.related:
+        line = f"Both use the distinctive terms {_listing(shared.words)}"
+    else:
+        line = "Little in common: no distinctive phrase appears in both abstracts"
+        if own_a and own_b:
+            line += f" ({pa.label} is about {own_a[0]}, {pb.label} about {own_b[0]})"
+    if results:
+        line += f"; both report {_listing([ra.benchmark for ra, _ in results])}"
+    if pa.kind == pb.kind and pa.kind in _BOTH_ARE:
+        line += f"; {_BOTH_ARE[pa.kind]}"
+    return fit(line)
+
+
+def _restates(text: str, profile: Profile) -> bool:
+    """A clause that holds most of the paper's takeaway, in order, repeats it."""
+    return repeats(profile.takeaway, text, 0.6)
+
+
+def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
+          said: tuple[str, ...] = ()) -> str:  # fmt: skip
+    """What the paper does, in at most `words` words: its own 'we propose' clause, else its
+    own phrases ('X centres on A and B'), else ''. A clause repeating a figure the line already
+    gives (`said`) is not used."""
+    for size in sorted({words, min(words, 9), min(words, 7)}, reverse=True):
+        # a shorter cut of the same clause when the longer one repeats the takeaway
+        text = clause(paper, p.label, p.roles, avoid, size)
+        body = text[len(p.label) :].strip()
+        if not text or len(body.split()) < 3 or any(figure in body for figure in said):
+            break
+        if not _restates(text, p) and whole_tail(body, paper.abstract):
+            return text
+    if own:
+        return f"{p.label} centres on {_listing(own[:2])}"
+    return ""
+
+
+_IS_KIND = {
+    "method": "a method paper", "benchmark": "a benchmark paper", "dataset": "a dataset paper",
+    "system": "a systems paper", "analysis": "an analysis", "survey": "a survey",
+    "position": "a position paper",
+}  # fmt: skip
+
+
+def _kind_clause(p: Profile, shared: Ground) -> str:
+    """'X is a benchmark paper': what is known of a paper with no clause of its own."""
+    if p.kind in _IS_KIND:
+        return f"{p.label} is {_IS_KIND[p.kind]}"
+    subject = (shared.phrases or shared.nouns or [""])[0]
+    return f"{p.label} is about {subject}" if subject else ""
+
+
+def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
+    ra, rb = results[0]
+    return f"both report {ra.benchmark}: {pa.label} {ra.value} vs {pb.label} {rb.value}"
+
+
+def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
+             results: list[tuple[Reported, Reported]], own_a: list[str],
+             own_b: list[str]) -> str:  # fmt: skip
+    """One line of at most ~30 words: the difference (what each does), with both numbers on a
+    benchmark both report; for unrelated papers, plainly that they share little."""
+    if not shared.related:
+        text = f"{_capital(pa.label)} and {pb.label} share little"
+        if own_a and own_b:
+            text += f": {pa.label} is about {own_a[0]}, {pb.label} about {own_b[0]}"
+        return _line(text)
+    lead = _figures(results, pa, pb) if results else ""
+    said = tuple(r.value for pair in results for r in pair)
+    text = ""
+    for words in (12, 10, 8, 6):
+        first = _does(a, pa, own_a, None, words, said)
+        verb = first[len(pa.label) :].split()[0] if first else None
+        second = _does(b, pb, own_b, verb, words, said)
+        if bool(first) != bool(second):  # both papers named, the silent one by its kind
+            first = first or _kind_clause(pa, shared)
+            second = second or _kind_clause(pb, shared)
+        body = f"{first}, while {second}" if first and second else first or second
+        parts = [part for part in (lead, body) if part]
+        text = "; ".join(parts) if parts else ""
+        if not text:
+            break
+        if _fits(text):
+            return _line(text)
+    if lead:
+        return _line(lead)
+    # the shortest clauses still too long: each paper's own phrases, then one side alone, never
+    # a line cut mid-phrase
+    own = [f"{p.label} centres on {_listing(o[:2])}" for p, o in ((pa, own_a), (pb, own_b)) if o]
+    for candidate in (", while ".join(own), *own, *text.split(", while ")):
+        if candidate and _fits(candidate):
+            return _line(candidate)
+    return _line(f"Both deal with {_listing(shared.named or shared.words)}")
+
+
+def _fits(text: str) -> bool:
+    """True when the line holds `text` whole: at most SUMMARY_WORDS words and LINE_MAX_CHARS."""
+    whole = squash(text)
+    return len(whole.split()) <= SUMMARY_WORDS and len(whole) < LINE_MAX_CHARS - 2
+
+
+def _line(text: str) -> str:
+    text = balanced(squash(_capital(text)).rstrip(" .,;:")) + "."
+    return fit(text, LINE_MAX_CHARS, SUMMARY_WORDS + 5)
+
+
+def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
+                 own_b: list[str]) -> list[Difference]:  # fmt: skip
+    rows = []
+    for aspect, left, right in (("problem", pa.roles.problem, pb.roles.problem),
+                                ("approach", pa.roles.method, pb.roles.method),
+                                ("results", pa.roles.result, pb.roles.result)):  # fmt: skip
+        cell_a, cell_b = whole_clause(left, a.abstract), whole_clause(right, b.abstract)
+        # a cell that is the title again says nothing the heading does not
+        cell_a = "" if repeats(cell_a, a.title) else cell_a
+        cell_b = "" if repeats(cell_b, b.title) else cell_b
+        # a row only when both sides say something, and something different
+        if cell_a and cell_b and cell_a != cell_b and not _empty(cell_a) and not _empty(cell_b):
+            rows.append(Difference(aspect=aspect, a=cell_a, b=cell_b))
+    if pa.kind != pb.kind:
+        rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
+    if own_a and own_b:
+        rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
+    if pa.released != pb.released:
+        rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
+    if not rows:  # the schema wants one row: what each is, even when alike
+        rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
+    return rows
+
+
+def _released(p: Profile) -> str:
+    return f"{_capital(p.released)} released." if p.released else "No release stated."
+
+
+def _empty(cell: str) -> bool:
+    return cell.startswith(("Not stated", "No result stated"))
+
+
+def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]],
+            side: int) -> str:  # fmt: skip
+    """'Prefer X ...' when a fact supports it (it releases code or data the other does not, it
+    is a survey or a benchmark where the other is not, it reports the higher score on a
+    benchmark both report), else NO_PREFERENCE (which no renderer shows)."""
+    reasons = []
+    if me.released and not other.released:
+        reasons.append(f"it releases its {me.released}")
+    if me.kind != other.kind and me.kind in _KIND_OFFERS:
+        reasons.append(f"for {_KIND_OFFERS[me.kind]}")
+    for pair in results:
+        mine, theirs = pair[side], pair[1 - side]
+        if mine.scored and theirs.scored and mine.per_cent and theirs.per_cent:
+            va, vb = _value(mine.value), _value(theirs.value)
+            if va is not None and vb is not None and va > vb:
+                reasons.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
+                               f"{theirs.value}; the settings may differ)")  # fmt: skip
+                break
+    if not reasons:
+        return NO_PREFERENCE
+    return fit(f"Prefer {me.label}: " + "; ".join(reasons))
+
+
+def _value(text: str) -> float | None:
+    m = re.match(r"[\d,.]+", text)
+    try:
+        return float(m.group(0).replace(",", "")) if m else None
+    except ValueError:
+        return None
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

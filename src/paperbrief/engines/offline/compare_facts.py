@@ -1,0 +1,219 @@
+"""Facts that set two papers apart, for the offline comparison: a benchmark both report a
+number on, whether a paper releases its code or data, and cells that are whole clauses.
+
+Hand rules over the abstract's own words; each is tested on real abstracts
+(tests/test_compare_content.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from paperbrief.engines.offline.compare_phrases import adjective
+from paperbrief.engines.offline.compare_text import balanced, dangling, tidy
+from paperbrief.engines.offline.extract import clean
+from paperbrief.engines.offline.standalone import dangles, part_of_name
+from paperbrief.numbers import mentions
+from paperbrief.text import sentences, squash
+
+# a benchmark's name: a capitalised token with a second capital or a digit ('HumanEval',
+# 'GSM8K', 'SWE-bench', 'MMLU'), optionally followed by a capitalised qualifier ('Verified')
+_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: (?:Verified|Lite|Pro|"
+                   r"Hard|Plus|Full|Live|Bench|Eval))?)(?![\w-])")  # fmt: skip
+# names that are models, hardware or the field's acronyms, not benchmarks
+_NOT_BENCHMARKS = re.compile(
+    r"^(?:LLMs?|VLMs?|MLLMs?|LMMs?|SLMs?|AI|AGI|GPU|GPUs|TPU|CPU|NLP|RL|RLHF|DPO|PPO|GRPO|SFT|API|"
+    r"APIs|CoT|SOTA|LoRA|RAG|MoE|KV|URL|HTML|JSON|SQL|CNN|RNN|ViT|VAE|GAN|MLP|"
+    r"GPT|ChatGPT|Claude|Gemini|Llama|LLaMA|Qwen|Mistral|Mixtral|DeepSeek|Phi|Gemma|Codex|"
+    r"BERT|RoBERTa|T5|CLIP|OpenAI|Google|Meta|Microsoft|Anthropic|GitHub|HuggingFace|"
+    r"Transformer|Transformers)(?:[-\d.].*)?$"
+)
+_DELTA = re.compile(r"improv|gain|increas|boost|reduc|relative|faster|speed|slower|better|"
+                    r"outperform|surpass|higher|lower|drop|up to|\bby\s*$|\+\s*$", re.IGNORECASE)
+_SCORE_WORDS = re.compile(r"accura|pass@|success|score|solv|resolv|win rate|exact match|f1|bleu"
+                          r"|rouge|top-1", re.IGNORECASE)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A number a paper reports on a named benchmark, with the clause it is in."""
+
+    benchmark: str
+    value: str
+    scored: bool  # the clause names a score (accuracy, pass@1, resolve rate ...)
+    per_cent: bool
+
+
+def _benchmarks(text: str) -> set[str]:
+    out = set()
+    for m in _NAME.finditer(text):
+        name = m.group(1).rstrip(".")
+        inner = sum(c.isupper() for c in name[1:]) + sum(c.isdigit() for c in name)
+        if len(name) >= 3 and inner >= 1 and not _NOT_BENCHMARKS.match(name):
+            out.add(name)
+    return out
+
+
+def reported(abstract: str, benchmark: str) -> Reported | None:
+    """The number the abstract puts next to `benchmark` (in the same clause, the nearest one
+    with a unit or a decimal), or None."""
+    for raw in sentences(abstract):
+        sentence = tidy(clean(raw))
+        at = sentence.find(benchmark)
+        if at < 0:
+            continue
+        best: tuple[int, str, bool] | None = None
+        for start, end, n in mentions(sentence):
+            value = sentence[start:end].strip()
+            if not (n.unit or "." in n.text) or part_of_name(sentence, start, end):
+                continue
+            if _DELTA.search(sentence[max(0, start - 45) : start]):
+                continue  # 'improvements of 35%', 'by 12%': a gain, not a score to set beside one
+            gap = sentence[min(end, at) : max(start, at + len(benchmark))]
+            if len(gap) > 60 or re.search(r"[;]|\bwhile\b|\bwhereas\b", gap):
+                continue
+            # another benchmark between the number and this one: the number is that one's
+            if _benchmarks(gap) - {benchmark}:
+                continue
+            distance = len(gap)
+            if best is None or distance < best[0]:
+                best = (distance, value, n.unit == "%")
+        if best is not None:
+            lo, hi = max(0, at - 80), at + len(benchmark) + 80
+            return Reported(benchmark, best[1], bool(_SCORE_WORDS.search(sentence[lo:hi])),
+                            best[2])  # fmt: skip
+    return None
+
+
+def shared_results(a_abstract: str, b_abstract: str) -> list[tuple[Reported, Reported]]:
+    """Benchmarks both abstracts report a number on, with the two numbers (at most two)."""
+    names = sorted(_benchmarks(tidy(a_abstract)) & _benchmarks(tidy(b_abstract)),
+                   key=lambda n: (-len(n), n))  # fmt: skip
+    out: list[tuple[Reported, Reported]] = []
+    for name in names:
+        if any(name in done[0].benchmark for done in out):
+            continue  # 'SWE-bench' inside 'SWE-bench Verified', already given
+        ra, rb = reported(a_abstract, name), reported(b_abstract, name)
+        if ra and rb:
+            out.append((ra, rb))
+    return out[:2]
+
+
+_RELEASE = re.compile(
+    r"\b(?:(?:code|codes|data|dataset|datasets|benchmark|models?|weights|checkpoints|"
+    r"implementation|toolkit|library|resources|demo)s?\b[^.;]{0,60}?\b(?:is|are|will be|has been|"
+    r"have been)\s+(?:made\s+)?(?:publicly\s+|openly\s+|freely\s+)?(?:available|released|"
+    r"open[- ]sourced?)|(?:we|will)\s+(?:publicly\s+|openly\s+)?(?:release|open[- ]source)\b|"
+    r"github\.com|huggingface\.co|https?://)",
+    re.IGNORECASE,
+)
+
+
+def releases(abstract: str) -> str:
+    """'code', 'data' or 'code and data' when the abstract says it releases them, else ''."""
+    found = [m for s in sentences(abstract) for m in [_RELEASE.search(s)] if m]
+    if not found:
+        return ""
+    text = " ".join(m.string for m in found).lower()
+    code = bool(re.search(r"\bcode|implementation|github|toolkit|library|weights|checkpoint|"
+                          r"models?\b", text))  # fmt: skip
+    data = bool(re.search(r"\bdata|benchmark|corpus|huggingface", text))
+    return "code and data" if code and data else "data" if data else "code"
+
+
+_WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,80}\)\s*(?:[.;:,!?]|[-–—])|$)")
+
+
+def _ends_whole(text: str, flat: str) -> bool:
+    """True when `text`'s last words end a sentence or clause wherever the abstract has them."""
+    tail = " ".join(text.split()[-4:])
+    ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
+    return bool(ends) and all(_WHOLE_END.match(flat, end) for end in ends) or not ends
+
+
+# --- cells: whole sentences or whole clauses ----------------------------------------------
+
+CELL_WORDS = 30
+# ';' or ', while ...' ends a clause; a ':' does not (what follows it is the content: 'We
+# propose a different design approach: we run LLM workers in parallel ...')
+_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s")
+
+
+def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
+    """The role line as a cell: the whole sentence when it is short enough, else its head up
+    to a clause break (';', ', while', ', which', a dash); '' when it has none early enough,
+    when the line is not a whole sentence of the abstract, or when it opens on a word that
+    needs the sentence before it."""
+    text = squash(balanced(tidy(line))).rstrip(".")
+    if not text or dangles(text):
+        return ""
+    if re.search(r"\b(?:at|in|on|from|via|to|of|the|a|an|and|or|for|with|by|as|while|that)$",
+                 text, re.IGNORECASE):  # 'Code is available at' once the link is cleaned away
+        return ""
+    whole = _ends_whole(text, squash(tidy(abstract)))
+    if whole and len(text.split()) <= max_words:
+        return text + "."
+    heads = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() > 0]
+    heads = [h for h in heads if 6 <= len(text[:h].split()) <= max_words]
+    if not heads:
+        return ""
+    return balanced(text[: heads[-1]].rstrip(" ,;:")) + "."
+
+
+_OPEN_TAIL = frozenset("them it its their this these that allowing enabling making using driven "
+                       "designed based aimed called named such drawn built taken given known shown "
+                       "chosen written grown seen".split())  # fmt: skip
+_GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
+                      r"with|across|from|on|in|for|without|at)\b|\()", re.IGNORECASE)
+# 'teaches models | to predict', 'the ability of LLMs | to plan': the infinitive completes it
+_OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|encourag|prompt|"
+                                r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
+                                r"potential|capacit|tendenc|attempt|effort|need|way|opportunit|"
+                                r"propensit|failure|struggl)\w*"
+                                r"(?:\s+\S+){1,3}$", re.IGNORECASE)  # fmt: skip
+# 'between latency | and accuracy', 'both A | and B': the pair is cut in two
+_PAIRED = re.compile(r"\b(?:between|both|either|neither|among|whether)\b(?:\s+\S+){1,3}$",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def _goes_on_after(words: list[str], flat: str, end: int) -> bool:
+    """A clause may also end before 'to' (a purpose: '... an evaluator | to assess ...') or
+    before 'and' (a new coordinate), unless its last words need what follows."""
+    text = " ".join(words)
+    if re.match(r"\s+to\s", flat[end:]):
+        return not _OBJECT_INFINITIVE.search(text)
+    if re.match(r"\s+and\s", flat[end:]):  # not 'a theoretical | and empirical understanding'
+        return not re.search(r"(?:al|ic|ar)$", words[-1].lower())
+    return False
+
+
+_HYPHEN_ADJECTIVES = frozenset("quality scale level based aware free time grained specific like "
+                               "wise efficient resolution world art".split())  # fmt: skip
+
+
+def whole_tail(text: str, abstract: str) -> bool:
+    """True when `text` (a clause quoted from the abstract) ends where a noun phrase or clause
+    of the abstract ends: followed there by punctuation or a new modifier ('that', 'by',
+    'for'), not by the rest of its phrase ('enables language models | to orchestrate',
+    'a theoretical | framework', 'between latency | and accuracy')."""
+    words = text.rstrip(" .").split()
+    if not words:
+        return False
+    last = words[-1].lower().strip(",;:")
+    if dangling(words[-1]) or last in _OPEN_TAIL or adjective(last):
+        return False
+    if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
+        return False
+    if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
+        return False
+    if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
+        return False
+    flat = squash(tidy(clean(abstract))).lower()
+    for size in (3, 2):  # 'develops a theoretical' is 'develop a theoretical' in the abstract
+        tail = " ".join(words[-size:]).lower()
+        ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
+        if ends:
+            return any(_GOES_ON.match(flat, end) or _goes_on_after(words, flat, end)
+                       for end in ends)  # fmt: skip
+    return True  # rewritten beyond its last two words: the last word was checked

@@ -1,0 +1,154 @@
+"""The subject two papers share, or the finding that they share none.
+
+Two papers share a subject when both abstracts (or titles) use a distinctive phrase: a run of
+2-3 content words (compare_phrases.phrases) that few papers use, or, failing one, at least two
+distinctive single words each paper stresses (in its title, or twice in its abstract), or one
+rare word both use at length ('checkpointing', four times each, a title counting two). How
+distinctive a phrase is comes from phrase_df.json (document frequencies of the phrases over
+real abstracts, counted by scikit-learn's CountVectorizer in bench/build_phrase_df.py), not from
+the listing: the verdict depends on the two papers alone, so `paperbrief compare A B` and the
+digest say the same about a pair, whichever order they name it in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from paperbrief.engines.offline.compare_phrases import (
+    GENERIC_NOUNS,
+    Phrases,
+    adjective,
+    noun_like,
+    phrases,
+    shared_text,
+)
+from paperbrief.models import Paper
+
+# a phrase in more than this share of the corpus's papers is the field's, not a subject
+MAX_PHRASE_SHARE = 0.01
+MAX_WORD_SHARE = 0.03  # a lone word must be rarer still to count (with another one)
+MIN_WORDS_ALONE = 2  # distinctive single words needed when no phrase is shared
+MAX_LISTED = 3
+STRONG_USES = 4
+# what kind of document a paper is ('technical report') is no subject: stems
+_GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[int, dict[str, int]]:
+    data = json.loads(Path(__file__).with_name("phrase_df.json").read_text("utf-8"))
+    return int(data["documents"]), {str(k): int(v) for k, v in data["df"].items()}
+
+
+def phrase_keys(title: str, abstract: str) -> list[str]:
+    """The phrase keys (stems joined by spaces) of a paper, as phrase_df.json counts them."""
+    return [" ".join(key) for key in phrases(title, abstract).counts]
+
+
+def share(key: tuple[str, ...]) -> float:
+    """The share of the corpus's papers that use this phrase (0 for one it never met)."""
+    documents, df = _table()
+    return df.get(" ".join(key), 0) / documents
+
+
+def idf(key: tuple[str, ...]) -> float:
+    documents, df = _table()
+    return math.log((documents + 1) / (df.get(" ".join(key), 0) + 1))
+
+
+def _uses(p: Phrases, key: tuple[str, ...]) -> int:
+    """How strongly a paper uses a phrase: its abstract's count, plus 2 when in its title."""
+    return p.counts.get(key, 0) + 2 * (key in p.in_title)
+
+
+@dataclass(frozen=True)
+class Ground:
+    """What two papers share: the distinctive phrases (as written), most distinctive first."""
+
+    phrases: list[str]
+    words: list[str]  # distinctive single words both stress (counted only without a phrase)
+
+    @property
+    def nouns(self) -> list[str]:
+        return [w for w in self.words if w not in self.adjectives]
+
+    strong: bool = False  # one rare word both papers use at length ('checkpointing')
+
+    @property
+    def related(self) -> bool:
+        return bool(self.phrases) or self.strong or len(self.words) >= MIN_WORDS_ALONE
+
+    adjectives: list[str] = field(default_factory=list)  # shared words that are no subject alone
+
+    @property
+    def named(self) -> list[str]:
+        """What the shared ground line names: the phrases, else the nouns among the words."""
+        return self.phrases or self.words
+
+
+def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
+    """The phrase as the two papers write it most (the same whichever paper is first)."""
+    forms: dict[str, int] = {}
+    for p in (pa, pb):
+        for form, n in (p.surface.get(key) or {}).items():
+            forms[form] = forms.get(form, 0) + n
+    if not forms:
+        return " ".join(key)
+    return min(forms.items(), key=lambda fc: (-fc[1], fc[0]))[0]
+
+
+def ground(pa: Phrases, pb: Phrases) -> Ground:
+    """The distinctive phrases and words both papers use (symmetric in the two papers)."""
+    common = sorted(set(pa.counts) & set(pb.counts))
+    multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
+             and not set(k) <= _GENRE]  # fmt: skip
+    # longest, rarest and most used first; a phrase inside a chosen longer one is not repeated
+    multi.sort(key=lambda k: (-len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
+    chosen: list[tuple[str, ...]] = []
+    for key in multi:
+        if not any(set(key) <= set(c) for c in chosen):
+            chosen.append(key)
+    taken = {w for k in chosen for w in k}
+    singles = [
+        k for k in common
+        if len(k) == 1 and k[0] not in taken and share(k) <= MAX_WORD_SHARE
+        and min(_uses(pa, k), _uses(pb, k)) >= 2
+        and pa.first_word(k) not in GENERIC_NOUNS
+    ]  # fmt: skip
+    singles.sort(key=lambda k: (-idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
+    nouns, adjectives = [], []
+    for k in singles[:MAX_LISTED]:
+        word = _surface(k, pa, pb)
+        if noun_like(word) and not adjective(pa.first_word(k)):
+            nouns.append(shared_text(word, pa, pb))
+        else:  # 'concurrent': counted, never pluralised into 'concurrents'
+            adjectives.append(word)
+    strong = any(
+        share(k) <= MAX_PHRASE_SHARE and min(_uses(pa, k), _uses(pb, k)) >= STRONG_USES
+        for k in singles
+    )
+    return Ground(
+        phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],
+        words=[*nouns, *adjectives],
+        adjectives=adjectives,
+        strong=strong,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _phrases(title: str, abstract: str) -> Phrases:
+    return phrases(title, abstract)
+
+
+def paper_phrases(paper: Paper) -> Phrases:
+    """A paper's phrases, cached (a digest asks for a paper's once per candidate pair)."""
+    return _phrases(paper.title, paper.abstract)
+
+
+def shares_subject(a: Paper, b: Paper) -> bool:
+    """True when the two papers share a distinctive subject (the digest compares only those)."""
+    return ground(paper_phrases(a), paper_phrases(b)).related

@@ -1,0 +1,73 @@
+"""Names for the offline comparison: what a reader would call each paper.
+
+The title's head before a colon, the name the paper gives its own artifact, or a short cut
+of the title, always grounded in the abstracts.
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperbrief.engines.offline.compare_text import initials, squeeze, trim
+from paperbrief.models import Paper
+from paperbrief.numbers import ungrounded
+from paperbrief.text import sentences, squash
+
+_CUT_TITLE = re.compile(r"\s(?:for|via|with|through|using|by|in|on|to|from|towards?)\s", re.I)
+_HEAD_SPLIT = re.compile(r":|\s[-–—]{1,2}\s")
+_INTRO_VERB = (r"(?:propose|present|introduce|develop|design|build|release|call|name|dub|term"
+               r"|curate|construct|create)\w*")  # fmt: skip
+_INTRODUCED = re.compile(
+    r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB + r"\s+"
+    r"(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:called|named|dubbed|termed)\s+)?"
+    r"([A-Z][\w.+-]*[A-Za-z0-9])(?!\s+[A-Z])"
+)
+_ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6})\(([A-Z][A-Za-z0-9-]{1,11})\)")
+_NAME_LIKE = re.compile(r"^[A-Z].*(?:[A-Z0-9]|\.[a-z]+$)")
+
+
+def named(paper: Paper) -> str | None:
+    """The name the paper gives its own artifact ('LLMCompiler', 'APR'), if the title uses it."""
+    title = squeeze(paper.title)
+    abstract = squash(paper.abstract)
+    for m in _INTRODUCED.finditer(abstract):
+        name = m.group(1)
+        if _NAME_LIKE.match(name) and len(name) > 2 and squeeze(name) in title:
+            return name
+    for sentence in sentences(abstract):
+        if not re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB,
+                         sentence, re.I):  # fmt: skip
+            continue
+        for m in _ACRONYM.finditer(sentence):
+            expansion, acronym = m.group(1), m.group(2)
+            capitals = "".join(c for c in acronym if c.isupper())
+            if len(capitals) < 3 or abstract.count(acronym) < 2:
+                continue
+            if initials(expansion).endswith(capitals):
+                words = expansion.split()[-len(capitals) :]
+                if squeeze(" ".join(words)) in title:
+                    return acronym
+    return None
+
+
+def short_name(paper: Paper, grounding: str) -> str | None:
+    """What a reader would call the paper: the title's head before a colon, the name it gives
+    its own artifact, or a short cut of the title; None if none is short and grounded."""
+    title = squash(paper.title)
+    candidates: list[str] = []
+    head = _HEAD_SPLIT.split(title, maxsplit=1)[0].strip()
+    if head != title and 1 <= len(head.split()) <= 5:
+        candidates.append(head)
+    name = named(paper)
+    if name:
+        candidates.append(name)
+    if len(title.split()) <= 6:
+        candidates.append(title)
+    cuts = [head[: m.start()] for m in _CUT_TITLE.finditer(head)]
+    candidates += [cut for cut in cuts if 2 <= len(cut.split()) <= 6][:1]
+    candidates.append(" ".join(trim(title.split()[:5])))
+    for candidate in candidates:
+        candidate = candidate.strip(" ,;:-")
+        if candidate and not ungrounded(candidate, grounding):
+            return candidate
+    return None

@@ -1,0 +1,319 @@
+"""Phrases for the offline comparison: the subject two papers share and each one's own focus.
+
+Candidate phrases are runs of 1-3 content words; vague words, broad field nouns and verb
+forms are kept out of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from paperbrief.engines.offline.compare_text import tidy
+from paperbrief.engines.offline.extract import clean
+from paperbrief.text import STOPWORDS, sentences, stem
+
+# Words that say nothing about a subject on their own: never a focus or topic term by themselves,
+# never the first or last word of a phrase.
+VAGUE = frozenset(
+    """vs average comparable find finds found finding results including include includes
+    enable enables enabling allow allows allowing designed design effectiveness effective
+    efficient efficiently improve improves improved improving improvement improvements require
+    requires required requiring challenging challenge challenges high higher highest low lower
+    large larger small smaller best better consistent consistently compared compare comparing
+    make making key main strong stronger diverse wide range set sets way ways time state art
+    level levels generated generate generates generating leading lead leads increasing increased
+    substantial extensive experiments experiment experimental evaluate evaluated evaluates
+    evaluating outperform outperforms outperforming surpass surpasses surpassing remains remain
+    critical crucial important novel simple standard general specific common current future
+    prior previous traditional modern popular widely widespread growing increasingly relative
+    respectively approximately nearly roughly up despite due overall end-to-end real-world
+    large-scale state-of-the-art fine-grained high-quality well-known cutting-edge
+    yields yield yielding obtain obtains obtained reach reaches reaching deliver delivers
+    delivering achieved achieve achieves showing shows reveal reveals demonstrating
+    like making makes made called named ability abilities capability capabilities similar
+    faster slower different gap gaps emerging shared identify train trained learn empower
+    empowers boost boosting enhance enhances enhancing towards toward""".split()
+)
+# Nouns every paper in the field uses: fine inside a phrase, too broad to be a topic alone.
+GENERIC_NOUNS = frozenset(
+    """model models llm llms lm lms language languages task tasks data performance framework
+    frameworks system systems problem problems solution solutions approach technique techniques
+    benchmark benchmarks dataset datasets code codes agent agents accuracy quality
+    work works paper papers research field area areas domain domains application applications
+    process method methods tool tools setting settings number numbers scale size sizes
+    analysis study studies training inference evaluation evaluations""".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+_LLM = re.compile(r"\b[Ll]arge [Ll]anguage [Mm]odels?\b")
+# -ing words that name a subject ("parallel reasoning"), unlike verbs ("fusing", "favoring").
+ING_NOUNS = frozenset(
+    """reasoning programming learning training scheduling checkpointing computing processing
+    encoding decoding modeling modelling planning engineering testing debugging coding
+    fine-tuning pretraining pre-training post-training sampling parsing mining
+    understanding networking rendering matching ranking routing caching streaming threading
+    tracking triggering indexing prompting thinking writing reading embedding serving tuning
+    hashing scaling forecasting labeling labelling clustering pruning compiling profiling
+    solving differencing merging thinking""".split()
+)
+_BREAK = re.compile(r"[,;:.!?()\[\]\"“”{}]|\s[-–—]+\s|\d")
+
+
+def _chunks(text: str) -> list[list[str]]:
+    """Runs of content words between punctuation, numbers and stopwords, as written."""
+    out: list[list[str]] = []
+    for part in _BREAK.split(_LLM.sub("LLMs", tidy(text))):
+        run: list[str] = []
+        for word in _WORD.findall(part):
+            if word.lower() in STOPWORDS or len(word) < 2:
+                if run:
+                    out.append(run)
+                run = []
+            else:
+                run.append(word)
+        if run:
+            out.append(run)
+    return out
+
+
+@dataclass
+class Phrases:
+    """The candidate phrases (1-3 content words) of one paper, counted, with a surface form."""
+
+    counts: Counter[tuple[str, ...]]
+    surface: dict[tuple[str, ...], Counter[str]]  # forms as written, counted
+    in_title: set[tuple[str, ...]]
+    # a key's words in lower case as written, counted: keys are Snowball stems ('languag'),
+    # the word lists (GENERIC_NOUNS, adjectives) hold words
+    lower: dict[tuple[str, ...], Counter[tuple[str, ...]]]
+    # every word the paper writes in lower case somewhere: a word it never does is a name
+    lowercase: frozenset[str] = frozenset()
+    # words written with a capital, lower case -> the first form written ('ai' -> 'AI')
+    capitals: dict[str, str] = field(default_factory=dict)
+
+    def first_word(self, key: tuple[str, ...]) -> str:
+        """The key's first word in its most frequent written form."""
+        forms = self.lower.get(key)
+        return max(forms.items(), key=lambda fc: fc[1])[0][0] if forms else key[0]
+
+    def text(self, key: tuple[str, ...]) -> str:
+        forms = self.surface.get(key)
+        # the most frequent form; on a tie the first written (a Counter keeps insertion order)
+        return max(forms.items(), key=lambda fc: fc[1])[0] if forms else " ".join(key)
+
+
+_TOO_BROAD = {("natural", "language"), ("language", "model"), ("programming", "language")}
+
+
+def verbish(word: str) -> bool:
+    """True for an -ing word that reads as a verb ('fusing'), not a subject ('reasoning')."""
+    return word.endswith("ing") and word not in ING_NOUNS
+
+
+# nouns that end like an adverb; shorter -ly words ('early', 'family') are left alone anyway
+_LY_NOUNS = frozenset("anomaly assembly monopoly butterfly".split())
+
+
+def _adverb(word: str) -> bool:
+    """'directly', 'jointly': a phrase does not start on one ('Both tackle directly writes')."""
+    return len(word) > 6 and word.endswith("ly") and word not in _LY_NOUNS
+
+
+def _acceptable(key: tuple[str, ...]) -> bool:
+    if key[0] in VAGUE or key[-1] in VAGUE or verbish(key[0]) or key in _TOO_BROAD:
+        return False
+    if len(key) > 1 and _adverb(key[0]):
+        return False
+    if len(key) > 1 and _adjective(key[-1]):
+        return False
+    if any(word in VAGUE for word in key) and len(key) == 2:
+        return False
+    return not all(word in GENERIC_NOUNS for word in key)
+
+
+def phrases(title: str, abstract: str) -> Phrases:
+    """Count the acceptable 1-3 word phrases of a paper's abstract and title."""
+    counts: Counter[tuple[str, ...]] = Counter()
+    in_title: set[tuple[str, ...]] = set()
+    proper = _proper_nouns(abstract)
+    surface: dict[tuple[str, ...], Counter[str]] = {}
+    lower: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
+    for source, text in (("abstract", abstract), ("title", title)):
+        for sentence in sentences(clean(text)) if source == "abstract" else [clean(text)]:
+            for run in _chunks(sentence):
+                for n in (1, 2, 3):
+                    for i in range(len(run) - n + 1):
+                        words = run[i : i + n]
+                        lowered = tuple(w.lower() for w in words)
+                        if not _acceptable(lowered):
+                            continue
+                        key = tuple(stem(w) for w in lowered)
+                        lower.setdefault(key, Counter())[lowered] += 1
+                        if source == "title":
+                            in_title.add(key)
+                            counts[key] += 0  # present, even if only in the title
+                        else:
+                            counts[key] += 1
+                        surface.setdefault(key, Counter())[_cased(words, proper)] += 1
+    lowercase: set[str] = set()
+    capitals: dict[str, str] = {}
+    for word in _WORD.findall(f"{title} {abstract}"):
+        if word[:1].islower():
+            lowercase.add(word)
+        else:
+            capitals.setdefault(word.lower(), word)
+    return Phrases(counts, surface, in_title, lower, frozenset(lowercase), capitals)
+
+
+def _proper_nouns(abstract: str) -> set[str]:
+    """Title-case words the abstract never writes in lower case, met mid-sentence between
+    lower-case words ('the Linux kernel'): proper nouns that keep their capital."""
+    text = tidy(clean(abstract))
+    words = text.split()
+    lower = {w.lower() for w in _WORD.findall(text) if w[:1].islower()}
+    out = set()
+    for i in range(1, len(words) - 1):
+        word = words[i].strip(",.;:")
+        prev, nxt = words[i - 1], words[i + 1]
+        if (
+            re.fullmatch(r"[A-Z][a-z0-9]+", word)
+            and prev.islower()
+            and prev[-1:].isalpha()
+            and (nxt[:1].islower() or words[i][-1] in ",.;:")
+            and word.lower() not in lower
+        ):
+            out.add(word)
+    return out
+
+
+def _cased(words: list[str], proper: set[str]) -> str:
+    """Title-case words lowered ('Parallel' -> 'parallel'); acronyms, CamelCase, names kept."""
+    return " ".join(
+        w.lower() if w[:1].isupper() and w[1:] == w[1:].lower() and w not in proper else w
+        for w in words
+    )
+
+
+def _score(p: Phrases, key: tuple[str, ...]) -> float:
+    weight = 0.5 if len(key) == 1 else 1 + 0.6 * (len(key) - 1)
+    return (p.counts[key] + 2 * (key in p.in_title)) * weight
+
+
+def _overlaps(key: tuple[str, ...], chosen: list[tuple[str, ...]]) -> bool:
+    return any(set(key) & set(other) for other in chosen)
+
+
+_ADJECTIVES = frozenset(
+    """parallel neural concurrent multiple single open human automatic automated unified
+    functional computational empirical practical structural optimal natural several global local
+    temporal spatial external internal additional original potential total central general
+    critical formal logical asynchronous synchronous visual textual multimodal short""".split()
+)
+
+
+def adjective(word: str) -> bool:
+    """True for a word that reads as an adjective ('parallel', 'concurrent', 'adaptive')."""
+    return _adjective(word)
+
+
+def _adjective(word: str) -> bool:
+    return word in _ADJECTIVES or word.endswith(
+        ("ic", "ive", "ous", "able", "ible", "ful", "less", "ed", "ify")
+    )
+
+
+def _pick(
+    keys: list[tuple[str, ...]], score: Callable[[tuple[str, ...]], float],
+    count: Callable[[tuple[str, ...]], int], limit: int,
+) -> list[tuple[str, ...]]:  # fmt: skip
+    """Best-scored keys, none repeating a word of another; a key gives way to a longer one
+    that accounts for at least half its uses ('parallel reasoning' -> 'adaptive ...')."""
+    ranked = sorted(keys, key=lambda k: (-score(k), k))
+    chosen: list[tuple[str, ...]] = []
+    for key in ranked:
+        longer = [k for k in keys if len(k) == len(key) + 1 and key in (k[1:], k[:-1])]
+        longer = [k for k in longer if 2 * count(k) >= count(key)]
+        key = max(longer, key=lambda k: (count(k), k), default=key)
+        if len(chosen) < limit and not _overlaps(key, chosen):
+            chosen.append(key)
+    return chosen
+
+
+def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3) -> list[str]:
+    """Phrases one paper stresses and the other never uses, its own name and the topic left out."""
+    banned = {stem(w.lower()) for text in exclude for w in _WORD.findall(text)}
+
+    def fits(key: tuple[str, ...]) -> bool:
+        if key in other.counts or set(key) & banned:
+            return False
+        if len(key) > 1:
+            return mine.counts[key] >= 2 or key in mine.in_title
+        word = mine.first_word(key)
+        return (
+            key in mine.in_title
+            and mine.counts[key] >= 2
+            and word not in GENERIC_NOUNS
+            and not _adjective(word)
+        )
+
+    chosen = _pick(
+        [k for k in mine.counts if fits(k)],
+        lambda k: _score(mine, k),
+        lambda k: mine.counts[k],
+        limit,
+    )
+    return [mine.text(k) for k in chosen]
+
+
+# Single nouns read without an article ('Both concern software'); other singular nouns are
+# counted and read as plurals ('program' -> 'programs').
+_UNCOUNTED = frozenset(
+    """software hardware code data knowledge information research video audio retrieval
+    evidence feedback supervision memory security privacy safety attention text speech
+    vision language math mathematics robotics physics""".split()
+)
+
+
+def shared_text(term: str, pa: Phrases, pb: Phrases) -> str:
+    """A shared term as a summary names it: a name as the papers write it ('Qwen', 'AI'; never
+    'qwens'), another single count noun as its plural (`readable`)."""
+    low = term.lower()
+    if " " in term or low in pa.lowercase or low in pb.lowercase:
+        return readable(term)
+    # 'Qwen' is written only inside 'Qwen2' and 'Qwen2.5': capitalised as a name then
+    return pa.capitals.get(low) or pb.capitals.get(low) or term[:1].upper() + term[1:]
+
+
+def readable(term: str) -> str:
+    """A shared term as it reads on its own: a singular count noun as its plural."""
+    word = term.lower()
+    if " " in term or word in _UNCOUNTED or word.endswith(("ing", "s")):
+        return term
+    if word.endswith(("tion", "sion", "ment", "ance", "ence", "ity", "ness", "ics", "ware")):
+        return term
+    if word.endswith("y") and word[-2:-1] not in set("aeiou"):
+        return term[:-1] + "ies"
+    return term + ("es" if word.endswith(("s", "sh", "ch", "x", "z")) else "s")
+
+
+# Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand
+# rule: no part-of-speech tagger small enough to ship runs without a downloaded model.
+_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate")
+_NOUNS_ENDING_SO = frozenset(
+    """candidate update template estimate rate state gate aggregate substrate climate plate
+    debate surrogate""".split()
+)
+
+
+def noun_like(term: str) -> bool:
+    """A phrase, or a lone word that can be a subject (not an adverb, adjective or verb)."""
+    if " " in term:
+        return True
+    word = term.lower()
+    if word in _NOUNS_ENDING_SO or word in _UNCOUNTED:
+        return True
+    if word.endswith("ed") and not word.endswith("eed"):
+        return False
+    return not word.endswith(_NOT_NOUN_ENDINGS)
