@@ -22,8 +22,11 @@ from paperbrief.engines.compare_phrases import (
     GENERIC_NOUNS,
     Phrases,
     adjective,
+    generic_phrase,
+    has_verb,
     noun_like,
     phrases,
+    same_stem,
     shared_text,
 )
 from paperbrief.models import Paper
@@ -104,8 +107,14 @@ def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
 def ground(pa: Phrases, pb: Phrases) -> Ground:
     """The distinctive phrases and words both papers use (symmetric in the two papers)."""
     common = sorted(set(pa.counts) & set(pb.counts))
+    # a phrase inside a longer one both share that is the field's ('space model' inside 'state
+    # space model') is that phrase cut, not a subject of its own
+    broad = [k for k in common if len(k) > 1
+             and (share(k) > MAX_PHRASE_SHARE or generic_phrase(_surface(k, pa, pb)))]
     multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
-             and not set(k) <= _GENRE]  # fmt: skip
+             and not set(k) <= _GENRE and not generic_phrase(_surface(k, pa, pb))
+             and not has_verb(_surface(k, pa, pb))
+             and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
     # longest, rarest and most used first; a phrase inside a chosen longer one is not repeated
     multi.sort(key=lambda k: (-len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
     chosen: list[tuple[str, ...]] = []
@@ -120,15 +129,21 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
         and pa.first_word(k) not in GENERIC_NOUNS
     ]  # fmt: skip
     singles.sort(key=lambda k: (-idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
-    nouns, adjectives = [], []
-    for k in singles[:MAX_LISTED]:
+    nouns, adjectives, seen = [], [], []
+    for k in singles:
         word = _surface(k, pa, pb)
+        if has_verb(word) or any(same_stem(word, w) for w in seen):
+            continue  # 'safety' and 'safes' are one word, 'offer' no subject
+        seen.append(word)
+        if len(seen) > MAX_LISTED:
+            break
         if noun_like(word) and not adjective(pa.first_word(k)):
             nouns.append(shared_text(word, pa, pb))
         else:  # 'concurrent': counted, never pluralised into 'concurrents'
             adjectives.append(word)
     strong = any(
         share(k) <= MAX_PHRASE_SHARE and min(_uses(pa, k), _uses(pb, k)) >= STRONG_USES
+        and _surface(k, pa, pb) in seen
         for k in singles
     )
     return Ground(
@@ -137,6 +152,11 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
         adjectives=adjectives,
         strong=strong,
     )
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 @lru_cache(maxsize=4096)
