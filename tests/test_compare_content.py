@@ -351,3 +351,27 @@ def test_shared_ground_is_no_generic_phrase():
         assert not any(same_stem(x, y) for i, x in enumerate(words) for y in words[i + 1 :])
         c = engine.compare(a, b).value
         assert "offer" not in c.shared_ground.split(), c.shared_ground
+
+
+def test_shared_phrases_are_whole_noun_phrases_named_once():
+    p = papers_2024()
+    a, b = p["2406.02523"], p["2409.20537"]  # RoboCasa, Heterogeneous Pre-trained Transformers
+    g = ground(paper_phrases(a), paper_phrases(b), (a.title + ". " + a.abstract,
+                                                    b.title + ". " + b.abstract))  # fmt: skip
+    assert "training generalist" not in g.phrases  # of 'training generalist robots'
+    assert not ({"robot data", "robot datasets"} <= set(g.phrases)), g.phrases
+    from paperbrief.engines.compare_phrases import noun_like
+
+    assert not noun_like("educational") and noun_like("retrieval") and noun_like("signal")
+
+
+def test_clauses_with_a_lost_word_or_a_cut_compound_are_not_said():
+    from paperbrief.engines.compare_facts import lost_name, whole_tail
+
+    # 'a novel and effective approach' with 'novel' cleaned away
+    assert lost_name("introduces an and effective approach to motion modeling for VFI")
+    p = papers_2024()
+    npga = p["2405.19331"]  # '... approach to create high-fidelity, controllable avatars'
+    assert not whole_tail("proposes a data-driven approach to create high-fidelity", npga.abstract)
+    c = OfflineEngine().compare(npga, p["2407.08680"]).value
+    assert "high-fidelity," not in c.summary and "an and" not in c.summary

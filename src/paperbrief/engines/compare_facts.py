@@ -223,6 +223,9 @@ def whole_tail(text: str, abstract: str) -> bool:
         return False
     if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
         return False
+    if re.match(r"(?:high|low|well|fine|large|small|full|multi|long|short)-", last):
+        return False  # 'to create high-fidelity | avatars'
+
     if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
         return False
     if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
@@ -244,7 +247,8 @@ def whole_tail(text: str, abstract: str) -> bool:
 _LOST_NAME = re.compile(
     r"\b(?:propose|proposes|present|presents|introduce|introduces|call|calls|called|dub|dubbed"
     r"|name|named|term|termed|release|releases)\s*[,;:.)]"
-    r"|\b(?:the|a|an|our|we)\s*[,;:.)]|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]",
+    r"|\b(?:the|a|an|our|we)\s*[,;:.)]|\b(?:a|an|the)\s+(?:and|or)\b"  # 'an and effective'
+    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]",
     re.IGNORECASE,
 )
 

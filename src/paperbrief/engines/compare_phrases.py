@@ -300,10 +300,10 @@ def readable(term: str) -> str:
 
 # Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand
 # rule: no part-of-speech tagger small enough to ship runs without a downloaded model.
-_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate")
+_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate", "ional", "ical", "ual")
 _NOUNS_ENDING_SO = frozenset(
     """candidate update template estimate rate state gate aggregate substrate climate plate
-    debate surrogate""".split()
+    debate surrogate manual individual""".split()
 )
 
 

@@ -25,7 +25,7 @@ from paperbrief.engines.compare_facts import (
     whole_clause,
     whole_tail,
 )
-from paperbrief.engines.compare_ground import Ground, ground
+from paperbrief.engines.compare_ground import Ground, ground, texts
 from paperbrief.engines.compare_names import named, short_name
 from paperbrief.engines.compare_phrases import Phrases, head_complete, own_phrases, phrases
 from paperbrief.engines.compare_text import balanced
@@ -129,7 +129,7 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     if not name_a or not name_b or name_a.lower() == name_b.lower():
         name_a, name_b = "the first paper", "the second paper"
     pa, pb = _profile(a, name_a), _profile(b, name_b)
-    shared = ground(pa.phrases, pb.phrases)
+    shared = ground(pa.phrases, pb.phrases, texts(a, b))
     names = [name_a, name_b, named(a) or "", named(b) or ""]
     own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a)
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
