@@ -375,3 +375,23 @@ def test_clauses_with_a_lost_word_or_a_cut_compound_are_not_said():
     assert not whole_tail("proposes a data-driven approach to create high-fidelity", npga.abstract)
     c = OfflineEngine().compare(npga, p["2407.08680"]).value
     assert "high-fidelity," not in c.summary and "an and" not in c.summary
+
+
+def test_shared_ground_names_no_idiom_and_no_word_twice():
+    p = papers_2024()
+
+    def shared(x: str, y: str):
+        a, b = p[x], p[y]
+        both = (a.title + ". " + a.abstract, b.title + ". " + b.abstract)
+        return ground(paper_phrases(a), paper_phrases(b), both)
+
+    # BiMix and data mixture inference: 'shed light' is an idiom, not a subject
+    assert shared("2405.14908", "2407.16607").phrases == ["data mixture"]
+    # MegaFusion and Follow-Your-Canvas: 'higher-resolution' and 'resolution' are one word
+    g = shared("2408.11001", "2409.01055")
+    assert g.words == ["higher-resolution"] and not g.related
+    from paperbrief.engines.compare_facts import whole_tail
+
+    audio = p["2409.09401"]  # '... a non-autoregressive diffusion model tailored for diverse ...'
+    cut = "a non-autoregressive diffusion model tailored for diverse"
+    assert not whole_tail(cut, audio.abstract)

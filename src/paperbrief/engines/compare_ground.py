@@ -137,7 +137,9 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     nouns, adjectives, seen = [], [], []
     for k in singles:
         word = _surface(k, pa, pb)
-        if has_verb(word) or any(same_stem(word, w) for w in seen):
+        parts = [w for s in seen for w in s.split("-")] + seen
+        if has_verb(word) or any(same_stem(word, w) or same_stem(x, w) for w in parts
+                                 for x in word.split("-")):  # fmt: skip
             continue  # 'safety' and 'safes' are one word, 'offer' no subject
         seen.append(word)
         if len(seen) > MAX_LISTED:

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from paperbrief.engines.compare_text import tidy
 from paperbrief.engines.offline_extract import clean
@@ -209,7 +210,9 @@ _ADJECTIVES = frozenset(
     """parallel neural concurrent multiple single open human automatic automated unified
     functional computational empirical practical structural optimal natural several global local
     temporal spatial external internal additional original potential total central general
-    critical formal logical asynchronous synchronous visual textual multimodal short""".split()
+    critical formal logical asynchronous synchronous visual textual multimodal short diverse
+    efficient robust complex various large small high low fast slow simple novel new real long
+    fine rich sparse dense accurate precise consistent coherent strong weak broad""".split()
 )
 
 
@@ -336,7 +339,8 @@ _VERBS = frozenset(
     """offer offers provide provides show shows achieve achieves enable enables require requires
     use uses remain remains yield yields exhibit exhibits demonstrate demonstrates lack lacks
     struggle struggles suffer suffers perform performs outperform outperforms improve improves
-    allow allows support supports rely relies produce produces generate generates""".split()
+    allow allows support supports rely relies produce produces generate generates shed sheds
+    pave paves""".split()
 )
 
 
@@ -350,6 +354,11 @@ def has_verb(term: str) -> bool:
     return any(w.lower() in _VERBS for w in _WORD.findall(term))
 
 
+@lru_cache(maxsize=4096)
+def _flat(text: str) -> str:
+    return " ".join(tidy(clean(text)).split())
+
+
 def head_complete(term: str, text: str) -> bool:
     """True when `term` is a whole noun phrase somewhere in `text`: written there as is and
     followed by punctuation, a stopword or the end (not 'sharp monocular | depth', 'image-to |
@@ -359,7 +368,7 @@ def head_complete(term: str, text: str) -> bool:
         return False
     if not noun_like(words[-1]) or _adjective(words[-1].lower()) or has_verb(term):
         return False
-    flat = " ".join(tidy(clean(text)).split())
+    flat = _flat(text)
     written = r"(?<![\w-])" + re.escape(term) + r"(?:e?s)?(?![\w-])"  # 'problem(s)'
     for m in re.finditer(written, flat, re.IGNORECASE):
         after = _WORD.match(flat, m.end() + 1) if flat[m.end() : m.end() + 1] == " " else None

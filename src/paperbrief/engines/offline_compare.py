@@ -213,13 +213,17 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         return _line(text)
     lead = _figures(results, pa, pb) if results else ""
     said = tuple(r.value for pair in results for r in pair)
-    sizes = (14, 12, 10, 8, 6)  # words per paper's clause, longest first
+    sizes = (14, 10, 7)  # words per paper's clause, longest first (_does also tries 9 and 7)
     firsts = list(dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes))
     firsts = [f for f in firsts if f]
     singles: list[str] = []
+    by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     for first in firsts or [""]:
         verb = first[len(pa.label) :].split()[0] if first else None
-        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said) for w in sizes) if c]
+        if verb not in by_verb:
+            by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
+                                                      for w in sizes) if c]  # fmt: skip
+        seconds = by_verb[verb]
         singles += [first] if first else []
         singles += seconds
         for second in seconds if first else []:
