@@ -395,3 +395,15 @@ def test_shared_ground_names_no_idiom_and_no_word_twice():
     audio = p["2409.09401"]  # '... a non-autoregressive diffusion model tailored for diverse ...'
     cut = "a non-autoregressive diffusion model tailored for diverse"
     assert not whole_tail(cut, audio.abstract)
+
+
+def test_summary_clauses_do_not_refer_back_and_billions_are_no_subject():
+    p = papers_2024()
+    ids = {r.title.split(":")[0]: r.id for r in p.values()}
+    a = p[ids["Large Scale Transfer Learning for Tabular Data via Language Modeling"]]
+    b = p[ids["TabReD"]]
+    c = OfflineEngine().compare(a, b).value
+    assert "this gap" not in c.summary, c.summary  # 'We seek to narrow this gap and present ...'
+    from paperbrief.engines.compare_phrases import generic_phrase
+
+    assert generic_phrase("billion parameters")

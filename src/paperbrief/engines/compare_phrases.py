@@ -332,7 +332,8 @@ GENERIC_RESEARCH = frozenset(
     limitations challenge challenges step steps reasoning generation understanding
     high-quality effective robust general unified simple strong various diverse recent current
     future potential practical complex specific deep neural network networks learning
-    fine-grained open-source user users human humans world""".split()
+    fine-grained open-source user users human humans world billion billions million millions
+    trillion parameter parameters token tokens""".split()
 )
 # verbs that glue onto a name and read as a phrase ('Mamba offer', 'model achieve')
 _VERBS = frozenset(

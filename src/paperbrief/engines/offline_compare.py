@@ -172,6 +172,12 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     return fit(line)
 
 
+def _refers_back(body: str) -> bool:
+    """'seeks to narrow this gap': a clause that needs the sentence before it."""
+    return bool(re.search(r"\b(?:this|these|those|such)\b(?!\s+(?:paper|work|study|article))",
+                          body, re.IGNORECASE))  # fmt: skip
+
+
 def _restates(text: str, profile: Profile) -> bool:
     """A clause that holds 70 % of the paper's takeaway, in order, repeats it (a
     shorter cut of the takeaway's own clause is what the paper does, said in fewer words)."""
@@ -189,7 +195,7 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
         body = text[len(p.label) :].strip()
         if not text or len(body.split()) < 3 or any(figure in body for figure in said):
             break
-        if lost_name(body) or content_free(body):
+        if lost_name(body) or content_free(body) or _refers_back(body):
             break
         if not _restates(text, p) and whole_tail(body, paper.abstract):
             return text
