@@ -206,7 +206,10 @@ def test_comparison_of_related_papers(page_papers: list[Paper], engine: OfflineE
     b = by_title(page_papers, "Learning Adaptive Parallel Reasoning")
     c = engine.compare(a, b).value
     assert "parallel" in c.shared_ground and "reasoning" in c.shared_ground
-    assert "ThreadWeaver" in c.summary and "APR" in c.summary
+    # APR's own clause is cut ('enables language models | to ...'): the summary says what
+    # ThreadWeaver does and leaves APR out rather than name it by a guessed kind
+    assert "ThreadWeaver" in c.summary and "APR" not in c.summary
+    assert "centres on" not in c.summary and " paper" not in c.summary
     assert engine.compare(a, b).value == c
 
 
@@ -264,11 +267,11 @@ def focus_terms(c: Comparison) -> list[str]:
 
 def test_focus_lists_no_generic_words(page_comparisons: list[Comparison]) -> None:
     terms = [t for c in page_comparisons for t in focus_terms(c)]
-    assert len(terms) >= 40
+    # focus rows only of whole noun phrases of two words or more (issue 22, round 2): fewer
+    assert len(terms) >= 25
     for term in terms:
         assert not set(term.lower().split()) & GENERIC_FOCUS_WORDS, term
-    multi = [t for t in terms if len(t.split()) > 1]
-    assert len(multi) >= len(terms) / 2, "focus should prefer multi-word phrases"
+    assert all(len(t.split()) > 1 for t in terms), "focus holds multi-word phrases only"
 
 
 def test_focus_names_distinctive_phrases(page_papers: list[Paper], engine: OfflineEngine) -> None:
@@ -333,13 +336,14 @@ def test_summary_never_repeats_the_verb_phrase(
 
 def test_short_names_replace_long_titles(page_papers: list[Paper], engine: OfflineEngine) -> None:
     c = compare_titles(page_papers, engine, "Learning Adaptive Parallel", "ThreadWeaver")
-    assert c.summary.startswith("APR ")
-    assert ", while ThreadWeaver " in c.summary
+    # APR's own clause is cut: only ThreadWeaver's is said, by its short name
+    assert c.summary.startswith("ThreadWeaver ")
     assert "adaptive parallel reasoning" in c.shared_ground
     c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
     assert ", while CP-Bench " in c.summary and c.prefer_b_when.startswith("Prefer CP-Bench")
     c = compare_titles(page_papers, engine, "An LLM Compiler", "Mirror Speculative")
-    assert c.summary.startswith("LLMCompiler ")
+    # both clauses restate their takeaways: the line says what is shared, no guessed kind
+    assert c.summary.startswith("Both deal with ") and " paper" not in c.summary
 
 
 def test_short_name_rules() -> None:
@@ -418,7 +422,7 @@ def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Compariso
         # the pairs the digest compares (issue 22: only those with a shared subject)
         for a, b in plan_digest(papers, related=relate(papers), top=len(papers)).pairs:
             out.append((a, b, engine.compare(a, b).value))
-    assert len(out) >= 30
+    assert len(out) >= 25  # fewer pairs since round 2's stricter shared ground
     return out
 
 
@@ -475,9 +479,10 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
     page_papers: list[Paper], engine: OfflineEngine, day_comparisons
 ) -> None:
     c = compare_titles(page_papers, engine, "KGym", "Program Merge")
-    assert c.summary.split(", while ")[0].lower().count("kgym") == 1, c.summary
+    # kGym's clause restates its takeaway: the line gives Program Merge's alone
+    assert c.summary.lower().count("kgym") == 0 and c.summary.count("MergeBERT") == 1, c.summary
     c = compare_titles(page_papers, engine, "CPRet", "LiveOIBench")
-    assert c.summary.split(", while ")[0].lower().count("cpret") == 1, c.summary
+    assert c.summary.lower().count("cpret") <= 1, c.summary
     for a, b, c in day_comparisons:
         assert "--" not in c.summary and "—" not in c.summary, c.summary
         for label in labels(a, b):
@@ -485,7 +490,8 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
             flags = re.I if " " not in label else 0
             # once; twice when the line opens on both papers' numbers ('A 27.3% vs B 12.5%')
             most = 2 if c.summary.startswith("Both report") else 1
-            assert 1 <= len(re.findall(word, c.summary, flags)) <= most, (label, c.summary)
+            # at most once (a paper with no clause of its own is left out since round 2)
+            assert len(re.findall(word, c.summary, flags)) <= most, (label, c.summary)
         joined = " ".join(texts_of(c))
         assert ungrounded(joined, a.abstract + "\n" + b.abstract) == []
         Comparison.model_validate(c.model_dump())

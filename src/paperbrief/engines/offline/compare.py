@@ -17,16 +17,19 @@ from dataclasses import dataclass
 from paperbrief.engines.offline.compare_clauses import clause
 from paperbrief.engines.offline.compare_facts import (
     Reported,
+    content_free,
+    lost_name,
     releases,
+    result_cell,
     shared_results,
     whole_clause,
     whole_tail,
 )
-from paperbrief.engines.offline.compare_ground import Ground, ground
+from paperbrief.engines.offline.compare_ground import Ground, ground, texts
 from paperbrief.engines.offline.compare_names import named, short_name
-from paperbrief.engines.offline.compare_phrases import Phrases, own_phrases, phrases
+from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_text import balanced
-from paperbrief.engines.offline.facts import Roles, fit, roles
+from paperbrief.engines.offline.facts import TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
 from paperbrief.engines.offline.select import takeaway_line
 from paperbrief.engines.offline.standalone import repeats
@@ -42,16 +45,14 @@ from paperbrief.text import squash
 
 SUMMARY_WORDS = 30
 _BOTH_ARE = {
-    "method": "both propose methods", "benchmark": "both build benchmarks",
-    "dataset": "both release datasets", "system": "both build systems",
-    "analysis": "both are analyses", "survey": "both are surveys",
-    "position": "both are position papers",
+    "benchmark": "both build benchmarks", "dataset": "both build datasets",
+    "survey": "both are surveys", "position": "both are position papers",
 }  # fmt: skip
 # what a paper of a kind offers that a paper of another kind does not
 _KIND_OFFERS = {
     "survey": "an overview of the field (it is a survey)",
     "benchmark": "a way to evaluate models (it builds a benchmark)",
-    "dataset": "data to train or test on (it releases a dataset)",
+    "dataset": "data to train or test on (it builds a dataset)",
     "position": "an argument about the field (a position paper)",
 }  # fmt: skip
 
@@ -75,9 +76,36 @@ def _listing(terms: list[str]) -> str:
 
 
 def _profile(paper: Paper, label: str) -> Profile:
-    return Profile(label, roles(paper.title, paper.abstract), classify(paper.title, paper.abstract),
+    return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
                    phrases(paper.title, paper.abstract), takeaway_line(paper.abstract, paper.title),
                    releases(paper.abstract))  # fmt: skip
+
+
+_STRONG = ("survey", "benchmark", "dataset", "position")
+_POSITION = re.compile(r"\bposition paper\b", re.IGNORECASE)
+
+
+def kind(title: str, abstract: str) -> str:
+    """The paper's kind when the cues leave no doubt, else '' (a comparison then says nothing
+    of it): a survey, benchmark or dataset needs its cue in the title and in the abstract, a
+    position paper the words 'position paper', a method paper the method cues and no cue of
+    those four kinds anywhere; 'system' and 'analysis' are never claimed (a 'dual-system'
+    policy is no systems paper)."""
+    guess = classify(title, abstract)
+    if guess == "position" or _POSITION.search(title + " " + abstract):
+        return "position" if _POSITION.search(title + " " + abstract) else ""
+    if guess == "survey" and re.search(r"\bsurvey\b", title, re.IGNORECASE):
+        return "survey"  # 'A Comprehensive Survey of ...'
+    if guess in ("survey", "benchmark", "dataset"):
+        in_title, in_abstract = TYPE_CUES[guess]
+        return guess if in_title.search(title) and in_abstract.search(abstract) else ""
+    if guess == "method":
+        for other in _STRONG:
+            in_title, in_abstract = TYPE_CUES[other]
+            if in_title.search(title) or in_abstract.search(abstract):
+                return ""
+        return "method"
+    return ""
 
 
 def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
@@ -101,10 +129,10 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     if not name_a or not name_b or name_a.lower() == name_b.lower():
         name_a, name_b = "the first paper", "the second paper"
     pa, pb = _profile(a, name_a), _profile(b, name_b)
-    shared = ground(pa.phrases, pb.phrases)
+    shared = ground(pa.phrases, pb.phrases, texts(a, b))
     names = [name_a, name_b, named(a) or "", named(b) or ""]
-    own_a = own_phrases(pa.phrases, pb.phrases, {*names, *shared.named})
-    own_b = own_phrases(pb.phrases, pa.phrases, {*names, *shared.named})
+    own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a)
+    own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
     results = shared_results(a.abstract, b.abstract)
 
     return ComparisonDraft(
@@ -114,6 +142,14 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
         prefer_a_when=_prefer(pa, pb, results, 0),
         prefer_b_when=_prefer(pb, pa, results, 1),
     )
+
+
+def _noun_phrases(terms: list[str], paper: Paper) -> list[str]:
+    """The phrases that are well-formed noun phrases of the paper's own text: two words or
+    more, written so in its title or abstract and ending there ('sharp monocular' of 'sharp
+    monocular depth', 'mobile', 'image-to' are not)."""
+    text = paper.title + ". " + paper.abstract
+    return [t for t in terms if len(t.split()) >= 2 and head_complete(t, text)]
 
 
 def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[Reported, Reported]],
@@ -136,42 +172,34 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     return fit(line)
 
 
+def _refers_back(body: str) -> bool:
+    """'seeks to narrow this gap': a clause that needs the sentence before it."""
+    return bool(re.search(r"\b(?:this|these|those|such)\b(?!\s+(?:paper|work|study|article))",
+                          body, re.IGNORECASE))  # fmt: skip
+
+
 def _restates(text: str, profile: Profile) -> bool:
-    """A clause that holds most of the paper's takeaway, in order, repeats it."""
-    return repeats(profile.takeaway, text, 0.6)
+    """A clause that holds 70 % of the paper's takeaway, in order, repeats it (a
+    shorter cut of the takeaway's own clause is what the paper does, said in fewer words)."""
+    return repeats(profile.takeaway, text, 0.7)
 
 
 def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
           said: tuple[str, ...] = ()) -> str:  # fmt: skip
-    """What the paper does, in at most `words` words: its own 'we propose' clause, else its
-    own phrases ('X centres on A and B'), else ''. A clause repeating a figure the line already
-    gives (`said`) is not used."""
+    """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
+    (never a shuffle of its own phrases). A clause repeating a figure the line already gives
+    (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
     for size in sorted({words, min(words, 9), min(words, 7)}, reverse=True):
         # a shorter cut of the same clause when the longer one repeats the takeaway
         text = clause(paper, p.label, p.roles, avoid, size)
         body = text[len(p.label) :].strip()
         if not text or len(body.split()) < 3 or any(figure in body for figure in said):
             break
+        if lost_name(body) or content_free(body) or _refers_back(body):
+            break
         if not _restates(text, p) and whole_tail(body, paper.abstract):
             return text
-    if own:
-        return f"{p.label} centres on {_listing(own[:2])}"
     return ""
-
-
-_IS_KIND = {
-    "method": "a method paper", "benchmark": "a benchmark paper", "dataset": "a dataset paper",
-    "system": "a systems paper", "analysis": "an analysis", "survey": "a survey",
-    "position": "a position paper",
-}  # fmt: skip
-
-
-def _kind_clause(p: Profile, shared: Ground) -> str:
-    """'X is a benchmark paper': what is known of a paper with no clause of its own."""
-    if p.kind in _IS_KIND:
-        return f"{p.label} is {_IS_KIND[p.kind]}"
-    subject = (shared.phrases or shared.nouns or [""])[0]
-    return f"{p.label} is about {subject}" if subject else ""
 
 
 def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
@@ -191,30 +219,32 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         return _line(text)
     lead = _figures(results, pa, pb) if results else ""
     said = tuple(r.value for pair in results for r in pair)
-    text = ""
-    for words in (12, 10, 8, 6):
-        first = _does(a, pa, own_a, None, words, said)
+    sizes = (14, 10, 7)  # words per paper's clause, longest first (_does also tries 9 and 7)
+    firsts = list(dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes))
+    firsts = [f for f in firsts if f]
+    singles: list[str] = []
+    by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
+    for first in firsts or [""]:
         verb = first[len(pa.label) :].split()[0] if first else None
-        second = _does(b, pb, own_b, verb, words, said)
-        if bool(first) != bool(second):  # both papers named, the silent one by its kind
-            first = first or _kind_clause(pa, shared)
-            second = second or _kind_clause(pb, shared)
-        body = f"{first}, while {second}" if first and second else first or second
-        parts = [part for part in (lead, body) if part]
-        text = "; ".join(parts) if parts else ""
-        if not text:
-            break
+        if verb not in by_verb:
+            by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
+                                                      for w in sizes) if c]  # fmt: skip
+        seconds = by_verb[verb]
+        singles += [first] if first else []
+        singles += seconds
+        for second in seconds if first else []:
+            text = "; ".join(part for part in (lead, f"{first}, while {second}") if part)
+            if _fits(text):
+                return _line(text)
+    # no pair of clauses fits (or one paper has none): one paper's clause alone, with the
+    # figures; a paper with no clause of its own is left out, never named by a guessed kind
+    for single in singles:
+        text = "; ".join(part for part in (lead, single) if part)
         if _fits(text):
             return _line(text)
     if lead:
         return _line(lead)
-    # the shortest clauses still too long: each paper's own phrases, then one side alone, never
-    # a line cut mid-phrase
-    own = [f"{p.label} centres on {_listing(o[:2])}" for p, o in ((pa, own_a), (pb, own_b)) if o]
-    for candidate in (", while ".join(own), *own, *text.split(", while ")):
-        if candidate and _fits(candidate):
-            return _line(candidate)
-    return _line(f"Both deal with {_listing(shared.named or shared.words)}")
+    return _line(f"Both deal with {_listing(shared.phrases or shared.nouns or shared.words)}")
 
 
 def _fits(text: str) -> bool:
@@ -238,18 +268,29 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
         # a cell that is the title again says nothing the heading does not
         cell_a = "" if repeats(cell_a, a.title) else cell_a
         cell_b = "" if repeats(cell_b, b.title) else cell_b
+        cell_a, cell_b = _content(aspect, cell_a), _content(aspect, cell_b)
         # a row only when both sides say something, and something different
         if cell_a and cell_b and cell_a != cell_b and not _empty(cell_a) and not _empty(cell_b):
             rows.append(Difference(aspect=aspect, a=cell_a, b=cell_b))
-    if pa.kind != pb.kind:
+    if pa.kind and pb.kind and pa.kind != pb.kind:  # only kinds the cues leave no doubt about
         rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
     if own_a and own_b:
         rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
     if pa.released != pb.released:
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
-    if not rows:  # the schema wants one row: what each is, even when alike
-        rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
+    if not rows:  # the schema wants one row: what each releases is always known
+        rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
     return rows
+
+
+def _content(aspect: str, cell: str) -> str:
+    """The cell, or '' when it says nothing ('We propose a two-fold approach.'), lost its
+    method's name ('propose, an approach'), or is a results cell with no result in it."""
+    if not cell or lost_name(cell) or content_free(cell):
+        return ""
+    if aspect == "results" and not result_cell(cell):
+        return ""
+    return cell
 
 
 def _released(p: Profile) -> str:
@@ -268,7 +309,7 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
     reasons = []
     if me.released and not other.released:
         reasons.append(f"it releases its {me.released}")
-    if me.kind != other.kind and me.kind in _KIND_OFFERS:
+    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS:
         reasons.append(f"for {_KIND_OFFERS[me.kind]}")
     for pair in results:
         mine, theirs = pair[side], pair[1 - side]

@@ -15,7 +15,7 @@ from paperbrief.engines.offline.compare_text import balanced, dangling, tidy
 from paperbrief.engines.offline.extract import clean
 from paperbrief.engines.offline.standalone import dangles, part_of_name
 from paperbrief.numbers import mentions
-from paperbrief.text import sentences, squash
+from paperbrief.text import STOPWORDS, sentences, squash
 
 # a benchmark's name: a capitalised token with a second capital or a digit ('HumanEval',
 # 'GSM8K', 'SWE-bench', 'MMLU'), optionally followed by a capitalised qualifier ('Verified')
@@ -100,26 +100,44 @@ def shared_results(a_abstract: str, b_abstract: str) -> list[tuple[Reported, Rep
     return out[:2]
 
 
+# what a release is of: code, model weights or data, named in the release statement itself
+_THING = (r"(?:source code|code|codes|codebase|implementation|weights|checkpoints?|models?|"
+          r"dataset|datasets|data|benchmark|corpus)")
+# an explicit release or availability statement about one of those things; a project page,
+# a demo or 'sampled results' link, or 'we construct/curate/collect a dataset' is none
 _RELEASE = re.compile(
-    r"\b(?:(?:code|codes|data|dataset|datasets|benchmark|models?|weights|checkpoints|"
-    r"implementation|toolkit|library|resources|demo)s?\b[^.;]{0,60}?\b(?:is|are|will be|has been|"
-    r"have been)\s+(?:made\s+)?(?:publicly\s+|openly\s+|freely\s+)?(?:available|released|"
-    r"open[- ]sourced?)|(?:we|will)\s+(?:publicly\s+|openly\s+)?(?:release|open[- ]source)\b|"
-    r"github\.com|huggingface\.co|https?://)",
+    r"\b" + _THING + r"\b[^.;]{0,60}?\b(?:is|are|will be|has been|have been)\s+(?:made\s+)?"
+    r"(?:publicly\s+|openly\s+|freely\s+)?"
+    r"(?:available|released|open[- ]sourced?|public|published)\b"
+    r"|\b(?:we|will)\s+(?:\w+\s+)?(?:publicly\s+|openly\s+)?(?:release|open[- ]source|publish)"
+    r"\w*\b[^.;]{0,60}?\b" + _THING + r"\b"
+    r"|\b(?:we|will)\s+make\s[^.;]{0,60}?\b" + _THING + r"\b[^.;]{0,30}?\bavailable\b"
+    r"|^\W*" + _THING + r"\s*:\s*\S*(?:github\.com|huggingface\.co)",
     re.IGNORECASE,
 )
+_LINK_WITH_THING = re.compile(r"\b" + _THING + r"\b[^.;]{0,60}?(?:github\.com|huggingface\.co)",
+                              re.IGNORECASE)  # fmt: skip
+_USE = re.compile(r"\s(?:with|for|to|on|that|which|trained|built|using)\s(?!https?:)",
+                  re.IGNORECASE)  # fmt: skip
+_KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementation)\b"),
+          ("model weights", r"\b(?:weights|checkpoints?|models?)\b"),
+          ("data", r"\b(?:dataset|datasets|data|benchmark|corpus)\b"))  # fmt: skip
 
 
 def releases(abstract: str) -> str:
-    """'code', 'data' or 'code and data' when the abstract says it releases them, else ''."""
-    found = [m for s in sentences(abstract) for m in [_RELEASE.search(s)] if m]
+    """What the abstract says it releases ('code', 'model weights', 'data', or two or three of
+    them joined: 'code and model weights'), from explicit release or availability statements
+    only; '' when it states none."""
+    found = [s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s)]
     if not found:
         return ""
-    text = " ".join(m.string for m in found).lower()
-    code = bool(re.search(r"\bcode|implementation|github|toolkit|library|weights|checkpoint|"
-                          r"models?\b", text))  # fmt: skip
-    data = bool(re.search(r"\bdata|benchmark|corpus|huggingface", text))
-    return "code and data" if code and data else "data" if data else "code"
+    # what is released is named before the release's purpose or use ('... our codebase with
+    # support for training on Open X-Embodiment datasets' releases no data)
+    text = " ".join(_USE.split(s, maxsplit=1)[0] for s in found)
+    kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
+    if len(kinds) <= 1:
+        return "".join(kinds)
+    return ", ".join(kinds[:-1]) + " and " + kinds[-1]
 
 
 _WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,80}\)\s*(?:[.;:,!?]|[-–—])|$)")
@@ -205,6 +223,9 @@ def whole_tail(text: str, abstract: str) -> bool:
         return False
     if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
         return False
+    if re.match(r"(?:high|low|well|fine|large|small|full|multi|long|short)-", last):
+        return False  # 'to create high-fidelity | avatars'
+
     if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
         return False
     if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
@@ -217,3 +238,54 @@ def whole_tail(text: str, abstract: str) -> bool:
             return any(_GOES_ON.match(flat, end) or _goes_on_after(words, flat, end)
                        for end in ends)  # fmt: skip
     return True  # rewritten beyond its last two words: the last word was checked
+
+
+# --- cells with content ---------------------------------------------------------------------
+
+# a sentence whose method name (a LaTeX macro, a link) was cleaned away: 'We propose, an
+# approach ...', 'called .', '( )'
+_LOST_NAME = re.compile(
+    r"\b(?:propose|proposes|present|presents|introduce|introduces|call|calls|called|dub|dubbed"
+    r"|name|named|term|termed|release|releases)\s*[,;:.)]"
+    r"|\b(?:the|a|an|our|we)\s*[,;:.)]|\b(?:a|an|the)\s+(?:and|or)\b"  # 'an and effective'
+    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]",
+    re.IGNORECASE,
+)
+
+
+def lost_name(text: str) -> bool:
+    """True when the text reads as a sentence whose name was lost ('propose, an approach')."""
+    return bool(_LOST_NAME.search(text))
+
+
+_EMPTY_WORDS = frozenset(
+    """we our us this that these paper work propose proposes proposed present presents
+    introduce introduces introduced novel new approach approaches method methods framework
+    simple effective efficient two-fold twofold study technique model models solution design
+    address addresses tackle problem issue""".split()
+)
+
+
+def content_free(text: str) -> bool:
+    """True for a cell that says nothing but that there is an approach ('We propose a two-fold
+    approach.'): fewer than three words beyond stopwords and the field's stock words."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text)]
+    return sum(w not in STOPWORDS and w not in _EMPTY_WORDS for w in words) < 3
+
+
+_RESULT_CUE = re.compile(
+    r"\d|outperform|surpass|achiev|improv|\bshows?\b[^.]{0,40}\bthat\b|\bshowed\b|demonstrat|"
+    r"\breveal|\bfind(?:s)? that|\bfound\b|\breduc|faster|speed-?up|\bbetter\b|"
+    r"state-of-the-art|\bSOTA\b|exceed|\bbeats?\b|\bgains?\b|\bboosts?\b|\bcompetitive\b|"
+    r"\bsuperior\b|\bmatch(?:es|ing)?\b|\bcomparable\b|\bhigher\b|\blower\b|\bfails?\b",
+    re.IGNORECASE,
+)
+_MAKING = re.compile(r"^(?:we|this (?:paper|work))\s+(?:first\s+|also\s+|then\s+)?(?:propose|"
+                     r"introduce|present|develop|design|build|construct|curate|collect|create)",
+                     re.IGNORECASE)  # fmt: skip
+
+
+def result_cell(text: str) -> bool:
+    """True when the text states a result (a number, 'outperforms', 'achieves', 'improves',
+    'shows that' ...), not what the paper builds ('We first develop a universal framework')."""
+    return bool(_RESULT_CUE.search(text)) and not _MAKING.match(text.strip())

@@ -22,8 +22,12 @@ from paperbrief.engines.offline.compare_phrases import (
     GENERIC_NOUNS,
     Phrases,
     adjective,
+    generic_phrase,
+    has_verb,
+    head_complete,
     noun_like,
     phrases,
+    same_stem,
     shared_text,
 )
 from paperbrief.models import Paper
@@ -101,17 +105,27 @@ def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
     return min(forms.items(), key=lambda fc: (-fc[1], fc[0]))[0]
 
 
-def ground(pa: Phrases, pb: Phrases) -> Ground:
-    """The distinctive phrases and words both papers use (symmetric in the two papers)."""
+def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Ground:
+    """The distinctive phrases and words both papers use (symmetric in the two papers). With
+    the two papers' texts, a phrase counts only when one of them writes it as a whole noun
+    phrase ('training generalist' of 'training generalist robots' does not)."""
     common = sorted(set(pa.counts) & set(pb.counts))
+    # a phrase inside a longer one both share that is the field's ('space model' inside 'state
+    # space model') is that phrase cut, not a subject of its own
+    broad = [k for k in common if len(k) > 1
+             and (share(k) > MAX_PHRASE_SHARE or generic_phrase(_surface(k, pa, pb)))]
     multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
-             and not set(k) <= _GENRE]  # fmt: skip
+             and not set(k) <= _GENRE and not generic_phrase(_surface(k, pa, pb))
+             and not has_verb(_surface(k, pa, pb))
+             and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
+    if texts is not None:
+        multi = [k for k in multi if any(head_complete(_surface(k, pa, pb), t) for t in texts)]
     # longest, rarest and most used first; a phrase inside a chosen longer one is not repeated
     multi.sort(key=lambda k: (-len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
     chosen: list[tuple[str, ...]] = []
     for key in multi:
-        if not any(set(key) <= set(c) for c in chosen):
-            chosen.append(key)
+        if not any(set(key) <= set(c) or _same_words(key, c) for c in chosen):
+            chosen.append(key)  # 'robot data' after 'robot datasets' is the same phrase
     taken = {w for k in chosen for w in k}
     singles = [
         k for k in common
@@ -120,15 +134,23 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
         and pa.first_word(k) not in GENERIC_NOUNS
     ]  # fmt: skip
     singles.sort(key=lambda k: (-idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
-    nouns, adjectives = [], []
-    for k in singles[:MAX_LISTED]:
+    nouns, adjectives, seen = [], [], []
+    for k in singles:
         word = _surface(k, pa, pb)
+        parts = [w for s in seen for w in s.split("-")] + seen
+        if has_verb(word) or any(same_stem(word, w) or same_stem(x, w) for w in parts
+                                 for x in word.split("-")):  # fmt: skip
+            continue  # 'safety' and 'safes' are one word, 'offer' no subject
+        seen.append(word)
+        if len(seen) > MAX_LISTED:
+            break
         if noun_like(word) and not adjective(pa.first_word(k)):
             nouns.append(shared_text(word, pa, pb))
         else:  # 'concurrent': counted, never pluralised into 'concurrents'
             adjectives.append(word)
     strong = any(
         share(k) <= MAX_PHRASE_SHARE and min(_uses(pa, k), _uses(pb, k)) >= STRONG_USES
+        and _surface(k, pa, pb) in seen
         for k in singles
     )
     return Ground(
@@ -137,6 +159,15 @@ def ground(pa: Phrases, pb: Phrases) -> Ground:
         adjectives=adjectives,
         strong=strong,
     )
+
+
+def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    return len(a) == len(b) and all(x == y or same_stem(x, y) for x, y in zip(a, b, strict=True))
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
 
 
 @lru_cache(maxsize=4096)
@@ -151,4 +182,10 @@ def paper_phrases(paper: Paper) -> Phrases:
 
 def shares_subject(a: Paper, b: Paper) -> bool:
     """True when the two papers share a distinctive subject (the digest compares only those)."""
-    return ground(paper_phrases(a), paper_phrases(b)).related
+    return ground(paper_phrases(a), paper_phrases(b), texts(a, b)).related
+
+
+def texts(a: Paper, b: Paper) -> tuple[str, str]:
+    """The two papers' titles and abstracts, in a fixed order (the verdict is symmetric)."""
+    pair = sorted((a.title + ". " + a.abstract, b.title + ". " + b.abstract))
+    return pair[0], pair[1]

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_text import tidy
 from paperbrief.engines.offline.extract import clean
@@ -209,7 +210,9 @@ _ADJECTIVES = frozenset(
     """parallel neural concurrent multiple single open human automatic automated unified
     functional computational empirical practical structural optimal natural several global local
     temporal spatial external internal additional original potential total central general
-    critical formal logical asynchronous synchronous visual textual multimodal short""".split()
+    critical formal logical asynchronous synchronous visual textual multimodal short diverse
+    efficient robust complex various large small high low fast slow simple novel new real long
+    fine rich sparse dense accurate precise consistent coherent strong weak broad""".split()
 )
 
 
@@ -300,10 +303,10 @@ def readable(term: str) -> str:
 
 # Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand
 # rule: no part-of-speech tagger small enough to ship runs without a downloaded model.
-_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate")
+_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate", "ional", "ical", "ual")
 _NOUNS_ENDING_SO = frozenset(
     """candidate update template estimate rate state gate aggregate substrate climate plate
-    debate surrogate""".split()
+    debate surrogate manual individual""".split()
 )
 
 
@@ -317,3 +320,67 @@ def noun_like(term: str) -> bool:
     if word.endswith("ed") and not word.endswith("eed"):
         return False
     return not word.endswith(_NOT_NOUN_ENDINGS)
+
+
+# Words of the field's prose: a phrase made of these and GENERIC_NOUNS alone ('computational
+# demands', 'multi-agent framework', 'comprehensive survey') names no subject two papers share.
+GENERIC_RESEARCH = frozenset(
+    """comprehensive computational computation computations demand demands cost costs efficiency
+    efficient overhead resource resources multi-agent survey surveys review reviews overview
+    real-world large-scale end-to-end state-of-the-art novel new existing key main significant
+    extensive experiment experiments result results capability capabilities limitation
+    limitations challenge challenges step steps reasoning generation understanding
+    high-quality effective robust general unified simple strong various diverse recent current
+    future potential practical complex specific deep neural network networks learning
+    fine-grained open-source user users human humans world billion billions million millions
+    trillion parameter parameters token tokens""".split()
+)
+# verbs that glue onto a name and read as a phrase ('Mamba offer', 'model achieve')
+_VERBS = frozenset(
+    """offer offers provide provides show shows achieve achieves enable enables require requires
+    use uses remain remains yield yields exhibit exhibits demonstrate demonstrates lack lacks
+    struggle struggles suffer suffers perform performs outperform outperforms improve improves
+    allow allows support supports rely relies produce produces generate generates shed sheds
+    pave paves""".split()
+)
+
+
+def generic_phrase(term: str) -> bool:
+    """True when every word of `term` is the field's prose or a generic noun."""
+    words = [w.lower() for w in _WORD.findall(term)]
+    return all(w in GENERIC_NOUNS or w in GENERIC_RESEARCH or w in STOPWORDS for w in words)
+
+
+def has_verb(term: str) -> bool:
+    return any(w.lower() in _VERBS for w in _WORD.findall(term))
+
+
+@lru_cache(maxsize=4096)
+def _flat(text: str) -> str:
+    return " ".join(tidy(clean(text)).split())
+
+
+def head_complete(term: str, text: str) -> bool:
+    """True when `term` is a whole noun phrase somewhere in `text`: written there as is and
+    followed by punctuation, a stopword or the end (not 'sharp monocular | depth', 'image-to |
+    -3D'), ending on a noun-like word."""
+    words = term.split()
+    if not words or words[-1].endswith("-") or re.search(r"-(?:to|of|and|for|in|on)$", words[-1]):
+        return False
+    if not noun_like(words[-1]) or _adjective(words[-1].lower()) or has_verb(term):
+        return False
+    flat = _flat(text)
+    written = r"(?<![\w-])" + re.escape(term) + r"(?:e?s)?(?![\w-])"  # 'problem(s)'
+    for m in re.finditer(written, flat, re.IGNORECASE):
+        after = _WORD.match(flat, m.end() + 1) if flat[m.end() : m.end() + 1] == " " else None
+        if after is None or after.group(0).lower() in STOPWORDS:
+            return True
+    return False
+
+
+def same_stem(a: str, b: str) -> bool:
+    """'safety' and 'safes', 'model' and 'modeling': one word written twice."""
+    a, b = a.lower(), b.lower()
+    n = min(len(a), len(b))
+    common = next((i for i in range(n) if a[i] != b[i]), n)
+    return common >= 4 and common >= 0.75 * n
