@@ -93,3 +93,26 @@ def test_missing_parts_are_named(tmp_path, capsys, missing):
         config.write_text(text.replace(f'sources = ["{source.name}"]', ""))
     assert main(["digest", "--config", str(config)]) == 2
     assert missing in capsys.readouterr().err
+
+
+def test_a_readers_marks_teach_their_ranking_in_a_lab_run(tmp_path, capsys):
+    """A reader's likes (issue 25, `paperbrief like ID --reader NAME`) rank their digest in a lab
+    run as in a one-reader run; the other readers are not affected."""
+    from paperbrief.sources import read_file
+    from paperbrief.store.core import Store
+
+    source = listing(tmp_path, 120)
+    papers = read_file(source).papers
+    liked = [p for p in papers if "diffusion" in p.title.lower()][:3]
+    assert len(liked) == 3
+    db = tmp_path / "lab.db"
+    with Store(db) as store:
+        store.save_papers(papers)
+        store.set_marks("ben", [p.id for p in liked], "like")
+    config = write_config(tmp_path, source, {
+        "ana": 'out = "ana.md"\n', "ben": 'out = "ben.md"\n'}, top=5)
+    assert main(["digest", "--config", str(config), "--offline", "--db", str(db)]) == 0, \
+        capsys.readouterr().err
+    ben, ana = (tmp_path / "ben.md").read_text(), (tmp_path / "ana.md").read_text()
+    assert "-style" in ben  # reasons name the liked paper the pick resembles
+    assert "-style" not in ana

@@ -159,7 +159,8 @@ def run_lab(args: Any) -> int:
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,
-                                fetch=cli._fetch_liked(store), related=related, embed=embed)
+                                fetch=cli._fetch_liked(store), related=related, embed=embed,
+                                marks=_marks(store, r.name))
             for r in config.readers
         }
         union_papers, union_pairs = _union(list(plans.values()), pipeline.uses_llm)
@@ -249,3 +250,14 @@ def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, m
     for line in failures:
         log.error("%s", line)
     return failures
+
+
+def _marks(store: Any, reader: str) -> tuple[list[Paper], list[Paper]] | None:
+    """A reader's likes and dislikes (issue 25: `paperbrief like ID --reader NAME`), when there
+    are enough likes to learn a ranking from; their profile still counts beside them."""
+    from paperbrief.relate.learned_rank import MIN_LIKES
+
+    marks = store.get_marks(reader)
+    likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
+    dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
+    return (likes, dislikes) if len(likes) >= MIN_LIKES else None
