@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import urllib.error
@@ -244,3 +245,32 @@ def test_the_digest_links_lead_to_the_page_that_marks(server, driver, db, tmp_pa
     with Store(db) as store:
         assert {m.paper_id: m.mark for m in store.get_marks("default")}[target] == "dislike"
         store.remove_marks("default", [target])
+
+
+def test_markdown_and_plain_text_digests_carry_the_marking_links(tmp_path, capsys) -> None:
+    """--serve-url puts 'More like this' / 'Not for me' on every detailed paper of the Markdown
+    digest (rendered links) and of the plain text (footnote URLs), as in the HTML one."""
+    from markdown_it import MarkdownIt
+
+    from paperbrief.digest.render_text import render_text_digest
+    from paperbrief.models import Digest
+
+    day = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+    out = tmp_path / "digest.md"
+    base = ["digest", str(day), "--offline", "--top", "2", "--db", str(tmp_path / "pb.db"),
+            "--serve-url", "http://127.0.0.1:8025/"]
+    assert main([*base, "--out", str(out)]) == 0
+    html = MarkdownIt("commonmark").render(out.read_text("utf-8"))
+    likes = re.findall(r'<a href="http://127\.0\.0\.1:8025/paper/([^"?]+)\?want=like">More like '
+                       r"this</a>", html)
+    assert len(likes) == 2 and html.count(">Not for me</a>") == 2
+    capsys.readouterr()
+    assert main([*base, "--json"]) == 0
+    digest = Digest.model_validate_json(capsys.readouterr().out)
+    assert [urllib.parse.unquote(i) for i in likes] == digest.detailed
+    text = render_text_digest(digest, 2)
+    assert text.count("More like this [") == 2
+    for pid in digest.detailed:
+        assert f"http://127.0.0.1:8025/paper/{urllib.parse.quote(pid, safe='')}?want=dislike" \
+            in text
+    assert max(len(line) for line in text.splitlines()) <= 78

@@ -9,6 +9,7 @@ the one the Markdown and HTML renderers show (paperbrief.digest.layout).
 from __future__ import annotations
 
 import textwrap
+from urllib.parse import quote
 
 from paperbrief.digest.layout import Entry, Layout, RestMode, build_layout
 from paperbrief.digest.number_lines import number_lines
@@ -45,7 +46,10 @@ class Links:
 
     def cite(self, paper: Paper) -> str:
         """' [n]' for the paper's URL, or '' without one."""
-        url = _url(paper)
+        return self.cite_url(_url(paper))
+
+    def cite_url(self, url: str | None) -> str:
+        """' [n]' for `url`, or '' without one."""
         if not url:
             return ""
         if url not in self._numbers:
@@ -69,7 +73,7 @@ def numbers_text(takeaway: Takeaway, limit: int | None = None) -> str:
 
 
 def _entry(e: Entry, layout: Layout, links: Links, marker: str, engine: str,
-           unrelated: set[str]) -> list[str]:
+           unrelated: set[str], serve_url: str | None = None) -> list[str]:
     indent = " " * len(marker)
     out = wrap(e.paper.display_title + links.cite(e.paper), indent, marker)
     meta = paper_meta(e.paper, escape=_plain).removeprefix(" · ")
@@ -88,15 +92,21 @@ def _entry(e: Entry, layout: Layout, links: Links, marker: str, engine: str,
                     "(see Head to head)", indent)
     elif e.paper.id in unrelated:
         out += wrap(f"No closely related paper {layout.span}.", indent)
+    if serve_url:  # `paperbrief serve` (issue 25): mark the paper from the mail
+        like, dislike = (f"{serve_url}/paper/{quote(e.paper.id, safe='')}?want={want}"
+                         for want in ("like", "dislike"))
+        out += wrap(f"More like this{links.cite_url(like)} · Not for me{links.cite_url(dislike)}",
+                    indent)
     return out
 
 
 def _numbered(entries: list[Entry], layout: Layout, links: Links, engine: str,
-              unrelated: set[str]) -> list[str]:
+              unrelated: set[str], serve_url: str | None = None) -> list[str]:
     out: list[str] = []
     width = len(f"{len(entries)}. ")
     for n, e in enumerate(entries, 1):
-        out += [*_entry(e, layout, links, f"{n}. ".ljust(width), engine, unrelated), ""]
+        out += [*_entry(e, layout, links, f"{n}. ".ljust(width), engine, unrelated, serve_url),
+                ""]
     return out
 
 
@@ -141,10 +151,10 @@ def render_text_digest(digest: Digest, top: int = 5, rest: RestMode = "takeaways
             out += [*heading(layout.detailed_title, "-"), ""]
             if layout.detailed_note:
                 out += [*wrap(layout.detailed_note), ""]
-            out += _numbered(layout.detailed, layout, links, engine, unrelated)
+            out += _numbered(layout.detailed, layout, links, engine, unrelated, digest.serve_url)
         if layout.more:
             out += [*heading(layout.more_title, "-"), ""]
-            out += _numbered(layout.more, layout, links, engine, unrelated)
+            out += _numbered(layout.more, layout, links, engine, unrelated, digest.serve_url)
         if layout.rest_count:
             out += [*heading(layout.rest_title, "-"), ""]
             if layout.rest == "none":
