@@ -5,12 +5,12 @@ terminal; warnings and errors always do."""
 from __future__ import annotations
 
 import os
-import pty
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.conftest import FIXTURES
+from tests.pty_run import on_a_terminal
 
 SEED = FIXTURES / "hf-daily-papers-page.txt"
 NOTICE = "paperbrief: no OPENAI_API_KEY or OPENAI_BASE_URL: using the offline engine"
@@ -42,23 +42,8 @@ def test_verbose_says_what_happens(tmp_path):
 
 
 def test_a_terminal_hears_it_without_v(tmp_path):
-    primary, secondary = pty.openpty()
-    with subprocess.Popen(_argv(tmp_path), stdout=subprocess.DEVNULL, stderr=secondary,
-                          env=_env(tmp_path)) as proc:
-        os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=120)
-    os.close(primary)
-    said = b"".join(chunks).decode("utf-8", "replace")
-    assert proc.returncode == 0 and NOTICE in said
+    code, said = on_a_terminal(_argv(tmp_path), _env(tmp_path), "stderr")
+    assert code == 0 and NOTICE in said
 
 
 def test_errors_still_reach_cron(tmp_path):

@@ -5,7 +5,6 @@ Markdown (no escapes, no bold numbers, no anchors), links as numbered footnotes.
 from __future__ import annotations
 
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from paperbrief.cli import main
 from paperbrief.digest.render_text import WIDTH, render_text_digest
 from paperbrief.models import Digest
 from tests.conftest import FIXTURES
+from tests.pty_run import on_a_terminal
 
 SEED = FIXTURES / "hf-daily-papers-page.txt"
 HF_DAY = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
@@ -104,21 +104,7 @@ def test_a_terminal_gets_plain_text_a_pipe_markdown(tmp_path):
     env = {**os.environ, "COLUMNS": "200"}
     piped = subprocess.run(argv, capture_output=True, text=True, timeout=120, env=env)
     assert piped.returncode == 0 and "| Aspect |" in piped.stdout
-    primary, secondary = pty.openpty()
-    with subprocess.Popen(argv, stdout=secondary, stderr=subprocess.PIPE, env=env) as proc:
-        os.close(secondary)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait(timeout=120)
-    os.close(primary)
-    shown = b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
-    assert proc.returncode == 0
+    code, shown = on_a_terminal(argv, env)
+    assert code == 0
     _check_plain(shown)
     assert "\nProblem\n  " in shown or "\nProblem\n" in shown
