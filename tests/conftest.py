@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import trustme
 
 from paperbrief_refserver.server import RefServer
 
@@ -172,3 +173,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     if folder is not None and any(folder.iterdir()):
         names = ", ".join(sorted(p.name for p in folder.iterdir()))
         terminalreporter.write_line(f"browser screenshots in {folder}: {names}")
+
+
+@pytest.fixture(scope="session")
+def ca() -> trustme.CA:
+    """A throwaway certificate authority for the local TLS servers (SMTP, HTTPS)."""
+    return trustme.CA()
+
+
+@pytest.fixture
+def trusted(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client trusts the throwaway CA (OpenSSL reads SSL_CERT_FILE)."""
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    monkeypatch.setenv("SSL_CERT_FILE", str(pem))

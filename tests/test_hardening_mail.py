@@ -26,19 +26,6 @@ from tests.test_mail import Inbox, _free_port
 SMALL = Path(__file__).resolve().parent / "fixtures" / "scitldr-3.jsonl"
 
 
-@pytest.fixture(scope="module")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def trusted(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client trusts the throwaway CA (OpenSSL reads SSL_CERT_FILE)."""
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
-
-
 def _run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()

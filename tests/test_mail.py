@@ -79,19 +79,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def ca() -> trustme.CA:
-    return trustme.CA()
-
-
-@pytest.fixture
-def trusted(ca: trustme.CA, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client trusts the throwaway CA (OpenSSL reads SSL_CERT_FILE)."""
-    pem = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(pem))
-    monkeypatch.setenv("SSL_CERT_FILE", str(pem))
-
-
 @contextmanager
 def smtp_server(ca: trustme.CA, mode: str) -> Iterator[tuple[int, Inbox]]:
     """`starttls` (port 587 style, STARTTLS required before AUTH), `smtps` (TLS from the first

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -22,20 +21,10 @@ import pytest
 
 from paperbrief.store.core import Store
 from paperbrief_refserver.server import RefServer
+from tests.test_cron import _count_rows as _rows
 
 HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
 WAIT = 120.0  # generous: how long a stopped run may take before it counts as hanging
-
-
-def _rows(db: Path, table: str) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=15)
-        try:
-            return conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.OperationalError:  # not created yet
-        return 0
 
 
 @pytest.mark.parametrize(
