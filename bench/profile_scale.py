@@ -27,17 +27,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from rank import DATA  # bench/rank.py: where the 2024 papers are
+
 from paperbrief.relate.interests import Profile
 from paperbrief.relate.ranking import rank_listing
 from paperbrief.relate.relatedness import TermSpace, paper_text
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = next(
-    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
-     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
-    ROOT.parent / "shared",
-) / "data" / "hf-2024-papers.jsonl"
 PAPERS = 200
 
 # peak memory from VmHWM (ru_maxrss would carry the parent's peak across fork and exec)

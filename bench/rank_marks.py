@@ -7,11 +7,10 @@ or at least twice in its abstract. A profile is the topic's keyword and/or 3 pap
 at random; P@10 counts papers about the topic among the 10 best unmarked papers.
 
 Honest split: papers published before 2024-09-16 are the tuning part (1,117 papers) and the even
-topics are the tuning topics; every weight in paperbrief.relate.learned_rank and keyword_evidence
-was
-chosen on tuning topics x tuning papers only. The held-out figures are the odd topics on the papers
-from 2024-09-16 on (1,085 papers): neither those papers nor those topics were looked at while
-tuning. (The issue's targets are for held-out 2026 papers, which this machine does not have.)
+topics are the tuning topics; every weight in paperbrief.relate.learned_rank and
+keyword_evidence was chosen on tuning topics x tuning papers only. The held-out figures are the
+odd topics on the papers from 2024-09-16 on (1,085 papers): neither those papers nor those
+topics were looked at while tuning. (The issue's targets are for held-out 2026 papers, which this machine does not have.)
 
 Columns: keywords (the profile ranking, keyword only), kw+likes(old) and likes(old) (the
 profile ranking with the 3 papers as the profile's liked papers, as before issue 25), kw+likes
@@ -39,6 +38,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from rank import DATA  # bench/rank.py: where the 2024 papers are
+
 from paperbrief.models import Paper
 from paperbrief.relate.interests import LikedPaper, Profile
 from paperbrief.relate.learned_rank import FeatureSpace, rank_with_marks
@@ -47,11 +48,6 @@ from paperbrief.relate.relatedness import TermSpace, paper_text
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = next(
-    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
-     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
-    ROOT.parent / "shared",
-) / "data" / "hf-2024-papers.jsonl"
 SPLIT_DAY = date(2024, 9, 16)
 # topic keyword (what a profile says) -> the phrases that say a paper is about it (truth)
 TOPICS: dict[str, list[str]] = {
