@@ -10,7 +10,8 @@ Honest split: papers published before 2024-09-16 are the tuning part (1,117 pape
 topics are the tuning topics; every weight in paperbrief.relate.learned_rank and
 keyword_evidence was chosen on tuning topics x tuning papers only. The held-out figures are the
 odd topics on the papers from 2024-09-16 on (1,085 papers): neither those papers nor those
-topics were looked at while tuning. (The issue's targets are for held-out 2026 papers, which this machine does not have.)
+topics were looked at while tuning. (The issue's targets are for held-out 2026 papers, which
+this machine does not have.)
 
 Columns: keywords (the profile ranking, keyword only), kw+likes(old) and likes(old) (the
 profile ranking with the 3 papers as the profile's liked papers, as before issue 25), kw+likes
