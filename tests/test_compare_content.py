@@ -14,6 +14,7 @@ from functools import cache
 
 from paperbrief.cli import main
 from paperbrief.digest.build import plan_digest
+from paperbrief.engines.offline.compare_cells import finding
 from paperbrief.engines.offline.compare_facts import releases, shared_results, whole_clause
 from paperbrief.engines.offline.compare_ground import ground, paper_phrases, shares_subject
 from paperbrief.engines.offline.engine import OfflineEngine
@@ -307,25 +308,23 @@ def test_no_kind_or_title_shuffle_summaries_and_focus_only_of_noun_phrases():
                         assert len(term.split()) >= 2, (term, cell)
                         assert head_complete(term, paper.title + ". " + paper.abstract), term
             if d.aspect == "results":
-                from paperbrief.engines.offline.compare_facts import result_cell
-
-                assert result_cell(d.a) and result_cell(d.b), d
+                assert finding(d.a) and finding(d.b), d
             if d.aspect == "contribution type":
                 assert "system" not in (d.a, d.b) and "analysis" not in (d.a, d.b), d
 
 
 def test_cells_with_content_only():
-    from paperbrief.engines.offline.compare_facts import content_free, lost_name, result_cell
+    from paperbrief.engines.offline.compare_facts import content_free, lost_name
 
     assert content_free("We propose a two-fold approach.")
     assert not content_free("We propose a dual-stream mask model trained on 2M video clips.")
     assert lost_name("We propose , an approach that learns from demonstrations.")
     assert lost_name("In this paper, we propose, an approach that learns from demonstrations.")
     assert not lost_name("We propose DART, an approach that unifies AR and diffusion.")
-    assert not result_cell("We first develop a universal framework for sampling.")
-    assert not result_cell("We constructed the first fine-grained visual attributes dataset.")
-    assert result_cell("DeeR reduces the LLM computational cost by 5.2-6.5 times.")
-    assert result_cell("Experiments show that our model outperforms prior methods.")
+    assert not finding("We first develop a universal framework for sampling.")
+    assert not finding("We constructed the first fine-grained visual attributes dataset.")
+    assert finding("DeeR reduces the LLM computational cost by 5.2-6.5 times.")
+    assert finding("Experiments show that our model outperforms prior methods.")
 
 
 def test_shared_ground_is_no_generic_phrase():

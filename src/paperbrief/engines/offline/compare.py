@@ -14,15 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from paperbrief.engines.offline.compare_cells import approach_cell, problem_cell, results_cell
 from paperbrief.engines.offline.compare_clauses import clause
 from paperbrief.engines.offline.compare_facts import (
     Reported,
     content_free,
     lost_name,
     releases,
-    result_cell,
     shared_results,
-    whole_clause,
     whole_tail,
 )
 from paperbrief.engines.offline.compare_ground import Ground, ground, texts
@@ -261,14 +260,12 @@ def _line(text: str) -> str:
 def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
                  own_b: list[str]) -> list[Difference]:  # fmt: skip
     rows = []
-    for aspect, left, right in (("problem", pa.roles.problem, pb.roles.problem),
-                                ("approach", pa.roles.method, pb.roles.method),
-                                ("results", pa.roles.result, pb.roles.result)):  # fmt: skip
-        cell_a, cell_b = whole_clause(left, a.abstract), whole_clause(right, b.abstract)
-        # a cell that is the title again says nothing the heading does not
-        cell_a = "" if repeats(cell_a, a.title) else cell_a
-        cell_b = "" if repeats(cell_b, b.title) else cell_b
-        cell_a, cell_b = _content(aspect, cell_a), _content(aspect, cell_b)
+    cells = {side: (problem_cell(p.title, p.abstract, prof.roles.problem, _names(p, prof)),
+                    approach_cell(p.title, p.abstract, prof.roles.method, _names(p, prof)),
+                    results_cell(p.title, p.abstract, _names(p, prof)))
+             for side, p, prof in (("a", a, pa), ("b", b, pb))}  # fmt: skip
+    for i, aspect in enumerate(("problem", "approach", "results")):
+        cell_a, cell_b = cells["a"][i], cells["b"][i]
         # a row only when both sides say something, and something different
         if cell_a and cell_b and cell_a != cell_b and not _empty(cell_a) and not _empty(cell_b):
             rows.append(Difference(aspect=aspect, a=cell_a, b=cell_b))
@@ -283,14 +280,9 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
     return rows
 
 
-def _content(aspect: str, cell: str) -> str:
-    """The cell, or '' when it says nothing ('We propose a two-fold approach.'), lost its
-    method's name ('propose, an approach'), or is a results cell with no result in it."""
-    if not cell or lost_name(cell) or content_free(cell):
-        return ""
-    if aspect == "results" and not result_cell(cell):
-        return ""
-    return cell
+def _names(paper: Paper, p: Profile) -> tuple[str, ...]:
+    """What the paper calls itself: its short label and the name it gives its artifact."""
+    return tuple(n for n in (p.label, named(paper)) if n and not n.startswith("the "))
 
 
 def _released(p: Profile) -> str:

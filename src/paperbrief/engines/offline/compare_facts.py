@@ -271,21 +271,3 @@ def content_free(text: str) -> bool:
     approach.'): fewer than three words beyond stopwords and the field's stock words."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text)]
     return sum(w not in STOPWORDS and w not in _EMPTY_WORDS for w in words) < 3
-
-
-_RESULT_CUE = re.compile(
-    r"\d|outperform|surpass|achiev|improv|\bshows?\b[^.]{0,40}\bthat\b|\bshowed\b|demonstrat|"
-    r"\breveal|\bfind(?:s)? that|\bfound\b|\breduc|faster|speed-?up|\bbetter\b|"
-    r"state-of-the-art|\bSOTA\b|exceed|\bbeats?\b|\bgains?\b|\bboosts?\b|\bcompetitive\b|"
-    r"\bsuperior\b|\bmatch(?:es|ing)?\b|\bcomparable\b|\bhigher\b|\blower\b|\bfails?\b",
-    re.IGNORECASE,
-)
-_MAKING = re.compile(r"^(?:we|this (?:paper|work))\s+(?:first\s+|also\s+|then\s+)?(?:propose|"
-                     r"introduce|present|develop|design|build|construct|curate|collect|create)",
-                     re.IGNORECASE)  # fmt: skip
-
-
-def result_cell(text: str) -> bool:
-    """True when the text states a result (a number, 'outperforms', 'achieves', 'improves',
-    'shows that' ...), not what the paper builds ('We first develop a universal framework')."""
-    return bool(_RESULT_CUE.search(text)) and not _MAKING.match(text.strip())

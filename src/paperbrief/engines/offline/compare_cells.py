@@ -1,0 +1,197 @@
+"""The approach and results cells of the offline comparison: each cell says what its row says.
+
+An approach cell states what the paper does ('we propose/introduce/train ...', 'X is a ...',
+'X uses ...'); a background sentence ('The production of 2D animation follows ...') is none. A
+results cell states a finding (a number with what it measures, 'outperforms', 'improves ... by',
+'shows that ...', 'achieves ...'); a method sentence, an aspiration ('We hope MIR could be a
+helpful metric') or a study done ('A feature visualization study was conducted') is none. Among
+the abstract's findings the one with the headline number comes first. Hand rules over the
+abstract's own sentences, tested on real abstracts (tests/test_compare_cells.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperbrief.engines.offline.compare_facts import content_free, lost_name, whole_clause
+from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
+from paperbrief.engines.offline.standalone import dangles, repeats
+from paperbrief.text import sentences
+
+_DOING_VERBS = (
+    r"(?:propose|present|introduce|develop|design|devise|build|construct|create|train|fine-tune"
+    r"|finetune|pre-train|pretrain|distill|curate|collect|formulate|reformulate|derive"
+    r"|leverage|use|employ|adopt|apply|extend|generali[sz]e|revisit|study|investigate|analy[sz]e"
+    r"|examine|explore|evaluate|benchmark|conduct|model|cast|frame|treat|combine|integrate"
+    r"|replace|learn|augment|provide|offer|establish|argue|review|survey|implement|describe"
+    r"|outline|contribute|put forward|incorporate|exploit|adapt|decompose|unify|inject|encode"
+    r"|represent|generate|synthesi[sz]e|simulate|measure|quantify|characteri[sz]e|compare|probe"
+    r"|identify|enable|equip|empower|bridge|address|tackle|scale|compress|prune|quantize|align"
+    r"|map|rethink|retrofit|repurpose|transform|convert)"
+)
+_NAME_DOES = (r"(?:is|are|uses|combines|leverages|employs|consists|comprises|builds|learns|relies"
+              r"|introduces|adds|replaces|trains|generates|predicts|exploits|treats|models|casts"
+              r"|decomposes|integrates|incorporates|augments|extends|adapts|applies|encodes"
+              r"|represents|maps|converts|transforms|emerges as|serves as|acts as|works by"
+              r"|operates|runs|performs|follows|takes|turns|reformulates)")  # fmt: skip
+# 'we propose ...', 'this paper presents ...', 'our method uses ...', 'the core of our method is
+# to ...'; the verb may follow an adverb ('we first introduce', 'we further improve')
+_WE_DO = re.compile(
+    r"^(?:(?:we|this (?:paper|work|study|article|report|survey|position paper)|our (?:paper|work"
+    r"|study))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+|here\s+|instead\s+)?"
+    + _DOING_VERBS + r"\w*\b"
+    r"|our (?:method|approach|model|framework|system|pipeline|architecture|algorithm|key idea"
+    r"|technique|agent|design)\s+(?:\w+ly\s+)?" + _NAME_DOES + r"\b"
+    r"|the (?:core|key idea|main idea|central idea|crux) of (?:our|the proposed) \w+ is\b)",
+    re.IGNORECASE,
+)
+_FINDING_TOO = re.compile(r"outperform|surpass|\bachieve[sd]?\b|\bsets? (?:a )?new\b|\bbeats?\b"
+                          r"|\bshow(?:s|ed)? that\b|\bimprov\w* over\b",
+                          re.IGNORECASE)  # fmt: skip
+
+
+def approach_sentence(text: str, names: tuple[str, ...]) -> bool:
+    """True when the sentence states what the paper does: 'we propose/train/...', 'this paper
+    presents ...', 'X is a ...', 'X uses ...' (X the paper's own name), not its background or
+    a finding."""
+    text = text.strip()
+    if _FINDING_TOO.search(text):
+        return False
+    if _WE_DO.match(text):
+        return True
+    for name in names:
+        if not name:
+            continue
+        led = re.compile(r"(?:^|,\s+)" + re.escape(name) + r"(?:\s*\([^()]{1,40}\))?,?\s+"
+                         r"(?:\w+ly\s+)?" + _NAME_DOES + r"\b")  # fmt: skip
+        m = led.search(text)
+        if m and m.start() <= len(text) * 0.5:
+            return True
+    return False
+
+
+_NUMBER_FINDING = re.compile(
+    r"\d(?:[\d,.]*\d)?\s?(?:%|×|x\b|-fold|times\b|per cent|percentage points?|points?\b|pp\b)"
+    r"|\bfrom\s+\d[\d.,]*\s+to\s+\d|\bby\s+\d|\b\d+(?:\.\d+)?\s+(?:vs\.?|versus)\s+\d",
+    re.IGNORECASE,
+)
+_FINDING = re.compile(
+    r"outperform|surpass|\bbeats?\b|\bexceed|\bachiev|(?<!to )\bimprov(?:es|ed|ements?)\b"
+    r"|\bshow(?:s|ed|n)?\s+(?:\w+\s+)?"
+    r"that\b|\bdemonstrat\w*\b|\breveal\w*\s+that\b|\bfind(?:s|ings?)?\s+(?:\w+\s+)?that\b"
+    r"|\bfound\s+that\b|\bstate-of-the-art\b|\bSOTA\b|speed-?up|\breduc\w+\b[^.]{0,60}\bby\b"
+    r"|\b(?:higher|lower|better|faster|fewer|less|more|smaller|larger)\s+(?:[\w-]+\s+){0,3}than\b"
+    r"|\b(?:significantly|substantially|consistently|much|markedly)\s+(?:higher|lower|better"
+    r"|faster)\b|\bcompetitive\b|\bcomparable\b|\bon par\b"
+    r"|\bmatch(?:es|ing)\b|\bsuperior\b|\bgains?\b|\bsets? (?:a )?new\b|\bstruggle|\bfail"
+    r"|\byield\w*\b|\bscores?\b|\bremains? (?:far )?(?:below|behind)\b|\bwins?\b",
+    re.IGNORECASE,
+)
+_STRONG_FINDING = re.compile(r"outperform|surpass|\bbeats?\b|\bexceed|\bachiev|\bSOTA\b"
+                             r"|state-of-the-art|speed-?up|\bsets? (?:a )?new\b", re.I)
+# what is no finding: what the paper builds, hopes or offers ('We hope MIR could be', 'we
+# provide practitioners immediate access', 'will drive further advancements')
+_NOT_FINDING = re.compile(
+    r"^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+)?(?:propose"
+    r"|introduce|present|develop|design|build|construct|curate|collect|create|provide|offer"
+    r"|release|hope|believe|expect|envision|anticipate|aim|plan|make|open-source)\w*\b"
+    r"|\b(?:we hope|we believe|we expect|we envision|we anticipate|will (?:drive|inspire|serve"
+    r"|facilitate|enable|benefit|pave|help|foster|spur|open|advance|support|contribute|become)"
+    r"|could (?:serve|be|inspire|help|facilitate|enable|pave)|may (?:serve|inspire|help"
+    r"|facilitate|enable|pave)|is (?:publicly )?available|are (?:publicly )?available)\b",
+    re.IGNORECASE,
+)
+_SECONDARY = re.compile(r"^(?:also|moreover|furthermore|additionally|in addition|besides|finally"
+                        r"|further)\b|\b(?:also|even)\s+(?:excels?|works?|performs?|generali[sz]es"
+                        r"|transfers?|applies|helps|benefits)\b", re.IGNORECASE)  # fmt: skip
+
+
+_CONCESSIVE = re.compile(r"(?:while|although|though|despite|whereas)\b", re.IGNORECASE)
+# a reference the reader cannot resolve in a cell ('these LoRA variants', 'this redundancy')
+_REFERS_BACK = re.compile(r"\b(?:this|these|those|such)\s+(?!paper|work|study|article|report"
+                          r"|challenges?|issues?|problems?|limitations?|gaps?|end\b|goal|aim"
+                          r"|purpose)\w+", re.IGNORECASE)  # fmt: skip
+_INTRODUCES = re.compile(r"\b(?:propose|present|introduce)\w*\b", re.IGNORECASE)
+
+
+def finding(text: str) -> bool:
+    """True when the text states a finding: a number with what it measures, 'outperforms',
+    'improves ... by', 'shows that ...', 'achieves ...'; never what the paper builds or hopes."""
+    text = text.strip()
+    if _NOT_FINDING.search(text):
+        return False
+    return bool(_FINDING.search(text) or _NUMBER_FINDING.search(text))
+
+
+def _weight(text: str) -> int:
+    """How much of a headline finding a sentence is: a number with a unit or a from-to change
+    counts most, a strong verb ('outperforms', 'achieves') next; a secondary finding ('DD also
+    excels on ...') less."""
+    weight = 3 * bool(_NUMBER_FINDING.search(text)) + bool(_STRONG_FINDING.search(text))
+    return weight - 2 * bool(_SECONDARY.search(text)) - 2 * bool(_CONCESSIVE.match(text))
+
+
+def _line(raw: str) -> str:
+    text = strip_lead_in(clean(raw))
+    return text[:1].upper() + text[1:]
+
+
+def _usable(cell: str, title: str) -> bool:
+    return bool(cell) and not lost_name(cell) and not content_free(cell) and not dangles(cell) \
+        and not repeats(cell, title)
+
+
+def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
+    """The approach cell: the method line when it states what the paper does, else the
+    abstract's first sentence that does; '' when none does (the row is then left out)."""
+    lines = [method_line] + [_line(s) for s in sentences(abstract)]
+    cells = []
+    for line in lines:
+        if not line or not approach_sentence(line, names):
+            continue
+        cell = whole_clause(line, abstract)
+        if _usable(cell, title) and approach_sentence(cell, names) \
+                and not _REFERS_BACK.search(" ".join(cell.split()[:8])):
+            cells.append(cell)
+    # 'we propose X' says what the paper does better than 'we analyze the causes'
+    return next((c for c in cells if _INTRODUCES.search(c)), cells[0] if cells else "")
+
+
+def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
+    """The results cell: the abstract's headline finding as a whole sentence or clause (one
+    with a number and what it measures before one without, the first of equals), '' when
+    the abstract states no finding. Only sentences after the first that says what the paper
+    does (or, with none, in the abstract's second half) count: before it is the background
+    ('AR models have achieved state-of-the-art performance ... but')."""
+    texts = sentences(abstract)
+    lines = [_line(raw) for raw in texts]
+    doing = [i for i, line in enumerate(lines) if approach_sentence(line, names)]
+    start = doing[0] + 1 if doing else len(lines) // 2
+    best: tuple[int, int, str] | None = None
+    for index, line in enumerate(lines):
+        if index < start:
+            continue
+        lead = CLAIM_LEAD.match(line)
+        claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line
+        if len(claim.split()) >= 4 and claim != line:
+            line = claim[:1].upper() + claim[1:]
+        if approach_sentence(line, names) or not finding(line):
+            continue
+        cell = whole_clause(line, abstract)
+        if not _usable(cell, title) or not finding(cell):
+            continue
+        weight = _weight(cell)
+        if best is None or weight > best[0]:
+            best = (weight, index, cell)
+    return best[2] if best else ""
+
+
+def problem_cell(title: str, abstract: str, problem_line: str, names: tuple[str, ...]) -> str:
+    """The problem cell: the problem line as a whole clause, '' when it says what the paper
+    does (then it is no problem) or reports the paper's own finding."""
+    cell = whole_clause(problem_line, abstract)
+    if not _usable(cell, title) or approach_sentence(cell, names):
+        return ""
+    if re.match(r"^(?:we|our)\b", cell, re.IGNORECASE) and finding(cell):
+        return ""  # 'We find that ...': the paper's own finding
+    return cell
