@@ -20,11 +20,13 @@ from paperbrief.engines.offline.compare_facts import (
     Reported,
     content_free,
     lost_name,
+    promises,
     releases,
     shared_results,
     whole_tail,
 )
-from paperbrief.engines.offline.compare_ground import Ground, ground, texts
+from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, ground, loose, texts
+from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_text import balanced
@@ -66,6 +68,7 @@ class Profile:
     phrases: Phrases
     takeaway: str
     released: str
+    promised: str
 
 
 def _listing(terms: list[str]) -> str:
@@ -77,7 +80,7 @@ def _listing(terms: list[str]) -> str:
 def _profile(paper: Paper, label: str) -> Profile:
     return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
                    phrases(paper.title, paper.abstract), takeaway_line(paper.abstract, paper.title),
-                   releases(paper.abstract))  # fmt: skip
+                   releases(paper.abstract), promises(paper.abstract))  # fmt: skip
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
@@ -133,27 +136,44 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a)
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
     results = shared_results(a.abstract, b.abstract)
-
+    thin = loose(pa.phrases, pb.phrases, shared, bool(results))
+    does_a, does_b = _does(a, pa, own_a, None, 14), _does(b, pb, own_b, None, 14)
+    rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]
+    summary = _summary(a, b, pa, pb, shared, results, own_a, own_b, thin)
+    # a bare 'it releases its code' is a reason only when nothing else tells the two apart
+    apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
+        bool(does_a and does_b))
     return ComparisonDraft(
-        summary=_summary(a, b, pa, pb, shared, results, own_a, own_b),
-        shared_ground=_ground_line(pa, pb, shared, results, own_a, own_b),
-        differences=_differences(a, b, pa, pb, own_a, own_b)[:MAX_DIFFERENCES],
-        prefer_a_when=_prefer(pa, pb, results, 0),
-        prefer_b_when=_prefer(pb, pa, results, 1),
+        summary=summary,
+        shared_ground=_ground_line(pa, pb, shared, results, own_a, own_b, thin),
+        differences=rows,
+        prefer_a_when=_prefer(pa, pb, results, 0, does_a, apart),
+        prefer_b_when=_prefer(pb, pa, results, 1, does_b, apart),
     )
 
 
 def _noun_phrases(terms: list[str], paper: Paper) -> list[str]:
-    """The phrases that are well-formed noun phrases of the paper's own text: two words or
-    more, written so in its title or abstract and ending there ('sharp monocular' of 'sharp
-    monocular depth', 'mobile', 'image-to' are not)."""
-    text = paper.title + ". " + paper.abstract
-    return [t for t in terms if len(t.split()) >= 2 and head_complete(t, text)]
+    """The phrases that are well-formed noun phrases of the paper's abstract: two words or
+    more, written so in the abstract and ending there ('sharp monocular' of 'sharp monocular
+    depth', 'mobile', 'image-to' are not); a title fragment the abstract never writes ('analysis
+    networks' of 'Fourier Analysis Networks', 'bind communication') and a phrase the field
+    uses everywhere ('source code') are no focus."""
+    out = []
+    for t in terms:
+        if len(t.split()) < 2 or not head_complete(t, paper.abstract):
+            continue
+        key = max(phrases("", t).counts, key=len, default=())
+        if key and phrase_share(key) > MAX_PHRASE_SHARE:
+            continue
+        out.append(t)
+    return out
 
 
 def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[Reported, Reported]],
-                 own_a: list[str], own_b: list[str]) -> str:  # fmt: skip
-    if shared.related and (shared.phrases or shared.nouns):
+                 own_a: list[str], own_b: list[str], thin: bool) -> str:  # fmt: skip
+    if thin:
+        line = f"Loosely related: both mention {_listing(shared.named)}, little else"
+    elif shared.related and (shared.phrases or shared.nouns):
         line = f"Both deal with {_listing(shared.phrases or shared.nouns)}"
         if not shared.phrases and shared.adjectives:
             quoted = [f"'{w}'" for w in shared.adjectives]
@@ -184,7 +204,7 @@ def _restates(text: str, profile: Profile) -> bool:
 
 
 def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
-          said: tuple[str, ...] = ()) -> str:  # fmt: skip
+          said: tuple[str, ...] = (), restate: bool = False) -> str:  # fmt: skip
     """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
     (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
@@ -196,9 +216,27 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
             break
         if lost_name(body) or content_free(body) or _refers_back(body):
             break
-        if not _restates(text, p) and whole_tail(body, paper.abstract):
+        last = body.rstrip(" .").split()[-1].lower().strip(",;:")
+        if last in ("show", "shows", "demonstrate", "and", "or") or (
+                "not only" in body and " but " not in body):  # fmt: skip
+            continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
+        if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
+            continue  # 'proposes which uses ...', 'integrates communication, perception,'
+
+        if (restate or not _restates(text, p)) and whole_tail(body, paper.abstract):
             return text
     return ""
+
+
+def _cut_list(body: str, paper: Paper) -> bool:
+    """True when the clause ends inside a list the abstract goes on with ('integrates
+    communication, perception, | and planning')."""
+    words = body.rstrip(" .").split()
+    if not any(w.endswith(",") for w in words[-4:-1]) and not body.rstrip(" .").endswith(","):
+        return False
+    tail = re.escape(" ".join(words[-3:]).rstrip(","))
+    flat = squash(paper.abstract)
+    return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat))
 
 
 def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
@@ -208,39 +246,39 @@ def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile)
 
 def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
              results: list[tuple[Reported, Reported]], own_a: list[str],
-             own_b: list[str]) -> str:  # fmt: skip
-    """One line of at most ~30 words: the difference (what each does), with both numbers on a
-    benchmark both report; for unrelated papers, plainly that they share little."""
+             own_b: list[str], thin: bool) -> str:  # fmt: skip
+    """One line of at most ~30 words about both papers: what each does ('A proposes X, while B
+    introduces Y'), with both numbers on a benchmark both report; for unrelated papers, plainly
+    that they share little. A line about one paper only is never written: with no clause for
+    each, it says less (the shared figures, or the shared ground alone)."""
     if not shared.related:
         text = f"{_capital(pa.label)} and {pb.label} share little"
         if own_a and own_b:
             text += f": {pa.label} is about {own_a[0]}, {pb.label} about {own_b[0]}"
         return _line(text)
     lead = _figures(results, pa, pb) if results else ""
+    if thin:
+        lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
     sizes = (14, 10, 7)  # words per paper's clause, longest first (_does also tries 9 and 7)
-    firsts = list(dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes))
-    firsts = [f for f in firsts if f]
-    singles: list[str] = []
-    by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
-    for first in firsts or [""]:
-        verb = first[len(pa.label) :].split()[0] if first else None
-        if verb not in by_verb:
-            by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
-                                                      for w in sizes) if c]  # fmt: skip
-        seconds = by_verb[verb]
-        singles += [first] if first else []
-        singles += seconds
-        for second in seconds if first else []:
-            text = "; ".join(part for part in (lead, f"{first}, while {second}") if part)
-            if _fits(text):
-                return _line(text)
-    # no pair of clauses fits (or one paper has none): one paper's clause alone, with the
-    # figures; a paper with no clause of its own is left out, never named by a guessed kind
-    for single in singles:
-        text = "; ".join(part for part in (lead, single) if part)
-        if _fits(text):
-            return _line(text)
+    # clauses that do not restate a takeaway first; one that does rather than no line on both
+    for restate in (False, True):
+        firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said, restate)
+                                           for w in sizes) if f]  # fmt: skip
+        by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb
+        for first in firsts:
+            verb = first[len(pa.label) :].split()[0]
+            if verb not in by_verb:
+                by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said,
+                                                                restate)
+                                                          for w in sizes) if c]  # fmt: skip
+            for second in by_verb[verb]:
+                joined = f"{first}, while {second}"
+                text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
+                if _fits(text):
+                    return _line(text)
+    if thin:
+        return _line(f"Loosely related: both mention {_listing(shared.named)}")
     if lead:
         return _line(lead)
     return _line(f"Both deal with {_listing(shared.phrases or shared.nouns or shared.words)}")
@@ -258,7 +296,9 @@ def _line(text: str) -> str:
 
 
 def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
-                 own_b: list[str]) -> list[Difference]:  # fmt: skip
+                 own_b: list[str], thin: bool) -> list[Difference]:  # fmt: skip
+    """Rows with a cell on both sides; for a loosely related pair no problem or focus row (they
+    would read as if the two papers worked on one thing)."""
     rows = []
     cells = {side: (problem_cell(p.title, p.abstract, prof.roles.problem, _names(p, prof)),
                     approach_cell(p.title, p.abstract, prof.roles.method, _names(p, prof)),
@@ -266,16 +306,24 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
              for side, p, prof in (("a", a, pa), ("b", b, pb))}  # fmt: skip
     for i, aspect in enumerate(("problem", "approach", "results")):
         cell_a, cell_b = cells["a"][i], cells["b"][i]
+        if thin and aspect == "problem":
+            continue
         # a row only when both sides say something, and something different
         if cell_a and cell_b and cell_a != cell_b and not _empty(cell_a) and not _empty(cell_b):
             rows.append(Difference(aspect=aspect, a=cell_a, b=cell_b))
     if pa.kind and pb.kind and pa.kind != pb.kind:  # only kinds the cues leave no doubt about
         rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
-    if own_a and own_b:
+    if own_a and own_b and not thin:
         rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
-    if pa.released != pb.released:
+    if (pa.released, pa.promised) != (pb.released, pb.promised):
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
-    if not rows:  # the schema wants one row: what each releases is always known
+    if not rows:  # the schema wants one row: one paper's approach, else what each releases
+        for i, aspect in ((1, "approach"), (2, "results")):
+            if cells["a"][i] or cells["b"][i]:
+                rows.append(Difference(aspect=aspect, a=cells["a"][i] or "—",
+                                       b=cells["b"][i] or "—"))  # fmt: skip
+                break
+    if not rows:
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
     return rows
 
@@ -286,7 +334,10 @@ def _names(paper: Paper, p: Profile) -> tuple[str, ...]:
 
 
 def _released(p: Profile) -> str:
-    return f"{_capital(p.released)} released." if p.released else "No release stated."
+    said = f"{_capital(p.released)} released" if p.released else ""
+    if p.promised:
+        said += ("; " if said else "") + f"{p.promised} promised, not yet released"
+    return _capital(said) + "." if said else "No release stated."
 
 
 def _empty(cell: str) -> bool:
@@ -294,13 +345,13 @@ def _empty(cell: str) -> bool:
 
 
 def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]],
-            side: int) -> str:  # fmt: skip
-    """'Prefer X ...' when a fact supports it (it releases code or data the other does not, it
-    is a survey or a benchmark where the other is not, it reports the higher score on a
-    benchmark both report), else NO_PREFERENCE (which no renderer shows)."""
+            side: int, does: str, apart: bool) -> str:  # fmt: skip
+    """'Prefer X: it <does what>; <a fact>' when a fact supports it (it is a survey or a
+    benchmark where the other is not, it reports the higher score on a benchmark both report,
+    it releases code or data the other does not), else NO_PREFERENCE (which no renderer
+    shows). A release alone is a weak reason: it is given with what the paper does, or alone
+    only when nothing else tells the two papers apart; a promise is none."""
     reasons = []
-    if me.released and not other.released:
-        reasons.append(f"it releases its {me.released}")
     if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS:
         reasons.append(f"for {_KIND_OFFERS[me.kind]}")
     for pair in results:
@@ -311,6 +362,13 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
                 reasons.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
                                f"{theirs.value}; the settings may differ)")  # fmt: skip
                 break
+    release = f"it releases its {me.released}" if me.released and not other.released else ""
+    body = does[len(me.label) :].strip() if does else ""
+    if body and (reasons or release):
+        line = f"Prefer {me.label}: it {body}"
+        return fit("; ".join([line, *reasons, *([release] if release else [])]))
+    if release and (reasons or not apart):
+        reasons.append(release)
     if not reasons:
         return NO_PREFERENCE
     return fit(f"Prefer {me.label}: " + "; ".join(reasons))

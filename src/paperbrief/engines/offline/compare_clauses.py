@@ -47,6 +47,8 @@ _CLAIMS = frozenset(
     also further then first here thus therefore""".split()
 )
 _STRONG_BREAK = re.compile(r",\s|;\s|\s(?:that|which|while|whereas|by|through|to)\s|\s--?\s|—")
+_FINDING_VERB = re.compile(r"(?:outperform|achiev|surpass|set|show|demonstrat|yield|improv|reach"
+                           r"|obtain|perform|exceed|beat|deliver|match|remain|lead|excel)", re.I)
 _NAMED_LEAD = re.compile(
     r"^(?:our|the) (?:system|method|approach|framework|model|tool|library|benchmark|dataset"
     r"|technique|algorithm|agent|platform),? (?:named|called|dubbed|termed) ([^,]+), ",
@@ -127,6 +129,8 @@ def _trim_verbs(words: list[str]) -> list[str]:
 def _plain(text: str) -> str:
     """Drop 'novel' and the article it leaves wrong ('a novel end' -> 'an end'), and a
     trailing 'to address this issue'."""
+    text = re.sub(r"\b(?:a|an) novel(?:,| and) (\w)",  # 'a novel and lightweight benchmark'
+                  lambda m: ("an " if m.group(1) in "aeiouAEIOU" else "a ") + m.group(1), text)
     text = re.sub(
         r"\b(?:a|an) novel,? (\w)",
         lambda m: ("an " if m.group(1) in "aeiouAEIOU" else "a ") + m.group(1),
@@ -234,9 +238,21 @@ def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int)
         if verb == avoid:
             verb = _ALTERNATIVE.get(verb, verb)
         return f"{label} {verb} {_shorten(_plain(obj), words)}"
-    for text in texts:  # a sentence led by the paper's own name: "LLMCompiler executes ..."
+    for text in texts:  # a clause led by the paper's own name: "LLMCompiler executes ...",
+        # "Using video diffusion models as the foundation, AniDoc emerges as a ... tool"
         for known in filter(None, (name, label)):
-            m = re.match(re.escape(known) + r"\s+([a-z]+s)\s+(.+)$", text)
-            if m and m.group(1) not in ("is", "has", "was") and len(m.group(2).split()) >= 4:
-                return f"{label} {m.group(1)} {_shorten(_plain(m.group(2)), words)}"
+            m = re.search(r"(?:^|,\s+)" + re.escape(known) + r"\s+((?:is an?|[a-z]+s(?: as)?))"
+                          r"\s+(.+)$", text)  # fmt: skip
+            if m is None or m.start() > len(text) * 0.5 or m.group(1) in ("is", "has", "was"):
+                continue
+            if _FINDING_VERB.match(m.group(1)):
+                continue  # 'PixelMan outperforms ...' is a result, not what it does
+            if m.group(1).split()[0] in ("is", "has", "was") and not m.group(1).startswith("is a"):
+                continue
+            obj = m.group(2)
+            if m.group(1).startswith("is a"):  # 'X is a ...': the article is the object's
+                obj = m.group(1)[3:] + " " + obj
+            if len(obj.split()) >= 4:
+                verb = "is" if m.group(1).startswith("is a") else m.group(1)
+                return f"{label} {verb} {_shorten(_plain(obj), words)}"
     return ""

@@ -124,13 +124,14 @@ _KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementation)\b"),
           ("data", r"\b(?:dataset|datasets|data|benchmark|corpus)\b"))  # fmt: skip
 
 
-def releases(abstract: str) -> str:
-    """What the abstract says it releases ('code', 'model weights', 'data', or two or three of
-    them joined: 'code and model weights'), from explicit release or availability statements
-    only; '' when it states none."""
-    found = [s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s)]
-    if not found:
-        return ""
+# a promise of a release ('Codes will be available', 'we will release', 'upon acceptance') is
+# no release: a comparison says at most that the paper promises it
+_PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)|\bupon "
+                      r"(?:acceptance|publication)|\bafter (?:acceptance|publication)|\bcoming "
+                      r"soon\b|\bplan(?:s|ned)? to\b|\bsoon\b", re.IGNORECASE)  # fmt: skip
+
+
+def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
     text = " ".join(_USE.split(s, maxsplit=1)[0] for s in found)
@@ -138,6 +139,25 @@ def releases(abstract: str) -> str:
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+def _statements(abstract: str) -> list[str]:
+    return [s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s)]
+
+
+def releases(abstract: str) -> str:
+    """What the abstract says it releases ('code', 'model weights', 'data', or two or three of
+    them joined: 'code and model weights'), from explicit release or availability statements
+    only, a promise ('will be available') not counted; '' when it states none."""
+    return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)])
+
+
+def promises(abstract: str) -> str:
+    """What the abstract promises to release ('Codes will be available at ...': 'code') and
+    does not say it releases; '' when it promises nothing more."""
+    released = releases(abstract)
+    promised = _kinds([s for s in _statements(abstract) if _PROMISE.search(s)])
+    return "" if not promised or promised == released else promised
 
 
 _WHOLE_END = re.compile(r"\s*(?:[.!?;:,)\]]|[-–—]|\([^()]{1,80}\)\s*(?:[.;:,!?]|[-–—])|$)")

@@ -87,6 +87,7 @@ class Ground:
         return bool(self.phrases) or self.strong or len(self.words) >= MIN_WORDS_ALONE
 
     adjectives: list[str] = field(default_factory=list)  # shared words that are no subject alone
+    keys: list[tuple[str, ...]] = field(default_factory=list)  # the phrases' and words' stems
 
     @property
     def named(self) -> list[str]:
@@ -158,7 +159,29 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
         words=[*nouns, *adjectives],
         adjectives=adjectives,
         strong=strong,
+        keys=[*chosen[:MAX_LISTED], *[k for k in singles if _surface(k, pa, pb) in seen]],
     )
+
+
+# a word more than this share of the corpus's papers use is common: a phrase of common words
+# only ('dynamic environments', 'text prompts', 'video data') is thin ground on its own
+COMMON_WORD_SHARE = 0.02
+
+
+def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool) -> bool:
+    """True when two related papers share little: no benchmark both report, no shared phrase or
+    word in either title, and either only single words or one phrase made of common words
+    ('dynamic environments'). A comparison then says the link is loose."""
+    if not shared.related or results or not shared.keys:
+        return False
+    if any(k in pa.in_title or k in pb.in_title for k in shared.keys):
+        return False
+    if not shared.phrases:
+        return True
+    if len(shared.phrases) > 1:
+        return False
+    key = shared.keys[0]
+    return all(share((word,)) > COMMON_WORD_SHARE for word in key)
 
 
 def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
