@@ -68,7 +68,9 @@ def test_the_digest_compares_only_papers_with_shared_ground():
     engine = OfflineEngine()
     for a, b in plan.pairs:
         c = engine.compare(a, b).value
-        assert c.shared_ground.startswith("Both deal with"), c.shared_ground
+        # (round 3: a pair whose link is thin says so)
+        assert c.shared_ground.startswith(("Both deal with", "Loosely related: both mention")), (
+            c.shared_ground)
         assert "No common subject" not in c.shared_ground
     # a detailed paper whose nearest paper shares nothing is said to have no related paper
     assert set(plan.unrelated) >= {by_title("CodeMonkeys").id}
@@ -173,7 +175,8 @@ def test_cells_are_whole_clauses():
         for d in engine.compare(a, b).value.differences:
             if d.aspect in ("problem", "approach", "results"):
                 for cell, paper in ((d.a, a), (d.b, b)):
-                    assert whole_clause(cell, paper.abstract) == cell, cell
+                    if cell != "—":  # (the one side of a table with no other row)
+                        assert whole_clause(cell, paper.abstract) == cell, cell
                     assert not repeats(cell, paper.title), cell
                     assert not cell.startswith(("Not stated", "No result")), cell
 
@@ -308,7 +311,7 @@ def test_no_kind_or_title_shuffle_summaries_and_focus_only_of_noun_phrases():
                         assert len(term.split()) >= 2, (term, cell)
                         assert head_complete(term, paper.title + ". " + paper.abstract), term
             if d.aspect == "results":
-                assert finding(d.a) and finding(d.b), d
+                assert all(finding(cell) for cell in (d.a, d.b) if cell != "—"), d
             if d.aspect == "contribution type":
                 assert "system" not in (d.a, d.b) and "analysis" not in (d.a, d.b), d
 

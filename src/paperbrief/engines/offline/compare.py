@@ -208,7 +208,7 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
     (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
-    for size in sorted({words, min(words, 9), min(words, 7)}, reverse=True):
+    for size in range(words, 4, -1):
         # a shorter cut of the same clause when the longer one repeats the takeaway
         text = clause(paper, p.label, p.roles, avoid, size)
         body = text[len(p.label) :].strip()
@@ -261,8 +261,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
     sizes = (14, 10, 7)  # words per paper's clause, longest first (_does also tries 9 and 7)
-    # clauses that do not restate a takeaway first; one that does rather than no line on both
-    for restate in (False, True):
+    for restate in (False,):  # a clause restating a takeaway is never used
         firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said, restate)
                                            for w in sizes) if f]  # fmt: skip
         by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb
