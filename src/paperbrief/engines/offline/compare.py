@@ -143,12 +143,19 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     # a bare 'it releases its code' is a reason only when nothing else tells the two apart
     apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
         bool(does_a and does_b))
+    prefer_a = _prefer(pa, pb, results, 0, does_a, apart)
+    prefer_b = _prefer(pb, pa, results, 1, does_b, apart)
+    # when one paper has a reason, the other is not left without what it offers
+    if prefer_a == NO_PREFERENCE and prefer_b != NO_PREFERENCE and does_a:
+        prefer_a = fit(f"Prefer {pa.label}: it {does_a[len(pa.label) :].strip()}")
+    if prefer_b == NO_PREFERENCE and prefer_a != NO_PREFERENCE and does_b:
+        prefer_b = fit(f"Prefer {pb.label}: it {does_b[len(pb.label) :].strip()}")
     return ComparisonDraft(
         summary=summary,
         shared_ground=_ground_line(pa, pb, shared, results, own_a, own_b, thin),
         differences=rows,
-        prefer_a_when=_prefer(pa, pb, results, 0, does_a, apart),
-        prefer_b_when=_prefer(pb, pa, results, 1, does_b, apart),
+        prefer_a_when=prefer_a,
+        prefer_b_when=prefer_b,
     )
 
 
@@ -232,10 +239,12 @@ def _cut_list(body: str, paper: Paper) -> bool:
     """True when the clause ends inside a list the abstract goes on with ('integrates
     communication, perception, | and planning')."""
     words = body.rstrip(" .").split()
-    if not any(w.endswith(",") for w in words[-4:-1]) and not body.rstrip(" .").endswith(","):
-        return False
     tail = re.escape(" ".join(words[-3:]).rstrip(","))
     flat = squash(paper.abstract)
+    if re.search(tail + r",\s+[\w-]+(?:\s+[\w-]+){0,2},?\s+(?:and|or)\s", flat):
+        return True  # 'enables users to create | , modify, and refine sketches'
+    if not any(w.endswith(",") for w in words[-4:-1]) and not body.rstrip(" .").endswith(","):
+        return False
     return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat))
 
 
