@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from paperbrief.engines.offline.compare_cells import approach_cell, problem_cell, results_cell
-from paperbrief.engines.offline.compare_clauses import clause
+from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import (
     Reported,
     content_free,
@@ -137,7 +137,8 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
     results = shared_results(a.abstract, b.abstract)
     thin = loose(pa.phrases, pb.phrases, shared, bool(results))
-    does_a, does_b = _does(a, pa, own_a, None, 14), _does(b, pb, own_b, None, 14)
+    said = tuple(r.value for pair in results for r in pair)  # the figures: said in their line
+    does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]
     summary = _summary(a, b, pa, pb, shared, results, own_a, own_b, thin)
     # a bare 'it releases its code' is a reason only when nothing else tells the two apart
@@ -216,23 +217,40 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
     (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
     for size in range(words, 4, -1):
-        # a shorter cut of the same clause when the longer one repeats the takeaway
-        text = clause(paper, p.label, p.roles, avoid, size)
-        body = text[len(p.label) :].strip()
-        if not text or len(body.split()) < 3 or any(figure in body for figure in said):
-            break
-        if lost_name(body) or content_free(body) or _refers_back(body):
-            break
-        last = body.rstrip(" .").split()[-1].lower().strip(",;:")
-        if last in ("show", "shows", "demonstrate", "and", "or") or (
-                "not only" in body and " but " not in body):  # fmt: skip
-            continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
-        if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
-            continue  # 'proposes which uses ...', 'integrates communication, perception,'
-
-        if (restate or not _restates(text, p)) and whole_tail(body, paper.abstract):
-            return text
+        for k, text in enumerate(clauses(paper, p.label, p.roles, avoid, size)):
+            body = text[len(p.label) :].strip()
+            if len(body.split()) < 3 or any(figure in body for figure in said):
+                continue
+            if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
+                continue  # past the method sentence: not 'validates the effectiveness of SSO'
+            if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
+                         r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
+                continue
+            if lost_name(body) or content_free(body) or _refers_back(body):
+                continue
+            last = body.rstrip(" .").split()[-1].lower().strip(",;:")
+            if last in _CLAIM_ENDS or (
+                    "not only" in body and " but " not in body):  # fmt: skip
+                continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
+            if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
+                continue  # 'proposes which uses ...', 'integrates communication, perception,'
+            if (restate or not _restates(text, p)) and whole_tail(body, paper.abstract):
+                return text
     return ""
+
+
+# past its method sentence, a paper's clause must say what it does ('proposes', 'trains',
+# 'uses'), not what it reports, checks or hopes ('validates', 'opens up avenues')
+_DOING = re.compile(
+    r"(?:proposes|presents|introduces|develops|designs|builds|constructs|creates|trains|uses"
+    r"|leverages|combines|employs|integrates|adopts|applies|extends|formulates|generali[sz]es"
+    r"|models|casts|treats|replaces|learns|distills|curates|collects|studies|investigates"
+    r"|analy[sz]es|examines|explores|is an?|establishes|incorporates|adapts|puts forward"
+    r"|reformulates|decomposes|unifies|fine-tunes|pre-trains|augments|exploits|frames"
+    r"|revisits|surveys|reviews|argues|offers|provides|describes)\b"
+)
+_CLAIM_ENDS = frozenset("show shows showed demonstrate demonstrates found find finds observe "
+                        "observes reveal reveals and or".split())  # fmt: skip
 
 
 def _cut_list(body: str, paper: Paper) -> bool:

@@ -7,6 +7,7 @@ built from its contribution type when no sentence says it well.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from paperbrief.engines.offline.compare_names import named
 from paperbrief.engines.offline.compare_phrases import verbish
@@ -219,6 +220,13 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
 
 def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int) -> str:
     """'X proposes ...': what the paper does, in its own words, in at most `words` words."""
+    return next(clauses(paper, label, role, avoid, words), "")
+
+
+def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
+            words: int) -> Iterator[str]:  # fmt: skip
+    """Every 'X proposes ...' clause the abstract gives, the method sentence's first (the
+    caller takes the first that reads well)."""
     name = named(paper)
     texts = _candidates(paper, role)
     for text in texts:
@@ -237,7 +245,7 @@ def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int)
             obj = f"and {third_person(m2.group(1)) or m2.group(1)} {obj[m2.end() :]}"
         if verb == avoid:
             verb = _ALTERNATIVE.get(verb, verb)
-        return f"{label} {verb} {_shorten(_plain(obj), words)}"
+        yield f"{label} {verb} {_shorten(_plain(obj), words)}"
     for text in texts:  # a clause led by the paper's own name: "LLMCompiler executes ...",
         # "Using video diffusion models as the foundation, AniDoc emerges as a ... tool"
         for known in filter(None, (name, label)):
@@ -254,5 +262,5 @@ def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int)
                 obj = m.group(1)[3:] + " " + obj
             if len(obj.split()) >= 4:
                 verb = "is" if m.group(1).startswith("is a") else m.group(1)
-                return f"{label} {verb} {_shorten(_plain(obj), words)}"
+                yield f"{label} {verb} {_shorten(_plain(obj), words)}"
     return ""

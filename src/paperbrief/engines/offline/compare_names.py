@@ -20,7 +20,7 @@ _INTRO_VERB = (r"(?:propose|present|introduce|develop|design|build|release|call|
 _INTRODUCED = re.compile(
     r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB + r"\s+"
     r"(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:called|named|dubbed|termed)\s+)?"
-    r"([A-Z][\w.+-]*[A-Za-z0-9])(?!\s+[A-Z])"
+    r"([A-Z][\w.+-]*[A-Za-z0-9])(?![\w.+-]*[A-Za-z0-9])(?!\s+[A-Z])"
 )
 _ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6})\(([A-Z][A-Za-z0-9-]{1,11})\)")
 _NAME_LIKE = re.compile(r"^[A-Z].*(?:[A-Z0-9]|\.[a-z]+$)")
