@@ -287,7 +287,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if thin:
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
-    sizes = (14, 10, 7)  # words per paper's clause, longest first (_does also tries 9 and 7)
+    sizes = (12, 9, 7)  # words per paper's clause, longest first (_does tries every shorter cut)
     for restate in (False,):  # a clause restating a takeaway is never used
         firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said, restate)
                                            for w in sizes) if f]  # fmt: skip
