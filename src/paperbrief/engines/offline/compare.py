@@ -136,7 +136,7 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a)
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
     results = shared_results(a.abstract, b.abstract)
-    thin = loose(pa.phrases, pb.phrases, shared, bool(results))
+    thin = loose(pa.phrases, pb.phrases, shared, bool(results), (a.title, b.title))
     said = tuple(r.value for pair in results for r in pair)  # the figures: said in their line
     does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -168,13 +169,19 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
 COMMON_WORD_SHARE = 0.02
 
 
-def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool) -> bool:
+def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool,
+          titles: tuple[str, str] = ("", "")) -> bool:  # fmt: skip
     """True when two related papers share little: no benchmark both report, no shared phrase or
-    word in either title, and either only single words or one phrase made of common words
-    ('dynamic environments'). A comparison then says the link is loose."""
+    word in either title (nor a word of it in both: 'Multi-Garments' and 'Multi-Garment'), and
+    either only single words or one phrase made of common words ('dynamic environments'). A
+    comparison then says the link is loose."""
     if not shared.related or results or not shared.keys:
         return False
     if any(k in pa.in_title or k in pb.in_title for k in shared.keys):
+        return False
+    words = [set(re.findall(r"[a-z0-9]+", t.lower())) for t in titles]
+    if any(all(any(w.startswith(stem) for w in ws) for ws in words)
+           for k in shared.keys for stem in k if len(stem) >= 4):  # fmt: skip
         return False
     if not shared.phrases:
         return True
