@@ -144,3 +144,11 @@ def test_loosely_related_pairs_are_flagged():
     for c in flagged:
         assert c.summary.startswith("Loosely related")
         assert not any(d.aspect in ("focus", "problem") for d in c.differences)
+
+
+def test_a_word_of_the_shared_ground_in_both_titles_is_no_loose_link():
+    # 'Multi-Garments' / 'Multi-Garment': the two titles share the subject, hyphenated
+    a, b = papers()["2411.16801"], papers()["2412.04146"]
+    c = OfflineEngine().compare(a, b).value
+    assert "garment" in c.shared_ground.lower()
+    assert not c.shared_ground.startswith("Loosely related"), c.shared_ground
