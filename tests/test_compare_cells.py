@@ -152,3 +152,20 @@ def test_a_word_of_the_shared_ground_in_both_titles_is_no_loose_link():
     c = OfflineEngine().compare(a, b).value
     assert "garment" in c.shared_ground.lower()
     assert not c.shared_ground.startswith("Loosely related"), c.shared_ground
+
+
+def test_an_outlook_is_no_finding_and_a_shown_number_is_one():
+    # VisualLens: the results cell is the number it shows, not its outlook
+    p = papers()["2411.16034"]
+    assert not finding(sentence("2411.16034", "Our approach paves the way"))
+    assert finding(sentence("2411.16034", "We created two new benchmarks"))
+    assert "5-10%" in results_cell(p.title, p.abstract)
+
+
+def test_focus_never_holds_the_papers_own_name():
+    # Llamole (2410.04223) is introduced in the abstract, not named in its title; LLaMo is the
+    # paper a digest pairs it with
+    llamole, llamo = papers()["2410.04223"], papers()["2411.00871"]
+    c = OfflineEngine().compare(llamole, llamo).value
+    focus = [d for d in c.differences if d.aspect == "focus"]
+    assert focus and "Llamole" not in focus[0].a, focus

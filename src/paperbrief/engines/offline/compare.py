@@ -133,8 +133,8 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     pa, pb = _profile(a, name_a), _profile(b, name_b)
     shared = ground(pa.phrases, pb.phrases, texts(a, b))
     names = [name_a, name_b, named(a) or "", named(b) or ""]
-    own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a)
-    own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b)
+    own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a, names)
+    own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b, names)
     results = shared_results(a.abstract, b.abstract)
     thin = loose(pa.phrases, pb.phrases, shared, bool(results), (a.title, b.title))
     said = tuple(r.value for pair in results for r in pair)  # the figures: said in their line
@@ -160,15 +160,23 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     )
 
 
-def _noun_phrases(terms: list[str], paper: Paper) -> list[str]:
+_INTRODUCED = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|propose|present"
+                         r"|develop|build|design|release)\w*\s+(?-i:([A-Z][\w.+-]*[\w+]))", re.I)
+
+
+def _noun_phrases(terms: list[str], paper: Paper, names: list[str]) -> list[str]:
     """The phrases that are well-formed noun phrases of the paper's abstract: two words or
     more, written so in the abstract and ending there ('sharp monocular' of 'sharp monocular
     depth', 'mobile', 'image-to' are not); a title fragment the abstract never writes ('analysis
     networks' of 'Fourier Analysis Networks', 'bind communication') and a phrase the field
-    uses everywhere ('source code') are no focus."""
+    uses everywhere ('source code') are no focus, nor one holding a paper's own name ('Llamole
+    integrates')."""
     out = []
+    own = {n.lower() for n in names if n} | {m.lower() for m in _INTRODUCED.findall(paper.abstract)}
     for t in terms:
         if len(t.split()) < 2 or not head_complete(t, paper.abstract):
+            continue
+        if own & {w.lower() for w in t.split()}:
             continue
         key = max(phrases("", t).counts, key=len, default=())
         if key and phrase_share(key) > MAX_PHRASE_SHARE:
