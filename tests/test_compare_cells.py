@@ -169,3 +169,18 @@ def test_focus_never_holds_the_papers_own_name():
     c = OfflineEngine().compare(llamole, llamo).value
     focus = [d for d in c.differences if d.aspect == "focus"]
     assert focus and "Llamole" not in focus[0].a, focus
+
+
+def test_shared_words_are_not_pluralised_into_words_no_one_writes():
+    # 'training-frees', 'zero-shots', 'moleculars': a hyphenated or adjective-like word keeps
+    # the form the abstracts write
+    checked = 0
+    for a, b, c in held_out():
+        line = re.sub(r"^(?:Both deal with|Loosely related: both mention) ", "", c.shared_ground)
+        terms = re.split(r", | and ", re.split(r"[;(]", line)[0].rstrip(". "))
+        text = (clean(a.abstract) + " " + clean(b.abstract) + " " + a.title + " " + b.title).lower()
+        for term in terms:
+            if " " not in term and ("-" in term or term.endswith(("ars", "als", "ics"))):
+                checked += 1
+                assert term.lower() in text, (term, c.shared_ground)
+    assert checked

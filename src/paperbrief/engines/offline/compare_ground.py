@@ -147,7 +147,7 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
         if len(seen) > MAX_LISTED:
             break
         if noun_like(word) and not adjective(pa.first_word(k)):
-            nouns.append(shared_text(word, pa, pb))
+            nouns.append(_as_written(shared_text(word, pa, pb), word, pa, pb))
         else:  # 'concurrent': counted, never pluralised into 'concurrents'
             adjectives.append(word)
     strong = any(
@@ -189,6 +189,17 @@ def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool,
         return False
     key = shared.keys[0]
     return all(share((word,)) > COMMON_WORD_SHARE for word in key)
+
+
+def _as_written(text: str, word: str, pa: Phrases, pb: Phrases) -> str:
+    """The shared word as the papers write it: a plural neither abstract writes of a hyphenated
+    modifier or an adjective-like word ('training-frees', 'zero-shots', 'moleculars') is the
+    word itself; a count noun keeps its plural ('heads and avatars')."""
+    if text.lower() == word.lower() or text.lower() in pa.lowercase | pb.lowercase:
+        return text
+    if "-" in word or word.lower().endswith(("ular", "al", "ic", "ary")):
+        return word
+    return text
 
 
 def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
