@@ -38,19 +38,18 @@ import threading
 import time
 from pathlib import Path
 
+from shared_data import found
+
 ROOT = Path(__file__).resolve().parents[1]
-REAL = [
-    ROOT.parent / "shared" / "data" / "hf-2024-papers.jsonl",
-    ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl",
-]
+FIXTURE = ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl"  # when no shared data
 SIZES = (1000, 3000, 10000)
 POOL_SAMPLE = 600  # takeaways timed on one process and on all cores
 
 
 def _real_papers() -> list[dict]:
     """The largest real file at hand: the shared 2,202 papers, else the 2,000-paper fixture."""
-    for path in REAL:
-        if path.is_file():
+    for path in (found("hf-2024-papers.jsonl"), FIXTURE):  # bench/shared_data.py
+        if path is not None and path.is_file():
             return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
     raise SystemExit("bench/scale.py: no real papers (tests/fixtures/hf-2024-papers-2000.jsonl)")
 
