@@ -13,6 +13,7 @@ from tests.conftest import ROOT
 # the LLM modules under engines/: live calls, the Batch API client, embeddings
 OPENAI_MODULES = {
     "paperbrief/engines/llm/engine.py",
+    "paperbrief/engines/llm/call.py",
     "paperbrief/engines/llm/batch.py",
     "paperbrief/engines/llm/embed.py",
 }
