@@ -30,6 +30,7 @@ _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "compare.py",
     "phrase_df.json",
+    "../../phrases.py",  # the phrase toolkit the comparison wording reads
     *sorted(p.name for p in _HERE.glob("compare_*.py")),
 )
 
