@@ -69,10 +69,13 @@ def test_verb_forms_ize_and_the_noun_verbs_option():
     assert not is_verb_form("size") and not is_verb_form("premise")
     assert is_verb_form("design") and not is_verb_form("design", noun_verbs=False)
     assert is_ing_verb("fusing") and not is_ing_verb("reasoning")
+    assert is_verb_form("supervised") and not is_verb_form("supervised", participles=False)
+    assert is_verb_form("rectified") and not is_verb_form("building", participles=False)
 
 
 def test_noun_like():
     assert noun_like("candidate") and noun_like("retrieval") and noun_like("design")
+    assert noun_like("building")
     assert not noun_like("generate") and not noun_like("jointly") and not noun_like("robust")
 
 

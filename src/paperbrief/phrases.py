@@ -108,7 +108,7 @@ VERBS = frozenset(
     help lead yield combine extend capture exhibit suffer fail rely assume focus aim seek
     attempt try manage support ensure guarantee preserve maintain scale empower unleash break
     close catch refine share collaborate decouple distill steer edit stitch parse verify
-    discover encode extract offer show struggle pave shed""".split()
+    discover encode extract offer show struggle pave shed hold""".split()
 )
 NOUN_VERBS = frozenset(
     """study build design estimate train bridge release focus aim attempt scale break close
@@ -172,11 +172,15 @@ def is_adverb(word: str) -> bool:
 
 
 @lru_cache(maxsize=1 << 16)
-def is_verb_form(word: str, *, noun_verbs: bool = True) -> bool:
+def is_verb_form(word: str, *, noun_verbs: bool = True, participles: bool = True) -> bool:
     """A form of a common verb ('improves', 'created', 'utilizing'), an -ize or -ify verb in any
-    form. With `noun_verbs=False`, words that are as often
-    nouns ('design', 'study', 'support') do not count."""
+    form. With `noun_verbs=False`, words that are as often nouns ('design', 'study', 'support')
+    do not count; with `participles=False`, neither do -ed and -ing forms, which read as
+    adjectives and nouns inside a noun phrase ('supervised fine-tuning', 'rectified flow',
+    'building blocks')."""
     w = word.lower()
+    if not participles and w.endswith(("ed", "ing")):
+        return False
     if w in VERB_FORMS:
         return noun_verbs or w not in _NOUN_VERB_FORMS
     if w in NOUNS_LOOKING_OTHERWISE:
@@ -193,7 +197,9 @@ def is_ing_verb(word: str) -> bool:
 def noun_like(word: str) -> bool:
     """A word that can be a subject: not an adjective, adverb, (unambiguous) verb form or an
     -ate word that is no noun ('generate', 'accurate'; not 'candidate')."""
-    if is_adjective(word) or is_adverb(word) or is_verb_form(word, noun_verbs=False):
+    if is_adjective(word) or is_adverb(word):
+        return False
+    if is_verb_form(word, noun_verbs=False, participles=False):
         return False
     w = word.lower()
     return w in NOUNS_LOOKING_OTHERWISE or not _ATE.match(w)

@@ -268,7 +268,7 @@ def generic_phrase(term: str) -> bool:
 
 def has_verb(term: str) -> bool:
     """A verb glued onto a name reads as a phrase ('Mamba offer', 'model achieve')."""
-    return any(is_verb_form(w, noun_verbs=False) for w in _WORD.findall(term))
+    return any(is_verb_form(w, noun_verbs=False, participles=False) for w in _WORD.findall(term))
 
 
 @lru_cache(maxsize=4096)
