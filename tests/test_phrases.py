@@ -75,7 +75,9 @@ def test_verb_forms_ize_and_the_noun_verbs_option():
 
 def test_noun_like():
     assert noun_like("candidate") and noun_like("retrieval") and noun_like("design")
-    assert noun_like("building")
+    assert noun_like("building") and noun_like("medal") and not noun_like("molecular")
+    assert is_verb_form("shed", participles=False)  # a base form, not a participle
+    assert not is_adjective("following")  # "instruction following"
     assert not noun_like("generate") and not noun_like("jointly") and not noun_like("robust")
 
 

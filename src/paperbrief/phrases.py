@@ -52,7 +52,7 @@ ADJECTIVES = frozenset(
     due top zero lightweight much many few little less least fewer greater higher lower larger
     smaller faster slower stronger weaker cheaper longer shorter wider deeper easier harder
     emerging underlying challenging promising interesting increasing growing varying competing
-    leading resulting corresponding remaining following surprising outstanding missing existing
+    leading resulting corresponding remaining surprising outstanding missing existing
     ongoing upcoming compelling demanding appealing striking convincing misleading encouraging
     evolving self cross non semi pre post implicit explicit recurrent concurrent coherent adjacent
     evident transient permanent confident decent neural open automatic automated functional
@@ -62,7 +62,7 @@ ADJECTIVES = frozenset(
     monthly yearly friendly costly likely unlikely timely elderly""".split()
 )
 _ADJECTIVE_ENDINGS = ("al", "ive", "ous", "ic", "able", "ible", "ful", "less", "ary", "ish", "ly",
-                      "ed")  # fmt: skip
+                      "ed", "ar")  # fmt: skip
 # Nouns that end like an adjective, adverb or verb
 NOUNS_LOOKING_OTHERWISE = frozenset(
     """retrieval signal interval proposal survival rehearsal trial arrival removal tutorial
@@ -76,7 +76,10 @@ NOUNS_LOOKING_OTHERWISE = frozenset(
     table variable cable vegetable syllable timetable deliverable observable
     boundary vocabulary dictionary library summary glossary adversary commentary secretary diary
     salary sanctuary beneficiary itinerary
-    scalar radar lidar grammar calendar seminar pillar dollar sugar collar guitar avatar exemplar
+    scalar radar lidar grammar calendar seminar webinar pillar dollar sugar collar guitar avatar
+    exemplar nectar vinegar mortar altar hangar pulsar registrar
+    medal canal petal scandal pedestal cathedral decimal arsenal fractal polynomial monomial
+    spiral tribunal editorial memorial professional criminal recital cereal
     anomaly family assembly supply reply apply monopoly butterfly ally rally
     speed seed need feed embed bed shed hundred
     candidate update template estimate rate state gate aggregate substrate climate plate
@@ -112,7 +115,8 @@ VERBS = frozenset(
 )
 NOUN_VERBS = frozenset(
     """study build design estimate train bridge release focus aim attempt scale break close
-    catch share edit help lead""".split()
+    catch share edit help lead guarantee capture increase address offer boost extract
+    show""".split()
 )
 
 
@@ -179,7 +183,7 @@ def is_verb_form(word: str, *, noun_verbs: bool = True, participles: bool = True
     adjectives and nouns inside a noun phrase ('supervised fine-tuning', 'rectified flow',
     'building blocks')."""
     w = word.lower()
-    if not participles and w.endswith(("ed", "ing")):
+    if not participles and w.endswith(("ed", "ing")) and w not in VERBS:  # not 'shed'
         return False
     if w in VERB_FORMS:
         return noun_verbs or w not in _NOUN_VERB_FORMS

@@ -213,7 +213,7 @@ def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3
 _UNCOUNTED = frozenset(
     """software hardware code data knowledge information research video audio retrieval
     evidence feedback supervision memory security privacy safety attention text speech
-    vision language math mathematics robotics physics""".split()
+    vision language math mathematics robotics physics music""".split()
 )
 
 
