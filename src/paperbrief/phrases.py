@@ -6,8 +6,9 @@ topic headings (`relate.topic_names`). Both take candidate phrases from runs of 
 (`runs`, `ngrams`: never across punctuation, stopwords or numbers) and judge a phrase's words
 with the same checks (`is_adjective`, `is_adverb`, `is_verb_form`, `is_ing_verb`, `noun_like`,
 `same_root`). Where the two uses differ on purpose, the difference is a keyword option
-(`runs(..., digits_break=True)`, `is_verb_form(..., noun_verbs=False)`), and the lists that only
-one use reads live with it.
+(`runs(..., digits_break=True)`, `is_verb_form(..., noun_verbs=False, participles=False)`), and
+the lists that only one use reads live with it (the comparison's vague words, the topic names'
+generic heads). `engines.offline.tags` reads `ING_NOUNS` too.
 
 The rules are by hand, by list and by ending, with the exceptions listed: no part-of-speech
 tagger small enough to ship runs without downloading a model at run time (NLTK's and spaCy's
