@@ -4,8 +4,8 @@ product. See docs/architecture.md.
 
 Stages, in the order a paper flows: sources -> engines -> relate -> digest -> deliver; store and run
 sit beside them (relate, digest and deliver may use them; they use only what comes before relate).
-The shared top-level modules (models, errors, http, text, numbers, ...) import only each other; the
-commands (cli, lab, lab_config) may import everything.
+The shared top-level modules (models, errors, http, text, numbers, phrases, ...) import only each
+other; the commands (cli, lab, lab_config) may import everything.
 """
 
 from __future__ import annotations
