@@ -133,6 +133,7 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
     """The digest's work, phase by phase, in this process: {phase: (seconds, peak RSS MB)}."""
     from datetime import date
 
+    import paperbrief.relate.relatedness  # noqa: F401 (scikit-learn imported before the clock)
     from paperbrief import sources
     from paperbrief.digest.build import build_digest, plan_digest
     from paperbrief.digest.render import render_digest
