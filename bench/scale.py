@@ -132,12 +132,13 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
     """The digest's work, phase by phase, in this process: {phase: (seconds, peak RSS MB)}."""
     from datetime import date
 
+    import paperbrief.relate.relatedness  # noqa: F401 (scikit-learn imported before the clock)
     from paperbrief import sources
     from paperbrief.digest.build import build_digest, plan_digest
     from paperbrief.digest.render import render_digest
     from paperbrief.engines.offline.engine import OfflineEngine
     from paperbrief.models import Period
-    from paperbrief.relate.relatedness import relate
+    from paperbrief.relate.plan import make_plan
     from paperbrief.run import offline_pool
     from paperbrief.run.pipeline import Pipeline
     from paperbrief.store.core import Store
@@ -161,11 +162,13 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
         t = mark("store papers", t)
         takeaways, _ = pipeline.run(papers, [])  # every paper's line (the digest's are cached)
         t = mark("takeaways", t)
-        related = relate(papers)
-        plan = plan_digest(papers, related=related)
+        relatedness = make_plan(papers)  # relate.plan: vectors, neighbours, pairs, topics
+        related = relatedness.related
+        plan = plan_digest(papers, relatedness=relatedness)
         t = mark("relatedness+topics", t)
         # the digest as the CLI builds it: the detailed papers' comparisons, the rest from cache
-        digest = build_digest(papers, Period(label="bench"), pipeline, related=related, plan=plan)
+        digest = build_digest(papers, Period(label="bench"), pipeline, relatedness=relatedness,
+                              plan=plan)
         t = mark("comparisons", t)
         text = render_digest(digest)
         t = mark("render", t)

@@ -148,19 +148,20 @@ def run_lab(args: Any) -> int:
     with cli._session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         pipeline = cli._pipeline(args, store, run_id, total=len(papers))
-        from paperbrief.relate.relatedness import relate
+        from paperbrief.relate.plan import make_plan
 
-        # once for every reader: with an API key by the papers' embeddings (cached in the
-        # store; each reader's profile texts are embedded when ranking), else TF-IDF
+        # one relatedness plan for every reader (relate.plan): with an API key by the papers'
+        # embeddings, every reader's profile texts embedded with them in one go (cached in the
+        # store), else TF-IDF; the learned ranking's features are fitted once for all readers
         embed = cli._embeddings(args, pipeline, store)
-        rows = embed(papers, _profile_texts(config, profiles, papers, store)) \
-            if embed is not None and papers else None
-        related = relate(papers, embeddings=rows[0] if rows else None)
+        texts = _profile_texts(config, profiles, papers, store) if embed is not None and papers \
+            else []
+        relatedness = make_plan(papers, embed=embed, texts=texts)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,
-                                fetch=cli._fetch_liked(store), related=related, embed=embed,
-                                marks=_marks(store, r.name))
+                                fetch=cli._fetch_liked(store), relatedness=relatedness,
+                                embed=embed, marks=_marks(store, r.name))
             for r in config.readers
         }
         union_papers, union_pairs = _union(list(plans.values()), pipeline.uses_llm)
