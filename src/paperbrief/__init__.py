@@ -12,6 +12,9 @@ cheap:
 `Paper`, `Digest` and `Comparison` are the pydantic models they take and return.
 """
 
+import sys
+import types  # both imported at start-up already: free
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -25,6 +28,22 @@ TYPE_CHECKING = False  # not typing's: `import paperbrief` imports nothing
 if TYPE_CHECKING:
     from paperbrief.api import compare, digest, load, rank, render
     from paperbrief.models import Comparison, Digest, Paper
+
+
+class _Package(types.ModuleType):
+    """The package's module: the import system sets each imported subpackage as an attribute of
+    its parent, and `paperbrief.digest` (the subpackage that assembles and renders a digest)
+    would then hide the function `paperbrief.digest`. The names of the API stay the API's; the
+    subpackage is imported by its full name as ever (`from paperbrief.digest.build import ...`).
+    """
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if name in _API and isinstance(value, types.ModuleType):
+            return  # the subpackage stays in sys.modules; the name is the function's
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> object:
