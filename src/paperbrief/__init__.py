@@ -12,8 +12,7 @@ cheap:
 `Paper`, `Digest` and `Comparison` are the pydantic models they take and return.
 """
 
-import sys
-import types  # both imported at start-up already: free
+import sys  # always imported already: free (types is not)
 
 __version__ = "0.1.0"
 
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from paperbrief.models import Comparison, Digest, Paper
 
 
-class _Package(types.ModuleType):
+class _Package(type(sys)):  # types.ModuleType
     """The package's module: the import system sets each imported subpackage as an attribute of
     its parent, and `paperbrief.digest` (the subpackage that assembles and renders a digest)
     would then hide the function `paperbrief.digest`. The names of the API stay the API's; the
@@ -38,7 +37,7 @@ class _Package(types.ModuleType):
     """
 
     def __setattr__(self, name: str, value: object) -> None:
-        if name in _API and isinstance(value, types.ModuleType):
+        if name in _API and isinstance(value, type(sys)):
             return  # the subpackage stays in sys.modules; the name is the function's
         super().__setattr__(name, value)
 
