@@ -182,7 +182,6 @@ def compare(
     (papers found nowhere are fetched from arXiv). Without `b`, `a` is compared with its most
     related paper in `source`. `engine`, `db`, `model`, `base_url`, `wait`: as for `digest`.
     """
-    from paperbrief.relate.partner import most_related_to
     from paperbrief.sources.references import check_distinct, parse_reference
 
     named = [x for x in (a, b) if isinstance(x, str)]
@@ -197,10 +196,10 @@ def compare(
         found = iter(steps.find(refs, listing, store) if refs else [])
         pair = [x if isinstance(x, Paper) else next(found) for x in (a, b) if x is not None]
         pipeline = setup.make_pipeline(engines, store, run_id)
-        if len(pair) == 1:
-            embed = steps.pipeline_embeddings(pipeline, store, embedding_model, False)
-            pair.append(most_related_to(pair[0], listing or [], embed).paper)
-        first, second = pair
+        first, second, _ = steps.pair_to_compare(
+            pair, listing,
+            lambda: steps.pipeline_embeddings(pipeline, store, embedding_model, False),
+        )
         if first.id == second.id:
             raise UsageError(f"{a!r} and {b!r} name the same paper ({first.id})")
         store.save_papers([first, second])

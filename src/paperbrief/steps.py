@@ -161,6 +161,21 @@ def find(refs: Sequence[Any], listing: Sequence[Paper] | None, store: Any,
                        stored=stored, fetch=fetch)
 
 
+def pair_to_compare(found: Sequence[Paper], listing: Sequence[Paper] | None,
+                    embed: Callable[[], Any]) -> tuple[Paper, Paper, Any]:
+    """The two papers to compare: the two `found`, or the one found and its most related paper
+    in `listing` (by the embeddings `embed()` gives, None: TF-IDF), with that pick (a
+    paperbrief.relate.partner.Partner that explains itself; None when both were named)."""
+    picked = None
+    if len(found) == 1:
+        from paperbrief.relate.partner import most_related_to
+
+        picked = most_related_to(found[0], listing or [], embed())
+        found = [*found, picked.paper]
+    a, b = found
+    return a, b, picked
+
+
 def pipeline_embeddings(pipeline: Any, store: Any, model_option: str | None,
                         refresh: bool) -> Any:
     """With the LLM engine: embed papers and profile through the store's cache, on the chat

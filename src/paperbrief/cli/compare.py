@@ -51,7 +51,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Compare two papers named by arXiv id, link or title fragment (or one with its nearest)."""
     from paperbrief.digest.render import render_comparison
     from paperbrief.digest.render_text import render_text_comparison
-    from paperbrief.relate.partner import most_related_to
     from paperbrief.sources.references import check_distinct, parse_reference
 
     plain = plain_text(args)
@@ -66,13 +65,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     with session(args, "compare") as (store, run_id):
         found = steps.find(refs, listing, store, args.refresh)
         pipeline = make_pipeline(args, store, run_id, total=1)
-        picked = None
-        if len(found) == 1:
-            embed = embeddings(args, pipeline, store)  # with a key: the digest's relatedness
-            picked = most_related_to(found[0], listing or [], embed)
-            found.append(picked.paper)
+        # one paper named: its most related one (with a key, by the digest's embeddings)
+        a, b, picked = steps.pair_to_compare(found, listing,
+                                             lambda: embeddings(args, pipeline, store))
+        if picked is not None:
             sys.stderr.write(f"paperbrief: {picked.explain()}\n")
-        a, b = found
         if a.id == b.id:
             raise UsageError(f"{args.a!r} and {args.b!r} name the same paper ({a.id})")
         store.save_papers([a, b])
