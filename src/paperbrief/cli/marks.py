@@ -13,11 +13,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from paperbrief import steps
 from paperbrief.cli.common import load, out
 from paperbrief.errors import EXIT_OK, InputError, UsageError
 from paperbrief.models import Paper
 
 log = logging.getLogger("paperbrief")
+
 
 def _store(args: Any) -> Any:
     from paperbrief.store.core import Store, default_db_path
@@ -27,20 +29,13 @@ def _store(args: Any) -> Any:
 
 def _mark(args: Any, mark: str) -> int:
     from paperbrief.marks import reader_name
-    from paperbrief.sources.live import fetch_by_id
-    from paperbrief.sources.lookup import find_papers
     from paperbrief.sources.references import parse_reference
 
     reader = reader_name(args.reader)
     refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
     listing = load(args)[0] if args.sources else None
-
-    def fetch(ids: list[str]) -> list[Paper]:
-        log.info("fetching %s from arXiv", ", ".join(ids))
-        return fetch_by_id(ids)
-
-    with _store(args) as store:
-        found = find_papers(refs, listing, stored=store.get_paper, fetch=fetch)
+    with _store(args) as store:  # in the listing, else the store, else fetched from arXiv
+        found = steps.find(refs, listing, store)
         store.save_papers(list({p.id: p for p in [*(listing or []), *found]}.values()))
         store.set_marks(reader, [p.id for p in found], mark)  # type: ignore[arg-type]
     verb = "liked" if mark == "like" else "disliked"
