@@ -10,6 +10,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,15 @@ def test_the_public_names_are_few_and_documented():
     assert paperbrief.Digest is Digest and paperbrief.Paper is Paper
     with pytest.raises(AttributeError):
         paperbrief.no_such_name  # noqa: B018
+
+
+def test_load_reads_sources_inside_a_window():
+    papers = paperbrief.load(EXAMPLE)
+    assert len(papers) == 54 and all(isinstance(p, Paper) for p in papers)
+    recent = paperbrief.load([str(EXAMPLE)], since=date(2025, 1, 1), until="2026-03-31")
+    dated = [p for p in recent if p.published is not None]  # undated papers stay in any window
+    assert dated and len(recent) < len(papers)
+    assert all(date(2025, 1, 1) <= p.published <= date(2026, 3, 31) for p in dated)
 
 
 def test_digest_is_the_cli_digest(tmp_path, capsys):
