@@ -118,8 +118,6 @@ def digest(
     `db`: the store (cache and run record). `wait`: seconds to wait for another run's lock
     (default: LockBusy at once). The reader's marks and papers seen before are the CLI's.
     """
-    from paperbrief.digest.build import build_digest
-
     profile = steps.read_profile(interests)
     papers, period, warnings, specs = _listing(sources, since, until, week)
     period = steps.period_of(papers, period)
@@ -127,10 +125,10 @@ def digest(
     with steps.session(db, wait, "digest", ["paperbrief.digest", *specs]) as (store, run_id):
         store.save_papers(papers)
         pipeline = setup.make_pipeline(engines, store, run_id)
-        result = build_digest(
-            papers, period, pipeline, warnings=warnings, profile=profile, top=top,
-            llm_all=llm_all, lookup=store.get_paper, fetch=steps.fetch_liked(store),
-            embed=steps.pipeline_embeddings(pipeline, store, embedding_model, False),
+        result = steps.digest_of(
+            papers, period, pipeline, store, warnings=warnings, profile=profile, top=top,
+            llm_all=llm_all, embed=steps.pipeline_embeddings(pipeline, store, embedding_model,
+                                                             False),
         )
         store.finish_run(run_id, "ok", result.stats)
     return result

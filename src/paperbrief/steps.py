@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,32 @@ def read_profile(option: str | Path | None) -> Any:
     for warning in profile.warnings:  # terms that cannot match (paperbrief.relate.profile_terms)
         log.warning("%s", warning)
     return None if profile.is_empty else profile  # nothing usable: ranked by upvotes
+
+
+def digest_of(
+    papers: Sequence[Paper], period: Period, pipeline: Any, store: Any, *,
+    warnings: Sequence[str] = (), profile: Any = None, top: int = 25, llm_all: bool = False,
+    embed: Any = None, relater: Any = None, marks: Any = None,
+    not_detailed: Collection[str] = (), prepare: Callable[[Any], None] | None = None,
+) -> Any:
+    """The Digest of `papers` over `period`, its takeaways and comparisons written by `pipeline`
+    (cached in `store`, whose papers resolve liked ids): ranked by `profile` and `marks` (likes,
+    dislikes), `top` detailed (none of `not_detailed`), related by `embed` (None: TF-IDF), in
+    the `relater` child process when given. With `prepare`, the plan is made first and handed
+    to it before anything is paid for (a batch submits it); else planning overlaps the first
+    answers."""
+    from paperbrief.digest.build import build_digest, plan_digest
+
+    choice: dict[str, Any] = dict(
+        profile=profile, top=top, llm_all=llm_all, lookup=store.get_paper,
+        fetch=fetch_liked(store), embed=embed, relater=relater, marks=marks,
+        not_detailed=not_detailed,
+    )
+    plan = None
+    if prepare is not None:
+        plan = plan_digest(papers, **choice)
+        prepare(plan)
+    return build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
 
 
 def preload(module: str) -> None:

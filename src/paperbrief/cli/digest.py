@@ -52,7 +52,6 @@ def cmd_digest(args: argparse.Namespace) -> int:
     from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
     from paperbrief.deliver.output_guard import guard_outputs
     from paperbrief.deliver.overwrite import check_replaceable
-    from paperbrief.digest.build import build_digest, plan_digest
     from paperbrief.redact import strip_userinfo
 
     if args.template is not None and not args.template.is_file():
@@ -97,15 +96,19 @@ def cmd_digest(args: argparse.Namespace) -> int:
         # runs in a child on the other core, while the first answers are awaited
         if relater is None and pipeline.uses_llm:
             relater = steps.relate_process()
-        choice = dict(profile=profile, top=args.top, llm_all=args.llm_all,
-                      lookup=store.get_paper, fetch=steps.fetch_liked(store),
-                      embed=embeddings(args, pipeline, store),
-                      relater=relater.relate if relater is not None else None,
-                      marks=marks, not_detailed=seen.seen_before if seen else ())
-        # live: build_digest plans while the first takeaways are paid for; a batch needs it first
-        plan = plan_digest(papers, **choice) if batch else None
-        mode = _batch_mode(args, pipeline, store, run_id, plan) if batch else None
-        digest = build_digest(papers, period, pipeline, warnings=warnings, plan=plan, **choice)
+        modes: list[Any] = []  # the batch mode, once the plan says what to send
+
+        def submit(plan: Any) -> None:
+            modes.append(_batch_mode(args, pipeline, store, run_id, plan))
+
+        # live: planning overlaps the first takeaways being paid for; a batch needs it first
+        digest = steps.digest_of(
+            papers, period, pipeline, store, warnings=warnings, profile=profile, top=args.top,
+            llm_all=args.llm_all, embed=embeddings(args, pipeline, store),
+            relater=relater.relate if relater is not None else None, marks=marks,
+            not_detailed=seen.seen_before if seen else (), prepare=submit if batch else None,
+        )
+        mode = modes[0] if modes else None
         if seen is not None:
             from paperbrief.relate.seen import annotate
 
