@@ -18,17 +18,15 @@ import random
 import sys
 from pathlib import Path
 
+from shared_data import need, shared
+
 from paperbrief.digest.build import plan_digest
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = next(
-    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
-     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
-    ROOT.parent / "shared",
-) / "data" / "hf-2024-papers.jsonl"  # fmt: skip
+DATA = shared("hf-2024-papers.jsonl")  # bench/shared_data.py
 HELD_OUT_FROM = "2024-10-01"  # bench/content.py's split
 
 RUBRIC = """\
@@ -68,7 +66,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--seed", type=int, default=22)
     args = parser.parse_args()
-    papers = [p for p in read_file(args.data).papers if str(p.published) >= HELD_OUT_FROM]
+    papers = [p for p in read_file(need(args.data)).papers if str(p.published) >= HELD_OUT_FROM]
     plan = plan_digest(papers, top=len(papers))
     pairs = random.Random(args.seed).sample(plan.pairs, min(args.n, len(plan.pairs)))
     engine = OfflineEngine()

@@ -22,14 +22,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from shared_data import need, shared
 from sklearn.feature_extraction.text import CountVectorizer
 
 from paperbrief.engines.offline.compare_ground import phrase_keys
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 HELD_OUT_FROM = "2024-10-01"  # bench/content.py's split
 OUT = ROOT / "src" / "paperbrief" / "engines" / "offline" / "phrase_df.json"
 MIN_DF = 4
@@ -38,7 +36,7 @@ MIN_DF = 4
 def _papers() -> list[tuple[str, str]]:
     out = []
     for name in ("hf-2024-papers.jsonl", "scitldr-a-train.jsonl"):
-        with (SHARED / name).open(encoding="utf-8") as handle:
+        with need(shared(name)).open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
                     continue

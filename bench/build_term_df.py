@@ -19,12 +19,11 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from shared_data import need, shared
+
 from paperbrief.engines.offline.tags import term_stems
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
-if not SHARED.is_dir():
-    SHARED = Path("/work/shared/data")
 CORPORA = ("hf-2024-papers.jsonl", "scitldr-a-train.jsonl")
 OUT = ROOT / "src" / "paperbrief" / "engines" / "offline" / "term_df.json"
 
@@ -33,7 +32,7 @@ def main() -> int:
     df: Counter[str] = Counter()
     documents = 0
     for name in CORPORA:
-        with (SHARED / name).open(encoding="utf-8") as handle:
+        with need(shared(name)).open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.strip():
                     continue

@@ -11,7 +11,8 @@ from __future__ import annotations
 import math
 import sys
 import time
-from pathlib import Path
+
+from shared_data import need, shared
 
 from paperbrief.engines.llm.engine import LLMEngine
 from paperbrief.engines.offline.engine import OfflineEngine
@@ -20,12 +21,12 @@ from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
 from paperbrief_refserver.server import RefServer
 
-DATA = Path(__file__).resolve().parent / "data" / "scitldr-dev.jsonl"
+DATA = shared("scitldr-dev.jsonl")  # 300 SciTLDR-A test papers (bench/shared_data.py)
 
 
 def load_papers(n: int) -> list[Paper]:
-    """The first `n` SciTLDR papers of the bench data, read by paperbrief's JSONL source."""
-    return read_file(DATA).papers[:n]
+    """The first `n` SciTLDR papers of the shared data, read by paperbrief's JSONL source."""
+    return read_file(need(DATA)).papers[:n]
 
 
 def _option(args: list[str], name: str, default: float) -> float:

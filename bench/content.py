@@ -47,6 +47,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from shared_data import shared
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperbrief.digest.build import plan_digest
@@ -61,11 +62,7 @@ except ImportError:  # an older paperbrief on PYTHONPATH ('before' figures): no 
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "daily-papers-2026-03-05.txt"
-DATA = next(
-    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
-     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
-    ROOT.parent / "shared",
-) / "data" / "hf-2024-papers.jsonl"  # fmt: skip
+DATA = shared("hf-2024-papers.jsonl")  # bench/shared_data.py
 HELD_OUT_FROM = "2024-10-01"
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.'][a-z0-9]+)*")

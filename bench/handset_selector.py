@@ -28,7 +28,7 @@ def term_weights(abstract: str, title: str = "") -> Counter[str]:
     return weights
 
 
-# Set by hand on bench/data/scitldr-dev.jsonl (the SciTLDR test papers) before issue 13.
+# Set by hand on the shared scitldr-dev.jsonl (the SciTLDR test papers) before issue 13.
 PARAMS: dict[str, float] = {
     "len_pow": 0.7,  # centrality is normalised by (number of distinct terms) ** len_pow
     "central": 2.0,

@@ -34,18 +34,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from shared_data import found  # noqa: E402
 from tests.lab_support import PROFILES, profile, write_config  # noqa: E402
 
 from paperbrief_refserver.server import RefServer  # noqa: E402
 
-REAL = [ROOT.parent / "shared" / "data" / "hf-2024-papers.jsonl",
-        Path("/work/shared/data/hf-2024-papers.jsonl"),
-        ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl"]
+FIXTURE = ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl"  # when no shared data
 
 
 def _listing(tmp: Path, n: int) -> Path:
-    for path in REAL:
-        if path.is_file():
+    for path in (found("hf-2024-papers.jsonl"), FIXTURE):  # bench/shared_data.py
+        if path is not None and path.is_file():
             lines = path.read_text(encoding="utf-8").splitlines()[:n]
             out = tmp / f"papers-{n}.jsonl"
             out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 from rank import DATA  # bench/rank.py: where the 2024 papers are
+from shared_data import need
 
 from paperbrief.relate.interests import Profile
 from paperbrief.relate.ranking import rank_listing
@@ -102,7 +103,7 @@ def main() -> None:
     parser.add_argument("--keywords", default="100,2000,20000")
     parser.add_argument("--entries", type=int, default=5000)
     args = parser.parse_args()
-    papers = read_file(args.data).papers
+    papers = read_file(need(args.data)).papers
     bench_ranking(papers, [int(k) for k in args.keywords.split(",")])
     bench_bibtex(papers, args.entries)
     print(f"load average {os.getloadavg()[0]:.2f}")

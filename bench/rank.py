@@ -23,17 +23,14 @@ import statistics
 import time
 from pathlib import Path
 
+from shared_data import need, shared
+
 from paperbrief.relate.interests import LikedPaper, Profile
 from paperbrief.relate.ranking import phrase_pattern, rank_listing
 from paperbrief.relate.relatedness import TermSpace, paper_text
 from paperbrief.sources import read_file
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = next(
-    (d for d in (ROOT.parent / "shared", Path("/work/shared"))
-     if (d / "data" / "hf-2024-papers.jsonl").is_file()),
-    ROOT.parent / "shared",
-) / "data" / "hf-2024-papers.jsonl"
+DATA = shared("hf-2024-papers.jsonl")  # bench/shared_data.py
 KEYWORDS = [
     "speculative decoding", "mixture of experts", "retrieval-augmented generation",
     "knowledge distillation", "text-to-speech", "video generation", "code generation",
@@ -55,7 +52,7 @@ def legacy() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--draws", type=int, default=2, help="random profiles per keyword")
     args = parser.parse_args()
-    papers = read_file(args.data).papers
+    papers = read_file(need(args.data)).papers
     rng = random.Random(2024)
     rows = []
     started = time.perf_counter()

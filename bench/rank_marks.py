@@ -40,6 +40,7 @@ from datetime import date
 from pathlib import Path
 
 from rank import DATA  # bench/rank.py: where the 2024 papers are
+from shared_data import need
 
 from paperbrief.models import Paper
 from paperbrief.relate.interests import LikedPaper, Profile
@@ -222,7 +223,7 @@ def main() -> None:
             SETTINGS[key] = getattr(args, key)
     if SETTINGS:
         print(f"settings: {SETTINGS}")
-    papers = read_file(args.data).papers
+    papers = read_file(need(args.data)).papers
     early = [p for p in papers if p.published and p.published < SPLIT_DAY]
     late = [p for p in papers if p.published and p.published >= SPLIT_DAY]
     names = list(TOPICS)
@@ -251,7 +252,7 @@ def timing(papers: list[Paper]) -> None:
     import sys
     import tempfile
 
-    data = str(DATA)
+    data = str(need(DATA))
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PAPERBRIEF_DB=f"{tmp}/bench.db", XDG_CONFIG_HOME=tmp)
         env.pop("OPENAI_API_KEY", None)

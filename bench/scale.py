@@ -38,19 +38,18 @@ import threading
 import time
 from pathlib import Path
 
+from shared_data import found
+
 ROOT = Path(__file__).resolve().parents[1]
-REAL = [
-    ROOT.parent / "shared" / "data" / "hf-2024-papers.jsonl",
-    ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl",
-]
+FIXTURE = ROOT / "tests" / "fixtures" / "hf-2024-papers-2000.jsonl"  # when no shared data
 SIZES = (1000, 3000, 10000)
 POOL_SAMPLE = 600  # takeaways timed on one process and on all cores
 
 
 def _real_papers() -> list[dict]:
     """The largest real file at hand: the shared 2,202 papers, else the 2,000-paper fixture."""
-    for path in REAL:
-        if path.is_file():
+    for path in (found("hf-2024-papers.jsonl"), FIXTURE):  # bench/shared_data.py
+        if path is not None and path.is_file():
             return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line]
     raise SystemExit("bench/scale.py: no real papers (tests/fixtures/hf-2024-papers-2000.jsonl)")
 
@@ -133,12 +132,13 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
     """The digest's work, phase by phase, in this process: {phase: (seconds, peak RSS MB)}."""
     from datetime import date
 
+    import paperbrief.relate.relatedness  # noqa: F401 (scikit-learn imported before the clock)
     from paperbrief import sources
     from paperbrief.digest.build import build_digest, plan_digest
     from paperbrief.digest.render import render_digest
     from paperbrief.engines.offline.engine import OfflineEngine
     from paperbrief.models import Period
-    from paperbrief.relate.relatedness import relate
+    from paperbrief.relate.plan import make_plan
     from paperbrief.run import offline_pool
     from paperbrief.run.pipeline import Pipeline
     from paperbrief.store.core import Store
@@ -162,11 +162,13 @@ def phases(feed: Path, db: Path) -> dict[str, tuple[float, float]]:
         t = mark("store papers", t)
         takeaways, _ = pipeline.run(papers, [])  # every paper's line (the digest's are cached)
         t = mark("takeaways", t)
-        related = relate(papers)
-        plan = plan_digest(papers, related=related)
+        relatedness = make_plan(papers)  # relate.plan: vectors, neighbours, pairs, topics
+        related = relatedness.related
+        plan = plan_digest(papers, relatedness=relatedness)
         t = mark("relatedness+topics", t)
         # the digest as the CLI builds it: the detailed papers' comparisons, the rest from cache
-        digest = build_digest(papers, Period(label="bench"), pipeline, related=related, plan=plan)
+        digest = build_digest(papers, Period(label="bench"), pipeline, relatedness=relatedness,
+                              plan=plan)
         t = mark("comparisons", t)
         text = render_digest(digest)
         t = mark("render", t)

@@ -1,6 +1,6 @@
 """SciTLDR benchmark of the offline takeaway: ROUGE-1/2/L F (max over gold TLDRs), in one run,
 on SciTLDR-A dev (619 papers; the selector's settings were chosen on it) and on the 300 SciTLDR-A
-test papers of bench/data/scitldr-dev.jsonl (never used for training or choosing), for the first
+test papers of the shared scitldr-dev.jsonl (never used for training or choosing), for the first
 sentence, the previous hand-set selection and the learned selector the engine ships; then issue
 13's targets (dev R-1 >= 44; on the test file no drop against the hand-set selection beyond
 noise: the 95 % paired bootstrap interval of the difference) with met/missed, exit 1 if missed.
@@ -22,16 +22,14 @@ from pathlib import Path
 import numpy as np
 from handset_selector import takeaway_line as handset_line
 from rouge import best_scores
+from shared_data import need, shared
 
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Paper
 from paperbrief.text import sentences
 
-HERE = Path(__file__).parent
-TEST = HERE / "data" / "scitldr-dev.jsonl"  # despite its name: 300 papers of SciTLDR-A *test*
-DEV = HERE.parents[1] / "shared" / "data" / "scitldr-a-dev.jsonl"
-if not DEV.exists():
-    DEV = Path("/work/shared/data/scitldr-a-dev.jsonl")
+TEST = shared("scitldr-dev.jsonl")  # despite its name: 300 papers of SciTLDR-A *test*
+DEV = shared("scitldr-a-dev.jsonl")  # (bench/shared_data.py)
 
 
 def first_sentence(record: dict) -> str:
@@ -65,6 +63,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dev", type=Path, default=DEV, help="SciTLDR-A dev (619 papers)")
     parser.add_argument("--test", type=Path, default=TEST, help="the 300 SciTLDR-A test papers")
     args = parser.parse_args(argv)
+    for path in (args.dev, args.test):
+        need(path)
     engine = OfflineEngine()
 
     def learned(record: dict) -> str:

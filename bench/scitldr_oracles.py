@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 from rouge import best_rouge1
 from scipy.optimize import minimize
+from shared_data import need
 from train_selector import DATA, Split, chosen, fit, folded, load, rouge, splits, standardised
 
 from paperbrief.engines.offline.candidates import Candidate
@@ -230,8 +231,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    train_records = load(args.data / "scitldr-a-train.jsonl")
-    dev_records = load(args.data / "scitldr-a-dev.jsonl")
+    train_records = load(need(args.data / "scitldr-a-train.jsonl"))
+    dev_records = load(need(args.data / "scitldr-a-dev.jsonl"))
     train = [Paper(r) for r in train_records]
     dev = [Paper(r) for r in dev_records]
     print(f"SciTLDR-A ROUGE-1 F x100 (max over gold TLDRs); train {len(train)}, dev {len(dev)} "

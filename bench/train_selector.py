@@ -22,15 +22,14 @@ from pathlib import Path
 
 import numpy as np
 from rouge import best_rouge1
+from shared_data import need, shared_dir
 from sklearn.linear_model import LogisticRegression, Ridge
 
 from paperbrief.engines.offline.extract import split_sentences
 from paperbrief.engines.offline.select import SELECTOR_FILE, candidate_rows
 from paperbrief.engines.offline.tldr_words import TldrWords, learn
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-if not DATA.exists():
-    DATA = Path("/work/shared/data")
+DATA = shared_dir()  # bench/shared_data.py
 
 
 def load(path: Path) -> list[dict]:
@@ -154,8 +153,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print, do not write the file")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    train_records = load(args.data / "scitldr-a-train.jsonl")
-    dev_records = load(args.data / "scitldr-a-dev.jsonl")
+    train_records = load(need(args.data / "scitldr-a-train.jsonl"))
+    dev_records = load(need(args.data / "scitldr-a-dev.jsonl"))
     best: tuple[float, dict, dict, TldrWords, int] | None = None
     for min_words, min_abstracts in itertools.product((6, 8, 10), (30, 60)):
         settings = {"max_words": 30, "min_words": min_words}

@@ -13,8 +13,9 @@ FAKE_KEY = "sk-test-SECRET123-do-not-leak-0123456789"
 
 
 def scitldr_papers(n: int = 3) -> list[Paper]:
-    """The first `n` SciTLDR papers of the bench data, read by paperbrief's JSONL source."""
-    return read_file(ROOT / "bench" / "data" / "scitldr-dev.jsonl").papers[:n]
+    """The first `n` (at most 300) SciTLDR papers of tests/fixtures/scitldr-300.jsonl, read by
+    paperbrief's JSONL source."""
+    return read_file(ROOT / "tests" / "fixtures" / "scitldr-300.jsonl").papers[:n]
 
 
 def numbered_paper() -> Paper:

@@ -338,7 +338,8 @@ def test_cells_with_content_only():
 
 
 def test_shared_ground_is_no_generic_phrase():
-    from paperbrief.engines.offline.compare_phrases import generic_phrase, head_complete, same_stem
+    from paperbrief.engines.offline.compare_phrases import generic_phrase, head_complete
+    from paperbrief.phrases import same_root as same_stem
 
     for term in ("computational demands", "multi-agent framework", "comprehensive survey"):
         assert generic_phrase(term), term

@@ -20,7 +20,7 @@ from paperbrief.engines.llm.engine import LLMEngine
 from paperbrief.engines.llm.errors import provider_error
 from paperbrief.errors import FatalLLMError
 from paperbrief.pricing import DEFAULT_PRICES, Price
-from paperbrief_refserver.server import takeaway_draft
+from paperbrief_refserver.answers import takeaway_draft
 from tests.compat_replay import (
     Answer,
     ReplayServer,

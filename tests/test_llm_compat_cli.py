@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from paperbrief.cli import main
-from paperbrief_refserver.server import answer_content
+from paperbrief_refserver.answers import answer_content
 from tests.compat_replay import (
     Answer,
     ReplayServer,

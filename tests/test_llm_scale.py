@@ -28,7 +28,8 @@ from paperbrief.ratelimit import RateLimiter
 from paperbrief.run.pipeline import Pipeline
 from paperbrief.sources import read_file
 from paperbrief.store.core import Store
-from paperbrief_refserver.server import RefServer, takeaway_draft
+from paperbrief_refserver.answers import takeaway_draft
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, scitldr_papers
 
 FIXTURES = Path(__file__).parent / "fixtures"

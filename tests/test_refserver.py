@@ -13,7 +13,8 @@ import pytest
 from paperbrief.engines.llm.prompts import comparison_messages, takeaway_messages
 from paperbrief.engines.llm.reply import judge, read_completion
 from paperbrief.models import ComparisonDraft, TakeawayDraft
-from paperbrief_refserver.server import FAULTS, RefServer, answer_content
+from paperbrief_refserver.answers import answer_content
+from paperbrief_refserver.server import FAULTS, RefServer
 from tests.llm_support import scitldr_papers
 
 
@@ -127,7 +128,7 @@ def test_command_line_rejects_bad_arguments():
 def test_every_seed_page_paper_gets_a_valid_takeaway_from_the_reference_server():
     """Long-worded abstracts once produced takeaways over the character limit (server crash)."""
     from paperbrief.sources import read_file
-    from paperbrief_refserver.server import takeaway_draft
+    from paperbrief_refserver.answers import takeaway_draft
     from tests.conftest import FIXTURES
 
     for paper in read_file(FIXTURES / "hf-daily-papers-page.txt").papers:

@@ -14,7 +14,8 @@ import pytest
 from paperbrief.engines.llm.batch import BatchAPIError, BatchClient, read_lines, request_line
 from paperbrief.engines.llm.engine import LLMEngine
 from paperbrief.pricing import Price
-from paperbrief_refserver.server import RefServer, answer_content
+from paperbrief_refserver.answers import answer_content
+from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY, StubFallback, scitldr_papers
 
 OPENAI_FIXTURES = Path(__file__).parent / "fixtures" / "openai"

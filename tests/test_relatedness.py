@@ -235,9 +235,7 @@ def hf_day() -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def scitldr() -> list[Paper]:
-    from pathlib import Path
-
-    return read_file(Path(__file__).resolve().parents[1] / "bench/data/scitldr-dev.jsonl").papers
+    return read_file(FIXTURES / "scitldr-300.jsonl").papers  # 300 SciTLDR-A test papers
 
 
 def _parts(name: str) -> list[list[str]]:
@@ -395,9 +393,7 @@ print(json.dumps([[t.name, t.paper_ids] for t in r.topics] + [[p.a.id, p.b.id] f
 
 def test_topics_do_not_depend_on_the_hash_seed(tmp_path):
     """Same topics and pairs whatever PYTHONHASHSEED (the clustered path: 300 papers)."""
-    from pathlib import Path
-
-    data = Path(__file__).resolve().parents[1] / "bench/data/scitldr-dev.jsonl"
+    data = FIXTURES / "scitldr-300.jsonl"
     outs = []
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}

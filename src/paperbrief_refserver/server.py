@@ -17,6 +17,10 @@ The Files and Batch API (`--batch-polls N`, `--batch-end STATUS`) are served by
 paperbrief_refserver.batch, answering each batched line like a live request. POST /v1/embeddings
 is answered by paperbrief_refserver.embed (its requests are kept in `embedding_requests`; it takes
 faults only from `embedding_faults`, so scripted chat faults stay with chat requests).
+
+This module holds the server's state (faults, rate limits, requests) and its command line; the
+answers' content is `answers`, the faults and their error bodies `faults`, the HTTP handler
+`handler`.
 """
 
 from __future__ import annotations
@@ -24,194 +28,16 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-import re
 import sys
 import threading
 import time
-from collections import Counter, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections import deque
 from typing import Any
 
-from paperbrief.models import (
-    LINE_MAX_CHARS,
-    MAX_KEY_NUMBERS,
-    TAKEAWAY_MAX_WORDS,
-    ComparisonDraft,
-    TakeawayDraft,
-)
-from paperbrief.numbers import find_numbers, ungrounded
-from paperbrief.text import content_tokens, sentences
+from paperbrief_refserver.answers import answer_content, token_count
 from paperbrief_refserver.batch import BatchDesk
-from paperbrief_refserver.compat import COMPAT_FAULTS, WRAPPING, wrap
-from paperbrief_refserver.compat import error as compat_error
-from paperbrief_refserver.embed import embeddings_answer
-from paperbrief_refserver.faults import _ERROR_FAULTS
-
-FAULTS = {
-    "429": "rate limited, with retry-after (seconds) and 'try again in' in the message",
-    "429-ms": "rate limited, with retry-after-ms",
-    "quota": "429 insufficient_quota (not retryable)",
-    "500": "internal server error",
-    "503": "service unavailable",
-    "400": "bad request (unsupported_value)",
-    "temperature400": "400 rejecting the temperature parameter (when the request sets it)",
-    "401": "invalid API key",
-    "403": "permission denied",
-    "404": "model not found",
-    "schema400": "400 rejecting response_format json_schema (when the request uses it)",
-    "malformed": "content that is not valid JSON",
-    "ungrounded": "a takeaway or summary stating a number the paper does not",
-    "refusal": "message.refusal set, no content",
-    "length": "finish_reason length, content cut off",
-    "content_filter": "finish_reason content_filter, no content",
-    "slow": "a good answer after `slow_latency` seconds (default 20)",
-    "none": "no fault (a placeholder in a fault script)",
-    "sloppy": "a takeaway with cosmetic slips: messy whitespace, 8 tags, one over 40 characters",
-    "429-bare": "rate limited without retry-after: x-ratelimit-remaining-requests 0 and a reset",
-    **COMPAT_FAULTS,  # other servers' shapes (refserver_compat.py)
-}
-_PAPER_RE = re.compile(
-    r"<paper(?: label=\"(?P<label>[AB])\")?>\s*<title>(?P<title>.*?)</title>\s*"
-    r"<abstract>\s*(?P<abstract>.*?)\s*</abstract>\s*</paper>",
-    re.DOTALL,
-)
-_CONTRIBUTION_RE = re.compile(
-    r"\b(?:we (?:propose|present|introduce|develop|release|build)|this (?:paper|work))\b", re.I
-)
-_FAKE_NUMBER = "987.65%"
-_TYPES = [
-    ("survey", "survey"),
-    ("benchmark", "benchmark"),
-    ("dataset", "dataset"),
-    ("position", "position"),
-    ("system", "system"),
-    ("analy", "analysis"),
-]
-
-
-def _words(text: str, limit: int) -> str:
-    return " ".join(text.split()[:limit]).rstrip(",;:")
-
-
-def _chars(text: str, limit: int) -> str:
-    out = ""
-    for word in text.split():
-        if len(out) + len(word) + 1 > limit:
-            break
-        out = f"{out} {word}" if out else word
-    return out or text[:limit]
-
-
-def _grounded(text: str, source: str, fallback: str) -> str:
-    return text if text and not ungrounded(text, source) else fallback
-
-
-def _paper_parts(abstract: str) -> tuple[list[str], str, str, str]:
-    sents = sentences(abstract) or [abstract or "No abstract."]
-    contribution = next((s for s in sents if _CONTRIBUTION_RE.search(s)), sents[0])
-    with_numbers = [s for s in sents if find_numbers(s)]
-    result = with_numbers[-1] if with_numbers else sents[-1]
-    return sents, contribution, result, sents[0]
-
-
-def _tags(text: str, n: int = 3) -> list[str]:
-    counts = Counter(t for t in content_tokens(text) if len(t) > 3 and len(t) <= 40)
-    return [word for word, _ in counts.most_common(n)] or ["research"]
-
-
-def takeaway_draft(title: str, abstract: str) -> TakeawayDraft:
-    """A grounded, schema-valid takeaway built from the paper's own sentences."""
-    source = f"{title}\n{abstract}"
-    _, contribution, result, first = _paper_parts(abstract)
-    generic = "The paper describes its contribution in the abstract."
-    key_numbers = []
-    for sent in sentences(abstract):
-        for number in find_numbers(sent):
-            if len(key_numbers) < MAX_KEY_NUMBERS and not ungrounded(number.text, source):
-                context = _grounded(_chars(sent, 200), source, number.text)
-                key_numbers.append({"value": number.text[:40], "context": context})
-    lower = abstract.lower()
-    kind = next((t for word, t in _TYPES if word in lower), "method")
-    return TakeawayDraft.model_validate(
-        {
-            "takeaway": _grounded(
-                _chars(_words(contribution, TAKEAWAY_MAX_WORDS), LINE_MAX_CHARS), source, generic
-            ),
-            "problem": _grounded(_chars(first, 400), source, generic),
-            "method": _grounded(_chars(contribution, 400), source, generic),
-            "result": _grounded(_chars(result, 400), source, generic),
-            "key_numbers": key_numbers,
-            "contribution_type": kind,
-            "tags": _tags(source),
-        }
-    )
-
-
-def comparison_draft(a: tuple[str, str], b: tuple[str, str]) -> ComparisonDraft:
-    """A grounded, schema-valid comparison of papers a and b, each (title, abstract)."""
-    source = f"{a[0]}\n{a[1]}\n{b[0]}\n{b[1]}"
-    _, method_a, result_a, _ = _paper_parts(a[1])
-    _, method_b, result_b, _ = _paper_parts(b[1])
-    shared = sorted(set(_tags(a[1], 8)) & set(_tags(b[1], 8)))[:3]
-    topic = ", ".join(shared) if shared else "related questions"
-    generic = "Described in the paper's abstract."
-    return ComparisonDraft.model_validate(
-        {
-            "summary": f"Both papers work on {topic}, with different approaches.",
-            "shared_ground": f"Both papers address {topic}.",
-            "differences": [
-                {
-                    "aspect": "approach",
-                    "a": _grounded(_chars(method_a, 400), source, generic),
-                    "b": _grounded(_chars(method_b, 400), source, generic),
-                },
-                {
-                    "aspect": "results",
-                    "a": _grounded(_chars(result_a, 400), source, generic),
-                    "b": _grounded(_chars(result_b, 400), source, generic),
-                },
-            ],
-            "prefer_a_when": f"Read paper A for {', '.join(_tags(a[1]))}.",
-            "prefer_b_when": f"Read paper B for {', '.join(_tags(b[1]))}.",
-        }
-    )
-
-
-def answer_content(messages: list[dict[str, Any]], fault: str | None = None) -> str:
-    """The JSON text the server answers with for these messages (a fault may spoil it)."""
-    prompt = next((m.get("content") or "" for m in messages if m.get("role") == "user"), "")
-    papers = [(m.group("title"), m.group("abstract")) for m in _PAPER_RE.finditer(prompt)]
-    if len(papers) >= 2:
-        comparison = comparison_draft(papers[0], papers[1])
-        if fault == "ungrounded":
-            comparison.summary = _words(comparison.summary, 20) + f" Gains reach {_FAKE_NUMBER}."
-        return comparison.model_dump_json()
-    title, abstract = papers[0] if papers else ("", prompt or "No paper.")
-    takeaway = takeaway_draft(title, abstract)
-    if fault == "ungrounded":
-        takeaway.takeaway = _words(takeaway.takeaway, 22) + f", reaching {_FAKE_NUMBER} gains"
-    if fault == "sloppy":
-        data = takeaway.model_dump()
-        data["method"] = "  " + data["method"].replace(" ", "\n   ", 2) + "  "
-        long_tag = "a topic tag that goes on for far too many characters"
-        data["tags"] = [*data["tags"], long_tag, *(f"extra tag {i}" for i in range(6))]
-        return json.dumps(data)
-    return takeaway.model_dump_json()
-
-
-def _tokens(text: str) -> int:
-    return max(1, len(text) // 4)
-
-
-class _QuietServer(ThreadingHTTPServer):
-    """A threading server that says nothing when a client hangs up mid-answer."""
-
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], ConnectionError):  # BrokenPipe, ConnectionReset
-            return
-        super().handle_error(request, client_address)
+from paperbrief_refserver.faults import _ERROR_FAULTS, FAULTS, error_answer, openai_duration
+from paperbrief_refserver.handler import Handler, QuietServer
 
 
 class RefServer:
@@ -269,7 +95,7 @@ class RefServer:
             answered=batch_answered,
             line_faults=batch_line_faults,
         )
-        self._httpd = _QuietServer(("127.0.0.1", port), _Handler)
+        self._httpd = QuietServer(("127.0.0.1", port), Handler)
         self._httpd.refserver = self  # type: ignore[attr-defined]
         self._thread: threading.Thread | None = None
 
@@ -396,7 +222,7 @@ class RefServer:
             self._seen_prefixes.add(key)
         if not seen or prompt_tokens < 1024:
             return 0
-        return min(prompt_tokens, _tokens(system)) // 128 * 128
+        return min(prompt_tokens, token_count(system)) // 128 * 128
 
     def completion(self, body: dict[str, Any], fault: str | None, key: str) -> dict[str, Any]:
         messages = body.get("messages") or []
@@ -412,8 +238,8 @@ class RefServer:
             content, refusal = None, "I'm sorry, but I can't help with that request."
         elif fault == "content_filter":
             content, finish = None, "content_filter"
-        prompt_tokens = sum(_tokens(m.get("content") or "") + 4 for m in messages)
-        completion_tokens = _tokens(content or refusal or "")
+        prompt_tokens = sum(token_count(m.get("content") or "") + 4 for m in messages)
+        completion_tokens = token_count(content or refusal or "")
         digest = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:24]
         return {
             "id": f"chatcmpl-ref{digest}",
@@ -448,246 +274,9 @@ class RefServer:
         }
 
     def error(self, fault: str, model: str, key: str) -> tuple[int, dict[str, Any], dict]:
-        """(status, extra headers, body) of an error fault."""
-        wait = self.retry_after
-        masked = f"{key[:3]}***{key[-4:]}" if len(key) > 8 else "***"
-        table: dict[str, tuple[int, str, str | None, str | None, str]] = {
-            "429": (
-                429,
-                "requests",
-                None,
-                "rate_limit_exceeded",
-                f"Rate limit reached for {model} on requests per min (RPM): Limit 3, "
-                f"Used 3, Requested 1. Please try again in {wait:g}s.",
-            ),
-            "429-ms": (
-                429,
-                "tokens",
-                None,
-                "rate_limit_exceeded",
-                f"Rate limit reached for {model} on tokens per min (TPM).",
-            ),
-            "429-bare": (
-                429,
-                "requests",
-                None,
-                "rate_limit_exceeded",
-                f"Rate limit reached for {model} on requests per min (RPM): Limit 3, "
-                "Used 3, Requested 1.",
-            ),
-            "quota": (
-                429,
-                "insufficient_quota",
-                None,
-                "insufficient_quota",
-                "You exceeded your current quota, please check your plan and billing details.",
-            ),
-            "500": (
-                500,
-                "server_error",
-                None,
-                None,
-                "The server had an error while processing your request. Sorry about that!",
-            ),
-            "503": (503, "server_error", None, None, "The engine is currently overloaded."),
-            "400": (
-                400,
-                "invalid_request_error",
-                "messages[0].role",
-                "unsupported_value",
-                "Unsupported value: 'messages[0].role' does not support 'system' with this model.",
-            ),
-            "401": (
-                401,
-                "invalid_request_error",
-                None,
-                "invalid_api_key",
-                f"Incorrect API key provided: {masked}. You can find your API key in your "
-                "account settings.",
-            ),
-            "403": (
-                403,
-                "invalid_request_error",
-                None,
-                "model_not_allowed",
-                f"Project does not have access to model {model}",
-            ),
-            "404": (
-                404,
-                "invalid_request_error",
-                None,
-                "model_not_found",
-                f"The model `{model}` does not exist or you do not have access to it.",
-            ),
-            "temperature400": (
-                400,
-                "invalid_request_error",
-                "temperature",
-                "unsupported_value",
-                "Unsupported value: 'temperature' does not support 0 with this model. Only the "
-                "default (1) value is supported.",
-            ),
-            "schema400": (
-                400,
-                "invalid_request_error",
-                "response_format",
-                None,
-                "Invalid parameter: 'response_format' of type 'json_schema' is not "
-                "supported with this model.",
-            ),
-        }
-        status, kind, param, code, message = table[fault]
-        headers = {}
-        if fault == "429":
-            headers["retry-after"] = f"{wait:g}"
-        if fault == "429-ms":
-            headers["retry-after-ms"] = str(int(wait * 1000))
-        if fault == "429-bare":
-            headers["x-ratelimit-remaining-requests"] = "0"
-            headers["x-ratelimit-reset-requests"] = openai_duration(wait)
-        body = {"error": {"message": message, "type": kind, "param": param, "code": code}}
-        return status, headers, body
+        """(status, extra headers, body) of an error fault (faults.error_answer)."""
+        return error_answer(fault, model, key, self.retry_after)
 
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server_version = "paperbrief-refserver/1"
-    # TCP_NODELAY, as production HTTP servers set it: the headers and the body go out in two
-    # writes, and with Nagle on the body waited for the client's delayed ACK (~40 ms an answer)
-    disable_nagle_algorithm = True
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
-        pass  # quiet: requests are kept in RefServer.requests
-
-    @property
-    def ref(self) -> RefServer:
-        return self.server.refserver  # type: ignore[attr-defined]
-
-    def _send(self, status: int, body: dict[str, Any], headers: dict[str, str] | None = None):
-        data = json.dumps(body).encode()
-        headers = {
-            "x-ratelimit-limit-requests": "10000",
-            "x-ratelimit-remaining-requests": "9999",
-            **(headers or {}),
-        }
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.send_header("openai-version", "2020-10-01")
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(data)
-        with self.ref._lock:
-            self.ref.answered += 1
-
-    def _send_bytes(self, status: int, content_type: str, data: bytes) -> None:
-        self.send_response(status)
-        self.send_header("content-type", content_type)
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self) -> None:  # noqa: N802 (stdlib naming)
-        if self.ref.batches.handles("GET", self.path):
-            self._send_bytes(*self.ref.batches.answer("GET", self.path, self.headers, b""))
-        elif self.path.rstrip("/") == "/v1/models":
-            models = [{"id": "gpt-4o-mini", "object": "model", "created": 0, "owned_by": "ref"}]
-            self._send(200, {"object": "list", "data": models})
-        else:
-            self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
-
-    def _wait(self, arrived: float, delay: float) -> None:
-        """Answer `delay` seconds (the latency) after the request arrived: the server's own work
-        (a few ms, but serialised over the answers due at once) is part of it, not added to it."""
-        rest = arrived + delay - time.monotonic()
-        if rest > 0:
-            time.sleep(rest)
-
-    def do_POST(self) -> None:  # noqa: N802 (stdlib naming)
-        arrived = time.monotonic()
-        length = int(self.headers.get("content-length") or 0)
-        raw = self.rfile.read(length)
-        if self.ref.batches.handles("POST", self.path):
-            self._send_bytes(*self.ref.batches.answer("POST", self.path, self.headers, raw))
-            return
-        route = self.path.rstrip("/")
-        if route not in ("/v1/chat/completions", "/v1/embeddings"):
-            self._send(404, {"error": {"message": f"no route {self.path}", "type": "not_found"}})
-            return
-        auth = self.headers.get("authorization") or ""
-        key = auth.removeprefix("Bearer ").strip()
-        try:
-            body = json.loads(raw)
-        except ValueError:
-            error = {
-                "message": "We could not parse the JSON body of your request.",
-                "type": "invalid_request_error",
-                "param": None,
-                "code": None,
-            }
-            self._send(400, {"error": error})
-            return
-        if route == "/v1/embeddings":
-            self._embeddings(body if isinstance(body, dict) else {}, key, arrived)
-            return
-        admitted, reset, limits = self.ref.admit()
-        fault = self.ref.next_fault(body) if admitted else None
-        if self.ref.hang_after is not None and len(self.ref.requests) > self.ref.hang_after:
-            time.sleep(3600)  # never answers (a daemon thread: the server stops regardless)
-            return
-        if admitted and not key:
-            fault = "401"
-        delay = self.ref.latency
-        if fault == "slow":  # a slow model: its answer is made late
-            time.sleep(self.ref.slow_latency)
-            delay += self.ref.slow_latency
-        status, headers = 200, dict(limits)
-        if not admitted:
-            status, payload = 429, self.ref.rate_limit_error(body.get("model", ""), reset)
-        elif fault in _ERROR_FAULTS:
-            status, extra, payload = self.ref.error(fault, body.get("model", ""), key)
-            headers.update(extra)
-        elif fault in COMPAT_FAULTS and fault not in WRAPPING:
-            status, extra, payload = compat_error(fault, body.get("model", ""))
-            headers.update(extra)
-        else:
-            try:
-                payload = self.ref.completion(body, fault, key)
-                if fault in WRAPPING:
-                    payload = wrap(payload, fault)
-            except Exception as exc:  # answer like a real server would, never drop the connection
-                error = {"message": f"reference server error: {exc}", "type": "server_error"}
-                status, payload, headers = 500, {"error": error}, {}
-        self._wait(arrived, delay)
-        if status == 200:
-            headers["openai-processing-ms"] = str(int((time.monotonic() - arrived) * 1000))
-        self._send(status, payload, headers)
-
-
-    def _embeddings(self, body: dict[str, Any], key: str, arrived: float) -> None:
-        with self.ref._lock:
-            self.ref.embedding_requests.append(body)
-            fault = self.ref.embedding_faults.popleft() if self.ref.embedding_faults else None
-        if not key:
-            fault = "401"
-        headers: dict[str, str] | None = None
-        if fault is not None and fault != "none":
-            status, headers, payload = self.ref.error(fault, str(body.get("model", "")), key)
-        else:
-            status, payload = embeddings_answer(body)
-        self._wait(arrived, self.ref.latency)
-        self._send(status, payload, headers)
-
-
-def openai_duration(seconds: float) -> str:
-    """A reset time as OpenAI writes it: '6ms', '8.64s', '1m30s'."""
-    if seconds < 1:
-        return f"{round(seconds * 1000)}ms"
-    if seconds < 60:
-        return f"{seconds:.3g}s"
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}m{rest:.3g}s"
 
 
 def _usage() -> str:

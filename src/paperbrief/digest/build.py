@@ -21,92 +21,17 @@ from typing import TYPE_CHECKING
 
 from paperbrief.models import Digest, Paper, Period, RankedPaper
 from paperbrief.relate.interests import Profile
+from paperbrief.relate.plan import Marks, RelatednessPlan
 from paperbrief.run.pipeline import Pairs, Pipeline
 
 if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to import
-    import numpy as np
-
+    from paperbrief.relate.plan import Relater
     from paperbrief.relate.process import Related
     from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
     from paperbrief.relate.relatedness import Relatedness
 
-    # relatedness.relate's signature, e.g. RelateProcess.relate (made in a child process)
-    Relater = Callable[..., Relatedness | Related]
-
 DEFAULT_TOP = 25
-Marks = tuple[Sequence[Paper], Sequence[Paper]]  # a reader's liked and disliked papers
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
-
-
-def term_vectors(related: Relatedness) -> object:
-    """The papers' rows in the TF-IDF space (`related.vectors` unless it holds embeddings)."""
-    import scipy.sparse as sp
-
-    from paperbrief.relate.relatedness import paper_text
-
-    if sp.issparse(related.vectors):
-        return related.vectors
-    return related.space.transform([paper_text(p) for p in related.papers])
-
-
-def _ranking(
-    papers: list[Paper],
-    related: Relatedness | None,
-    profile: Profile | None,
-    lookup: Callable[[str], Paper | None] | None,
-    fetch: Fetch | None,
-    embed: EmbedListing | None = None,
-    marks: Marks | None = None,
-) -> tuple[str, list[Ranked], list[str]]:
-    from paperbrief.relate.ranking import rank_by_upvotes, rank_listing
-
-    if marks is not None and len(marks[0]) >= 2:  # learned from likes (issue 25): TF-IDF
-        from paperbrief.relate.learned_rank import rank_with_marks, with_profile_likes
-
-        likes = with_profile_likes(marks[0], profile, papers, lookup)
-        return "interests", rank_with_marks(papers, likes, marks[1], profile), []
-    if profile is not None:
-        ranked, warnings = rank_listing(
-            papers, profile, space=related.space if related else None,
-            # with `embed`, TF-IDF rows only if it gives none (rank_listing fits them then)
-            vectors=term_vectors(related) if related and embed is None else None,
-            lookup=lookup, fetch=fetch, embed=embed,
-        )
-        return "interests", ranked, warnings
-    if any(p.upvotes for p in papers):
-        return "upvotes", rank_by_upvotes(papers), []
-    return "listing", [], []
-
-
-def _embedded_relatedness(
-    papers: list[Paper],
-    profile: Profile | None,
-    lookup: Callable[[str], Paper | None] | None,
-    fetch: Fetch | None,
-    embed: EmbedListing,
-    relater: Relater | None = None,
-    marks: Marks | None = None,
-) -> tuple[Relatedness | Related, tuple[str, list[Ranked], list[str]]]:
-    """Relatedness and ranking by embeddings: the papers and the profile's texts are embedded
-    together while ranking, and the same rows then serve pairing and topics (TF-IDF for both
-    when `embed` gives None)."""
-    rows: list[tuple[np.ndarray, np.ndarray] | None] = []
-
-    def embed_once(
-        listing: Sequence[Paper], texts: Sequence[str]
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        got = embed(listing, texts)
-        rows.append(got)
-        return got
-
-    ranking = _ranking(papers, None, profile, lookup, fetch, embed_once, marks)
-    if not rows:  # no profile: the papers alone
-        rows.append(embed(papers, []) if papers else None)
-    embedded = rows[0]
-    if relater is None:
-        from paperbrief.relate.relatedness import relate as relater  # scikit-learn: imported now
-
-    return relater(papers, embeddings=embedded[0] if embedded else None), ranking
 
 
 @dataclass
@@ -143,31 +68,29 @@ def plan_digest(
     relater: Relater | None = None,
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
+    relatedness: RelatednessPlan | None = None,
 ) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
-    With `embed` (and no `related` given), ranking, pairing and topics use the papers'
-    embeddings, falling back to TF-IDF when `embed` gives None. `relater` (e.g.
-    `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs no TF-IDF space.
-    `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned from them;
-    papers in `not_detailed` (seen in detail before) are never in the detailed part."""
-    papers = list(papers)
-    if related is None and embed is not None:
-        related, ranking = _embedded_relatedness(papers, profile, lookup, fetch, embed, relater,
-                                                 marks)
-        ranked_by, ranked, rank_warnings = ranking
-    else:
-        learned = marks is not None and len(marks[0]) >= 2
-        if related is None and relater is not None and profile is None and not learned:
-            related = relater(papers)  # ranking reads no vectors without a profile
-        elif related is None:
-            from paperbrief.relate.relatedness import relate
+    The papers' relatedness plan (relate.plan: vectors, neighbours, pairs, topics, ranking
+    inputs) is made once here, unless given: `relatedness` (e.g. one plan for every reader of a
+    lab run) or `related` (a relatedness of the same papers). With `embed`, ranking, pairing and
+    topics use the papers' embeddings, falling back to TF-IDF when `embed` gives None.
+    `relater` (e.g. `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs
+    no TF-IDF space. `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned
+    from them; papers in `not_detailed` (seen in detail before) are never in the detailed
+    part."""
+    from paperbrief.relate.plan import make_plan, rank_plan
 
-            related = relate(papers)
-        # `related` given with `embed` (a lab run: relatedness once for every reader): ranked
-        # by embeddings all the same, TF-IDF when `embed` gives None
-        ranked_by, ranked, rank_warnings = _ranking(papers, related, profile, lookup, fetch,
-                                                    embed, marks=marks)
+    papers = list(papers)
+    if relatedness is None and related is not None:
+        relatedness = RelatednessPlan(papers, related)
+    if relatedness is None:
+        relatedness = make_plan(papers, profile=profile, marks=marks, lookup=lookup, fetch=fetch,
+                                embed=embed, relater=relater)
+    related = relatedness.related
+    ranked_by, ranked, rank_warnings = rank_plan(relatedness, profile, marks=marks,
+                                                 lookup=lookup, fetch=fetch, embed=embed)
     skip = set(not_detailed)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded and r.paper.id not in skip][:top]
@@ -238,11 +161,13 @@ def build_digest(
     relater: Relater | None = None,
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
+    relatedness: RelatednessPlan | None = None,
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
-    Relatedness (vectors, neighbours, pairs, topics) is computed once, in the plan, unless the
-    caller has computed it already (`related` or `plan`, for the same papers). Without a plan
+    Relatedness (vectors, neighbours, pairs, topics, ranking inputs: relate.plan) is made
+    once, in the plan, unless the caller has made it already (`relatedness`, `related` or
+    `plan`, for the same papers). Without a plan
     or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
     plan is made.
     """
@@ -250,12 +175,14 @@ def build_digest(
     def make_plan() -> Plan:
         return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
                            fetch=fetch, related=related, embed=embed, relater=relater,
-                           marks=marks, not_detailed=not_detailed)
+                           marks=marks, not_detailed=not_detailed, relatedness=relatedness)
 
     early = None
     budget = pipeline.budget
     # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
-    learned = marks is not None and len(marks[0]) >= 2
+    from paperbrief.relate.plan import learns
+
+    learned = learns(marks)
     if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None \
             and not learned and not not_detailed:
         early = early_paid(papers, profile=profile, top=top, llm_all=llm_all)
@@ -331,14 +258,3 @@ def build_digest(
         compared_with=plan.compared_with,
     )
 
-
-def comparison_pairs(
-    papers: Sequence[Paper], related: Relatedness | Related | None = None
-) -> list[tuple[Paper, Paper]]:
-    """The pairs a digest of `papers` compares, each in the order its comparison is cached."""
-    from paperbrief.relate.relatedness import relate
-
-    if related is None:
-        related = relate(papers, topics=False)
-    # a fixed order inside each pair, so a reordered listing still hits the comparison cache
-    return [(p.a, p.b) if p.a.id <= p.b.id else (p.b, p.a) for p in related.pairs]

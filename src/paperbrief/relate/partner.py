@@ -1,8 +1,9 @@
 """The paper a single paper is best compared with: its most related paper in a listing.
 
 `paperbrief compare A --input SOURCE…` names one paper; the other is the paper of the listing the
-digest itself would call A's most related (the same relatedness step as the digest), and the
-user is told which one was picked and why: the similarity and the words both papers share most.
+digest itself would call A's most related (the same relatedness plan as the digest, relate.plan,
+without topics), and the user is told which one was picked and why: the similarity and the words
+both papers share most.
 With `embed` (an API key), the similarity is the embeddings' cosine, as in the digest; the shared
 words still come from the TF-IDF space.
 """
@@ -16,8 +17,9 @@ import scipy.sparse as sp
 
 from paperbrief.errors import InputError
 from paperbrief.models import Paper
+from paperbrief.relate.plan import make_plan
 from paperbrief.relate.ranking import EmbedListing
-from paperbrief.relate.relatedness import paper_text, relate
+from paperbrief.relate.relatedness import Relatedness, paper_text
 from paperbrief.text import content_tokens, stem
 
 SHARED_TERMS = 5
@@ -65,8 +67,8 @@ def most_related_to(
     if not others:
         raise InputError(f"no other paper in the listing to compare {paper.id} with")
     papers = [paper, *others]
-    embedded = embed(papers, []) if embed is not None else None
-    related = relate(papers, embeddings=embedded[0] if embedded else None, topics=False)
+    related = make_plan(papers, embed=embed, topics=False).related  # as the digest's, no topics
+    assert isinstance(related, Relatedness)  # made in this process
     j, best = related.neighbours[0][0]
     partner = related.papers[j]
     if related.most_related(0) is None:

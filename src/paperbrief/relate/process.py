@@ -8,7 +8,8 @@ interpreter lock, so the comparisons joined the queue late. `RelateProcess` star
 core while this process imports openai and pays for the first takeaways, then receives the
 papers (and their embeddings) when the plan needs them and sends back what a digest reads of
 their relatedness (`Related`: each paper's most related paper, the pairs, the topics) — plain
-values, so this process never imports scikit-learn at all.
+values, so this process never imports scikit-learn at all. That answer is the relatedness of the
+digest's one plan (`relate.plan.make_plan` with `relater=RelateProcess.relate`).
 
 The child serves one plan and exits; it ignores Ctrl-C and exits when this process goes (its
 standard input closes). When it cannot start, dies or sends nothing readable, relatedness is

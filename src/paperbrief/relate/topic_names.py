@@ -4,20 +4,22 @@ Candidates are runs of one to three content words (never across punctuation, sto
 numbers), long forms collapsed to acronyms ('large language models' -> LLMs). A phrase scores by
 how many members share it, how rare it is outside the cluster, and whether it stands in titles;
 a name never ends on a generic word, an adjective or a verb form, never pairs a word with its
-plural or root, and fits in 40 characters.
+plural or root, and fits in 40 characters. The runs and the word rules (adjective, adverb, verb
+form, same root) are the phrase toolkit's (`paperbrief.phrases`), shared with the comparison
+wording; the lists here are the topic names' own.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from paperbrief.models import Paper
-from paperbrief.text import STOPWORDS, stem, strip_urls
+from paperbrief.phrases import is_adjective, is_adverb, is_verb_form, ngrams, runs, same_root
+from paperbrief.text import stem
 
 OTHER_TOPIC = "Other papers"
 
@@ -30,25 +32,6 @@ _SECOND_TERM_SHARE = 0.5
 _PHRASE_BONUS = {1: 1.0, 2: 1.6, 3: 1.7}
 _TRUNCATED_SHARE = 0.8  # a phrase this often extended by one same word is shown extended
 _HEAD_WEIGHT = 0.5  # bonus of a phrase whose last word is shared by the whole cluster
-
-_RUN_BREAK = re.compile(r"[.,;:!?()\[\]{}\"\u201c\u201d/|]|\s[-\u2013\u2014]+\s|--")
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-+]*[A-Za-z0-9+]|[A-Za-z0-9]")
-_COLLAPSE = {  # long forms a newsletter writes as an acronym
-    ("large", "language", "model"): "LLM",
-    ("large", "language", "models"): "LLMs",
-    ("vision-language", "model"): "VLM",
-    ("vision-language", "models"): "VLMs",
-    **{
-        (*long.split(), noun): short + ("s" if noun.endswith("s") else "")
-        for long, short in (
-            ("graph neural", "GNN"),
-            ("convolutional neural", "CNN"),
-            ("recurrent neural", "RNN"),
-            ("generative adversarial", "GAN"),
-        )
-        for noun in ("network", "networks")
-    },
-}
 
 # words a topic name must not end on (any form): too vague to say what the papers share
 _GENERIC = frozenset(
@@ -69,41 +52,6 @@ _GENERIC = frozenset(
     pipelines benchmark benchmarks dataset datasets network networks algorithm algorithms
     et al one ones lot kind kinds""".split()
 )
-# adjectives and adverbs that do not look like one by their ending
-_ADJECTIVES = frozenset(
-    """large small big fast slow deep shallow high low long short old good bad better best strong
-    weak robust efficient different consistent recent relevant important simple complex hard easy
-    open closed sparse dense parallel multiple single multi full general accurate precise true
-    false real fair safe secure unsafe human latent random compact joint unified versatile hybrid
-    unseen clear wide narrow broad rich common rare key main major minor modern current future
-    past early late entire whole overall diverse complete similar standard independent sufficient
-    persistent transparent dependent intelligent apparent frequent excellent prominent salient
-    inherent convergent divergent equivalent subsequent fluent significant redundant dominant
-    abundant distant elegant brilliant aware free able capable certain specific direct correct
-    due top zero lightweight much many few little less least fewer greater higher lower larger
-    smaller faster slower stronger weaker cheaper longer shorter wider deeper easier harder
-    emerging underlying challenging promising interesting increasing growing varying competing
-    leading resulting corresponding remaining following surprising outstanding missing existing
-    ongoing upcoming compelling demanding appealing striking convincing misleading encouraging
-    evolving self cross non semi pre post implicit explicit recurrent concurrent coherent adjacent
-    evident transient permanent confident decent""".split()
-)
-_NOUNS_LOOKING_ADJECTIVE = frozenset(
-    """retrieval signal interval proposal survival rehearsal trial arrival removal tutorial
-    material journal animal terminal hospital manual capital principal rival ritual festival
-    approval referral withdrawal renewal dismissal disposal denial portal metal crystal pedal
-    individual potential mammal appraisal reversal traversal residual numeral mineral
-    objective alternative perspective primitive derivative incentive directive detective archive
-    narrative initiative executive relative representative motive collective
-    logic topic music arithmetic metric rhetoric traffic clinic graphic mechanic magic fabric
-    critic mimic epic ethic diagnostic heuristic
-    table variable cable vegetable syllable timetable deliverable observable
-    boundary vocabulary dictionary library summary glossary adversary commentary secretary diary
-    salary sanctuary beneficiary itinerary
-    scalar radar lidar grammar calendar seminar pillar dollar sugar collar guitar avatar exemplar
-    anomaly family assembly supply reply monopoly
-    speed seed need feed embed bed shed hundred""".split()
-)
 # words that end a phrase well but say too little alone ('Reinforcement Learning', not 'Learning')
 _VAGUE_ALONE = frozenset(
     """learning language generation training class classes label labels target targets input
@@ -120,122 +68,6 @@ _WEAK_START = frozenset(
     various certain general whole entire overall key main important original small large high
     low wide broad promising powerful competitive""".split()
 )
-# verbs common in abstracts: a phrase neither starts nor ends on one ('Improves', 'Requires')
-_VERBS = frozenset(
-    """put solve detect create require augment allow enable improve obtain perform apply
-    consider evaluate outperform achieve reduce increase propose demonstrate introduce develop
-    leverage utilize employ exploit investigate explore examine study build design generate
-    enhance boost mitigate address tackle identify predict estimate compute train learn
-    synthesize synchronize standardize unify bridge release remain become make provide produce
-    help lead yield combine extend capture exhibit suffer fail rely require assume focus aim seek
-    attempt try manage support ensure guarantee preserve maintain scale empower unleash break
-    close catch refine share collaborate decouple distill steer edit mitigate stitch parse
-    verify discover encode extract""".split()
-)
-# '-ize' verbs in any form ('normalize', 'optimizing', 'jointly optimizes'), British '-ised' and
-# '-ising' (not 'premise'); the root before has four letters or more: 'size', 'prize' are nouns
-_IZE_VERB = re.compile(r"^[a-z]{4,}i(?:z(?:e|es|ed|ing)|s(?:ed|ing))$")
-# 'Jointly Optimize', 'Efficiently ...': an adverb starts no name
-_ADVERB = re.compile(r"^[a-z]{3,}ly$")
-
-
-def _verb_forms(base: str) -> set[str]:
-    """A verb's base, third-person and past forms ('create': creates, created)."""
-    stem = base[:-1] if base.endswith("e") else base
-    return {base, base + "s", base + "es", stem + "ed", base + "d"}
-
-
-_VERB_FORMS = frozenset(f for v in _VERBS for f in _verb_forms(v)) | frozenset(
-    "creating putting solving detecting requiring augmenting allowing enabling obtaining"
-    " evaluating outperforming achieving reducing proposing demonstrating introducing"
-    " leveraging utilizing employing exploiting investigating exploring examining improving"
-    " enhancing boosting mitigating addressing tackling identifying making providing producing"
-    " helping yielding combining extending capturing exhibiting building".split()
-)
-_ADJECTIVE_ENDINGS = (
-    "al",
-    "ive",
-    "ous",
-    "ic",
-    "able",
-    "ible",
-    "ful",
-    "less",
-    "ary",
-    "ish",
-    "ly",
-    "ed",
-)
-_MODIFIER_TAILS = frozenset(  # 'real-world', 'zero-shot', 'domain-specific': modifiers, not nouns
-    """world time scale shot source art free aware level driven like wise context resource order
-    range term step end agent modal domain turn stage grained based oriented agnostic guided
-    augmented efficient specific intensive dependent invariant bound""".split()
-)
-
-
-def _is_modifier(word: str) -> bool:
-    """An adjective, adverb or participle by list or by ending: a topic name never ends on one."""
-    w = word.lower()
-    if "-" in w:
-        head, _, tail = w.rpartition("-")
-        return (
-            "-to-" in w
-            or head in {"multi", "cross", "non", "semi"}
-            or tail in _MODIFIER_TAILS
-            or _is_modifier(tail)
-        )
-    if w in _ADJECTIVES:
-        return True
-    if w in _NOUNS_LOOKING_ADJECTIVE or len(w) <= 4:
-        return False
-    if w.endswith("eed"):
-        return False
-    return w.endswith(_ADJECTIVE_ENDINGS)
-
-
-_NOT_NAME_WORDS = STOPWORDS | frozenset(
-    """including include includes beyond regarding despite respectively compared whereby thereof
-    around along amongst alongside besides including inside outside""".split()
-)
-
-
-# a long form with a stopword inside, which no run of content words holds: the field's acronym
-_MIXTURE_OF_EXPERTS = re.compile(r"\bmixtures?[- ]of[- ]experts?\b", re.IGNORECASE)
-
-
-def _runs(text: str) -> list[list[str]]:
-    """Runs of adjacent content words (case kept), broken at punctuation, stopwords and numbers."""
-    out: list[list[str]] = []
-    text = _MIXTURE_OF_EXPERTS.sub("MoE", text) if "xperts" in text else text
-    for segment in _RUN_BREAK.split(strip_urls(text)):
-        run: list[str] = []
-        for word in [*_WORD.findall(segment), ""]:
-            low = word.lower()
-            if len(low) > 1 and low not in _NOT_NAME_WORDS and not low[0].isdigit():
-                run.append(word)
-                continue
-            if run:
-                out.append(_collapse(run))
-            run = []
-    return out
-
-
-def _collapse(run: list[str]) -> list[str]:
-    """'large language models' becomes 'LLMs', the way the field writes it."""
-    low = [w.lower() for w in run]
-    if _COLLAPSE_FIRST.isdisjoint(low):
-        return run
-    for long_form, short in _COLLAPSE.items():
-        k = len(long_form)
-        for i in range(len(low) - k + 1):
-            if tuple(low[i : i + k]) == long_form:
-                return _collapse(run[:i] + [short] + run[i + k :])
-    return run
-
-
-_COLLAPSE_FIRST = frozenset(long_form[0] for long_form in _COLLAPSE)
-
-
 @dataclass
 class PaperTerms:
     """Phrases of one paper by key: weight (1 in the title), forms as written, whole or not."""
@@ -252,13 +84,11 @@ class PaperTerms:
 def _traits(word: str) -> tuple[bool, bool, bool, bool, bool]:
     """What a word allows in a name: (bad end, bad start, vague alone, too short, modifier)."""
     low = word.lower()
-    modifier = _is_modifier(word)
-    verb = low in _VERB_FORMS or _IZE_VERB.match(low) is not None
+    modifier = is_adjective(word) or is_adverb(word)
+    verb = is_verb_form(low)
     return (
         low in _GENERIC or modifier or verb,
-        verb
-        or low in _WEAK_START
-        or (_ADVERB.match(low) is not None and low not in _NOUNS_LOOKING_ADJECTIVE),
+        verb or low in _WEAK_START or is_adverb(low),
         low in _VAGUE_ALONE,
         len(word) < 3 and low not in _ACRONYMS and not word.isupper(),
         modifier,
@@ -281,23 +111,22 @@ def paper_terms(paper: Paper) -> PaperTerms:
     terms = PaperTerms({}, {}, set(), set())
     weights, forms, whole = terms.weight, terms.forms, terms.whole
     for text, weight in ((paper.title, 1.0), (paper.abstract, _ABSTRACT_WEIGHT)):
-        for run in _runs(text):
+        for run in runs(text):
             stems = [stem(w.lower()) for w in run]
             terms.words.update(stems)
             traits = [_traits(w) for w in run]  # what _nameable reads, once a word
             n = len(run)
-            for size in range(1, _MAX_PHRASE_WORDS + 1):
-                for i in range(n - size + 1):
-                    if not _nameable(traits[i : i + size]):
-                        continue
-                    key = " ".join(stems[i : i + size])  # plural and singular, any case, meet
-                    if weights.get(key, 0.0) < weight:
-                        weights[key] = weight
-                    written = forms.setdefault(key, {})
-                    form = " ".join(run[i : i + size])
-                    written[form] = written.get(form, 0) + 1
-                    if i + size == n:
-                        whole.add(key)
+            for i, size in ngrams(run, _MAX_PHRASE_WORDS):
+                if not _nameable(traits[i : i + size]):
+                    continue
+                key = " ".join(stems[i : i + size])  # plural and singular, any case, meet
+                if weights.get(key, 0.0) < weight:
+                    weights[key] = weight
+                written = forms.setdefault(key, {})
+                form = " ".join(run[i : i + size])
+                written[form] = written.get(form, 0) + 1
+                if i + size == n:
+                    whole.add(key)
     return terms
 
 
@@ -389,21 +218,13 @@ def _overlaps(a: str, b: str) -> bool:
     one is the other's acronym ('rag', 'retrieval-augmented generation')."""
     if _initials(a) == b or _initials(b) == a:
         return True
-    return any(_same_root(x, y) for x in a.split() for y in b.split())
+    return any(same_root(x, y) for x in a.split() for y in b.split())
 
 
 def _initials(key: str) -> str:
     """The initials of a phrase of two or more words, hyphenated parts counted apart."""
     parts = [part for word in key.split() for part in word.split("-") if part]
     return "".join(part[0] for part in parts) if len(parts) > 1 else ""
-
-
-def _same_root(x: str, y: str) -> bool:
-    """Words alike up to their ending: 'program' and 'programming', 'convolution(al)'."""
-    if x == y:
-        return True
-    shortest = min(len(x), len(y))
-    return shortest >= 4 and x[: min(6, shortest)] == y[: min(6, shortest)]
 
 
 def _display(key: str, members: list[int], terms: list[PaperTerms]) -> str:

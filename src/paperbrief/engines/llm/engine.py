@@ -8,6 +8,10 @@ Every HTTP attempt is handed to `call_log` (when set) as soon as it returns, wit
 time and duration, so a run killed mid-paper has logged what it paid. Attempts pass through a
 shared RateLimiter (AIMD concurrency, --rpm, x-ratelimit headers) and a CircuitBreaker (after N
 connection failures / timeouts / 5xx in a row no more calls are made).
+
+This module holds the engine's face (takeaway, compare, the Batch API's request bodies and paid
+answers) and the re-ask loop; one HTTP attempt and its failures are `call.HTTPCalls`, the priced
+record of each attempt `records.CallRecords` (both bases of LLMEngine).
 """
 
 from __future__ import annotations
@@ -17,8 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import openai
@@ -33,25 +36,16 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
-from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines import Engine, Outcome
-from paperbrief.engines.llm.body import unreadable_body
-from paperbrief.engines.llm.errors import (
-    ProviderError,
-    classify,
-    error_in_ok_body,
-    error_text,
-    provider_error,
-    response_body,
-)
+from paperbrief.engines.llm.call import HTTPCalls, sdk_client
 from paperbrief.engines.llm.prompts import (
     Message,
     comparison_messages,
     prompt_version,
     reask_message,
-    schema_for,
     takeaway_messages,
 )
+from paperbrief.engines.llm.records import Job
 from paperbrief.engines.llm.reply import (
     CONTENT_FILTERED,
     LENGTH_NO_ANSWER,
@@ -61,7 +55,6 @@ from paperbrief.engines.llm.reply import (
     redact,
 )
 from paperbrief.engines.llm.retry import (
-    OPTIONAL_PARAMS,
     Downgrade,
     PermanentCallError,
     TransientCallError,
@@ -71,7 +64,6 @@ from paperbrief.engines.llm.room import (
     max_tokens_setting,
     reasoning_effort_setting,
 )
-from paperbrief.errors import FatalLLMError
 from paperbrief.models import (
     CallRecord,
     Comparison,
@@ -80,9 +72,9 @@ from paperbrief.models import (
     Takeaway,
     TakeawayDraft,
 )
-from paperbrief.pricing import Price, find_price, price_table, unpriced_message
+from paperbrief.pricing import Price, price_table
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.retrying import retry_after_seconds, wait_server_or_backoff
+from paperbrief.retrying import wait_server_or_backoff
 
 log = logging.getLogger("paperbrief.llm")
 
@@ -92,40 +84,7 @@ MAX_TOKENS = 1200  # the output budget of a non-reasoning model (engines/llm_roo
 DEFAULT_TIMEOUT = 30.0  # seconds per HTTP attempt (--timeout)
 
 
-@dataclass
-class _Job:
-    """One takeaway or comparison request in progress."""
-
-    kind: str
-    subject: str
-    version: str
-    build: Callable[[bool], list[Message]]
-    output: type[BaseModel]
-    source: str
-    calls: list[CallRecord]
-
-
-
-def sdk_client(
-    client: openai.OpenAI | None, *, api_key: str | None, base_url: str | None, timeout: float
-) -> openai.OpenAI:
-    """The SDK client calls go through, given or made, with the SDK's own retries off (tenacity
-    owns the retries)."""
-    if client is None:
-        from paperbrief.deadline_httpx import transport  # every request: an overall deadline
-
-        http_client = openai.DefaultHttpxClient(transport=transport())
-        client = openai.OpenAI(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_retries=0,
-            http_client=http_client,
-        )
-    return client.with_options(max_retries=0)
-
-
-class LLMEngine:
+class LLMEngine(HTTPCalls):
     """Takeaways and comparisons from a chat model; satisfies paperbrief.engines.Engine."""
 
     def __init__(
@@ -193,7 +152,7 @@ class LLMEngine:
         return self._takeaway_outcome(paper, job, *self._run(job, answer))
 
     def _takeaway_outcome(
-        self, paper: Paper, job: _Job, draft: BaseModel | None, reason: str, remember: bool
+        self, paper: Paper, job: Job, draft: BaseModel | None, reason: str, remember: bool
     ) -> Outcome[Takeaway]:
         if draft is not None:
             value = Takeaway(
@@ -218,7 +177,7 @@ class LLMEngine:
         return self._comparison_outcome(a, b, job, *self._run(job, answer))
 
     def _comparison_outcome(
-        self, a: Paper, b: Paper, job: _Job, draft: BaseModel | None, reason: str, remember: bool
+        self, a: Paper, b: Paper, job: Job, draft: BaseModel | None, reason: str, remember: bool
     ) -> Outcome[Comparison]:
         if draft is not None:
             value = Comparison(
@@ -234,7 +193,7 @@ class LLMEngine:
         return self._outcome(value, job, fb.calls, remember)
 
     def _outcome(
-        self, value: Any, job: _Job, extra: list[CallRecord] | None = None, remember: bool = False
+        self, value: Any, job: Job, extra: list[CallRecord] | None = None, remember: bool = False
     ) -> Outcome[Any]:
         return Outcome(
             value,
@@ -242,11 +201,6 @@ class LLMEngine:
             logged=self.call_log is not None,
             remember_failure=remember,
         )
-
-    @property
-    def stopped(self) -> str | None:
-        """Why this engine makes no more calls this run (breaker open, quota), or None."""
-        return self.breaker.reason or self._disabled
 
     # -- the Batch API (engines/llm_batch.py sends the lines; batching.py decides) -------
 
@@ -278,8 +232,8 @@ class LLMEngine:
         outcome.logged = False  # the caller logs the call with the result it stores
         return outcome
 
-    def _takeaway_job(self, paper: Paper) -> _Job:
-        return _Job(
+    def _takeaway_job(self, paper: Paper) -> Job:
+        return Job(
             "takeaway",
             paper.id,
             self.takeaway_version,
@@ -289,8 +243,8 @@ class LLMEngine:
             [],
         )
 
-    def _comparison_job(self, a: Paper, b: Paper) -> _Job:
-        return _Job(
+    def _comparison_job(self, a: Paper, b: Paper) -> Job:
+        return Job(
             "comparison",
             f"{a.id}|{b.id}",
             self.comparison_version,
@@ -304,7 +258,7 @@ class LLMEngine:
 
     def _run(
         self,
-        job: _Job,
+        job: Job,
         answer: Mapping[str, Any] | None = None,
         reasks: int | None = None,
         emit: bool = True,
@@ -355,12 +309,7 @@ class LLMEngine:
             True,
         )
 
-    def _emit(self, job: _Job, record: CallRecord) -> None:
-        job.calls.append(record)
-        if self.call_log is not None:
-            self.call_log(record)
-
-    def _exchange(self, job: _Job, history: list[Message]) -> tuple[Reply, float, datetime]:
+    def _exchange(self, job: Job, history: list[Message]) -> tuple[Reply, float, datetime]:
         """One answer from the server, retried on transient failures; json_object if needed."""
         while True:
             json_schema = self._json_schema
@@ -385,7 +334,7 @@ class LLMEngine:
                 log.info("%s: server rejected %s; going on %s", self.model, old,
                          f"with {new}" if new else "without it")
 
-    def _log_retry(self, job: _Job) -> Callable[[RetryCallState], None]:
+    def _log_retry(self, job: Job) -> Callable[[RetryCallState], None]:
         def before_sleep(state: RetryCallState) -> None:
             exc = state.outcome.exception() if state.outcome else None
             wait = state.next_action.sleep if state.next_action else 0.0
@@ -395,196 +344,6 @@ class LLMEngine:
             )
 
         return before_sleep
-
-    # -- one HTTP call ---------------------------------------------------------------------
-
-    def _request_args(self, job: _Job, messages: list[Message], json_schema: bool) -> dict:
-        if json_schema:
-            response_format: dict[str, Any] = {
-                "type": "json_schema",
-                "json_schema": {"name": job.kind, "strict": True, "schema": schema_for(job.kind)},
-            }
-        else:
-            response_format = {"type": "json_object"}
-        args = {"model": self.model, "messages": messages, "response_format": response_format}
-        optional: dict[str, Any] = {"temperature": 0, self._token_param: self.max_tokens}
-        if self.reasoning_effort:
-            optional["reasoning_effort"] = self.reasoning_effort
-        args.update({k: v for k, v in optional.items() if k not in self._dropped})
-        return args
-
-    def _post(
-        self, job: _Job, messages: list[Message], json_schema: bool
-    ) -> tuple[Reply, float, datetime]:
-        if self.stopped:
-            raise PermanentCallError(self.stopped)
-        with self.limiter.slot():
-            if self.stopped:  # opened while this attempt waited for its slot
-                raise PermanentCallError(self.stopped)
-            started = datetime.now(UTC)
-            start = time.monotonic()
-            try:
-                raw = self.client.chat.completions.with_raw_response.create(
-                    **self._request_args(job, messages, json_schema)
-                )
-            except openai.APIStatusError as exc:
-                self.limiter.observe(exc.response.headers)
-                error = provider_error(error_text(exc))
-                self._fail(job, start, started, exc.status_code, error, exc.response.headers,
-                           json_schema)
-            except openai.APITimeoutError as exc:
-                reason = timeout_reason(exc, f"timed out after {self.timeout:g}s")
-                self._outage(job, start, started, reason)
-            except openai.APIConnectionError as exc:
-                self._outage(job, start, started, redact(f"connection error: {exc}"))
-            self.limiter.observe(raw.headers)
-            body = response_body(raw)
-            if not isinstance(body, Mapping) or error_in_ok_body(body):
-                self._odd_ok(job, start, started, raw, body, json_schema)
-        self.limiter.success()
-        self.breaker.success()
-        return read_completion(body), time.monotonic() - start, started
-
-    def _odd_ok(self, job: _Job, start: float, started: datetime, raw: Any, body: Any,
-                json_schema: bool) -> None:
-        """A 200 that is no chat completion: an error object (OpenRouter reports upstream
-        failures so: treated as the status it names, else as a 502) or not JSON at all."""
-        error = error_in_ok_body(body)
-        if error is None:  # empty, HTML, not a JSON object: an outage, retried (issue 28, 23)
-            kind = raw.headers.get("content-type", "?").split(";")[0]
-            problem = unreadable_body(raw.content, kind) or (
-                f"the server answered 200 with a {kind} body, not a chat completion")
-            self._outage(job, start, started, f"{problem} (OPENAI_BASE_URL)")
-        status = error.status if error.status and error.status >= 400 else 502
-        self._fail(job, start, started, status, error, raw.headers, json_schema, ok=True)
-
-    def _outage(
-        self,
-        job: _Job,
-        start: float,
-        started: datetime,
-        message: str,
-        retry_after: float | None = None,
-    ) -> None:
-        """A connection failure, timeout or 5xx: logged, counted by the breaker, retried."""
-        self._error(job, start, started, message)
-        if self.breaker.failure(message):
-            log.info("%s: %s; no more calls this run", self.model, self.breaker.reason)
-        raise TransientCallError(message, retry_after=retry_after) from None
-
-    def _fail(
-        self,
-        job: _Job,
-        start: float,
-        started: datetime,
-        status: int,
-        error: ProviderError,
-        headers: Mapping[str, str],
-        json_schema: bool,
-        ok: bool = False,
-    ):
-        """Classify a failed call (engines/llm_errors.py) and raise what the engine does next."""
-        shown = f"HTTP 200 carrying error {status}" if ok else f"HTTP {status}"
-        message = redact(f"{shown}: {error.message or error.code or 'no message'}")
-        wait = retry_after_seconds(headers, error.message)
-        kind = classify(status, error, wait)
-        if status >= 500 and kind == "transient":
-            self._outage(job, start, started, message, wait)
-        self._error(job, start, started, message)
-        self.breaker.success()  # the server is there and answering
-        fatal = {
-            401: "the API key was rejected ({}): check OPENAI_API_KEY",
-            403: "permission denied ({}): check OPENAI_API_KEY and its project's model access",
-            404: "not found ({}): check the model name (--model, PAPERBRIEF_MODEL) and the "
-            "base URL (OPENAI_BASE_URL)",
-        }
-        reason = fatal.get(status) if not ok else None
-        if kind == "quota":
-            # billing or a per-day limit: waiting will not help, every further call would fail
-            reason = "quota exhausted ({}): no more calls this run; check the plan, balance " \
-                "and billing"
-        if reason is not None:
-            with self._lock:
-                self._disabled = reason.format(message)
-            fatal_error = FatalLLMError(f"{self.model}: " + reason.format(message))
-            fatal_error.calls = list(job.calls)  # type: ignore[attr-defined]
-            fatal_error.logged = self.call_log is not None  # type: ignore[attr-defined]
-            raise fatal_error from None
-        if kind == "schema" and json_schema:
-            raise Downgrade("json_schema")
-        param = error.param
-        if status == 400 and param in OPTIONAL_PARAMS and param not in self._dropped:
-            if param == "max_tokens" and "max_completion_tokens" in error.message:
-                self._token_param = "max_completion_tokens"  # OpenAI reasoning models
-                raise Downgrade("max_tokens->max_completion_tokens")
-            raise Downgrade(param)
-        if kind == "transient":
-            if status == 429:
-                self.limiter.throttled()
-            raise TransientCallError(message, retry_after=wait)
-        raise PermanentCallError(message)
-
-    def _warn_unpriced(self, model: str) -> None:
-        """Once per model: loud (stderr, even from cron) when --max-cost relies on it."""
-        with self._lock:
-            if model in self._unpriced:
-                return
-            self._unpriced.add(model)
-        level = logging.WARNING if self.cost_limited else logging.INFO
-        log.log(level, "%s; counted as $0 this run", unpriced_message(model))
-
-    def _error(self, job: _Job, start: float, started: datetime, message: str) -> None:
-        self._emit(
-            job,
-            CallRecord(
-                kind=job.kind,
-                subject=job.subject,
-                model=self.model,
-                prompt_version=job.version,
-                attempt=len(job.calls) + 1,
-                status="error",
-                error=message,
-                duration_s=round(time.monotonic() - start, 3),
-                started=started,
-            ),
-        )
-
-    def _record(
-        self,
-        job: _Job,
-        reply: Reply,
-        duration: float,
-        status: str,
-        error: str | None,
-        started: datetime | None = None,
-        *,
-        batch: bool = False,
-    ) -> CallRecord:
-        price = find_price(self.prices, reply.model, self.model)
-        if price is None:
-            self._warn_unpriced(reply.model or self.model)
-        if price is not None and batch:
-            price = price.batch()
-        cost = (
-            price.cost(reply.prompt_tokens, reply.completion_tokens, reply.cached_tokens)
-            if price
-            else 0.0
-        )
-        return CallRecord(
-            kind=job.kind,
-            subject=job.subject,
-            model=self.model,
-            prompt_version=job.version,
-            attempt=len(job.calls) + 1,
-            status=status,
-            error=redact(error) if error else None,
-            prompt_tokens=reply.prompt_tokens,
-            completion_tokens=reply.completion_tokens,
-            cached_tokens=reply.cached_tokens,
-            cost_usd=cost,
-            duration_s=round(duration, 3),
-            started=started,
-        )
 
 
 def _default_prices() -> dict[str, Price]:

@@ -10,11 +10,11 @@ import re
 from collections.abc import Iterator
 
 from paperbrief.engines.offline.compare_names import named
-from paperbrief.engines.offline.compare_phrases import verbish
 from paperbrief.engines.offline.compare_text import initials, phrase_end, squeeze, tidy, trim
 from paperbrief.engines.offline.extract import clean, strip_lead_in
 from paperbrief.engines.offline.facts import Roles
 from paperbrief.models import Paper
+from paperbrief.phrases import is_ing_verb as verbish
 from paperbrief.text import sentences
 
 _SUBJECT = re.compile(

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from paperbrief.engines.offline.compare_phrases import adjective
 from paperbrief.engines.offline.compare_text import balanced, dangling, tidy
 from paperbrief.engines.offline.extract import clean
 from paperbrief.engines.offline.standalone import dangles, part_of_name
 from paperbrief.numbers import mentions
+from paperbrief.phrases import is_adjective as adjective
 from paperbrief.text import STOPWORDS, sentences, squash
 
 # a benchmark's name: a capitalised token with a second capital or a digit ('HumanEval',

@@ -20,18 +20,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from paperbrief.engines.offline.compare_phrases import (
-    GENERIC_NOUNS,
     Phrases,
-    adjective,
     generic_phrase,
     has_verb,
     head_complete,
     noun_like,
     phrases,
-    same_stem,
     shared_text,
 )
 from paperbrief.models import Paper
+from paperbrief.phrases import FIELD_NOUNS as GENERIC_NOUNS
+from paperbrief.phrases import is_adjective as adjective
+from paperbrief.phrases import same_root as same_stem
 
 # a phrase in more than this share of the corpus's papers is the field's, not a subject
 MAX_PHRASE_SHARE = 0.01

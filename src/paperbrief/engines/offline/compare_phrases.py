@@ -1,7 +1,9 @@
 """Phrases for the offline comparison: the subject two papers share and each one's own focus.
 
 Candidate phrases are runs of 1-3 content words; vague words, broad field nouns and verb
-forms are kept out of them.
+forms are kept out of them. The word rules (adjective, adverb, verb form, noun) and the runs are
+the phrase toolkit's (`paperbrief.phrases`), shared with the topic names; what is here is the
+comparison's own: its vague words, how a phrase is scored and picked, and how a shared term reads.
 """
 
 from __future__ import annotations
@@ -14,6 +16,16 @@ from functools import lru_cache
 
 from paperbrief.engines.offline.compare_text import tidy
 from paperbrief.engines.offline.extract import clean
+from paperbrief.phrases import (
+    FIELD_NOUNS,
+    is_adjective,
+    is_adverb,
+    is_ing_verb,
+    is_verb_form,
+    ngrams,
+    runs,
+)
+from paperbrief.phrases import noun_like as _noun_like_word
 from paperbrief.text import STOPWORDS, sentences, stem
 
 # Words that say nothing about a subject on their own: never a focus or topic term by themselves,
@@ -38,45 +50,7 @@ VAGUE = frozenset(
     faster slower different gap gaps emerging shared identify train trained learn empower
     empowers boost boosting enhance enhances enhancing towards toward""".split()
 )
-# Nouns every paper in the field uses: fine inside a phrase, too broad to be a topic alone.
-GENERIC_NOUNS = frozenset(
-    """model models llm llms lm lms language languages task tasks data performance framework
-    frameworks system systems problem problems solution solutions approach technique techniques
-    benchmark benchmarks dataset datasets code codes agent agents accuracy quality
-    work works paper papers research field area areas domain domains application applications
-    process method methods tool tools setting settings number numbers scale size sizes
-    analysis study studies training inference evaluation evaluations""".split()
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
-_LLM = re.compile(r"\b[Ll]arge [Ll]anguage [Mm]odels?\b")
-# -ing words that name a subject ("parallel reasoning"), unlike verbs ("fusing", "favoring").
-ING_NOUNS = frozenset(
-    """reasoning programming learning training scheduling checkpointing computing processing
-    encoding decoding modeling modelling planning engineering testing debugging coding
-    fine-tuning pretraining pre-training post-training sampling parsing mining
-    understanding networking rendering matching ranking routing caching streaming threading
-    tracking triggering indexing prompting thinking writing reading embedding serving tuning
-    hashing scaling forecasting labeling labelling clustering pruning compiling profiling
-    solving differencing merging thinking""".split()
-)
-_BREAK = re.compile(r"[,;:.!?()\[\]\"“”{}]|\s[-–—]+\s|\d")
-
-
-def _chunks(text: str) -> list[list[str]]:
-    """Runs of content words between punctuation, numbers and stopwords, as written."""
-    out: list[list[str]] = []
-    for part in _BREAK.split(_LLM.sub("LLMs", tidy(text))):
-        run: list[str] = []
-        for word in _WORD.findall(part):
-            if word.lower() in STOPWORDS or len(word) < 2:
-                if run:
-                    out.append(run)
-                run = []
-            else:
-                run.append(word)
-        if run:
-            out.append(run)
-    return out
 
 
 @dataclass
@@ -87,7 +61,7 @@ class Phrases:
     surface: dict[tuple[str, ...], Counter[str]]  # forms as written, counted
     in_title: set[tuple[str, ...]]
     # a key's words in lower case as written, counted: keys are Snowball stems ('languag'),
-    # the word lists (GENERIC_NOUNS, adjectives) hold words
+    # the word lists (FIELD_NOUNS, adjectives) hold words
     lower: dict[tuple[str, ...], Counter[tuple[str, ...]]]
     # every word the paper writes in lower case somewhere: a word it never does is a name
     lowercase: frozenset[str] = frozenset()
@@ -108,30 +82,16 @@ class Phrases:
 _TOO_BROAD = {("natural", "language"), ("language", "model"), ("programming", "language")}
 
 
-def verbish(word: str) -> bool:
-    """True for an -ing word that reads as a verb ('fusing'), not a subject ('reasoning')."""
-    return word.endswith("ing") and word not in ING_NOUNS
-
-
-# nouns that end like an adverb; shorter -ly words ('early', 'family') are left alone anyway
-_LY_NOUNS = frozenset("anomaly assembly monopoly butterfly".split())
-
-
-def _adverb(word: str) -> bool:
-    """'directly', 'jointly': a phrase does not start on one ('Both tackle directly writes')."""
-    return len(word) > 6 and word.endswith("ly") and word not in _LY_NOUNS
-
-
 def _acceptable(key: tuple[str, ...]) -> bool:
-    if key[0] in VAGUE or key[-1] in VAGUE or verbish(key[0]) or key in _TOO_BROAD:
+    if key[0] in VAGUE or key[-1] in VAGUE or is_ing_verb(key[0]) or key in _TOO_BROAD:
         return False
-    if len(key) > 1 and _adverb(key[0]):
+    if len(key) > 1 and is_adverb(key[0]):
         return False
-    if len(key) > 1 and _adjective(key[-1]):
+    if len(key) > 1 and is_adjective(key[-1]):
         return False
     if any(word in VAGUE for word in key) and len(key) == 2:
         return False
-    return not all(word in GENERIC_NOUNS for word in key)
+    return not all(word in FIELD_NOUNS for word in key)
 
 
 def phrases(title: str, abstract: str) -> Phrases:
@@ -143,21 +103,20 @@ def phrases(title: str, abstract: str) -> Phrases:
     lower: dict[tuple[str, ...], Counter[tuple[str, ...]]] = {}
     for source, text in (("abstract", abstract), ("title", title)):
         for sentence in sentences(clean(text)) if source == "abstract" else [clean(text)]:
-            for run in _chunks(sentence):
-                for n in (1, 2, 3):
-                    for i in range(len(run) - n + 1):
-                        words = run[i : i + n]
-                        lowered = tuple(w.lower() for w in words)
-                        if not _acceptable(lowered):
-                            continue
-                        key = tuple(stem(w) for w in lowered)
-                        lower.setdefault(key, Counter())[lowered] += 1
-                        if source == "title":
-                            in_title.add(key)
-                            counts[key] += 0  # present, even if only in the title
-                        else:
-                            counts[key] += 1
-                        surface.setdefault(key, Counter())[_cased(words, proper)] += 1
+            for run in runs(tidy(sentence), digits_break=True):
+                for i, n in ngrams(run, 3):
+                    words = run[i : i + n]
+                    lowered = tuple(w.lower() for w in words)
+                    if not _acceptable(lowered):
+                        continue
+                    key = tuple(stem(w) for w in lowered)
+                    lower.setdefault(key, Counter())[lowered] += 1
+                    if source == "title":
+                        in_title.add(key)
+                        counts[key] += 0  # present, even if only in the title
+                    else:
+                        counts[key] += 1
+                    surface.setdefault(key, Counter())[_cased(words, proper)] += 1
     lowercase: set[str] = set()
     capitals: dict[str, str] = {}
     for word in _WORD.findall(f"{title} {abstract}"):
@@ -206,27 +165,6 @@ def _overlaps(key: tuple[str, ...], chosen: list[tuple[str, ...]]) -> bool:
     return any(set(key) & set(other) for other in chosen)
 
 
-_ADJECTIVES = frozenset(
-    """parallel neural concurrent multiple single open human automatic automated unified
-    functional computational empirical practical structural optimal natural several global local
-    temporal spatial external internal additional original potential total central general
-    critical formal logical asynchronous synchronous visual textual multimodal short diverse
-    efficient robust complex various large small high low fast slow simple novel new real long
-    fine rich sparse dense accurate precise consistent coherent strong weak broad""".split()
-)
-
-
-def adjective(word: str) -> bool:
-    """True for a word that reads as an adjective ('parallel', 'concurrent', 'adaptive')."""
-    return _adjective(word)
-
-
-def _adjective(word: str) -> bool:
-    return word in _ADJECTIVES or word.endswith(
-        ("ic", "ive", "ous", "able", "ible", "ful", "less", "ed", "ify")
-    )
-
-
 def _pick(
     keys: list[tuple[str, ...]], score: Callable[[tuple[str, ...]], float],
     count: Callable[[tuple[str, ...]], int], limit: int,
@@ -257,8 +195,8 @@ def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3
         return (
             key in mine.in_title
             and mine.counts[key] >= 2
-            and word not in GENERIC_NOUNS
-            and not _adjective(word)
+            and word not in FIELD_NOUNS
+            and not is_adjective(word)
         )
 
     chosen = _pick(
@@ -275,7 +213,7 @@ def own_phrases(mine: Phrases, other: Phrases, exclude: set[str], limit: int = 3
 _UNCOUNTED = frozenset(
     """software hardware code data knowledge information research video audio retrieval
     evidence feedback supervision memory security privacy safety attention text speech
-    vision language math mathematics robotics physics""".split()
+    vision language math mathematics robotics physics music""".split()
 )
 
 
@@ -301,28 +239,14 @@ def readable(term: str) -> str:
     return term + ("es" if word.endswith(("s", "sh", "ch", "x", "z")) else "s")
 
 
-# Endings of adverbs, adjectives and verbs: a lone shared word ending so is no subject. A hand
-# rule: no part-of-speech tagger small enough to ship runs without a downloaded model.
-_NOT_NOUN_ENDINGS = ("ly", "ive", "ous", "ful", "ize", "ise", "ate", "ional", "ical", "ual")
-_NOUNS_ENDING_SO = frozenset(
-    """candidate update template estimate rate state gate aggregate substrate climate plate
-    debate surrogate manual individual""".split()
-)
-
-
 def noun_like(term: str) -> bool:
     """A phrase, or a lone word that can be a subject (not an adverb, adjective or verb)."""
     if " " in term:
         return True
-    word = term.lower()
-    if word in _NOUNS_ENDING_SO or word in _UNCOUNTED:
-        return True
-    if word.endswith("ed") and not word.endswith("eed"):
-        return False
-    return not word.endswith(_NOT_NOUN_ENDINGS)
+    return term.lower() in _UNCOUNTED or _noun_like_word(term)
 
 
-# Words of the field's prose: a phrase made of these and GENERIC_NOUNS alone ('computational
+# Words of the field's prose: a phrase made of these and FIELD_NOUNS alone ('computational
 # demands', 'multi-agent framework', 'comprehensive survey') names no subject two papers share.
 GENERIC_RESEARCH = frozenset(
     """comprehensive computational computation computations demand demands cost costs efficiency
@@ -335,24 +259,16 @@ GENERIC_RESEARCH = frozenset(
     fine-grained open-source user users human humans world billion billions million millions
     trillion parameter parameters token tokens""".split()
 )
-# verbs that glue onto a name and read as a phrase ('Mamba offer', 'model achieve')
-_VERBS = frozenset(
-    """offer offers provide provides show shows achieve achieves enable enables require requires
-    use uses remain remains yield yields exhibit exhibits demonstrate demonstrates lack lacks
-    struggle struggles suffer suffers perform performs outperform outperforms improve improves
-    allow allows support supports rely relies produce produces generate generates shed sheds
-    pave paves""".split()
-)
-
 
 def generic_phrase(term: str) -> bool:
     """True when every word of `term` is the field's prose or a generic noun."""
     words = [w.lower() for w in _WORD.findall(term)]
-    return all(w in GENERIC_NOUNS or w in GENERIC_RESEARCH or w in STOPWORDS for w in words)
+    return all(w in FIELD_NOUNS or w in GENERIC_RESEARCH or w in STOPWORDS for w in words)
 
 
 def has_verb(term: str) -> bool:
-    return any(w.lower() in _VERBS for w in _WORD.findall(term))
+    """A verb glued onto a name reads as a phrase ('Mamba offer', 'model achieve')."""
+    return any(is_verb_form(w, noun_verbs=False, participles=False) for w in _WORD.findall(term))
 
 
 @lru_cache(maxsize=4096)
@@ -367,7 +283,7 @@ def head_complete(term: str, text: str) -> bool:
     words = term.split()
     if not words or words[-1].endswith("-") or re.search(r"-(?:to|of|and|for|in|on)$", words[-1]):
         return False
-    if not noun_like(words[-1]) or _adjective(words[-1].lower()) or has_verb(term):
+    if not noun_like(words[-1]) or is_adjective(words[-1]) or has_verb(term):
         return False
     flat = _flat(text)
     written = r"(?<![\w-])" + re.escape(term) + r"(?:e?s)?(?![\w-])"  # 'problem(s)'
@@ -376,11 +292,3 @@ def head_complete(term: str, text: str) -> bool:
         if after is None or after.group(0).lower() in STOPWORDS:
             return True
     return False
-
-
-def same_stem(a: str, b: str) -> bool:
-    """'safety' and 'safes', 'model' and 'modeling': one word written twice."""
-    a, b = a.lower(), b.lower()
-    n = min(len(a), len(b))
-    common = next((i for i in range(n) if a[i] != b[i]), n)
-    return common >= 4 and common >= 0.75 * n

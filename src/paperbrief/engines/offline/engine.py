@@ -25,7 +25,8 @@ _HERE = Path(__file__).parent
 # selector.json (the fitted selector) is hashed too: a retrained selector is a new version
 _TAKEAWAY_SOURCES = ("engine.py", "extract.py", "facts.py", "select.py",
                      "candidates.py", "tldr_words.py", "standalone.py",
-                     "selector.json", "tags.py", "../../text.py", "../../numbers.py")  # fmt: skip
+                     "selector.json", "tags.py", "../../text.py", "../../numbers.py",
+                     "../../phrases.py")  # fmt: skip
 _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "compare.py",

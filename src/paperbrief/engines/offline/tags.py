@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from paperbrief.models import MAX_TAGS
+from paperbrief.phrases import ING_NOUNS
 from paperbrief.text import STOPWORDS, stem, strip_urls
 
 _LLM = re.compile(r"\b[Ll]arge [Ll]anguage [Mm]odels?\b")
@@ -39,14 +40,6 @@ _GENERIC = frozenset(
     require requires generate generates including outperform outperforms solve solves""".split()
 )
 _NOT_AT_ENDS = re.compile(r"(?:ed|ly|ing|ive|ous|ful|able|ible|al|ic)$")
-_ING_NOUNS = frozenset(
-    """reasoning programming learning training scheduling checkpointing computing processing
-    encoding decoding modeling modelling planning engineering testing debugging coding
-    fine-tuning pretraining pre-training post-training sampling parsing mining understanding
-    networking rendering matching ranking routing caching streaming threading tracking
-    indexing prompting embedding serving tuning hashing scaling forecasting clustering
-    pruning compiling profiling solving merging""".split()
-)
 _LATEX_COMMAND = re.compile(r"\\[A-Za-z]+")  # '\textsc{...}' tags as its content, not 'textsc'
 # Citation and comparison shorthand: words no tag starts or ends with
 _SHORTHAND = frozenset({"et", "al", "vs", "etc", "e.g", "i.e", "cf", "w.r.t"})
@@ -82,7 +75,7 @@ def _subject_word(word: str, last: bool) -> bool:
     low = word.lower()
     if low in STOPWORDS or low in _GENERIC or len(low) < 2:
         return False
-    if low in _ING_NOUNS or word.isupper() or any(c.isupper() for c in word[1:]):
+    if low in ING_NOUNS or word.isupper() or any(c.isupper() for c in word[1:]):
         return True
     return not (last and _NOT_AT_ENDS.search(low)) and not low.endswith("ed")
 

@@ -16,9 +16,12 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from paperbrief import steps
+from paperbrief.cli.common import embeddings, load, make_pipeline, report_budget, session
+from paperbrief.cli.delivery import deliver
 from paperbrief.errors import EXIT_OK, PaperbriefError, UsageError
 from paperbrief.lab_config import LabConfig, Reader, load_lab_config
-from paperbrief.models import Paper, Period
+from paperbrief.models import Paper
 
 log = logging.getLogger("paperbrief")
 
@@ -100,14 +103,13 @@ def _profile_texts(config: LabConfig, profiles: dict[str, Any], papers: list[Pap
                    store: Any) -> list[str]:
     """Every reader's profile texts, embedded with the papers in one go (then each reader's
     ranking finds them in the cache instead of asking once per reader)."""
-    from paperbrief import cli
     from paperbrief.relate.ranking import profile_texts, resolve_liked
 
     texts: list[str] = []
     for reader in config.readers:
         profile = profiles[reader.name]
         if profile is not None:
-            liked, _ = resolve_liked(profile, papers, store.get_paper, cli._fetch_liked(store))
+            liked, _ = resolve_liked(profile, papers, store.get_paper, steps.fetch_liked(store))
             texts += profile_texts(profile, liked)
     return list(dict.fromkeys(texts))
 
@@ -125,7 +127,7 @@ def digest_link(reader: Reader, default: str | None, period: str) -> str | None:
 
 def run_lab(args: Any) -> int:
     """The lab run; raises DeliveryFailures (exit 1) when a destination failed."""
-    from paperbrief import cli, windows
+    from paperbrief import windows
     from paperbrief.deliver.chat.send import Redactor
     from paperbrief.digest.build import build_digest, plan_digest
 
@@ -137,30 +139,28 @@ def run_lab(args: Any) -> int:
     for handler in log.handlers:
         handler.addFilter(redacting)
     args.sources = config.sources
-    papers, period, warnings = cli._load(args)
-    if period is None:
-        dates = [p.published for p in papers if p.published]
-        start, end = (min(dates), max(dates)) if dates else (None, None)
-        period = Period(start=start, end=end, label=windows.label_for(start, end))
+    papers, period, warnings = load(args)
+    period = steps.period_of(papers, period)
     label = windows.file_label(period)  # ISO file names, as a one-reader run writes them
     targets = {r.name: _target(r, label, papers) for r in config.readers if r.out}
     failures: list[str] = []
-    with cli._session(args, "digest") as (store, run_id):
+    with session(args, "digest") as (store, run_id):
         store.save_papers(papers)
-        pipeline = cli._pipeline(args, store, run_id, total=len(papers))
-        from paperbrief.relate.relatedness import relate
+        pipeline = make_pipeline(args, store, run_id, total=len(papers))
+        from paperbrief.relate.plan import make_plan
 
-        # once for every reader: with an API key by the papers' embeddings (cached in the
-        # store; each reader's profile texts are embedded when ranking), else TF-IDF
-        embed = cli._embeddings(args, pipeline, store)
-        rows = embed(papers, _profile_texts(config, profiles, papers, store)) \
-            if embed is not None and papers else None
-        related = relate(papers, embeddings=rows[0] if rows else None)
+        # one relatedness plan for every reader (relate.plan): with an API key by the papers'
+        # embeddings, every reader's profile texts embedded with them in one go (cached in the
+        # store), else TF-IDF; the learned ranking's features are fitted once for all readers
+        embed = embeddings(args, pipeline, store)
+        texts = _profile_texts(config, profiles, papers, store) if embed is not None and papers \
+            else []
+        relatedness = make_plan(papers, embed=embed, texts=texts)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,
-                                fetch=cli._fetch_liked(store), related=related, embed=embed,
-                                marks=_marks(store, r.name))
+                                fetch=steps.fetch_liked(store), relatedness=relatedness,
+                                embed=embed, marks=_marks(store, r.name))
             for r in config.readers
         }
         union_papers, union_pairs = _union(list(plans.values()), pipeline.uses_llm)
@@ -178,7 +178,7 @@ def run_lab(args: Any) -> int:
         summary = "; ".join(failures)
         store.finish_run(run_id, "failed" if failures else "ok", stats,
                          error=summary or None)
-    cli._report_budget(pipeline)
+    report_budget(pipeline)
     if failures:
         raise DeliveryFailures(f"{len(failures)} destination(s) failed: {summary}")
     return EXIT_OK
@@ -202,7 +202,6 @@ def _target(reader: Reader, period: str, papers: list[Paper]) -> Any:
 def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, mail: Any,
                     target: Any, store: Any, run_id: int, redactor: Any) -> list[str]:
     """Write and deliver one reader's digest; a line per failed destination."""
-    from paperbrief import cli
     from paperbrief.atomic import write_atomic
     from paperbrief.deliver.chat.compose import chat_digest, messages_for
     from paperbrief.deliver.chat.outbox import deliver_chat
@@ -228,7 +227,7 @@ def _deliver_reader(args: Any, config: LabConfig, reader: Reader, digest: Any, m
     own.sources = list(config.sources)
     own.interests = str(reader.interests) if reader.interests else None
     try:
-        failure = cli._deliver(own, digest, reader.format, text, target, mail, store, run_id)
+        failure = deliver(own, digest, reader.format, text, target, mail, store, run_id)
     except PaperbriefError as exc:
         failure = exc
     if failure is not None:

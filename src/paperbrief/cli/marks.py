@@ -1,4 +1,5 @@
-"""The `like`, `dislike`, `unmark` and `marks` commands (their parser entries come from here).
+"""The `like`, `dislike`, `unmark` and `marks` commands, and the reader's marks other commands
+use (`digest` and `rank`).
 
 Marks are written straight to the store (each one a committed transaction), without the run
 lock: marking a paper never waits for a digest that is being paid for.
@@ -9,56 +10,15 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from paperbrief import steps
+from paperbrief.cli.common import load, out
 from paperbrief.errors import EXIT_OK, InputError, UsageError
 from paperbrief.models import Paper
 
 log = logging.getLogger("paperbrief")
-
-READER_HELP = "whose marks (default: $PAPERBRIEF_READER or 'default')"
-
-
-def add_commands(sub: Any, command: Callable[..., Any], ref_help: str,
-                 window: Callable[[Any], None], output: Callable[[Any], None]) -> None:
-    """Add like, dislike, unmark and marks to the sub-command parsers `sub`."""
-    for name, func in (("like", cmd_like), ("dislike", cmd_dislike)):
-        p = command(sub, name, func)
-        p.add_argument("refs", nargs="+", metavar="REF", help=ref_help)
-        p.add_argument("--input", "-i", nargs="+", metavar="SOURCE", dest="sources",
-                       help="listing to find papers in (ids found nowhere are fetched from arXiv)")
-        _common(p)
-        window(p)
-        output(p)
-    u = command(sub, "unmark", cmd_unmark)
-    u.add_argument("refs", nargs="+", metavar="REF",
-                   help="arXiv id or link, or a title fragment of a marked paper")
-    _common(u)
-    u.set_defaults(verbose=False, log=None)
-    m = command(sub, "marks", cmd_marks)
-    m.add_argument("--json", action="store_true", help="one JSON object per line")
-    m.add_argument("--all-readers", action="store_true", help="every reader's marks")
-    m.add_argument("--export", type=Path, metavar="FILE",
-                   help="write the marks (with their papers) as one JSON file ('-': stdout)")
-    m.add_argument("--import", type=Path, metavar="FILE", dest="import_file",
-                   help="add the marks of an export (a mark of the same paper is replaced)")
-    _common(m)
-    m.set_defaults(verbose=False, log=None)
-    s = command(sub, "serve", cmd_serve)
-    s.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default: 127.0.0.1; any other needs --token)")
-    s.add_argument("--port", type=int, default=8025, help="port (default: 8025)")
-    s.add_argument("--token", help="token other machines must give (default: "
-                   "$PAPERBRIEF_SERVE_TOKEN); needed for an address other than loopback")
-    _common(s)
-    s.set_defaults(verbose=False, log=None)
-
-
-def _common(p: Any) -> None:
-    p.add_argument("--reader", metavar="NAME", help=READER_HELP)
-    p.add_argument("--db", type=Path, help="SQLite database (default: $PAPERBRIEF_DB)")
 
 
 def _store(args: Any) -> Any:
@@ -67,34 +27,20 @@ def _store(args: Any) -> Any:
     return Store(Path(args.db) if args.db else default_db_path())
 
 
-def _out(text: str) -> None:
-    from paperbrief.cli import _out as out
-
-    out(text)
-
-
 def _mark(args: Any, mark: str) -> int:
-    from paperbrief.cli import _load
     from paperbrief.marks import reader_name
-    from paperbrief.sources.live import fetch_by_id
-    from paperbrief.sources.lookup import find_papers
     from paperbrief.sources.references import parse_reference
 
     reader = reader_name(args.reader)
     refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
-    listing = _load(args)[0] if args.sources else None
-
-    def fetch(ids: list[str]) -> list[Paper]:
-        log.info("fetching %s from arXiv", ", ".join(ids))
-        return fetch_by_id(ids)
-
-    with _store(args) as store:
-        found = find_papers(refs, listing, stored=store.get_paper, fetch=fetch)
+    listing = load(args)[0] if args.sources else None
+    with _store(args) as store:  # in the listing, else the store, else fetched from arXiv
+        found = steps.find(refs, listing, store)
         store.save_papers(list({p.id: p for p in [*(listing or []), *found]}.values()))
         store.set_marks(reader, [p.id for p in found], mark)  # type: ignore[arg-type]
     verb = "liked" if mark == "like" else "disliked"
     for paper in found:
-        _out(f"{verb} {paper.id}  {paper.display_title}\n")
+        out(f"{verb} {paper.id}  {paper.display_title}\n")
     return EXIT_OK
 
 
@@ -118,7 +64,7 @@ def cmd_unmark(args: Any) -> int:
         ids = resolve_marked(args.refs, store.get_marks(reader), parse_reference)
         removed = store.remove_marks(reader, ids)
     for pid in ids:
-        _out(f"unmarked {pid}\n" if pid in removed else f"{pid} was not marked\n")
+        out(f"unmarked {pid}\n" if pid in removed else f"{pid} was not marked\n")
     return EXIT_OK
 
 
@@ -149,7 +95,7 @@ def cmd_marks(args: Any) -> int:
     if args.export is not None:
         text = export_marks(marks)
         if str(args.export) == "-":
-            _out(text)
+            out(text)
         else:
             from paperbrief.atomic import write_atomic
 
@@ -160,10 +106,10 @@ def cmd_marks(args: Any) -> int:
         if args.json:
             row = mark_as_dict(m)
             row.pop("paper")
-            _out(json.dumps(row, ensure_ascii=False) + "\n")
+            out(json.dumps(row, ensure_ascii=False) + "\n")
         else:
             who = f"{m.reader}: " if reader is None else ""
-            _out(f"{who}{m.mark:8} {m.paper_id}  {m.title}\n")
+            out(f"{who}{m.mark:8} {m.paper_id}  {m.title}\n")
     return EXIT_OK
 
 
@@ -210,59 +156,6 @@ def seen_and_marks(args: Any, store: Any, papers: list[Paper], period: Any
         papers = [p for p in papers if p.id not in hidden]
         seen = SeenCheck(updated=seen.updated)
     return papers, reader, seen, (likes, dislikes) if len(likes) >= 2 else None
-
-
-def cmd_serve(args: Any) -> int:
-    """Serve a local page to search remembered papers, like or dislike them, and compare two."""
-    import os
-
-    from paperbrief.marks import reader_name
-    from paperbrief.serve import check_bind, create_app
-    from paperbrief.store.core import default_db_path
-
-    token = args.token or os.environ.get("PAPERBRIEF_SERVE_TOKEN") or None
-    check_bind(args.host, token)
-    if not 0 < args.port < 65536:
-        raise UsageError(f"--port {args.port}: not a port (1-65535)")
-    app = create_app(Path(args.db) if args.db else default_db_path(), reader_name(args.reader),
-                     token)
-    from werkzeug.serving import make_server
-
-    try:
-        server = make_server(args.host, args.port, app, threaded=True)
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc}") from exc
-    sys.stderr.write(f"paperbrief: serving on http://{args.host}:{server.port}/ "
-                     "(Ctrl-C stops)\n")
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-    return EXIT_OK
-
-
-def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: list[Paper],
-                profile: Any, embedder: Any) -> list[Any]:
-    """`rank` by a classifier learned from the marks: TF-IDF features, or embeddings through
-    the store's cache (a recorded run) when there is an embedder."""
-    from paperbrief.relate.learned_rank import (
-        rank_with_marks,
-        rank_with_marks_embedded,
-        with_profile_likes,
-    )
-
-    remember(args, papers)
-    likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
-    if embedder is None:
-        return rank_with_marks(papers, likes, dislikes, profile)
-    from paperbrief.cli import _embed_with, _session
-
-    with _session(args, "rank") as (store, run_id):
-        embedder.call_log = lambda call: store.log_call(run_id, call)
-        ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
-                                          _embed_with(embedder, store, False))
-        store.finish_run(run_id, "ok")
-    return ranked
 
 
 def serve_url_option(url: str | None) -> str | None:
