@@ -184,3 +184,16 @@ def test_shared_words_are_not_pluralised_into_words_no_one_writes():
                 checked += 1
                 assert term.lower() in text, (term, c.shared_ground)
     assert checked
+
+
+def test_hogwild_and_group_think_summary_says_what_each_does():
+    # the issue's own example: 'Both deal with collaboration.' repeated the shared ground
+    from paperbrief.sources import read_file
+
+    page = list(read_file(FIXTURES / "hf-daily-papers-page.txt").papers)
+    hogwild = next(p for p in page if p.title.startswith("Hogwild"))
+    group = next(p for p in page if p.title.startswith("Group Think"))
+    c = OfflineEngine().compare(hogwild, group).value
+    assert ", while " in c.summary and "Hogwild" in c.summary and "Group Think" in c.summary
+    assert 'runs LLM "workers" in parallel' in c.summary, c.summary
+    assert not c.summary.startswith("Both deal with")

@@ -12,6 +12,7 @@ two papers are named in (`compare A B` and `compare B A` and the digest say the 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from paperbrief.engines.offline.compare_cells import approach_cell, problem_cell, results_cell
@@ -225,7 +226,7 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
     (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
     for size in range(words, 4, -1):
-        for k, text in enumerate(clauses(paper, p.label, p.roles, avoid, size)):
+        for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
             body = text[len(p.label) :].strip()
             if len(body.split()) < 3 or any(figure in body for figure in said):
                 continue
@@ -259,6 +260,19 @@ _DOING = re.compile(
 )
 _CLAIM_ENDS = frozenset("show shows showed demonstrate demonstrates found find finds observe "
                         "observes reveal reveals and or".split())  # fmt: skip
+
+
+_PARTICIPLE_BREAK = re.compile(r"\s*,\s+(?:allowing|enabling|making|which|while|thereby|where"
+                               r"|leading|resulting|yielding|so that)\b")
+
+
+def _heads(texts: Iterator[str]) -> Iterator[tuple[int, str]]:
+    """Each clause, then its head before a participle or relative clause ('runs LLM "workers"
+    in parallel | , allowing them to synchronize'), numbered by the clause it comes from."""
+    for k, text in enumerate(texts):
+        yield k, text
+        for m in _PARTICIPLE_BREAK.finditer(text):
+            yield k, text[: m.start()]
 
 
 def _cut_list(body: str, paper: Paper) -> bool:

@@ -239,7 +239,9 @@ def whole_tail(text: str, abstract: str) -> bool:
     if not words:
         return False
     last = words[-1].lower().strip(",;:")
-    if dangling(words[-1]) or last in _OPEN_TAIL or adjective(last):
+    # 'in parallel', 'in isolation': an adjective after 'in' ends the phrase
+    idiom = len(words) >= 2 and words[-2].lower() == "in" and last.isalpha()
+    if dangling(words[-1]) or last in _OPEN_TAIL or (adjective(last) and not idiom):
         return False
     if "-" in last and last.rsplit("-", 1)[1] in _HYPHEN_ADJECTIVES:  # 'high-quality'
         return False
@@ -290,4 +292,6 @@ def content_free(text: str) -> bool:
     """True for a cell that says nothing but that there is an approach ('We propose a two-fold
     approach.'): fewer than three words beyond stopwords and the field's stock words."""
     words = [w.lower() for w in re.findall(r"[A-Za-z][\w-]*", text)]
-    return sum(w not in STOPWORDS and w not in _EMPTY_WORDS for w in words) < 3
+    # a compound counts as two words ('a new concurrent-reasoning paradigm' says something)
+    return sum((1 + ("-" in w.strip("-"))) * (w not in STOPWORDS and w not in _EMPTY_WORDS)
+               for w in words) < 3  # fmt: skip
