@@ -46,6 +46,7 @@ from paperbrief.models import (
 from paperbrief.text import squash
 
 SUMMARY_WORDS = 30
+SHORT_WORDS = 24  # a summary this short is tried first
 _BOTH_ARE = {
     "benchmark": "both build benchmarks", "dataset": "both build datasets",
     "survey": "both are surveys", "position": "both are position papers",
@@ -221,7 +222,7 @@ def _restates(text: str, profile: Profile) -> bool:
 
 
 def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
-          said: tuple[str, ...] = (), restate: bool = False) -> str:  # fmt: skip
+          said: tuple[str, ...] = ()) -> str:  # fmt: skip
     """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
     (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
@@ -243,7 +244,7 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
                 continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
             if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
                 continue  # 'proposes which uses ...', 'integrates communication, perception,'
-            if (restate or not _restates(text, p)) and whole_tail(body, paper.abstract):
+            if not _restates(text, p) and whole_tail(body, paper.abstract):
                 return text
     return ""
 
@@ -309,21 +310,20 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if thin:
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
-    sizes = (12, 9, 7)  # words per paper's clause, longest first (_does tries every shorter cut)
-    for restate in (False,):  # a clause restating a takeaway is never used
-        firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said, restate)
-                                           for w in sizes) if f]  # fmt: skip
-        by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb
+    sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (_does tries shorter cuts)
+    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes) if f]
+    by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
+    # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
+    for cap in (SHORT_WORDS, SUMMARY_WORDS):
         for first in firsts:
             verb = first[len(pa.label) :].split()[0]
             if verb not in by_verb:
-                by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said,
-                                                                restate)
+                by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
                                                           for w in sizes) if c]  # fmt: skip
             for second in by_verb[verb]:
                 joined = f"{first}, while {second}"
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
-                if _fits(text):
+                if _fits(text, cap):
                     return _line(text)
     if thin:
         return _line(f"Loosely related: both mention {_listing(shared.named)}")
@@ -332,10 +332,10 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     return _line(f"Both deal with {_listing(shared.phrases or shared.nouns or shared.words)}")
 
 
-def _fits(text: str) -> bool:
+def _fits(text: str, words: int = SUMMARY_WORDS) -> bool:
     """True when the line holds `text` whole: at most SUMMARY_WORDS words and LINE_MAX_CHARS."""
     whole = squash(text)
-    return len(whole.split()) <= SUMMARY_WORDS and len(whole) < LINE_MAX_CHARS - 2
+    return len(whole.split()) <= words and len(whole) < LINE_MAX_CHARS - 2
 
 
 def _line(text: str) -> str:
