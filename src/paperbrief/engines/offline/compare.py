@@ -1,12 +1,14 @@
 """Pairwise comparison for the offline engine, built from the two papers' extracted structure.
 
-The assembly: short names (compare_names), the distinctive subject both share (compare_ground),
-what each paper does (compare_clauses), the facts that set them apart (compare_facts: a
-benchmark both report, released code or data) and each paper's own phrases (compare_phrases).
-It says less rather than more: a row only when both papers have something for it, a "when to
-prefer" line only when a fact supports it, and a summary of at most ~30 words that states the
-difference instead of repeating either takeaway. The result does not depend on the order the
-two papers are named in (`compare A B` and `compare B A` and the digest say the same).
+The assembly: short names (compare_names), the distinctive subject both share and whether that
+link is loose (compare_ground), what each paper does (compare_clauses), table cells that match
+their row (compare_cells), the facts that set them apart (compare_facts: a benchmark both
+report, released or promised code or data) and each paper's own phrases (compare_phrases). It
+says less rather than more: a row only when both papers have a cell for it, "when to prefer"
+lines only when a fact sets the pair apart (each saying what its paper does), and a summary of
+at most ~30 words about both papers (what each does) or else only what they share. The result
+does not depend on the order the two papers are named in (`compare A B` and `compare B A` and
+the digest say the same).
 """
 
 from __future__ import annotations
