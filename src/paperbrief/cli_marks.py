@@ -254,7 +254,8 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
     remember(args, papers)
     likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
     if embedder is None:
-        return rank_with_marks(papers, likes, dislikes, profile)
+        with _store(args) as store:  # papers analysed before: their words are in the store
+            return rank_with_marks(papers, likes, dislikes, profile, cache=store)
     from paperbrief.cli import _embed_with, _session
 
     with _session(args, "rank") as (store, run_id):
