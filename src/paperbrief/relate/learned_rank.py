@@ -78,12 +78,15 @@ class FeatureSpace:
             return sp.csr_matrix((len(papers), 0))
         return self.vectors.transform(counts_of(papers))
 
-    def label(self, column: int, text: str = "") -> str:
-        """Column `column`'s word or word pair as `text` writes it (else as first seen)."""
+    def label(self, column: int, text: str = "",
+              words: list[tuple[str, str]] | None = None) -> str:
+        """Column `column`'s word or word pair as `text` writes it (`words`: its
+        stemmed_words, when already known), else as its stems."""
         if self.vectors is None:
             return ""
         stems = self.vectors.names[column].split()
-        words = stemmed_words(text) if text else []
+        if words is None:
+            words = stemmed_words(text) if text else []
         for j in range(len(words) - len(stems) + 1):  # as the paper writes it
             if [s for _, s in words[j:j + len(stems)]] == stems:
                 return " ".join(w for w, _ in words[j:j + len(stems)])
@@ -258,11 +261,11 @@ def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace
     contrib = row.data * coef[row.indices]
     order = np.argsort(-contrib)
     labels: list[str] = []
-    text = f"{paper.title}\n{paper.abstract}"
+    words = stemmed_words(f"{paper.title}\n{paper.abstract}")  # once for all its labels
     for j in order:
         if contrib[j] <= 0 or len(labels) == REASON_TERMS:
             break
-        label = space.label(int(row.indices[j]), text)
+        label = space.label(int(row.indices[j]), words=words)
         if label and not any(label in seen or seen in label for seen in labels):
             labels.append(label)
     return labels

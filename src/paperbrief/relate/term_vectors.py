@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import count, repeat
+from itertools import repeat
 from typing import TYPE_CHECKING, Protocol
 
 from paperbrief.models import Paper
@@ -94,15 +94,16 @@ class TermVectors:
         import scipy.sparse as sp
 
         keys, values, lengths = _flatten(counts)
-        # each occurrence numbered by its term's first occurrence, in one pass of C (a dict's
-        # setdefault), then terms, document frequencies and columns in numpy
-        first = np.fromiter(map({}.setdefault, keys, count()), dtype=np.int64, count=len(keys))
-        unique, term_of = np.unique(first, return_inverse=True)
+        # terms told apart by their 64-bit string hashes (computed in C, kept by each string;
+        # two terms of one listing sharing one is a 1 in 10^9 chance, and would only merge two
+        # columns), then vocabulary, document frequencies and columns in numpy
+        hashes = np.fromiter(map(hash, keys), dtype=np.int64, count=len(keys))
+        unique, first, term_of = np.unique(hashes, return_index=True, return_inverse=True)
         df = np.bincount(term_of, minlength=len(unique))  # a paper names a term once
         kept = np.flatnonzero(df >= min_df)
         if not kept.size:
             return None, sp.csr_matrix((len(counts), 0))
-        kept_names = [keys[i] for i in unique[kept].tolist()]
+        kept_names = [keys[i] for i in first[kept].tolist()]
         order = sorted(range(len(kept_names)), key=kept_names.__getitem__)  # sorted terms
         names = [kept_names[i] for i in order]
         column_of = np.full(len(unique), -1, dtype=np.int64)
