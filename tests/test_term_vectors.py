@@ -186,3 +186,20 @@ def test_paper_words_are_the_analysis_of_its_text(papers) -> None:
     assert paper_words(paper) == analyze(paper_text(paper))
     counts = term_vectors.term_counts(["video", "gener", "video", "gener"])
     assert counts == {"video": 2, "gener": 2, "video gener": 2, "gener video": 1}
+
+
+def test_the_analysis_is_the_stemmed_content_tokens(papers, monkeypatch) -> None:
+    """analyze (a dict of the tokens seen so far) gives the stems of text.tokens, also across a
+    restart of its dict; tokens strips web addresses whether or not a text has one."""
+    from paperbrief.relate import terms
+    from paperbrief.text import STOPWORDS, stem, tokens
+
+    texts = [paper_text(p) for p in papers[:200]]
+    texts.append("Code: HTTPS://GitHub.com/Org/Repo-X and www.Example.org/page; no http here")
+    assert tokens(texts[-1]) == ["code", "and", "no", "http", "here"]
+    monkeypatch.setattr(terms, "MAX_TERMS", 500)  # the dict starts again many times
+    monkeypatch.setattr(terms, "_TERMS", {})
+    for text in texts:
+        want = [stem(t) for t in tokens(text) if len(t) > 1 and t not in STOPWORDS]
+        assert analyze(text) == want
+    assert 0 < len(terms._TERMS) <= 500 + 400

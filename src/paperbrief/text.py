@@ -79,7 +79,10 @@ def strip_urls(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lowercase word tokens (hyphenated words kept whole), digits-only tokens dropped."""
-    return _TOKEN_RE.findall(strip_urls(text).lower())
+    lowered = text.lower()
+    if "://" in lowered or "www." in lowered:  # else no address to strip: no scan for one
+        lowered = strip_urls(lowered)
+    return _TOKEN_RE.findall(lowered)
 
 
 def content_tokens(text: str) -> list[str]:
