@@ -136,8 +136,9 @@ def _stem_lower(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, whitespace collapsed (for exact phrase and name matching)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # (ASCII has no accents to fold: most abstracts skip the char loop)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
 
 
