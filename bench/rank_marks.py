@@ -25,6 +25,12 @@ like those about the topic, dislike the rest; the share of the topic's papers fo
 (out of at most 40 there are), against the first ranking's top 40 without feedback.
 
     python bench/rank.py [--data PATH] [--draws N] [--split tuning|held-out|both]
+
+Then the speed (`timing`; `--timing-only`, `--runs N`): `paperbrief rank` on the 2,202 papers and
+on 3,215 (those plus 1,013 real SciTLDR abstracts, a file built in a temporary folder at run
+time), learned from 3 likes, from a keyword profile + 3 likes, and the profile ranking of before
+issue 25; each run on a fresh store (first run) and again (repeat run); wall and CPU time, best
+and median, with the load average.
 """
 
 from __future__ import annotations
@@ -212,6 +218,8 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=3, help="random profiles per topic")
     parser.add_argument("--split", choices=("tuning", "held-out", "both"), default="held-out")
     parser.add_argument("--no-timing", action="store_true", help="skip the wall-time figures")
+    parser.add_argument("--timing-only", action="store_true", help="only the wall-time figures")
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed runs of each command")
     parser.add_argument("--c", type=float, help="tuning: the classifier's C")
     parser.add_argument("--keyword-weight", type=float, help="tuning: keyword blend weight")
     parser.add_argument("--negatives", type=int, help="tuning: unmarked negatives sampled")
@@ -228,6 +236,9 @@ def main() -> None:
     late = [p for p in papers if p.published and p.published >= SPLIT_DAY]
     names = list(TOPICS)
     started = time.perf_counter()
+    if args.timing_only:
+        timing(papers, args.data, args.runs)
+        return
     if args.split in ("tuning", "both"):
         rows = run_split("tuning", early, names[0::2], args.draws, random.Random(2024))
         show("TUNING (even topics, papers before 2024-09-16)", len(early), rows, args.draws)
@@ -236,47 +247,104 @@ def main() -> None:
         show("HELD-OUT (odd topics, papers from 2024-09-16)", len(late), rows, args.draws)
     print(f"\n{time.perf_counter() - started:.1f} s; load average {os.getloadavg()[0]:.2f}")
     if not args.no_timing:
-        timing(papers)
+        timing(papers, args.data, args.runs)
 
 
-def timing(papers: list[Paper]) -> None:
-    """Wall time of one learned ranking of the whole file (fit + train + score), and of the
-    `paperbrief rank` command on it with marks in a fresh store."""
-    started = time.perf_counter()
-    rng = random.Random(7)
-    likes = rng.sample(papers, 3)
-    rank_with_marks(papers, likes, rng.sample(papers, 2))
-    print(f"rank_with_marks on {len(papers)} papers (features, training, scores): "
-          f"{time.perf_counter() - started:.2f} s")
+# the corpus for the issue's figure (3,215 papers): the 2,202 Daily Papers and 1,013 real
+# SciTLDR abstracts (OpenReview papers, no titles): its test split, its dev split, then the
+# first 94 of its training split; made at run time in a temporary folder, never committed
+SCITLDR = ("scitldr-dev.jsonl", "scitldr-a-dev.jsonl", "scitldr-a-train.jsonl")
+ISSUE_SIZE = 3215
+RUNS = 3
+
+
+def build_corpus(path: Path, data: Path = DATA, size: int = ISSUE_SIZE) -> int:
+    """Write the papers of `data` plus SciTLDR papers up to `size` papers to `path`
+    (paperbrief's JSONL; a SciTLDR paper's id is 'scitldr-' + its OpenReview id); the number
+    written."""
+    lines = data.read_text(encoding="utf-8").splitlines()
+    ids = {json.loads(line)["id"] for line in lines}
+    for name in SCITLDR:
+        for line in need(data.parent / name).read_text(encoding="utf-8").splitlines():
+            if len(lines) >= size:
+                break
+            record = json.loads(line)
+            paper_id = f"scitldr-{record['id']}"
+            if paper_id in ids:
+                continue
+            ids.add(paper_id)
+            lines.append(json.dumps({"id": paper_id, "title": record.get("title") or "",
+                                     "abstract": record["abstract"]}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)
+
+
+def timing(papers: list[Paper], data: Path = DATA, runs: int = RUNS) -> None:
+    """Wall time of one learned ranking in this process, and of the `paperbrief rank` command on
+    2,202 and 3,215 papers: learned from 3 likes, from a keyword profile + 3 likes, and the
+    profile ranking (before issue 25). Each run starts from a fresh store holding the 3 likes
+    ('first': nothing analysed yet), then ranks again ('repeat': the cron / serve case). CPU is
+    the command's user + system time: unlike wall time, it hardly moves with the machine's load."""
+    import resource
     import subprocess
     import sys
     import tempfile
 
-    data = str(need(DATA))
+    data = need(data)
+    started = time.perf_counter()
+    rng = random.Random(7)
+    likes = rng.sample(papers, 3)
+    rank_with_marks(papers, likes, rng.sample(papers, 2))
+    print(f"\nrank_with_marks on {len(papers)} papers (features, training, scores): "
+          f"{time.perf_counter() - started:.2f} s")
+    cli = [sys.executable, "-c", "import sys; from paperbrief.cli import main; sys.exit(main())"]
+
+    def command(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([*cli, *args], env=env, check=True, stdout=subprocess.DEVNULL)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(os.environ, PAPERBRIEF_DB=f"{tmp}/bench.db", XDG_CONFIG_HOME=tmp)
-        env.pop("OPENAI_API_KEY", None)
-        env.pop("OPENAI_BASE_URL", None)
-        cli = [sys.executable, "-c", "import sys; from paperbrief.cli import main; "
-               "sys.exit(main())"]
-        subprocess.run([*cli, "like", *(p.id for p in likes), "-i", data], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        profile = Path(tmp) / "interests.toml"  # the same papers as a profile: the old path
+        corpus = Path(tmp) / f"papers-{ISSUE_SIZE}.jsonl"
+        made = build_corpus(corpus, data)
+        keyword = Path(tmp) / "keyword.toml"  # a profile with a keyword (likes come as marks)
+        keyword.write_text('keywords = ["reinforcement learning"]\n')
+        profile = Path(tmp) / "papers.toml"  # the 3 papers as a profile: the path before
         profile.write_text(f"papers = {json.dumps([p.id for p in likes])}\n")
-        walls: dict[str, list[float]] = {"learned from 3 likes": [],
-                                         "profile of 3 papers (before)": []}
-        for _ in range(3):
-            for name, extra in (("learned from 3 likes", []),
-                                ("profile of 3 papers (before)",
-                                 ["--interests", str(profile), "--reader", "nobody"])):
-                started = time.perf_counter()
-                subprocess.run([*cli, "rank", "-i", data, *extra], env=env, check=True,
-                               stdout=subprocess.DEVNULL)
-                walls[name].append(time.perf_counter() - started)
-    for name, times in walls.items():
-        print(f"`paperbrief rank -i {Path(data).name}` ({len(papers)} papers), {name}: wall "
-              f"best {min(times):.2f} s, median {statistics.median(times):.2f} s")
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        variants = {
+            "learned from 3 likes": [],
+            "learned, keyword profile + 3 likes": ["--interests", str(keyword)],
+            "profile of 3 papers (before issue 25)": ["--interests", str(profile), "--reader",
+                                                     "nobody"],
+        }
+        print(f"{'papers':>6}  {'`paperbrief rank`':38} {'run':6} {'wall best':>9} "
+              f"{'median':>7} {'CPU best':>8} {'median':>7}")
+        for listing, n in ((data, len(papers)), (corpus, made)):
+            for name, extra in variants.items():
+                walls: dict[str, list[float]] = {"first": [], "repeat": []}
+                cpus: dict[str, list[float]] = {"first": [], "repeat": []}
+                for run in range(runs):
+                    env = dict(os.environ, PAPERBRIEF_DB=f"{tmp}/bench-{n}-{run}-{len(extra)}.db",
+                               XDG_CONFIG_HOME=tmp)
+                    env.pop("OPENAI_API_KEY", None)
+                    env.pop("OPENAI_BASE_URL", None)
+                    subprocess.run([*cli, "like", *(p.id for p in likes), "-i", str(listing)],
+                                   env=env, check=True, stdout=subprocess.DEVNULL)
+                    for which in ("first", "repeat"):
+                        wall, cpu = command(["rank", "-i", str(listing), *extra], env)
+                        walls[which].append(wall)
+                        cpus[which].append(cpu)
+                for which in ("first", "repeat"):
+                    w, c = walls[which], cpus[which]
+                    print(f"{n:6d}  {name:38} {which:6} {min(w):8.2f}s {statistics.median(w):6.2f}s"
+                          f" {min(c):7.2f}s {statistics.median(c):6.2f}s")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
+          f"{runs} runs each")
 
 
 if __name__ == "__main__":

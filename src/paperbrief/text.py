@@ -79,7 +79,10 @@ def strip_urls(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Lowercase word tokens (hyphenated words kept whole), digits-only tokens dropped."""
-    return _TOKEN_RE.findall(strip_urls(text).lower())
+    lowered = text.lower()
+    if "://" in lowered or "www." in lowered:  # else no address to strip: no scan for one
+        lowered = strip_urls(lowered)
+    return _TOKEN_RE.findall(lowered)
 
 
 def content_tokens(text: str) -> list[str]:
@@ -133,8 +136,9 @@ def _stem_lower(word: str) -> str:
 
 def fold(text: str) -> str:
     """Lower case without accents, whitespace collapsed (for exact phrase and name matching)."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():  # (ASCII has no accents to fold: most abstracts skip the char loop)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(text.casefold().split())
 
 

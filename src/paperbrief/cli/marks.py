@@ -21,7 +21,8 @@ from paperbrief.models import Paper
 log = logging.getLogger("paperbrief")
 
 
-def _store(args: Any) -> Any:
+def open_store(args: Any) -> Any:
+    """The store named by --db (or the default one), opened."""
     from paperbrief.store.core import Store, default_db_path
 
     return Store(Path(args.db) if args.db else default_db_path())
@@ -34,7 +35,7 @@ def _mark(args: Any, mark: str) -> int:
     reader = reader_name(args.reader)
     refs = [parse_reference(ref) for ref in args.refs]  # a malformed one: exit 2 at once
     listing = load(args)[0] if args.sources else None
-    with _store(args) as store:  # in the listing, else the store, else fetched from arXiv
+    with open_store(args) as store:  # in the listing, else the store, else fetched from arXiv
         found = steps.find(refs, listing, store)
         store.save_papers(list({p.id: p for p in [*(listing or []), *found]}.values()))
         store.set_marks(reader, [p.id for p in found], mark)  # type: ignore[arg-type]
@@ -60,7 +61,7 @@ def cmd_unmark(args: Any) -> int:
     from paperbrief.sources.references import parse_reference
 
     reader = reader_name(args.reader)
-    with _store(args) as store:
+    with open_store(args) as store:
         ids = resolve_marked(args.refs, store.get_marks(reader), parse_reference)
         removed = store.remove_marks(reader, ids)
     for pid in ids:
@@ -75,7 +76,7 @@ def cmd_marks(args: Any) -> int:
     if args.export is not None and args.import_file is not None:
         raise UsageError("--export and --import: one at a time")
     reader = None if args.all_readers else reader_name(args.reader)
-    with _store(args) as store:
+    with open_store(args) as store:
         if args.import_file is not None:
             items = parse_export(read_export(args.import_file), str(args.import_file))
             if args.reader is not None:  # imported under the reader named here
@@ -122,7 +123,7 @@ def reader_marks(args: Any) -> tuple[list[Paper], list[Paper]]:
     db_path = Path(args.db) if args.db else default_db_path()
     if not db_path.is_file():
         return [], []
-    with _store(args) as store:
+    with open_store(args) as store:
         marks = store.get_marks(reader)
     likes = [m.paper for m in marks if m.mark == "like" and m.paper is not None]
     dislikes = [m.paper for m in marks if m.mark == "dislike" and m.paper is not None]
@@ -132,7 +133,7 @@ def reader_marks(args: Any) -> tuple[list[Paper], list[Paper]]:
 def remember(args: Any, papers: list[Paper]) -> None:
     """Keep the listing's papers in the store (a later mark then needs no fetch)."""
     if papers:
-        with _store(args) as store:
+        with open_store(args) as store:
             store.save_papers(papers)
 
 

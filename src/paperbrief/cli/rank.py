@@ -10,7 +10,7 @@ from typing import Any
 
 from paperbrief import steps
 from paperbrief.cli.common import load, out, session
-from paperbrief.cli.marks import reader_marks, remember
+from paperbrief.cli.marks import open_store, reader_marks, remember
 from paperbrief.errors import EXIT_OK, UsageError
 from paperbrief.models import Paper
 
@@ -77,7 +77,8 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
     remember(args, papers)
     likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
     if embedder is None:
-        return rank_with_marks(papers, likes, dislikes, profile)
+        with open_store(args) as store:  # papers analysed before: their words are in the store
+            return rank_with_marks(papers, likes, dislikes, profile, cache=store)
     with session(args, "rank") as (store, run_id):
         embedder.call_log = lambda call: store.log_call(run_id, call)
         ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,

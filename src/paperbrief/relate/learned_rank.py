@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 
     from paperbrief.relate.interests import Profile
+    from paperbrief.relate.logistic import LinearModel
+    from paperbrief.relate.term_vectors import TermVectors, WordCache
 
 MIN_LIKES = 2
 UNMARKED_NEGATIVES = 300  # unmarked papers sampled as negatives (all of them in a small listing)
@@ -41,21 +43,9 @@ EXPLAINED = 100  # papers whose reasons name the words they share with the likes
 SEED = 25
 
 
-def _pairs_analyzer() -> Callable[[str], list[str]]:
-    """An analyzer giving stemmed content words (relatedness.analyze's) and adjacent pairs of
-    them; reasons quote the words from the paper itself (FeatureSpace.label)."""
-    from paperbrief.relate.relatedness import analyze as words_of
-
-    def analyze(text: str) -> list[str]:
-        words = words_of(text)
-        return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-
-    return analyze
-
-
 def stemmed_words(text: str) -> list[tuple[str, str]]:
     """(word, stem) of each content word of `text`, in order."""
-    from paperbrief.relate.relatedness import _term
+    from paperbrief.relate.terms import _term
     from paperbrief.text import tokens
 
     pairs = [(t, _term(t)) for t in tokens(text)]
@@ -64,45 +54,39 @@ def stemmed_words(text: str) -> list[tuple[str, str]]:
 
 @dataclass
 class FeatureSpace:
-    """TF-IDF of words and word pairs, fitted on a listing; any paper can be placed in it."""
+    """TF-IDF of words and word pairs (paperbrief.relate.term_vectors), fitted on a listing; any
+    paper can be placed in it."""
 
-    vectorizer: object | None
-    _names: list[str] | None = None
+    vectors: TermVectors | None
 
     @classmethod
-    def fit(cls, papers: Sequence[Paper]) -> tuple[FeatureSpace, sp.csr_matrix]:
-        import numpy as np
-        import scipy.sparse as sp
-        from sklearn.feature_extraction.text import TfidfVectorizer
+    def fit(cls, papers: Sequence[Paper], cache: WordCache | None = None
+            ) -> tuple[FeatureSpace, sp.csr_matrix]:
+        """The space of `papers` and their rows; with `cache` (the store), papers analysed
+        before are not analysed again."""
+        from paperbrief.relate.term_vectors import TermVectors, counts_of
 
-        from paperbrief.relate.relatedness import paper_text
-
-        analyze = _pairs_analyzer()
-        vectorizer = TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=2,
-                                     norm="l2", dtype=np.float64)
-        try:
-            matrix = vectorizer.fit_transform([paper_text(p) for p in papers])
-        except ValueError:  # no term in two papers
-            return cls(None), sp.csr_matrix((len(papers), 0))
-        return cls(vectorizer), sp.csr_matrix(matrix)
+        space, matrix = TermVectors.fit(counts_of(papers, cache))
+        return cls(space), matrix
 
     def transform(self, papers: Sequence[Paper]) -> sp.csr_matrix:
         import scipy.sparse as sp
 
-        from paperbrief.relate.relatedness import paper_text
+        from paperbrief.relate.term_vectors import counts_of
 
-        if self.vectorizer is None:
+        if self.vectors is None:
             return sp.csr_matrix((len(papers), 0))
-        return sp.csr_matrix(self.vectorizer.transform([paper_text(p) for p in papers]))
+        return self.vectors.transform(counts_of(papers))
 
-    def label(self, column: int, text: str = "") -> str:
-        """Column `column`'s word or word pair as `text` writes it (else as first seen)."""
-        if self.vectorizer is None:
+    def label(self, column: int, text: str = "",
+              words: list[tuple[str, str]] | None = None) -> str:
+        """Column `column`'s word or word pair as `text` writes it (`words`: its
+        stemmed_words, when already known), else as its stems."""
+        if self.vectors is None:
             return ""
-        if self._names is None:
-            self._names = [str(t) for t in self.vectorizer.get_feature_names_out()]  # type: ignore[attr-defined]
-        stems = self._names[column].split()
-        words = stemmed_words(text) if text else []
+        stems = self.vectors.names[column].split()
+        if words is None:
+            words = stemmed_words(text) if text else []
         for j in range(len(words) - len(stems) + 1):  # as the paper writes it
             if [s for _, s in words[j:j + len(stems)]] == stems:
                 return " ".join(w for w, _ in words[j:j + len(stems)])
@@ -110,25 +94,24 @@ class FeatureSpace:
 
 
 def train(positives: np.ndarray | sp.csr_matrix, negatives: np.ndarray | sp.csr_matrix,
-          c: float = C, weights: np.ndarray | None = None) -> object:
+          c: float = C, weights: np.ndarray | None = None) -> LinearModel:
     """A class-balanced logistic regression separating `positives` from `negatives` (rows);
-    `weights` weigh the negatives among themselves (a dislike more than an unmarked paper)."""
+    `weights` weigh the negatives among themselves (a dislike more than an unmarked paper).
+    Liblinear's objective, solved without scikit-learn (paperbrief.relate.logistic)."""
     import numpy as np
     import scipy.sparse as sp
-    from sklearn.linear_model import LogisticRegression
+
+    from paperbrief.relate.logistic import fit_logistic
 
     stack = sp.vstack if sp.issparse(positives) else np.vstack
     x = stack([positives, negatives])
+    if sp.issparse(x):
+        x = x.tocsr()
     y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
     w = np.ones(len(y))
     if weights is not None:
         w[positives.shape[0]:] = weights / weights.mean()
-    # liblinear's dual solver: the same L2 logistic regression, solved over the few hundred
-    # training rows instead of the tens of thousands of features (100x faster than lbfgs here)
-    model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", dual=True,
-                               max_iter=1000)
-    model.fit(x, y, sample_weight=w)
-    return model
+    return fit_logistic(x, y, c, w)
 
 
 def rank_with_marks(
@@ -140,6 +123,7 @@ def rank_with_marks(
     space: FeatureSpace | None = None,
     vectors: sp.csr_matrix | np.ndarray | None = None,
     marked_vectors: tuple[np.ndarray, np.ndarray] | None = None,
+    cache: WordCache | None = None,
     negatives: int = UNMARKED_NEGATIVES,
     c: float = C,
     keyword_weight: float = KEYWORD_WEIGHT,
@@ -151,8 +135,9 @@ def rank_with_marks(
 
     `vectors` are the papers' rows (TF-IDF of `space`, fitted here when not given, or
     embeddings); `marked_vectors` the rows of `likes` and `dislikes` when they are embeddings
-    (TF-IDF rows of marked papers are taken from the listing or placed in `space`). A liked
-    paper is ranked with reason 'liked'; a disliked one last, as excluded.
+    (TF-IDF rows of marked papers are taken from the listing or placed in `space`); `cache`
+    keeps the papers' analysed terms between runs (the store). A liked paper is ranked with
+    reason 'liked'; a disliked one last, as excluded.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -161,7 +146,7 @@ def rank_with_marks(
     if n == 0:
         return []
     if vectors is None:
-        space, vectors = FeatureSpace.fit(papers)
+        space, vectors = FeatureSpace.fit(papers, cache)
     liked_ids = {p.id for p in likes}
     disliked_ids = {p.id for p in dislikes} - liked_ids
     if marked_vectors is not None:
@@ -190,7 +175,7 @@ def rank_with_marks(
     else:
         weights = np.r_[np.full(dislike_rows.shape[0], dislike_weight), np.ones(len(sample))]
         model = train(like_rows, negative_rows, c, weights)
-        raw = np.asarray(model.decision_function(vectors), dtype=float).ravel()  # type: ignore[attr-defined]
+        raw = model.decision_function(vectors)
     spread = float(raw.std()) or 1.0
     learned = (raw - float(raw.mean())) / spread
     if centroid_weight and like_rows.shape[0] and vectors.shape[1]:
@@ -199,7 +184,7 @@ def rank_with_marks(
         learned = learned + centroid_weight * (near - near.mean()) / (float(near.std()) or 1.0)
     evidence = _profile_evidence(papers, profile)
     nearest = _nearest_like(vectors, like_rows, likes)
-    coef = np.asarray(model.coef_).ravel() if model is not None else None  # type: ignore[attr-defined]
+    coef = model.coef_.ravel() if model is not None else None
     first = np.argsort(-(learned + keyword_weight * np.array([e[0] for e in evidence])),
                        kind="stable")
     explained = set(first[:EXPLAINED].tolist())  # the shared words: for the top papers only
@@ -276,11 +261,11 @@ def _shared_terms(vectors: object, i: int, coef: np.ndarray, space: FeatureSpace
     contrib = row.data * coef[row.indices]
     order = np.argsort(-contrib)
     labels: list[str] = []
-    text = f"{paper.title}\n{paper.abstract}"
+    words = stemmed_words(f"{paper.title}\n{paper.abstract}")  # once for all its labels
     for j in order:
         if contrib[j] <= 0 or len(labels) == REASON_TERMS:
             break
-        label = space.label(int(row.indices[j]), text)
+        label = space.label(int(row.indices[j]), words=words)
         if label and not any(label in seen or seen in label for seen in labels):
             labels.append(label)
     return labels

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -20,8 +19,8 @@ from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from paperbrief.models import Paper, Topic
+from paperbrief.relate.terms import _term, analyze, paper_text  # noqa: F401 (used from here too)
 from paperbrief.relate.topics import group_topics
-from paperbrief.text import STOPWORDS, stem, tokens
 
 MIN_PAIR_SIMILARITY = 0.05  # TF-IDF cosine below which two papers share too little to compare
 # embeddings (e.g. OpenAI text-embedding-3) put unrelated abstracts of one field near 0.2
@@ -34,23 +33,6 @@ BLOCK_ROWS = 256
 DENSE_WORD_SHARE = 0.03  # words in more than this share of papers are multiplied densely
 
 Matrix = sp.csr_matrix | np.ndarray
-
-
-@lru_cache(maxsize=1 << 17)  # a week's vocabulary is far smaller than its words
-def _term(token: str) -> str:
-    """A lower-case token's term: its stem, or '' for a stop word or a single letter."""
-    return stem(token) if len(token) > 1 and token not in STOPWORDS else ""
-
-
-def analyze(text: str) -> list[str]:
-    """The project's terms of a text: content words (no stopwords), stemmed (the same terms as
-    stemming text.content_tokens, one cached lookup a word: 10,000 abstracts are 2 million)."""
-    return [term for term in map(_term, tokens(text)) if term]
-
-
-def paper_text(paper: Paper) -> str:
-    """What a paper's vector is made of: the title twice (the densest signal), then the abstract."""
-    return f"{paper.title}\n{paper.title}\n{paper.abstract}"
 
 
 @dataclass

@@ -52,6 +52,7 @@ from paperbrief.store.embeddings import EmbeddingStoreMixin
 from paperbrief.store.guard import check_ours, read_only_connection
 from paperbrief.store.marks import MarkStoreMixin
 from paperbrief.store.migrations import MIGRATIONS, migrate
+from paperbrief.store.paper_words import PaperWordStoreMixin
 
 DB_ENV = "PAPERBRIEF_DB"
 BUSY_TIMEOUT_MS = 15_000
@@ -114,7 +115,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-class Store(BatchStoreMixin, EmbeddingStoreMixin, MarkStoreMixin):
+class Store(BatchStoreMixin, EmbeddingStoreMixin, MarkStoreMixin, PaperWordStoreMixin):
     """A paperbrief database; open it with `Store(path)` or `with Store(path) as store:`."""
 
     def __init__(self, path: str | Path, *, read_only: bool = False) -> None:

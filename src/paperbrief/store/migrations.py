@@ -233,6 +233,20 @@ def m008_marks_and_seen(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE papers ADD COLUMN version INTEGER")
 
 
+@migration
+def m009_paper_words(conn: sqlite3.Connection) -> None:
+    """Each paper's analysed words (stems, in order) by content hash and analyzer, so a repeated
+    `rank` does not analyse a paper again (paperbrief.relate.term_vectors)."""
+    conn.execute(
+        """CREATE TABLE paper_words (
+            content_key TEXT NOT NULL,
+            analyzer TEXT NOT NULL,
+            words TEXT NOT NULL,
+            created TEXT NOT NULL,
+            PRIMARY KEY (content_key, analyzer)
+        )"""
+    )
+
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     """Names of the migrations recorded in the database, in the order they were applied."""
     ensure_migrations_table(conn)
