@@ -9,6 +9,7 @@ Daily Papers; see tests/fixtures/README.md), by arXiv id.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 
 from paperbrief.digest.build import plan_digest
@@ -81,3 +82,34 @@ def test_a_summary_never_repeats_the_shared_ground():
         assert shown.count(c.shared_ground.rstrip(".")) == 1, shown
         text = "\n".join(comparison_lines(c, a, b))
         assert "Shared ground:" in text or c.summary == c.shared_ground
+
+
+def _cells(paper_id: str) -> list[str]:
+    from paperbrief.engines.offline.compare_cells import approach_cell, problem_cell, results_cell
+    from paperbrief.engines.offline.facts import roles
+
+    p = papers()[paper_id]
+    r = roles(p.title, p.abstract)
+    return [problem_cell(p.title, p.abstract, r.problem, ()),
+            approach_cell(p.title, p.abstract, r.method, ()),
+            results_cell(p.title, p.abstract, ())]  # fmt: skip
+
+
+def test_no_cell_with_a_dropped_macro_a_placeholder_or_a_slogan():
+    # '\\ours' dropped: 'demonstrate the effectiveness of, with an absolute improvement'
+    assert not any(", with" in c and "of, with" in c for c in _cells("2411.08147"))
+    # SocialGPT: 'a simple yet well-crafted framework named {}'
+    assert not any("{" in c for c in _cells("2410.21411"))
+    # FlipSketch: 'brings back the magic of flip-book animation' is no approach
+    assert not any("magic" in c for c in _cells("2411.10818"))
+    for _, _, c in held_out():
+        for d in c.differences:
+            for cell in (d.a, d.b):
+                assert "{" not in cell and not re.search(r"\bof,", cell), cell
+
+
+def test_a_problem_cell_names_a_gap_not_the_fields_success():
+    # cDPO: 'Large Language Models have exhibited remarkable performance on reasoning tasks.'
+    assert "remarkable performance" not in _cells("2411.19943")[0]
+    # RF-Inversion: 'Generative models transform random noise into images ...'
+    assert not _cells("2410.10792")[0].startswith("Generative models transform")

@@ -305,14 +305,22 @@ _LOST_NAME = re.compile(
     r"\b(?:propose|proposes|present|presents|introduce|introduces|call|calls|called|dub|dubbed"
     r"|name|named|term|termed|release|releases)\s*[,;:.)]"
     r"|\b(?:the|a|an|our|we)\s*[,;:.)]|\b(?:a|an|the)\s+(?:and|or)\b"  # 'an and effective'
-    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]",
+    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]"
+    # a preposition left before a comma where a macro was ('the effectiveness of, with'), or a
+    # placeholder's braces ('a framework named {}')
+    r"|\b(?:of|for|with|by|via|from|than|named|called|dubbed|termed)\s*[,;:.)](?!\d)|[{}]",
     re.IGNORECASE,
 )
+# a slogan is no approach: 'brings back the magic of flip-book animation', 'just draw your idea'
+_SLOGAN = re.compile(r"\bmagic\b|\bjust (?:draw|type|say|describe|write|tell)\b|\bbrings? back\b"
+                     r"|\bgame[- ]chang|\brevolutioni[sz]|\bsets? a new standard\b|\bunleash",
+                     re.IGNORECASE)  # fmt: skip
 
 
 def lost_name(text: str) -> bool:
-    """True when the text reads as a sentence whose name was lost ('propose, an approach')."""
-    return bool(_LOST_NAME.search(text))
+    """True when the text reads as a sentence whose name was lost ('propose, an approach',
+    'the effectiveness of, with', 'named {}') or is a slogan ('brings back the magic of')."""
+    return bool(_LOST_NAME.search(text) or _SLOGAN.search(text))
 
 
 _EMPTY_WORDS = frozenset(
