@@ -113,3 +113,33 @@ def test_a_problem_cell_names_a_gap_not_the_fields_success():
     assert "remarkable performance" not in _cells("2411.19943")[0]
     # RF-Inversion: 'Generative models transform random noise into images ...'
     assert not _cells("2410.10792")[0].startswith("Generative models transform")
+
+
+def test_shared_ground_is_no_boilerplate_nor_a_verb():
+    from paperbrief.engines.offline.compare_ground import ground, paper_phrases, texts
+
+    def shared(a: str, b: str) -> list[str]:
+        pa, pb = papers()[a], papers()[b]
+        g = ground(paper_phrases(pa), paper_phrases(pb), texts(pa, pb))
+        return [*g.phrases, *g.words]
+
+    # OS-Atlas / Aguvis: 'To facilitate future research' is in both, and no subject
+    assert "facilitate future research" not in shared("2410.23218", "2412.04454")
+    assert "GUI agents" in shared("2410.23218", "2412.04454")
+    for _, _, c in held_out():
+        assert not re.search(r"future research|effectiveness|\bknows?\b", c.shared_ground), c
+
+
+def test_the_digest_compares_no_thin_pair():
+    # Flex3D / SageAttention share only 'transformer architecture': not compared in a digest
+    from paperbrief.engines.offline.compare_ground import shares_subject
+
+    assert not shares_subject(papers()["2410.00890"], papers()["2410.02367"])
+    assert held_out()  # the plan still compares pairs
+
+
+def test_a_method_and_a_benchmark_each_get_a_prefer_line_not_the_title_again():
+    # T3 (a method) vs TemporalBench (a benchmark): both lines, and T3's is not its title
+    c = compare("2410.06166", "2410.10818")
+    assert c.prefer_a and c.prefer_b, c
+    assert "Textual Temporal reasoning Transfer" not in c.prefer_a, c.prefer_a

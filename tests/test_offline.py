@@ -244,7 +244,7 @@ def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Co
 
     # the pairs the digest compares (issue 22: only those with a shared subject)
     pairs = plan_digest(page_papers, related=relate(page_papers), top=len(page_papers)).pairs
-    assert len(pairs) >= 20
+    assert len(pairs) >= 19  # 20 before round 4 left out a thinly linked pair
     return [engine.compare(a, b).value for a, b in pairs]
 
 

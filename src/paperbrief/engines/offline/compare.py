@@ -61,6 +61,7 @@ _KIND_OFFERS = {
     "benchmark": "a way to evaluate models (it builds a benchmark)",
     "dataset": "data to train or test on (it builds a dataset)",
     "position": "an argument about the field (a position paper)",
+    "method": "a method to apply (it proposes one; the other does not)",
 }  # fmt: skip
 
 
@@ -152,6 +153,10 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     # a bare 'it releases its code' is a reason only when nothing else tells the two apart
     apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
         bool(does_a and does_b))
+    # a clause that is the title again ('it develops a foundational GUI action model') is no
+    # reason of its own in a prefer line
+    does_a = "" if _title_again(does_a, pa, a.title) else does_a
+    does_b = "" if _title_again(does_b, pb, b.title) else does_b
     prefer_a = _prefer(pa, pb, results, 0, does_a, apart)
     prefer_b = _prefer(pb, pa, results, 1, does_b, apart)
     # when one paper has a reason, the other is not left without what it offers
@@ -216,6 +221,16 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     if pa.kind == pb.kind and pa.kind in _BOTH_ARE:
         line += f"; {_BOTH_ARE[pa.kind]}"
     return fit(line)
+
+
+_VERB_WORDS = frozenset("introduces proposes presents develops builds designs creates is an a the"
+                        .split())  # fmt: skip
+
+
+def _title_again(does: str, p: Profile, title: str) -> bool:
+    """True when the clause's words beyond its verb are mostly the title's words."""
+    body = [w for w in does[len(p.label) :].split() if w.lower() not in _VERB_WORDS]
+    return bool(body) and repeats(" ".join(body), title, 0.6)
 
 
 def _refers_back(body: str) -> bool:
@@ -436,7 +451,8 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
     shows). A release alone is a weak reason: it is given with what the paper does, or alone
     only when nothing else tells the two papers apart; a promise is none."""
     reasons = []
-    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS:
+    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS and (
+            me.kind != "method" or other.kind in _KIND_OFFERS):  # fmt: skip
         reasons.append(f"for {_KIND_OFFERS[me.kind]}")
     for pair in results:
         mine, theirs = pair[side], pair[1 - side]
