@@ -48,9 +48,12 @@ def _cell(text: str) -> str:
 def render(i: int, a: Paper, b: Paper, c: Comparison) -> str:
     lines = [f"## Pair {i}", "", f"### A: {a.title}", "", f"arXiv {a.id}", "", a.abstract, "",
              f"### B: {b.title}", "", f"arXiv {b.id}", "", b.abstract, "",
-             "### paperbrief's comparison", "", f"**Summary:** {c.summary}", "",
-             f"**Shared ground:** {c.shared_ground}", "", "| aspect | A | B |",
-             "| --- | --- | --- |"]  # fmt: skip
+             "### paperbrief's comparison", ""]  # fmt: skip
+    # a summary that is the shared ground is shown once, as the digest shows it (round 4)
+    if c.summary != c.shared_ground:
+        lines += [f"**Summary:** {c.summary}", ""]
+    lines += [f"**Shared ground:** {c.shared_ground}", "", "| aspect | A | B |",
+              "| --- | --- | --- |"]  # fmt: skip
     lines += [f"| {_cell(d.aspect)} | {_cell(d.a)} | {_cell(d.b)} |" for d in c.differences]
     lines += ["", f"**When to prefer A:** {c.prefer_a or '(no line: no fact supports one)'}",
               "", f"**When to prefer B:** {c.prefer_b or '(no line: no fact supports one)'}",

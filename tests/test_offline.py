@@ -244,7 +244,7 @@ def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Co
 
     # the pairs the digest compares (issue 22: only those with a shared subject)
     pairs = plan_digest(page_papers, related=relate(page_papers), top=len(page_papers)).pairs
-    assert len(pairs) >= 20
+    assert len(pairs) >= 19  # 20 before round 4 left out a thinly linked pair
     return [engine.compare(a, b).value for a, b in pairs]
 
 
@@ -484,8 +484,10 @@ def test_summary_never_names_a_paper_in_its_own_clause_nor_keeps_dashes(
     page_papers: list[Paper], engine: OfflineEngine, day_comparisons
 ) -> None:
     c = compare_titles(page_papers, engine, "KGym", "Program Merge")
-    # kGym's clause restates its takeaway: no line about Program Merge alone (round 3)
-    assert c.summary.lower().count("kgym") == 0 and c.summary.count("MergeBERT") == 0, c.summary
+    # kGym's clause restates its takeaway: no line about Program Merge alone (round 3); the
+    # two kinds, both sure, set them apart instead (round 4)
+    assert c.summary.lower().count("kgym") <= 1 and c.summary.count("MergeBERT") == 0, c.summary
+    assert ", while " in c.summary, c.summary
     c = compare_titles(page_papers, engine, "CPRet", "LiveOIBench")
     assert c.summary.lower().count("cpret") <= 1, c.summary
     for a, b, c in day_comparisons:

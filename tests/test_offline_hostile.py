@@ -161,4 +161,6 @@ def test_issue_reproduction_writes_a_digest(tmp_path: Path, capsys) -> None:
     assert "## Head to head" in out and "internal error" not in err
     # issue 22: a cell is never the title again (this row used to be the two titles)
     assert "| Alpha method for parallel decoding. |" not in out
-    assert re.search(r"^\| (?:approach|results|problem) \| ", out, re.M), out
+    # round 4: no row with a '—' cell; with one side's cells only, each paper's takeaway
+    assert re.search(r"^\| (?:approach|results|problem|takeaway) \| ", out, re.M), out
+    assert "| — |" not in out

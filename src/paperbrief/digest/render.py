@@ -290,8 +290,9 @@ def render_comparison(comparison: Comparison, a: Paper, b: Paper) -> str:
         "",
         md(comparison.summary),
         "",
-        f"Shared ground: {_inline(comparison.shared_ground)}",
-        "",
+        # a summary that is the shared ground (nothing else to say) is said once
+        *([f"Shared ground: {_inline(comparison.shared_ground)}", ""]
+          if comparison.shared_ground != comparison.summary else []),
         f"| Aspect | {md_cell(short(a))} | {md_cell(short(b))} |",
         "| --- | --- | --- |",
     ]

@@ -121,7 +121,9 @@ def comparison_lines(c: Comparison, a: Paper, b: Paper, engine: str | None = Non
     """A head-to-head as plain text: the two papers stacked under each aspect, labelled."""
     sa, sb = short(a), short(b)
     note = f" ({c.engine})" if engine is not None and c.engine != engine else ""
-    out = [*wrap(c.summary + note), *wrap(f"Shared ground: {c.shared_ground}")]
+    out = [*wrap(c.summary + note)]
+    if c.shared_ground != c.summary:  # a summary that is the shared ground is said once
+        out += wrap(f"Shared ground: {c.shared_ground}")
     # a prefer line no fact supports is left out (issue 22), as in Markdown and HTML
     prefer = [("When to prefer", c.prefer_a, c.prefer_b)] if c.prefer_a or c.prefer_b else []
     for aspect, x, y in [*((d.aspect, d.a, d.b) for d in c.differences), *prefer]:

@@ -24,6 +24,7 @@ from paperbrief.engines.offline.compare_facts import (
     content_free,
     lost_name,
     promises,
+    release_unknown,
     releases,
     shared_results,
     whole_tail,
@@ -38,6 +39,7 @@ from paperbrief.engines.offline.facts import contribution_type as classify
 from paperbrief.engines.offline.select import takeaway_line
 from paperbrief.engines.offline.standalone import repeats
 from paperbrief.models import (
+    FIELD_MAX_CHARS,
     LINE_MAX_CHARS,
     MAX_DIFFERENCES,
     NO_PREFERENCE,
@@ -59,6 +61,7 @@ _KIND_OFFERS = {
     "benchmark": "a way to evaluate models (it builds a benchmark)",
     "dataset": "data to train or test on (it builds a dataset)",
     "position": "an argument about the field (a position paper)",
+    "method": "a method to apply (it proposes one; the other does not)",
 }  # fmt: skip
 
 
@@ -73,6 +76,7 @@ class Profile:
     takeaway: str
     released: str
     promised: str
+    unknown: bool  # a release verb whose object is not parsed: its releases are not said
 
 
 def _listing(terms: list[str]) -> str:
@@ -84,7 +88,8 @@ def _listing(terms: list[str]) -> str:
 def _profile(paper: Paper, label: str) -> Profile:
     return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
                    phrases(paper.title, paper.abstract), takeaway_line(paper.abstract, paper.title),
-                   releases(paper.abstract), promises(paper.abstract))  # fmt: skip
+                   releases(paper.abstract), promises(paper.abstract),
+                   release_unknown(paper.abstract))  # fmt: skip
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
@@ -148,6 +153,10 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     # a bare 'it releases its code' is a reason only when nothing else tells the two apart
     apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
         bool(does_a and does_b))
+    # a clause that is the title again ('it develops a foundational GUI action model') is no
+    # reason of its own in a prefer line
+    does_a = "" if _title_again(does_a, pa, a.title) else does_a
+    does_b = "" if _title_again(does_b, pb, b.title) else does_b
     prefer_a = _prefer(pa, pb, results, 0, does_a, apart)
     prefer_b = _prefer(pb, pa, results, 1, does_b, apart)
     # when one paper has a reason, the other is not left without what it offers
@@ -155,9 +164,12 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
         prefer_a = fit(f"Prefer {pa.label}: it {does_a[len(pa.label) :].strip()}")
     if prefer_b == NO_PREFERENCE and prefer_a != NO_PREFERENCE and does_b:
         prefer_b = fit(f"Prefer {pb.label}: it {does_b[len(pb.label) :].strip()}")
+    shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin)
+    if not summary:
+        summary = shared_line = fit(shared_line, LINE_MAX_CHARS)
     return ComparisonDraft(
         summary=summary,
-        shared_ground=_ground_line(pa, pb, shared, results, own_a, own_b, thin),
+        shared_ground=shared_line,
         differences=rows,
         prefer_a_when=prefer_a,
         prefer_b_when=prefer_b,
@@ -209,6 +221,16 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     if pa.kind == pb.kind and pa.kind in _BOTH_ARE:
         line += f"; {_BOTH_ARE[pa.kind]}"
     return fit(line)
+
+
+_VERB_WORDS = frozenset("introduces proposes presents develops builds designs creates is an a the"
+                        .split())  # fmt: skip
+
+
+def _title_again(does: str, p: Profile, title: str) -> bool:
+    """True when the clause's words beyond its verb are mostly the title's words."""
+    body = [w for w in does[len(p.label) :].split() if w.lower() not in _VERB_WORDS]
+    return bool(body) and repeats(" ".join(body), title, 0.6)
 
 
 def _refers_back(body: str) -> bool:
@@ -327,11 +349,39 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
                 if _fits(text, cap):
                     return _line(text)
-    if thin:
-        return _line(f"Loosely related: both mention {_listing(shared.named)}")
-    if lead:
+    # no clause for each: never the shared-ground line again, but what sets the two apart when
+    # it is known for sure (their kinds, their own noun phrases), with the shared figures
+    contrast = _contrast(pa, pb, own_a, own_b, thin)
+    if not contrast and not thin:  # one clause, the other paper's own subject
+        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes) if c]
+        if firsts and own_b:
+            contrast = f"{firsts[-1]}, while {pb.label} is about {own_b[0]}"
+        elif seconds and own_a:
+            contrast = f"{pa.label} is about {own_a[0]}, while {seconds[-1]}"
+    if contrast:
+        text = "; ".join(p for p in (contrast, "" if thin else lead) if p)
+        if _fits(text):
+            return _line(text)
+        return _line(contrast)
+    if lead and not thin:
         return _line(lead)
-    return _line(f"Both deal with {_listing(shared.phrases or shared.nouns or shared.words)}")
+    return ""  # no summary of its own: the shared ground alone (renderers show it once)
+
+
+_KIND_IS = {
+    "method": "proposes a method", "survey": "reviews the field", "benchmark": "builds a benchmark",
+    "dataset": "builds a dataset", "position": "argues a position",
+}  # fmt: skip
+
+
+def _contrast(pa: Profile, pb: Profile, own_a: list[str], own_b: list[str], thin: bool) -> str:
+    """'A proposes a method, while B builds a benchmark' when both kinds are known and differ,
+    else 'A is about X, while B is about Y' from each paper's own noun phrases; else ''."""
+    if pa.kind and pb.kind and pa.kind != pb.kind:
+        return f"{pa.label} {_KIND_IS[pa.kind]}, while {pb.label} {_KIND_IS[pb.kind]}"
+    if own_a and own_b:
+        return f"{pa.label} is about {own_a[0]}, while {pb.label} is about {own_b[0]}"
+    return ""
 
 
 def _fits(text: str, words: int = SUMMARY_WORDS) -> bool:
@@ -365,14 +415,13 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
         rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
     if own_a and own_b and not thin:
         rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
-    if (pa.released, pa.promised) != (pb.released, pb.promised):
+    if (pa.released, pa.promised) != (pb.released, pb.promised) and not (
+            pa.unknown or pb.unknown):  # fmt: skip
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
-    if not rows:  # the schema wants one row: one paper's approach, else what each releases
-        for i, aspect in ((1, "approach"), (2, "results")):
-            if cells["a"][i] or cells["b"][i]:
-                rows.append(Difference(aspect=aspect, a=cells["a"][i] or "—",
-                                       b=cells["b"][i] or "—"))  # fmt: skip
-                break
+    if not rows and pa.takeaway and pb.takeaway and pa.takeaway != pb.takeaway:
+        # the schema wants one row: each paper's takeaway (never a '—' cell)
+        rows.append(Difference(aspect="takeaway", a=fit(pa.takeaway, FIELD_MAX_CHARS),
+                               b=fit(pb.takeaway, FIELD_MAX_CHARS)))  # fmt: skip
     if not rows:
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
     return rows
@@ -402,7 +451,8 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
     shows). A release alone is a weak reason: it is given with what the paper does, or alone
     only when nothing else tells the two papers apart; a promise is none."""
     reasons = []
-    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS:
+    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS and (
+            me.kind != "method" or other.kind in _KIND_OFFERS):  # fmt: skip
         reasons.append(f"for {_KIND_OFFERS[me.kind]}")
     for pair in results:
         mine, theirs = pair[side], pair[1 - side]
@@ -412,7 +462,8 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
                 reasons.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
                                f"{theirs.value}; the settings may differ)")  # fmt: skip
                 break
-    release = f"it releases its {me.released}" if me.released and not other.released else ""
+    release = (f"it releases its {me.released}"
+               if me.released and not other.released and not other.unknown else "")  # fmt: skip
     body = does[len(me.label) :].strip() if does else ""
     if body and (reasons or release):
         line = f"Prefer {me.label}: it {body}"

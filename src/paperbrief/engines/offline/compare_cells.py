@@ -195,11 +195,27 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
     return best[2] if best else ""
 
 
+# a problem names a gap or limitation; an opening that praises the field ('LLMs have exhibited
+# remarkable performance on reasoning tasks') is background, no problem
+_GAP = re.compile(
+    r"\b(?:however|but|yet|remains?|remained|lacks?|lacking|lack of|fails?|failed|failing"
+    r"|struggles?|struggling|challeng\w*|limit\w*|costly|expensive|bottleneck\w*|difficult\w*"
+    r"|hard|problem\w*|issues?|unclear|unknown|unexplored|underexplored|overlooked|neglect\w*"
+    r"|insufficient|inadequate|inefficien\w*|suffer\w*|hinder\w*|prevent\w*|restrict\w*"
+    r"|poor(?:ly)?|lag\w*|gap|drawbacks?|shortcomings?|only|rarely|little|few|scarce|scarcity"
+    r"|absence|without|cannot|can't|unable|not|no|prone|error-prone|hallucinat\w*|degrad\w*"
+    r"|impractical|prohibitive\w*|slow|ignor\w*|inconsisten\w*|unreliable|vulnerab\w*"
+    r"|risks?|questions?|open)\b",
+    re.IGNORECASE,
+)
+
+
 def problem_cell(title: str, abstract: str, problem_line: str, names: tuple[str, ...]) -> str:
     """The problem cell: the problem line as a whole clause, '' when it says what the paper
-    does (then it is no problem) or reports the paper's own finding."""
+    does (then it is no problem), reports the paper's own finding or names no gap or
+    limitation (background: 'LLMs have exhibited remarkable performance')."""
     cell = whole_clause(problem_line, abstract)
-    if not _usable(cell, title) or approach_sentence(cell, names):
+    if not _usable(cell, title) or approach_sentence(cell, names) or not _GAP.search(cell):
         return ""
     if re.match(r"^(?:we|our)\b", cell, re.IGNORECASE) and finding(cell):
         return ""  # 'We find that ...': the paper's own finding

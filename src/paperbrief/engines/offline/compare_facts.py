@@ -101,15 +101,16 @@ def shared_results(a_abstract: str, b_abstract: str) -> list[tuple[Reported, Rep
 
 
 # what a release is of: code, model weights or data, named in the release statement itself
-_THING = (r"(?:source code|code|codes|codebase|implementation|weights|checkpoints?|models?|"
-          r"dataset|datasets|data|benchmark|corpus)")
+_THING = (r"(?:source code|code|codes|codebase|implementations?|toolkit|weights|checkpoints?|"
+          r"models?|dataset|datasets|data|benchmarks?|corpus|corpora)")
 # an explicit release or availability statement about one of those things; a project page,
 # a demo or 'sampled results' link, or 'we construct/curate/collect a dataset' is none
 _RELEASE = re.compile(
-    r"\b" + _THING + r"\b[^.;]{0,60}?\b(?:is|are|will be|has been|have been)\s+(?:made\s+)?"
+    r"\b" + _THING + r"\b[^.;]{0,60}?\b(?:is|are|will be|would be|has been|have been)\s+"
+    r"(?:made\s+)?"
     r"(?:publicly\s+|openly\s+|freely\s+)?"
     r"(?:available|released|open[- ]sourced?|public|published)\b"
-    r"|\b(?:we|will)\s+(?:\w+\s+)?(?:publicly\s+|openly\s+)?(?:release|open[- ]source|publish)"
+    r"|\b(?:we|will)\s+(?:\w+\s+){0,2}(?:publicly\s+|openly\s+)?(?:releas|open[- ]sourc|publish)"
     r"\w*\b[^.;]{0,60}?\b" + _THING + r"\b"
     r"|\b(?:we|will)\s+make\s[^.;]{0,60}?\b" + _THING + r"\b[^.;]{0,30}?\bavailable\b"
     r"|^\W*" + _THING + r"\s*:\s*\S*(?:github\.com|huggingface\.co)",
@@ -117,11 +118,25 @@ _RELEASE = re.compile(
 )
 _LINK_WITH_THING = re.compile(r"\b" + _THING + r"\b[^.;]{0,60}?(?:github\.com|huggingface\.co)",
                               re.IGNORECASE)  # fmt: skip
-_USE = re.compile(r"\s(?:with|for|to|on|that|which|trained|built|using)\s(?!https?:)",
+_USE = re.compile(r"(?<!\bour)(?<!\bthe)\s(?:with|for|to|on|that|which|trained|built|using)\s"
+                  r"(?!https?:)",
                   re.IGNORECASE)  # fmt: skip
-_KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementation)\b"),
+_KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementations?|toolkit)\b"),
           ("model weights", r"\b(?:weights|checkpoints?|models?)\b"),
-          ("data", r"\b(?:dataset|datasets|data|benchmark|corpus)\b"))  # fmt: skip
+          ("data", r"\b(?:dataset|datasets|data|benchmarks?|corpus|corpora)\b"))  # fmt: skip
+# a thing word naming another ('benchmark code', 'model weights', 'dataset toolkit') is no
+# release of its own: the noun it modifies is what is released
+_MODIFIER = re.compile(r"\b" + _THING + r"\s+(?=" + _THING + r"\b)", re.IGNORECASE)
+# the released noun is in the verb's object: '... open-source VBench++ | and continually add new
+# video generation models' releases no models (a new clause starts at 'and <verb>')
+_OBJECT_END = re.compile(r"\s+(?:and|or)\s+(?!(?:(?:our|the|its|their|all|pre-?trained|"
+                         r"\w+-?\w*)\s+){0,2}" + _THING + r"\b)", re.IGNORECASE)
+# a release verb: a statement using one whose released noun is not parsed leaves the release
+# unknown (no release row, no 'it releases' reason for the other paper)
+_RELEASE_VERB = re.compile(
+    r"\b(?:we|is|are|be|been|was|were|also|fully|publicly|openly)\s+(?:\w+\s+)?(?:releas(?:e|es|"
+    r"ed|ing)|open[- ]sourc(?:e|es|ed|ing))\b|^\W*(?:released|open[- ]sourced)\b|\b(?:is|are|be|"
+    r"been|make|made)\s+(?:\w+\s+)?(?:publicly|freely|openly)\s+available\b", re.IGNORECASE)
 
 
 # a promise of a release ('Codes will be available', 'we will release', 'upon acceptance') is
@@ -134,11 +149,22 @@ _PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)
 def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
-    text = " ".join(_USE.split(s, maxsplit=1)[0] for s in found)
+    text = " ".join(_OBJECT_END.split(_USE.split(_object(s), maxsplit=1)[0], maxsplit=1)[0]
+                    for s in found)
+    text = _MODIFIER.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+def _object(statement: str) -> str:
+    """'Leveraging this toolkit, we are releasing the ... corpus': what follows 'we release' is
+    what is released (the toolkit before it is not)."""
+    m = _RELEASE.search(statement)
+    if m and re.match(r"(?:we|will)\b", m.group(0), re.IGNORECASE):
+        return statement[m.start() :]
+    return statement
 
 
 def _statements(abstract: str) -> list[str]:
@@ -150,6 +176,15 @@ def releases(abstract: str) -> str:
     them joined: 'code and model weights'), from explicit release or availability statements
     only, a promise ('will be available') not counted; '' when it states none."""
     return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)])
+
+
+def release_unknown(abstract: str) -> bool:
+    """True when the abstract uses a release verb ('we fully open-source VBench++') but what it
+    releases, or promises, is not parsed: a comparison then says nothing of its releases."""
+    if releases(abstract) or promises(abstract):
+        return False
+    return any(_RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
+               for s in sentences(abstract))
 
 
 def promises(abstract: str) -> str:
@@ -270,14 +305,22 @@ _LOST_NAME = re.compile(
     r"\b(?:propose|proposes|present|presents|introduce|introduces|call|calls|called|dub|dubbed"
     r"|name|named|term|termed|release|releases)\s*[,;:.)]"
     r"|\b(?:the|a|an|our|we)\s*[,;:.)]|\b(?:a|an|the)\s+(?:and|or)\b"  # 'an and effective'
-    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]",
+    r"|\(\s*[,;]?\s*\)|,\s*,|^\s*[,;:]"
+    # a preposition left before a comma where a macro was ('the effectiveness of, with'), or a
+    # placeholder's braces ('a framework named {}')
+    r"|\b(?:of|for|with|by|via|from|than|named|called|dubbed|termed)\s*[,;:.)](?!\d)|[{}]",
     re.IGNORECASE,
 )
+# a slogan is no approach: 'brings back the magic of flip-book animation', 'just draw your idea'
+_SLOGAN = re.compile(r"\bmagic\b|\bjust (?:draw|type|say|describe|write|tell)\b|\bbrings? back\b"
+                     r"|\bgame[- ]chang|\brevolutioni[sz]|\bsets? a new standard\b|\bunleash",
+                     re.IGNORECASE)  # fmt: skip
 
 
 def lost_name(text: str) -> bool:
-    """True when the text reads as a sentence whose name was lost ('propose, an approach')."""
-    return bool(_LOST_NAME.search(text))
+    """True when the text reads as a sentence whose name was lost ('propose, an approach',
+    'the effectiveness of, with', 'named {}') or is a slogan ('brings back the magic of')."""
+    return bool(_LOST_NAME.search(text) or _SLOGAN.search(text))
 
 
 _EMPTY_WORDS = frozenset(

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from paperbrief.engines.offline.compare_facts import shared_results
 from paperbrief.engines.offline.compare_phrases import (
     Phrases,
     generic_phrase,
@@ -122,8 +123,12 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
              and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
     if texts is not None:
         multi = [k for k in multi if any(head_complete(_surface(k, pa, pb), t) for t in texts)]
-    # longest, rarest and most used first; a phrase inside a chosen longer one is not repeated
-    multi.sort(key=lambda k: (-len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
+    # in both titles first, then one both use more than once, then longest, rarest and most
+    # used ('bronze medal', once in each abstract, comes after 'GUI agents'); a phrase inside a
+    # chosen longer one is not repeated
+    multi.sort(key=lambda k: (-(k in pa.in_title and k in pb.in_title),
+                              -(min(_uses(pa, k), _uses(pb, k)) >= 2),
+                              -len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
     chosen: list[tuple[str, ...]] = []
     for key in multi:
         if not any(set(key) <= set(c) or _same_words(key, c) for c in chosen):
@@ -140,7 +145,8 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     for k in singles:
         word = _surface(k, pa, pb)
         parts = [w for s in seen for w in s.split("-")] + seen
-        if has_verb(word) or any(same_stem(word, w) or same_stem(x, w) for w in parts
+        if has_verb(word) or _verb_use(word, texts) or any(
+                same_stem(word, w) or same_stem(x, w) for w in parts
                                  for x in word.split("-")):  # fmt: skip
             continue  # 'safety' and 'safes' are one word, 'offer' no subject
         seen.append(word)
@@ -202,6 +208,19 @@ def _as_written(text: str, word: str, pa: Phrases, pb: Phrases) -> str:
     return text
 
 
+# a word written as a verb: 'Draft Model Knows When to Stop', 'LLMs Know More Than They Show'
+_VERB_NEXT = r"\s+(?:when|what|how|where|why|whether|more\s+than|less\s+than|better\s+than)\b"
+
+
+def _verb_use(word: str, texts: tuple[str, str] | None) -> bool:
+    """True when a text writes the shared word as a verb (its next words 'when', 'what', 'more
+    than': 'knows when to stop'): a verb form is no subject."""
+    if texts is None:
+        return False
+    stem = re.escape(word.lower().rstrip("s"))
+    return any(re.search(rf"\b{stem}s?{_VERB_NEXT}", t, re.IGNORECASE) for t in texts)
+
+
 def _same_words(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return len(a) == len(b) and all(x == y or same_stem(x, y) for x, y in zip(a, b, strict=True))
 
@@ -222,8 +241,16 @@ def paper_phrases(paper: Paper) -> Phrases:
 
 
 def shares_subject(a: Paper, b: Paper) -> bool:
-    """True when the two papers share a distinctive subject (the digest compares only those)."""
-    return ground(paper_phrases(a), paper_phrases(b), texts(a, b)).related
+    """True when the two papers share a distinctive subject that is not thin (the digest
+    compares only those): a loosely linked pair ('both mention generative AI') is left out of
+    the digest rather than compared under a verdict the engine cannot be sure of."""
+    pa, pb = paper_phrases(a), paper_phrases(b)
+    shared = ground(pa, pb, texts(a, b))
+    if not shared.related:
+        return False
+    if not loose(pa, pb, shared, False, (a.title, b.title)):
+        return True
+    return bool(shared_results(a.abstract, b.abstract))  # a benchmark both report links them
 
 
 def texts(a: Paper, b: Paper) -> tuple[str, str]:

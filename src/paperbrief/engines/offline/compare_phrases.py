@@ -257,8 +257,11 @@ GENERIC_RESEARCH = frozenset(
     high-quality effective robust general unified simple strong various diverse recent current
     future potential practical complex specific deep neural network networks learning
     fine-grained open-source user users human humans world billion billions million millions
-    trillion parameter parameters token tokens""".split()
-)
+    trillion parameter parameters token tokens research researches facilitate facilitates
+    facilitating effectiveness insight insights performance gain gains improvement improvements
+    advancement advancements advance advances progress community field fields area areas
+    direction directions avenue avenues""".split()
+)  # the last lines: boilerplate ('facilitate future research', 'performance gain')
 
 def generic_phrase(term: str) -> bool:
     """True when every word of `term` is the field's prose or a generic noun."""
