@@ -186,15 +186,7 @@ def _rank_profile(
     fetch: Fetch | None,
     embed: EmbedListing | None,
 ) -> tuple[list[Ranked], list[str]]:
-    import numpy as np
-
-    from paperbrief.relate.ranking import (
-        SHOWN_EMBEDDING_SIMILARITY,
-        SHOWN_SIMILARITY,
-        profile_texts,
-        rank,
-        resolve_liked,
-    )
+    from paperbrief.relate.ranking import profile_texts, rank_texts, resolve_liked
 
     papers = plan.papers
     if plan.profile is profile:  # resolved when the plan was made
@@ -211,10 +203,5 @@ def _rank_profile(
         # another reader's profile, or a relatedness made without `embed`: with the papers,
         # through the store's cache (never again when `embed` gave nothing for the plan)
         embedded = embed(papers, texts)
-    if embedded is not None:
-        return rank(papers, profile, embedded[0], embedded[1], liked,
-                    SHOWN_EMBEDDING_SIMILARITY), warnings
-    vectors = plan.term_rows()
-    profile_vectors = (plan.space.transform(texts) if texts
-                       else np.zeros((0, vectors.shape[1])))
-    return rank(papers, profile, vectors, profile_vectors, liked, SHOWN_SIMILARITY), warnings
+    return rank_texts(papers, profile, liked, texts, embedded,
+                      lambda: (plan.space, plan.term_rows())), warnings
