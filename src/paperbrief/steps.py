@@ -105,7 +105,7 @@ def digest_of(
     choice: dict[str, Any] = dict(
         profile=profile, top=top, llm_all=llm_all, lookup=store.get_paper,
         fetch=fetch_liked(store), embed=embed, relater=relater, marks=marks,
-        not_detailed=not_detailed,
+        not_detailed=not_detailed, cache=store,
     )
     plan = None
     if prepare is not None:

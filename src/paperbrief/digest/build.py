@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     from paperbrief.relate.process import Related
     from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
     from paperbrief.relate.relatedness import Relatedness
+    from paperbrief.relate.term_vectors import WordCache
 
 DEFAULT_TOP = 25
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
@@ -69,6 +70,7 @@ def plan_digest(
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
     relatedness: RelatednessPlan | None = None,
+    cache: WordCache | None = None,
 ) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
@@ -79,7 +81,7 @@ def plan_digest(
     `relater` (e.g. `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs
     no TF-IDF space. `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned
     from them; papers in `not_detailed` (seen in detail before) are never in the detailed
-    part."""
+    part. `cache` (the store) gives the learned ranking the words of papers analysed before."""
     from paperbrief.relate.plan import make_plan, rank_plan
 
     papers = list(papers)
@@ -87,7 +89,7 @@ def plan_digest(
         relatedness = RelatednessPlan(papers, related)
     if relatedness is None:
         relatedness = make_plan(papers, profile=profile, marks=marks, lookup=lookup, fetch=fetch,
-                                embed=embed, relater=relater)
+                                embed=embed, relater=relater, cache=cache)
     related = relatedness.related
     ranked_by, ranked, rank_warnings = rank_plan(relatedness, profile, marks=marks,
                                                  lookup=lookup, fetch=fetch, embed=embed)
@@ -162,6 +164,7 @@ def build_digest(
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
     relatedness: RelatednessPlan | None = None,
+    cache: WordCache | None = None,
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
@@ -175,7 +178,8 @@ def build_digest(
     def make_plan() -> Plan:
         return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
                            fetch=fetch, related=related, embed=embed, relater=relater,
-                           marks=marks, not_detailed=not_detailed, relatedness=relatedness)
+                           marks=marks, not_detailed=not_detailed, relatedness=relatedness,
+                           cache=cache)
 
     early = None
     budget = pipeline.budget

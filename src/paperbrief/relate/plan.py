@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     from paperbrief.relate.process import Related
     from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
     from paperbrief.relate.relatedness import Relatedness, TermSpace
+    from paperbrief.relate.term_vectors import WordCache
 
     # relatedness.relate's signature, e.g. RelateProcess.relate (made in a child process)
     Relater = Callable[..., Relatedness | Related]
@@ -48,7 +49,8 @@ class RelatednessPlan:
     `related` holds the vectors, neighbours, pairs and topics (`Relatedness`, or `Related` when
     the child made them: no vectors then, which only profile ranking by TF-IDF would read, and
     the plan is then made here). `embedded` are the papers' rows and `texts`' rows as `embed`
-    gave them (None: TF-IDF)."""
+    gave them (None: TF-IDF). `cache` (the store) keeps the papers' analysed words for the
+    learned ranking's features."""
 
     papers: list[Paper]
     related: Relatedness | Related
@@ -58,6 +60,7 @@ class RelatednessPlan:
     liked: list[LikedPaper] = field(default_factory=list)  # `profile`'s, resolved
     liked_warnings: list[str] = field(default_factory=list)
     embed_tried: bool = False  # `embed` was asked (None: it gave nothing, TF-IDF it is)
+    cache: WordCache | None = field(default=None, repr=False)
     _features: tuple[FeatureSpace, Any] | None = field(default=None, repr=False)
 
     @property
@@ -85,7 +88,7 @@ class RelatednessPlan:
         if self._features is None:
             from paperbrief.relate.learned_rank import FeatureSpace
 
-            self._features = FeatureSpace.fit(self.papers)
+            self._features = FeatureSpace.fit(self.papers, self.cache)
         return self._features
 
     def text_rows(self, texts: Sequence[str]) -> np.ndarray | None:
@@ -114,6 +117,7 @@ def make_plan(
     relater: Relater | None = None,
     texts: Sequence[str] = (),
     topics: bool = True,
+    cache: WordCache | None = None,
 ) -> RelatednessPlan:
     """The papers' relatedness plan, each part made once.
 
@@ -121,7 +125,8 @@ def make_plan(
     (`texts`: more texts to embed in the same request, e.g. every reader's of a lab run); TF-IDF
     when it gives None. `relater` (the child process) makes the relatedness when nothing here
     needs the TF-IDF space (ranking against a profile without embeddings does).
-    `topics=False` skips the topics (`compare` with one paper needs only the neighbours)."""
+    `topics=False` skips the topics (`compare` with one paper needs only the neighbours).
+    `cache` (the store): papers analysed before give the learned ranking their words."""
     papers = list(papers)
     liked: list[LikedPaper] = []
     warnings: list[str] = []
@@ -143,7 +148,7 @@ def make_plan(
     related = relater(papers, embeddings=embedded[0] if embedded else None, **kwargs)
     return RelatednessPlan(papers, related, embedded, wanted,
                            profile if ranks_by_profile else None, liked, warnings,
-                           embed_tried=embed is not None and bool(papers))
+                           embed_tried=embed is not None and bool(papers), cache=cache)
 
 
 def rank_plan(
