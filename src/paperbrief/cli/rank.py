@@ -74,11 +74,13 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
         with_profile_likes,
     )
 
-    remember(args, papers)
     likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
     if embedder is None:
         with open_store(args) as store:  # papers analysed before: their words are in the store
+            if papers:  # kept in the store: a later mark then needs no fetch
+                store.save_papers(papers)
             return rank_with_marks(papers, likes, dislikes, profile, cache=store)
+    remember(args, papers)
     with session(args, "rank") as (store, run_id):
         embedder.call_log = lambda call: store.log_call(run_id, call)
         ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,
