@@ -19,20 +19,18 @@ log = logging.getLogger("paperbrief")
 
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
-    from paperbrief.relate.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.relate.interests import default_profile_path
     from paperbrief.relate.learned_rank import MIN_LIKES
     from paperbrief.relate.ranking import rank_listing, ranked_as_dict
 
-    path = find_profile(args.interests)
+    # a malformed profile fails before any fetch; terms that cannot match are logged
+    profile = steps.find_and_load_profile(args.interests)
     likes, dislikes = reader_marks(args)
-    if path is None and len(likes) < MIN_LIKES:
+    if profile is None and len(likes) < MIN_LIKES:
         raise UsageError(
             "rank needs an interests profile (--interests FILE, $PAPERBRIEF_INTERESTS or "
             f"{default_profile_path()}) or at least {MIN_LIKES} liked papers (paperbrief like ID)"
         )
-    profile = load_profile(path) if path else None  # a malformed one fails before any fetch
-    for warning in profile.warnings if profile else []:  # terms that cannot match
-        log.warning("%s", warning)
     papers, _, _ = load(args)
     embedder = steps.rank_embedder(args.offline, args.embedding_model, args.base_url)
     if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (issue 25)
