@@ -64,7 +64,6 @@ def plan_digest(
     llm_all: bool = False,
     lookup: Callable[[str], Paper | None] | None = None,
     fetch: Fetch | None = None,
-    related: Relatedness | None = None,
     embed: EmbedListing | None = None,
     relater: Relater | None = None,
     marks: Marks | None = None,
@@ -75,9 +74,10 @@ def plan_digest(
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
     The papers' relatedness plan (relate.plan: vectors, neighbours, pairs, topics, ranking
-    inputs) is made once here, unless given: `relatedness` (e.g. one plan for every reader of a
-    lab run) or `related` (a relatedness of the same papers). With `embed`, ranking, pairing and
-    topics use the papers' embeddings, falling back to TF-IDF when `embed` gives None.
+    inputs) is made once here, unless given as `relatedness` (e.g. one plan for every reader of
+    a lab run; `RelatednessPlan(papers, related)` wraps a relatedness of the same papers).
+    With `embed`, ranking, pairing and topics use the papers' embeddings, falling back to
+    TF-IDF when `embed` gives None.
     `relater` (e.g. `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs
     no TF-IDF space. `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned
     from them; papers in `not_detailed` (seen in detail before) are never in the detailed
@@ -85,8 +85,6 @@ def plan_digest(
     from paperbrief.relate.plan import make_plan, rank_plan
 
     papers = list(papers)
-    if relatedness is None and related is not None:
-        relatedness = RelatednessPlan(papers, related)
     if relatedness is None:
         relatedness = make_plan(papers, profile=profile, marks=marks, lookup=lookup, fetch=fetch,
                                 embed=embed, relater=relater, cache=cache)
@@ -152,7 +150,6 @@ def build_digest(
     pipeline: Pipeline,
     *,
     warnings: Sequence[str] = (),
-    related: Relatedness | None = None,
     profile: Profile | None = None,
     top: int = DEFAULT_TOP,
     llm_all: bool = False,
@@ -169,15 +166,15 @@ def build_digest(
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
     Relatedness (vectors, neighbours, pairs, topics, ranking inputs: relate.plan) is made
-    once, in the plan, unless the caller has made it already (`relatedness`, `related` or
-    `plan`, for the same papers). Without a plan
+    once, in the plan, unless the caller has made it already (`relatedness` or `plan`, for the
+    same papers). Without a plan
     or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
     plan is made.
     """
 
     def make_plan() -> Plan:
         return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                           fetch=fetch, related=related, embed=embed, relater=relater,
+                           fetch=fetch, embed=embed, relater=relater,
                            marks=marks, not_detailed=not_detailed, relatedness=relatedness,
                            cache=cache)
 
