@@ -138,7 +138,8 @@ def make_plan(
         assert profile is not None
         liked, warnings = resolve_liked(profile, papers, lookup, fetch)
         own = profile_texts(profile, liked)
-        wanted = [*own, *(t for t in wanted if t not in set(own))]
+        owned = set(own)
+        wanted = [*own, *(t for t in wanted if t not in owned)]
     embedded = embed(papers, wanted) if embed is not None and papers else None
     if embedded is None:
         wanted = []
