@@ -240,10 +240,12 @@ GENERIC_FOCUS_WORDS = {"vs", "average", "comparable", "find", "results", "includ
 @pytest.fixture(scope="module")
 def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Comparison]:
     from paperbrief.digest.build import plan_digest
+    from paperbrief.relate.plan import RelatednessPlan
     from paperbrief.relate.relatedness import relate
 
     # the pairs the digest compares (issue 22: only those with a shared subject)
-    pairs = plan_digest(page_papers, related=relate(page_papers), top=len(page_papers)).pairs
+    pairs = plan_digest(page_papers, relatedness=RelatednessPlan(page_papers, relate(page_papers)),
+                        top=len(page_papers)).pairs
     assert len(pairs) >= 19  # 20 before round 4 left out a thinly linked pair
     return [engine.compare(a, b).value for a, b in pairs]
 
@@ -419,13 +421,15 @@ DAYS = ["hf-daily-papers-page.txt", "hf-api/hf_daily_papers_2026-03-16.json",
 @pytest.fixture(scope="module")
 def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Comparison]]:
     from paperbrief.digest.build import plan_digest
+    from paperbrief.relate.plan import RelatednessPlan
     from paperbrief.relate.relatedness import relate
 
     out = []
     for day in DAYS:
         papers = read_file(FIXTURES / day).papers
         # the pairs the digest compares (issue 22: only those with a shared subject)
-        for a, b in plan_digest(papers, related=relate(papers), top=len(papers)).pairs:
+        for a, b in plan_digest(papers, relatedness=RelatednessPlan(papers, relate(papers)),
+                                top=len(papers)).pairs:
             out.append((a, b, engine.compare(a, b).value))
     assert len(out) >= 25  # fewer pairs since round 2's stricter shared ground
     return out

@@ -13,6 +13,7 @@ from paperbrief.digest.render import md, render_digest
 from paperbrief.engines import Outcome
 from paperbrief.errors import FatalLLMError
 from paperbrief.models import CallRecord, Comparison, Difference, Paper, Period, Takeaway
+from paperbrief.relate.plan import RelatednessPlan
 from paperbrief.relate.relatedness import relate
 from paperbrief.run.pipeline import Budget, Pipeline
 from paperbrief.sources import read_file
@@ -160,7 +161,8 @@ def pair_subjects(papers: list[Paper]) -> set[str]:
     from paperbrief.digest.build import plan_digest
 
     # the digest's pairs: nearest neighbours that share a subject (issue 22)
-    return {f"{a.id}|{b.id}" for a, b in plan_digest(papers, related=relate(papers)).pairs}
+    plan = plan_digest(papers, relatedness=RelatednessPlan(papers, relate(papers)))
+    return {f"{a.id}|{b.id}" for a, b in plan.pairs}
 
 
 def all_subjects(papers: list[Paper]) -> set[str]:

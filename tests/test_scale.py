@@ -12,6 +12,7 @@ from paperbrief.digest.build import build_digest
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.errors import PaperbriefError
 from paperbrief.models import Period, Takeaway
+from paperbrief.relate.plan import RelatednessPlan
 from paperbrief.relate.relatedness import relate
 from paperbrief.run import offline_pool
 from paperbrief.run.pipeline import Pipeline
@@ -43,7 +44,8 @@ class PidEngine(OfflineEngine):
 def digest_with(store: Store, papers, engine: OfflineEngine | None = None):
     engine = engine or OfflineEngine()
     pipeline = Pipeline(engine, engine, store=store, run_id=store.start_run("digest", ["t"]))
-    return build_digest(papers, PERIOD, pipeline, related=relate(papers))
+    return build_digest(papers, PERIOD, pipeline,
+                        relatedness=RelatednessPlan(papers, relate(papers)))
 
 
 def commits_during(store: Store, action) -> int:

@@ -214,17 +214,16 @@ def rank(
     $PAPERBRIEF_INTERESTS, else the user config dir's interests.toml), best first, each with
     its score and reasons, by TF-IDF (no LLM calls), as `paperbrief rank --offline`. Liked
     papers of the profile named by arXiv id are looked up in `db`, else fetched from arXiv."""
-    from paperbrief.relate.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.relate.interests import default_profile_path
     from paperbrief.relate.ranking import rank_listing
 
-    path = find_profile(str(interests) if interests is not None else None)
-    if path is None:
+    profile = steps.find_and_load_profile(interests)  # its warnings logged
+    if profile is None:
         raise UsageError(f"rank needs an interests profile (interests=, $PAPERBRIEF_INTERESTS or "
                          f"{default_profile_path()})")
-    profile = load_profile(path)
     papers = load(sources)
     ranked, warnings = rank_listing(papers, profile, lookup=steps.paper_lookup(db),
                                     fetch=steps.fetch_liked(None))
-    for warning in [*profile.warnings, *warnings]:
+    for warning in warnings:
         steps.log.warning("%s", warning)
     return ranked

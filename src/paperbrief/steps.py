@@ -73,19 +73,30 @@ def session(db: str | Path | None, wait: float | None, command: str,
             raise
 
 
-def read_profile(option: str | Path | None) -> Any:
-    """The interests profile to rank with (None without one, or with nothing usable in it), read
-    and checked: `option`, else $PAPERBRIEF_INTERESTS, else the user config dir's."""
+def find_and_load_profile(option: str | Path | None, *, announce: bool = False) -> Any:
+    """The interests profile named by `option`, else $PAPERBRIEF_INTERESTS, else the user config
+    dir's, read and checked (InputError when named but missing or malformed), its warnings
+    logged (terms that cannot match: paperbrief.relate.profile_terms); None without one.
+    `announce` logs which file it is."""
     from paperbrief.relate.interests import find_profile, load_profile
 
     path = find_profile(str(option) if option is not None else None)
     if path is None:
         return None
-    log.info("interests profile: %s", path)
+    if announce:
+        log.info("interests profile: %s", path)
     profile = load_profile(path)
-    for warning in profile.warnings:  # terms that cannot match (paperbrief.relate.profile_terms)
+    for warning in profile.warnings:
         log.warning("%s", warning)
-    return None if profile.is_empty else profile  # nothing usable: ranked by upvotes
+    return profile
+
+
+def read_profile(option: str | Path | None) -> Any:
+    """The interests profile to rank with (None without one, or with nothing usable in it), read
+    and checked: `option`, else $PAPERBRIEF_INTERESTS, else the user config dir's."""
+    profile = find_and_load_profile(option, announce=True)
+    # none, or nothing usable in it: ranked by upvotes
+    return None if profile is None or profile.is_empty else profile
 
 
 def digest_of(
@@ -105,7 +116,7 @@ def digest_of(
     choice: dict[str, Any] = dict(
         profile=profile, top=top, llm_all=llm_all, lookup=store.get_paper,
         fetch=fetch_liked(store), embed=embed, relater=relater, marks=marks,
-        not_detailed=not_detailed,
+        not_detailed=not_detailed, cache=store,
     )
     plan = None
     if prepare is not None:

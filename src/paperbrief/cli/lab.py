@@ -155,7 +155,7 @@ def run_lab(args: Any) -> int:
         embed = embeddings(args, pipeline, store)
         texts = _profile_texts(config, profiles, papers, store) if embed is not None and papers \
             else []
-        relatedness = make_plan(papers, embed=embed, texts=texts)
+        relatedness = make_plan(papers, embed=embed, texts=texts, cache=store)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,

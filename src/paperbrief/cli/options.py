@@ -67,11 +67,6 @@ def _finite(text: str, minimum: float, inclusive: bool, maximum: float = math.in
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def positive_finite(text: str) -> float:
-    return _finite(text, 0.0, inclusive=False)
-
-
-
 def non_negative_finite(text: str) -> float:
     return _finite(text, 0.0, inclusive=True)
 

@@ -19,20 +19,18 @@ log = logging.getLogger("paperbrief")
 
 def cmd_rank(args: argparse.Namespace) -> int:
     """Rank papers by relevance to your interests profile, with reasons (no chat-model calls)."""
-    from paperbrief.relate.interests import default_profile_path, find_profile, load_profile
+    from paperbrief.relate.interests import default_profile_path
     from paperbrief.relate.learned_rank import MIN_LIKES
     from paperbrief.relate.ranking import rank_listing, ranked_as_dict
 
-    path = find_profile(args.interests)
+    # a malformed profile fails before any fetch; terms that cannot match are logged
+    profile = steps.find_and_load_profile(args.interests)
     likes, dislikes = reader_marks(args)
-    if path is None and len(likes) < MIN_LIKES:
+    if profile is None and len(likes) < MIN_LIKES:
         raise UsageError(
             "rank needs an interests profile (--interests FILE, $PAPERBRIEF_INTERESTS or "
             f"{default_profile_path()}) or at least {MIN_LIKES} liked papers (paperbrief like ID)"
         )
-    profile = load_profile(path) if path else None  # a malformed one fails before any fetch
-    for warning in profile.warnings if profile else []:  # terms that cannot match
-        log.warning("%s", warning)
     papers, _, _ = load(args)
     embedder = steps.rank_embedder(args.offline, args.embedding_model, args.base_url)
     if len(likes) >= MIN_LIKES:  # a ranking learned from the marks (issue 25)
@@ -74,11 +72,13 @@ def rank_marked(args: Any, papers: list[Paper], likes: list[Paper], dislikes: li
         with_profile_likes,
     )
 
-    remember(args, papers)
     likes = with_profile_likes(likes, profile, papers)  # the profile's papers count as likes
     if embedder is None:
         with open_store(args) as store:  # papers analysed before: their words are in the store
+            if papers:  # kept in the store: a later mark then needs no fetch
+                store.save_papers(papers)
             return rank_with_marks(papers, likes, dislikes, profile, cache=store)
+    remember(args, papers)
     with session(args, "rank") as (store, run_id):
         embedder.call_log = lambda call: store.log_call(run_id, call)
         ranked = rank_with_marks_embedded(papers, likes, dislikes, profile,

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     from paperbrief.relate.process import Related
     from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
     from paperbrief.relate.relatedness import Relatedness
+    from paperbrief.relate.term_vectors import WordCache
 
 DEFAULT_TOP = 25
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
@@ -63,31 +64,30 @@ def plan_digest(
     llm_all: bool = False,
     lookup: Callable[[str], Paper | None] | None = None,
     fetch: Fetch | None = None,
-    related: Relatedness | None = None,
     embed: EmbedListing | None = None,
     relater: Relater | None = None,
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
     relatedness: RelatednessPlan | None = None,
+    cache: WordCache | None = None,
 ) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
     The papers' relatedness plan (relate.plan: vectors, neighbours, pairs, topics, ranking
-    inputs) is made once here, unless given: `relatedness` (e.g. one plan for every reader of a
-    lab run) or `related` (a relatedness of the same papers). With `embed`, ranking, pairing and
-    topics use the papers' embeddings, falling back to TF-IDF when `embed` gives None.
+    inputs) is made once here, unless given as `relatedness` (e.g. one plan for every reader of
+    a lab run; `RelatednessPlan(papers, related)` wraps a relatedness of the same papers).
+    With `embed`, ranking, pairing and topics use the papers' embeddings, falling back to
+    TF-IDF when `embed` gives None.
     `relater` (e.g. `RelateProcess.relate`) stands for `relatedness.relate` where ranking needs
     no TF-IDF space. `marks` (likes, dislikes) with 2 likes or more rank by a classifier learned
     from them; papers in `not_detailed` (seen in detail before) are never in the detailed
-    part."""
+    part. `cache` (the store) gives the learned ranking the words of papers analysed before."""
     from paperbrief.relate.plan import make_plan, rank_plan
 
     papers = list(papers)
-    if relatedness is None and related is not None:
-        relatedness = RelatednessPlan(papers, related)
     if relatedness is None:
         relatedness = make_plan(papers, profile=profile, marks=marks, lookup=lookup, fetch=fetch,
-                                embed=embed, relater=relater)
+                                embed=embed, relater=relater, cache=cache)
     related = relatedness.related
     ranked_by, ranked, rank_warnings = rank_plan(relatedness, profile, marks=marks,
                                                  lookup=lookup, fetch=fetch, embed=embed)
@@ -150,7 +150,6 @@ def build_digest(
     pipeline: Pipeline,
     *,
     warnings: Sequence[str] = (),
-    related: Relatedness | None = None,
     profile: Profile | None = None,
     top: int = DEFAULT_TOP,
     llm_all: bool = False,
@@ -162,20 +161,22 @@ def build_digest(
     marks: Marks | None = None,
     not_detailed: Collection[str] = (),
     relatedness: RelatednessPlan | None = None,
+    cache: WordCache | None = None,
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
     Relatedness (vectors, neighbours, pairs, topics, ranking inputs: relate.plan) is made
-    once, in the plan, unless the caller has made it already (`relatedness`, `related` or
-    `plan`, for the same papers). Without a plan
+    once, in the plan, unless the caller has made it already (`relatedness` or `plan`, for the
+    same papers). Without a plan
     or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
     plan is made.
     """
 
     def make_plan() -> Plan:
         return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                           fetch=fetch, related=related, embed=embed, relater=relater,
-                           marks=marks, not_detailed=not_detailed, relatedness=relatedness)
+                           fetch=fetch, embed=embed, relater=relater,
+                           marks=marks, not_detailed=not_detailed, relatedness=relatedness,
+                           cache=cache)
 
     early = None
     budget = pipeline.budget

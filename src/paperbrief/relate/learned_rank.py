@@ -78,15 +78,12 @@ class FeatureSpace:
             return sp.csr_matrix((len(papers), 0))
         return self.vectors.transform(counts_of(papers))
 
-    def label(self, column: int, text: str = "",
-              words: list[tuple[str, str]] | None = None) -> str:
-        """Column `column`'s word or word pair as `text` writes it (`words`: its
-        stemmed_words, when already known), else as its stems."""
+    def label(self, column: int, words: list[tuple[str, str]]) -> str:
+        """Column `column`'s word or word pair as a paper writes it (`words`: the paper's
+        stemmed_words), else as its stems."""
         if self.vectors is None:
             return ""
         stems = self.vectors.names[column].split()
-        if words is None:
-            words = stemmed_words(text) if text else []
         for j in range(len(words) - len(stems) + 1):  # as the paper writes it
             if [s for _, s in words[j:j + len(stems)]] == stems:
                 return " ".join(w for w, _ in words[j:j + len(stems)])

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
     from paperbrief.relate.process import Related
     from paperbrief.relate.ranking import EmbedListing, Fetch, Ranked
     from paperbrief.relate.relatedness import Relatedness, TermSpace
+    from paperbrief.relate.term_vectors import WordCache
 
     # relatedness.relate's signature, e.g. RelateProcess.relate (made in a child process)
     Relater = Callable[..., Relatedness | Related]
@@ -48,7 +49,8 @@ class RelatednessPlan:
     `related` holds the vectors, neighbours, pairs and topics (`Relatedness`, or `Related` when
     the child made them: no vectors then, which only profile ranking by TF-IDF would read, and
     the plan is then made here). `embedded` are the papers' rows and `texts`' rows as `embed`
-    gave them (None: TF-IDF)."""
+    gave them (None: TF-IDF). `cache` (the store) keeps the papers' analysed words for the
+    learned ranking's features."""
 
     papers: list[Paper]
     related: Relatedness | Related
@@ -58,6 +60,7 @@ class RelatednessPlan:
     liked: list[LikedPaper] = field(default_factory=list)  # `profile`'s, resolved
     liked_warnings: list[str] = field(default_factory=list)
     embed_tried: bool = False  # `embed` was asked (None: it gave nothing, TF-IDF it is)
+    cache: WordCache | None = field(default=None, repr=False)
     _features: tuple[FeatureSpace, Any] | None = field(default=None, repr=False)
 
     @property
@@ -85,7 +88,7 @@ class RelatednessPlan:
         if self._features is None:
             from paperbrief.relate.learned_rank import FeatureSpace
 
-            self._features = FeatureSpace.fit(self.papers)
+            self._features = FeatureSpace.fit(self.papers, self.cache)
         return self._features
 
     def text_rows(self, texts: Sequence[str]) -> np.ndarray | None:
@@ -114,6 +117,7 @@ def make_plan(
     relater: Relater | None = None,
     texts: Sequence[str] = (),
     topics: bool = True,
+    cache: WordCache | None = None,
 ) -> RelatednessPlan:
     """The papers' relatedness plan, each part made once.
 
@@ -121,7 +125,8 @@ def make_plan(
     (`texts`: more texts to embed in the same request, e.g. every reader's of a lab run); TF-IDF
     when it gives None. `relater` (the child process) makes the relatedness when nothing here
     needs the TF-IDF space (ranking against a profile without embeddings does).
-    `topics=False` skips the topics (`compare` with one paper needs only the neighbours)."""
+    `topics=False` skips the topics (`compare` with one paper needs only the neighbours).
+    `cache` (the store): papers analysed before give the learned ranking their words."""
     papers = list(papers)
     liked: list[LikedPaper] = []
     warnings: list[str] = []
@@ -133,7 +138,8 @@ def make_plan(
         assert profile is not None
         liked, warnings = resolve_liked(profile, papers, lookup, fetch)
         own = profile_texts(profile, liked)
-        wanted = [*own, *(t for t in wanted if t not in set(own))]
+        owned = set(own)
+        wanted = [*own, *(t for t in wanted if t not in owned)]
     embedded = embed(papers, wanted) if embed is not None and papers else None
     if embedded is None:
         wanted = []
@@ -143,7 +149,7 @@ def make_plan(
     related = relater(papers, embeddings=embedded[0] if embedded else None, **kwargs)
     return RelatednessPlan(papers, related, embedded, wanted,
                            profile if ranks_by_profile else None, liked, warnings,
-                           embed_tried=embed is not None and bool(papers))
+                           embed_tried=embed is not None and bool(papers), cache=cache)
 
 
 def rank_plan(
@@ -186,15 +192,7 @@ def _rank_profile(
     fetch: Fetch | None,
     embed: EmbedListing | None,
 ) -> tuple[list[Ranked], list[str]]:
-    import numpy as np
-
-    from paperbrief.relate.ranking import (
-        SHOWN_EMBEDDING_SIMILARITY,
-        SHOWN_SIMILARITY,
-        profile_texts,
-        rank,
-        resolve_liked,
-    )
+    from paperbrief.relate.ranking import profile_texts, rank_texts, resolve_liked
 
     papers = plan.papers
     if plan.profile is profile:  # resolved when the plan was made
@@ -211,10 +209,5 @@ def _rank_profile(
         # another reader's profile, or a relatedness made without `embed`: with the papers,
         # through the store's cache (never again when `embed` gave nothing for the plan)
         embedded = embed(papers, texts)
-    if embedded is not None:
-        return rank(papers, profile, embedded[0], embedded[1], liked,
-                    SHOWN_EMBEDDING_SIMILARITY), warnings
-    vectors = plan.term_rows()
-    profile_vectors = (plan.space.transform(texts) if texts
-                       else np.zeros((0, vectors.shape[1])))
-    return rank(papers, profile, vectors, profile_vectors, liked, SHOWN_SIMILARITY), warnings
+    return rank_texts(papers, profile, liked, texts, embedded,
+                      lambda: (plan.space, plan.term_rows())), warnings

@@ -234,26 +234,42 @@ def rank_listing(
     """Rank a listing: by embeddings when `embed` gives them (the papers and the profile's
     texts, embedded together), else in `space` (with `vectors`, the papers' rows) or, without
     one, a TF-IDF space fitted on the listing."""
-    import numpy as np
-
     liked, warnings = resolve_liked(profile, papers, lookup, fetch)
     texts = profile_texts(profile, liked)
     embedded = embed(papers, texts) if embed is not None and papers else None
-    shown = SHOWN_SIMILARITY
-    if embedded is not None:
-        paper_vectors, profile_vectors = embedded
-        shown = SHOWN_EMBEDDING_SIMILARITY
-    else:
+
+    def terms() -> tuple[object, object]:
         if space is None or vectors is None:  # the TF-IDF space pairing uses, fitted here
             from paperbrief.relate.relatedness import TermSpace, paper_text
 
-            space, vectors = TermSpace.fit([paper_text(p) for p in papers])
-        paper_vectors = vectors  # type: ignore[assignment]
-        profile_vectors = (
-            space.transform(texts)  # type: ignore[attr-defined]
-            if texts else np.zeros((0, paper_vectors.shape[1]))
-        )
-    return rank(papers, profile, paper_vectors, profile_vectors, liked, shown), warnings
+            return TermSpace.fit([paper_text(p) for p in papers])
+        return space, vectors
+
+    return rank_texts(papers, profile, liked, texts, embedded, terms), warnings
+
+
+def rank_texts(
+    papers: Sequence[Paper],
+    profile: Profile,
+    liked: Sequence[LikedPaper],
+    texts: Sequence[str],
+    embedded: tuple[np.ndarray, np.ndarray] | None,
+    terms: Callable[[], tuple[object, object]],
+) -> list[Ranked]:
+    """Rank `papers` against `profile` (its resolved `liked` papers and `texts`): by `embedded`
+    (the papers' rows, the texts' rows) when given, else in the TF-IDF space and the papers'
+    rows `terms()` gives (asked only then); no texts rank with an empty profile matrix."""
+    if embedded is not None:
+        return rank(papers, profile, embedded[0], embedded[1], liked, SHOWN_EMBEDDING_SIMILARITY)
+    import numpy as np
+
+    space, paper_vectors = terms()
+    profile_vectors = (
+        space.transform(texts)  # type: ignore[attr-defined]
+        if texts else np.zeros((0, paper_vectors.shape[1]))  # type: ignore[attr-defined]
+    )
+    return rank(papers, profile, paper_vectors, profile_vectors, liked,  # type: ignore[arg-type]
+                SHOWN_SIMILARITY)
 
 
 def ranked_as_dict(position: int, r: Ranked) -> dict[str, object]:
