@@ -235,7 +235,7 @@ def _rows(db: Path, table: str) -> int:
 
 
 def test_sigterm_is_handled_like_ctrl_c(tmp_path, monkeypatch):
-    src, db = listing(tmp_path, 4), tmp_path / "pb.db"
+    src, db = listing(tmp_path, 12), tmp_path / "pb.db"
     argv = ["digest", str(src), "--db", str(db), "--concurrency", "1"]
     with RefServer(latency=0.3) as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
@@ -260,8 +260,9 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, monkeypatch):
 
 
 def test_comparisons_that_fell_back_are_marked_in_head_to_head(tmp_path, capsys, monkeypatch):
-    # 10 papers: of the first 6, fewer than two pairs share a distinctive subject (issue 22)
-    src, db = listing(tmp_path, 10), tmp_path / "pb.db"
+    # 12 papers: with fewer, fewer than two pairs share a distinctive subject (issue 22 leaves
+    # thin links out of the digest)
+    src, db = listing(tmp_path, 12), tmp_path / "pb.db"
     with RefServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
