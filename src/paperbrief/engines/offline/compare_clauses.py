@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_names import named
 from paperbrief.engines.offline.compare_text import initials, phrase_end, squeeze, tidy, trim
@@ -195,9 +196,16 @@ def _dashes(text: str) -> str:
     return re.sub(r",(?:\s*,)+", ",", re.sub(_DASH, ", ", text))
 
 
-def _candidates(paper: Paper, role: Roles) -> list[str]:
-    texts = [role.method] + [strip_lead_in(clean(s)) for s in sentences(paper.abstract)]
-    return [_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts]
+def _candidates(paper: Paper, role: Roles) -> tuple[str, ...]:
+    return _candidate_texts(paper.abstract, role.method)
+
+
+@lru_cache(maxsize=1024)
+def _candidate_texts(abstract: str, method: str) -> tuple[str, ...]:
+    """The method sentence, then every sentence, cleaned (cached: `clauses` is asked once per
+    size for each paper of each pair)."""
+    texts = [method] + [strip_lead_in(clean(s)) for s in sentences(abstract)]
+    return tuple(_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts)
 
 
 def _self_reference(rest: str, names: set[str]) -> str | None:
