@@ -226,11 +226,6 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
     return rest
 
 
-def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int) -> str:
-    """'X proposes ...': what the paper does, in its own words, in at most `words` words."""
-    return next(clauses(paper, label, role, avoid, words), "")
-
-
 def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
             words: int) -> Iterator[str]:  # fmt: skip
     """Every 'X proposes ...' clause the abstract gives, the method sentence's first (the
@@ -259,16 +254,15 @@ def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
         for known in filter(None, (name, label)):
             m = re.search(r"(?:^|,\s+)" + re.escape(known) + r"\s+((?:is an?|[a-z]+s(?: as)?))"
                           r"\s+(.+)$", text)  # fmt: skip
-            if m is None or m.start() > len(text) * 0.5 or m.group(1) in ("is", "has", "was"):
+            if m is None or m.start() > len(text) * 0.5:
                 continue
-            if _FINDING_VERB.match(m.group(1)):
+            head, obj = m.group(1), m.group(2)
+            is_a = head.startswith("is a")
+            if _FINDING_VERB.match(head):
                 continue  # 'PixelMan outperforms ...' is a result, not what it does
-            if m.group(1).split()[0] in ("is", "has", "was") and not m.group(1).startswith("is a"):
-                continue
-            obj = m.group(2)
-            if m.group(1).startswith("is a"):  # 'X is a ...': the article is the object's
-                obj = m.group(1)[3:] + " " + obj
+            if head.split()[0] in ("is", "has", "was") and not is_a:
+                continue  # a bare 'X is', 'X has', 'X was'
+            if is_a:  # 'X is a ...': the article is the object's
+                obj = head[3:] + " " + obj
             if len(obj.split()) >= 4:
-                verb = "is" if m.group(1).startswith("is a") else m.group(1)
-                yield f"{label} {verb} {_shorten(_plain(obj), words)}"
-    return ""
+                yield f"{label} {'is' if is_a else head} {_shorten(_plain(obj), words)}"
