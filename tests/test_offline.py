@@ -522,11 +522,11 @@ def test_third_person_leaves_a_third_person_verb_alone() -> None:
 
 
 def test_a_past_tense_reads_as_written(page_papers: list[Paper], engine: OfflineEngine) -> None:
-    from paperbrief.engines.offline.compare_clauses import clause
+    from paperbrief.engines.offline.compare_clauses import clauses
     from paperbrief.engines.offline.facts import roles
 
     paper = by_title(page_papers, "An Attempt to Catch Up")
-    text = clause(paper, "An Attempt", roles(paper.title, paper.abstract), None, 12)
+    text = next(clauses(paper, "An Attempt", roles(paper.title, paper.abstract), None, 12), "")
     assert text.startswith("An Attempt added to the Hopc AoT JavaScript compiler"), text
 
 

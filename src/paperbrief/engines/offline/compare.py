@@ -26,10 +26,9 @@ from paperbrief.engines.offline.compare_facts import (
     promises,
     release_unknown,
     releases,
-    shared_results,
     whole_tail,
 )
-from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, ground, loose, texts
+from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, link, paper_phrases
 from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
@@ -87,7 +86,7 @@ def _listing(terms: list[str]) -> str:
 
 def _profile(paper: Paper, label: str) -> Profile:
     return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
-                   phrases(paper.title, paper.abstract), takeaway_line(paper.abstract, paper.title),
+                   paper_phrases(paper), takeaway_line(paper.abstract, paper.title),
                    releases(paper.abstract), promises(paper.abstract),
                    release_unknown(paper.abstract))  # fmt: skip
 
@@ -140,12 +139,11 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     if not name_a or not name_b or name_a.lower() == name_b.lower():
         name_a, name_b = "the first paper", "the second paper"
     pa, pb = _profile(a, name_a), _profile(b, name_b)
-    shared = ground(pa.phrases, pb.phrases, texts(a, b))
+    linked = link(a, b)
+    shared, results, thin = linked.ground, linked.results, linked.thin
     names = [name_a, name_b, named(a) or "", named(b) or ""]
     own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a, names)
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b, names)
-    results = shared_results(a.abstract, b.abstract)
-    thin = loose(pa.phrases, pb.phrases, shared, bool(results), (a.title, b.title))
     said = tuple(r.value for pair in results for r in pair)  # the figures: said in their line
     does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]

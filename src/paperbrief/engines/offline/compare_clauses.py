@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_names import named
 from paperbrief.engines.offline.compare_text import initials, phrase_end, squeeze, tidy, trim
@@ -195,9 +196,16 @@ def _dashes(text: str) -> str:
     return re.sub(r",(?:\s*,)+", ",", re.sub(_DASH, ", ", text))
 
 
-def _candidates(paper: Paper, role: Roles) -> list[str]:
-    texts = [role.method] + [strip_lead_in(clean(s)) for s in sentences(paper.abstract)]
-    return [_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts]
+def _candidates(paper: Paper, role: Roles) -> tuple[str, ...]:
+    return _candidate_texts(paper.abstract, role.method)
+
+
+@lru_cache(maxsize=1024)
+def _candidate_texts(abstract: str, method: str) -> tuple[str, ...]:
+    """The method sentence, then every sentence, cleaned (cached: `clauses` is asked once per
+    size for each paper of each pair)."""
+    texts = [method] + [strip_lead_in(clean(s)) for s in sentences(abstract)]
+    return tuple(_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts)
 
 
 def _self_reference(rest: str, names: set[str]) -> str | None:
@@ -216,11 +224,6 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
         if re.search(word, rest, re.I):
             return None
     return rest
-
-
-def clause(paper: Paper, label: str, role: Roles, avoid: str | None, words: int) -> str:
-    """'X proposes ...': what the paper does, in its own words, in at most `words` words."""
-    return next(clauses(paper, label, role, avoid, words), "")
 
 
 def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
@@ -251,16 +254,15 @@ def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
         for known in filter(None, (name, label)):
             m = re.search(r"(?:^|,\s+)" + re.escape(known) + r"\s+((?:is an?|[a-z]+s(?: as)?))"
                           r"\s+(.+)$", text)  # fmt: skip
-            if m is None or m.start() > len(text) * 0.5 or m.group(1) in ("is", "has", "was"):
+            if m is None or m.start() > len(text) * 0.5:
                 continue
-            if _FINDING_VERB.match(m.group(1)):
+            head, obj = m.group(1), m.group(2)
+            is_a = head.startswith("is a")
+            if _FINDING_VERB.match(head):
                 continue  # 'PixelMan outperforms ...' is a result, not what it does
-            if m.group(1).split()[0] in ("is", "has", "was") and not m.group(1).startswith("is a"):
-                continue
-            obj = m.group(2)
-            if m.group(1).startswith("is a"):  # 'X is a ...': the article is the object's
-                obj = m.group(1)[3:] + " " + obj
+            if head.split()[0] in ("is", "has", "was") and not is_a:
+                continue  # a bare 'X is', 'X has', 'X was'
+            if is_a:  # 'X is a ...': the article is the object's
+                obj = head[3:] + " " + obj
             if len(obj.split()) >= 4:
-                verb = "is" if m.group(1).startswith("is a") else m.group(1)
-                yield f"{label} {verb} {_shorten(_plain(obj), words)}"
-    return ""
+                yield f"{label} {'is' if is_a else head} {_shorten(_plain(obj), words)}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from paperbrief.engines.offline.compare_facts import shared_results
+from paperbrief.engines.offline.compare_facts import Reported, shared_results
 from paperbrief.engines.offline.compare_phrases import (
     Phrases,
     generic_phrase,
@@ -240,20 +240,46 @@ def paper_phrases(paper: Paper) -> Phrases:
     return _phrases(paper.title, paper.abstract)
 
 
+@dataclass(frozen=True)
+class Link:
+    """How two papers are linked: their shared ground, the benchmarks both report (as
+    `shared_results` gives them, first paper first) and whether the link is thin (`loose`)."""
+
+    ground: Ground
+    results: list[tuple[Reported, Reported]]
+    thin: bool
+
+
+def link(a: Paper, b: Paper) -> Link:
+    """The link between two papers, computed once per ordered pair (the digest asks for a
+    pair's before it compares it, the comparison asks again). Callers do not mutate it."""
+    return _link(a.title, a.abstract, b.title, b.abstract)
+
+
+@lru_cache(maxsize=4096)
+def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
+    pa, pb = _phrases(title_a, abstract_a), _phrases(title_b, abstract_b)
+    shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b))
+    results = shared_results(abstract_a, abstract_b)
+    return Link(shared, results, loose(pa, pb, shared, bool(results), (title_a, title_b)))
+
+
 def shares_subject(a: Paper, b: Paper) -> bool:
     """True when the two papers share a distinctive subject that is not thin (the digest
     compares only those): a loosely linked pair ('both mention generative AI') is left out of
-    the digest rather than compared under a verdict the engine cannot be sure of."""
-    pa, pb = paper_phrases(a), paper_phrases(b)
-    shared = ground(pa, pb, texts(a, b))
-    if not shared.related:
-        return False
-    if not loose(pa, pb, shared, False, (a.title, b.title)):
-        return True
-    return bool(shared_results(a.abstract, b.abstract))  # a benchmark both report links them
+    the digest rather than compared under a verdict the engine cannot be sure of; a benchmark
+    both report links them (`loose` is then False)."""
+    if (a.id, a.title) > (b.id, b.title):
+        a, b = b, a  # the order `compare_papers` asks in, so the comparison finds it cached
+    found = link(a, b)
+    return found.ground.related and not found.thin
 
 
 def texts(a: Paper, b: Paper) -> tuple[str, str]:
     """The two papers' titles and abstracts, in a fixed order (the verdict is symmetric)."""
-    pair = sorted((a.title + ". " + a.abstract, b.title + ". " + b.abstract))
+    return _texts(a.title, a.abstract, b.title, b.abstract)
+
+
+def _texts(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> tuple[str, str]:
+    pair = sorted((title_a + ". " + abstract_a, title_b + ". " + abstract_b))
     return pair[0], pair[1]
