@@ -52,6 +52,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from paperbrief.digest.build import plan_digest
 from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.standalone import lcs
 from paperbrief.models import Comparison, Paper, Takeaway
 from paperbrief.sources import read_file
 
@@ -96,19 +97,6 @@ EMPTY_CELLS = {"Not stated in the abstract.", "No result stated in the abstract.
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
-
-
-def lcs(a: list[str], b: list[str]) -> int:
-    """Length of the longest common subsequence of two word lists."""
-    if not a or not b:
-        return 0
-    prev = [0] * (len(b) + 1)
-    for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1]
 
 
 def covers(text: str, part: str, share: float) -> bool:

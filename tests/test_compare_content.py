@@ -18,7 +18,7 @@ from paperbrief.engines.offline.compare_cells import finding
 from paperbrief.engines.offline.compare_facts import releases, shared_results, whole_clause
 from paperbrief.engines.offline.compare_ground import ground, paper_phrases, shares_subject
 from paperbrief.engines.offline.engine import OfflineEngine
-from paperbrief.engines.offline.standalone import repeats
+from paperbrief.engines.offline.standalone import lcs, repeats
 from paperbrief.models import Paper
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES
@@ -110,14 +110,8 @@ def test_compare_of_unrelated_papers_says_so_and_keeps_the_table(tmp_path, capsy
 
 
 def _covers(text: str, part: str) -> float:
-    a, b = _WORD.findall(text.lower()), _WORD.findall(part.lower())
-    prev = [0] * (len(b) + 1)
-    for x in a:
-        cur = [0]
-        for j, y in enumerate(b):
-            cur.append(prev[j] + 1 if x == y else max(prev[j + 1], cur[j]))
-        prev = cur
-    return prev[-1] / max(1, len(b))
+    b = _WORD.findall(part.lower())
+    return lcs(_WORD.findall(text.lower()), b) / max(1, len(b))
 
 
 def test_summaries_are_short_and_never_a_pasted_takeaway():

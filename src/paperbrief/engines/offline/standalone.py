@@ -39,7 +39,8 @@ def dangles(line: str) -> bool:
     return bool(DANGLING_OPENING.match(text) or _EARLY_BACK_REFERENCE.match(text))
 
 
-def _lcs(a: list[str], b: list[str]) -> int:
+def lcs(a: list[str], b: list[str]) -> int:
+    """Length of the longest common subsequence of two word lists."""
     prev = [0] * (len(b) + 1)
     for x in a:
         cur = [0]
@@ -55,7 +56,7 @@ def repeats(line: str, source: str, share: float = 0.8) -> bool:
     words = _WORD.findall(line.lower())
     if not words or not source:
         return False
-    return _lcs(_WORD.findall(source.lower()), words) >= share * len(words)
+    return lcs(_WORD.findall(source.lower()), words) >= share * len(words)
 
 
 # a number that belongs to a name: 'Llama 2', 'GPT-4', 'Pixel 8', 'DiT XL/2', 'nabla^2',
