@@ -102,13 +102,25 @@ def rank_ids(db: Path, capsys) -> list[str]:
 
 def click_and_load(driver, element) -> None:
     """Click a button that loads a page, and wait for the new page."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.expected_conditions import staleness_of
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 60).until(staleness_of(old))
+
+    def replaced(_driver) -> bool:  # selenium's staleness_of, plus Chromium's other wording
+        try:
+            old.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:  # raced with the navigation: the node just went away
+            if "does not belong to the document" in (exc.msg or ""):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, 60).until(replaced)
 
 
 def paper_block(driver, paper_id: str):
