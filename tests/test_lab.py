@@ -116,3 +116,30 @@ def test_a_readers_marks_teach_their_ranking_in_a_lab_run(tmp_path, capsys):
     ben, ana = (tmp_path / "ben.md").read_text(), (tmp_path / "ana.md").read_text()
     assert "-style" in ben  # reasons name the liked paper the pick resembles
     assert "-style" not in ana
+
+
+def test_a_like_arxiv_cannot_give_is_asked_for_once_per_run(llm_env, tmp_path, capsys,
+                                                             monkeypatch):
+    # two readers like the same paper that is nowhere (not in the listing, not in the store),
+    # with embeddings on (the readers' profile texts are resolved, then each reader's plan):
+    # one request to arXiv for the whole run, and each reader is still told of the failure
+    from tests.test_http import _Server
+
+    arxiv = _Server()
+    arxiv.script = [(404, {"Content-Type": "text/plain"}, b"Not Found")] * 10
+    monkeypatch.setenv("PAPERBRIEF_ARXIV_API", arxiv.url + "/api/query")
+    try:
+        source = listing(tmp_path, 60)
+        config = write_config(tmp_path, source, {n: f'out = "out/{n}/"' for n in ("ana", "ben")})
+        for name in ("ana", "ben"):
+            path = tmp_path / f"{name}.toml"
+            path.write_text(path.read_text() + 'papers = ["2401.99999"]\n', encoding="utf-8")
+        code = main(["digest", "--config", str(config), "--db", str(tmp_path / "lab.db")])
+    finally:
+        arxiv.close()
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert len(arxiv.seen) == 1 and "2401.99999" in arxiv.seen[0]["path"]
+    for name in ("ana", "ben"):  # each reader's digest still says what could not be fetched
+        (written,) = (tmp_path / "out" / name).iterdir()
+        assert f"{name}.toml: liked papers not fetched" in written.read_text(encoding="utf-8")

@@ -150,15 +150,30 @@ def relate_process() -> Any:
 
 def fetch_liked(store: Any | None) -> Callable[[list[str]], list[Paper]]:
     """Liked papers named by arXiv id and seen nowhere yet: fetched from arXiv in one request
-    and, with a store, kept there (the next run does not fetch them again)."""
+    and, with a store, kept there (the next run does not fetch them again). One fetcher asks
+    arXiv once per set of ids: asked again (a lab's readers, its profile texts and its plans
+    resolve the same likes), it gives the same papers, or raises the same error, without
+    waiting through arXiv's retries a second time."""
+    from paperbrief.errors import PaperbriefError
     from paperbrief.sources.live import fetch_by_id
 
+    answers: dict[tuple[str, ...], list[Paper] | PaperbriefError] = {}
+
     def fetch(ids: list[str]) -> list[Paper]:
-        log.info("fetching liked papers %s from arXiv", ", ".join(ids))
-        papers = fetch_by_id(ids)
-        if store is not None and papers:
-            store.save_papers(papers)
-        return papers
+        key = tuple(sorted(ids))
+        if key not in answers:
+            log.info("fetching liked papers %s from arXiv", ", ".join(ids))
+            try:
+                answers[key] = fetch_by_id(ids)
+            except PaperbriefError as exc:
+                answers[key] = exc
+            else:
+                if store is not None and answers[key]:
+                    store.save_papers(answers[key])
+        answer = answers[key]
+        if isinstance(answer, PaperbriefError):
+            raise answer
+        return list(answer)
 
     return fetch
 

@@ -100,7 +100,7 @@ def _union(plans: list[Any], uses_llm: bool) -> tuple[list[Paper], list[tuple[Pa
 
 
 def _profile_texts(config: LabConfig, profiles: dict[str, Any], papers: list[Paper],
-                   store: Any) -> list[str]:
+                   store: Any, fetch: Any) -> list[str]:
     """Every reader's profile texts, embedded with the papers in one go (then each reader's
     ranking finds them in the cache instead of asking once per reader)."""
     from paperbrief.relate.ranking import profile_texts, resolve_liked
@@ -109,7 +109,7 @@ def _profile_texts(config: LabConfig, profiles: dict[str, Any], papers: list[Pap
     for reader in config.readers:
         profile = profiles[reader.name]
         if profile is not None:
-            liked, _ = resolve_liked(profile, papers, store.get_paper, steps.fetch_liked(store))
+            liked, _ = resolve_liked(profile, papers, store.get_paper, fetch)
             texts += profile_texts(profile, liked)
     return list(dict.fromkeys(texts))
 
@@ -153,13 +153,14 @@ def run_lab(args: Any) -> int:
         # embeddings, every reader's profile texts embedded with them in one go (cached in the
         # store), else TF-IDF; the learned ranking's features are fitted once for all readers
         embed = embeddings(args, pipeline, store)
-        texts = _profile_texts(config, profiles, papers, store) if embed is not None and papers \
-            else []
+        fetch = steps.fetch_liked(store)  # one for the run: arXiv is asked once per set of ids
+        texts = _profile_texts(config, profiles, papers, store, fetch) \
+            if embed is not None and papers else []
         relatedness = make_plan(papers, embed=embed, texts=texts, cache=store)
         plans = {
             r.name: plan_digest(papers, profile=profiles[r.name], top=r.top,
                                 llm_all=args.llm_all, lookup=store.get_paper,
-                                fetch=steps.fetch_liked(store), relatedness=relatedness,
+                                fetch=fetch, relatedness=relatedness,
                                 embed=embed, marks=_marks(store, r.name))
             for r in config.readers
         }
