@@ -110,6 +110,9 @@ _RELEASE = re.compile(
     r"(?:made\s+)?"
     r"(?:publicly\s+|openly\s+|freely\s+)?"
     r"(?:available|released|open[- ]sourced?|public|published)\b"
+    # 'checkpoints and code can be found in https://...': availability at a link
+    r"|\b" + _THING + r"\b[^.;]{0,60}?\bcan be (?:found|accessed|downloaded)\s+(?:at|in|on|via|"
+    r"from)\s+\S*(?:https?:|www\.|github|huggingface)"
     r"|\b(?:we|will)\s+(?:\w+\s+){0,2}(?:publicly\s+|openly\s+)?(?:releas|open[- ]sourc|publish)"
     r"\w*\b[^.;]{0,60}?\b" + _THING + r"\b"
     r"|\b(?:we|will)\s+make\s[^.;]{0,60}?\b" + _THING + r"\b[^.;]{0,30}?\bavailable\b"
@@ -149,13 +152,29 @@ _PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)
 def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
-    text = " ".join(_OBJECT_END.split(_USE.split(_object(s), maxsplit=1)[0], maxsplit=1)[0]
-                    for s in found)
+    text = " ".join(_released_part(_object(s)) for s in found)
     text = _MODIFIER.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+def _released_part(statement: str) -> str:
+    """The statement up to the end of its released noun phrase: the first thing named, and
+    what is coordinated with it before a purpose or use ('Please refer to our code on ...'
+    and 'Our project page with source code is available' name the code after a 'to' or a
+    'with'; the split is only looked for after the first thing, when the release statement
+    is about that thing: 'code is available', 'code on https://github.com/...')."""
+    cut = _OBJECT_END.split(_USE.split(statement, maxsplit=1)[0], maxsplit=1)[0]
+    first = re.search(r"\b" + _THING + r"\b", statement, re.IGNORECASE)
+    if not first or first.end() <= len(cut) or _OBJECT_END.search(statement[: first.start()]):
+        return cut  # '... open-source VBench++ | and continually add new ... models'
+    m = _RELEASE.search(statement) or _LINK_WITH_THING.search(statement)
+    if not m or m.start() != first.start():
+        return cut  # 'We use open-source agent scaffolds | to evaluate ... models': no release
+    head, tail = statement[: first.end()], statement[first.end() :]
+    return head + _OBJECT_END.split(_USE.split(tail, maxsplit=1)[0], maxsplit=1)[0]
 
 
 def _object(statement: str) -> str:
