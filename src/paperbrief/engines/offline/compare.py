@@ -152,9 +152,6 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]
     summary = _summary(a, b, pa, pb, shared, results, own_a, own_b, thin)
-    # a bare 'it releases its code' is a reason only when nothing else tells the two apart
-    apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
-        bool(does_a and does_b))
     # a clause that is the title again ('it develops a foundational GUI action model') is no
     # reason of its own in a prefer line
     does_a = "" if _title_again(does_a, pa, a.title) else does_a
@@ -162,10 +159,10 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     # a prefer line needs a reason of its own: what the paper does, alone, is none (it would
     # restate the approach: 'it introduces a method named Visuals Music Bridge')
     kinds = (pa.kind, pb.kind)
-    prefer_a = _prefer(pa, pb, results, 0, does_a, apart,
-                       reasons(a.abstract, b.abstract, kinds, a.title))  # fmt: skip
-    prefer_b = _prefer(pb, pa, results, 1, does_b, apart,
-                       reasons(b.abstract, a.abstract, kinds, b.title))  # fmt: skip
+    prefer_a = _prefer(pa, pb, results, 0, does_a,
+                       reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))  # fmt: skip
+    prefer_b = _prefer(pb, pa, results, 1, does_b,
+                       reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))  # fmt: skip
     shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin)
     if not summary:
         summary = shared_line = fit(shared_line, LINE_MAX_CHARS)
@@ -449,12 +446,11 @@ def _empty(cell: str) -> bool:
 
 
 def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]],
-            side: int, does: str, apart: bool, facts: list[str]) -> str:  # fmt: skip
+            side: int, does: str, facts: list[str]) -> str:  # fmt: skip
     """'Prefer X: it <does what>; <a fact>' when a fact supports it (it is a survey or a
     benchmark where the other is not, it reports the higher score on a benchmark both report,
-    it releases code or data the other does not), else NO_PREFERENCE (which no renderer
-    shows). A release alone is a weak reason: it is given with what the paper does, or alone
-    only when nothing else tells the two papers apart; a promise is none."""
+    it releases code or data the other does not, a fact of compare_reasons the other lacks),
+    else NO_PREFERENCE (which no renderer shows); a promise is no reason."""
     found = []
     # 'the other does not' propose a method: only when its abstract has no method cue at all
     kinds_apart = bool(other.kind) and me.kind != other.kind and me.kind in _KIND_OFFERS
@@ -469,15 +465,19 @@ def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]
                 found.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
                                f"{theirs.value}; the settings may differ)")  # fmt: skip
                 break
-    release = (f"it releases its {me.released}"
-               if me.released and not other.released and not other.unknown else "")  # fmt: skip
+    release = ""
+    if me.released and not other.released and not other.unknown:
+        # a release is a reason of its own (a reader can build on it), said with what the
+        # other paper states: a promise or nothing
+        release = f"it releases its {me.released} (the other " + (
+            "only promises a release)" if other.promised else "states no release)")
     found += facts
     body = does[len(me.label) :].strip() if does else ""
     body = "" if names_only(body) else body  # 'introduces a method named X' is no reason
     if body and (found or release):
         line = f"Prefer {me.label}: it {body}"
         return _fit_reasons(line, [*found, *([release] if release else [])])
-    if release and (found or not apart):
+    if release:
         found.append(release)
     if not found:
         return NO_PREFERENCE
