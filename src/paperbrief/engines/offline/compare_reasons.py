@@ -20,7 +20,7 @@ from paperbrief.text import sentences, squash
 # nouns a method paper gives what it proposes
 _METHOD_NOUNS = (r"(?:method|approach|framework|model|algorithm|technique|architecture|strategy"
                  r"|pipeline|paradigm|agent|tokenizer|optimizer|mechanism|module|scheme"
-                 r"|system|recipe|policy)s?")  # fmt: skip
+                 r"|system|recipe|policy|network|baseline)s?")  # fmt: skip
 # words that end the object's head: 'a benchmark designed to evaluate ... methods' is no method
 _NOT_HEAD = r"(?!(?:for|of|to|that|which|designed|with|on|in|and|or|by|from|across|against)\b)"
 # 'we propose VINE, a watermarking method', 'we introduce a novel framework', 'we train a model'
@@ -101,10 +101,12 @@ def trains(abstract: str) -> bool:
 
 # a speed-up the paper reports: '2.33x speedup', '523x efficiency', '3.5 times faster'
 _SPEED = re.compile(
-    r"(?<![\w.-])(?:up to |over |about |nearly |around )?\d+(?:\.\d+)?\s*(?:×|x|X|times)\s+"
+    r"(?<![\w.-])(?:up to |over |about |nearly |around |~\s?)?"
+    r"(?:\d+(?:\.\d+)?\s*(?:×|x|X|times)?\s*(?:to|-|–)\s*)?"  # a range: '1.7x to 2x faster'
+    r"\d+(?:\.\d+)?\s*(?:×|x|X|times)\s+"
     r"(?:(?:more|higher|greater)\s+)?(?:faster|speed-?ups?|acceleration|throughput|efficient"
     r"|(?:inference |decoding |training |generation )?(?:speed|efficiency))\b"
-    r"|\bspeed-?ups? of (?:up to |over )?\d+(?:\.\d+)?\s*(?:×|x|X|times)(?![\w])",
+    r"|\bspeed-?ups? of (?:up to |over |~\s?)?\d+(?:\.\d+)?\s*(?:×|x|X|times)(?![\w])",
 )
 # any speed claim with a number: the other paper 'lacks' a speed figure only when it has none
 _ANY_SPEED = re.compile(
@@ -117,19 +119,24 @@ _EFFICIENT = re.compile(r"\befficien\w*", re.IGNORECASE)
 _DEVICE = re.compile(r"\b(?:mobile|smartphones?|phones?|on-device|edge devices?)\b", re.I)
 
 
-def speed_figure(abstract: str) -> str:
+def speed_figure(abstract: str) -> tuple[str, bool]:
     """The speed-up the paper reports for its own method, as said after 'it reports' ('a
-    2.33× speed-up', 'being 523x more efficient'), else ''. A sentence about others' methods
-    ('existing methods are 10x slower') has no 'we'/'our' and is not read."""
+    2.33× speed-up', 'being 523x more efficient'), else '', and whether its sentence is about
+    a phone or edge device ('~2x speedup on A100' is not, though the paper runs on phones
+    elsewhere). A sentence about others' methods ('existing methods are 10x slower') has no
+    'we'/'our' and is not read."""
     for s in sentences(abstract):
         m = _SPEED.search(s)
         if m and (_own(s) or re.match(r"\s*(?:it|this)\b", s, re.I)):
             # '2.33times': a LaTeX '\times' whose backslash the listing lost
             said = re.sub(r"(\d)times\b", "\\1×", squash(m.group(0)))
+            device = bool(_DEVICE.search(s))
             if re.search(r"(?:faster|efficient)$", said):
-                return f"being {said}"
-            return said if said.startswith("speed") else f"a {said}"
-    return ""
+                return f"being {said}", device
+            if said.startswith(("speed", "up to", "over", "about", "nearly", "around")):
+                return said, device
+            return f"a {said}", device
+    return "", False
 
 
 def speed_claim(abstract: str, title: str = "") -> bool:
@@ -139,11 +146,6 @@ def speed_claim(abstract: str, title: str = "") -> bool:
     return bool(_ANY_SPEED.search(title + " " + abstract)) or any(
         _EFFICIENT.search(s) and re.search(r"\d", s) for s in sentences(abstract)
     )
-
-
-def on_device(abstract: str, title: str = "") -> bool:
-    """True when the paper runs on phones or other edge devices ('on a mobile device')."""
-    return bool(_DEVICE.search(title + " " + abstract))
 
 
 # experiments on physical robots, as opposed to simulation only
@@ -221,9 +223,9 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out = []
     if training_free(mine) and trains(other):
         out.append("if you cannot train a model: it is training-free, the other needs training")
-    speed = speed_figure(mine)
+    speed, device = speed_figure(mine)
     if speed and not speed_claim(other, titles[1]):
-        where = " on a mobile device" if on_device(mine, titles[0]) else ""
+        where = " on a mobile device" if device else ""
         out.append(f"if speed{where} matters: it reports {speed}")
     if real_robot(mine) and simulation_only(other):
         out.append("for real robots: it reports real-world robot experiments, the other "
