@@ -220,3 +220,12 @@ def test_a_speed_up_is_said_with_its_range_and_its_own_device():
     assert speed_figure(papers()["2410.02743"].abstract) == ("being 1.7x to 2x faster", False)
     # EfficientTAM: '~2x speedup on A100' (its phone figure is FPS, in another sentence)
     assert speed_figure(papers()["2411.18933"].abstract) == ("a ~2x speedup", False)
+
+
+def test_open_weights_are_not_no_release():
+    # Qwen2.5 (2412.15115): 'Open-weight offerings include base and instruction-tuned models':
+    # beside Self-Lengthen (2410.23933, 'Our code is publicly available'), Qwen2.5 is not said
+    # to state no release
+    assert release_unknown(papers()["2412.15115"].abstract)
+    c = compare("2410.23933", "2412.15115")
+    assert not any("states no release" in line for line in (c.prefer_a_when, c.prefer_b_when))

@@ -218,8 +218,8 @@ def release_unknown(abstract: str) -> bool:
     then says nothing of its releases."""
     if releases(abstract) or promises(abstract):
         return False
-    if _OPEN_SELF.search(squash(abstract)):
-        return True
+    if _OPEN_SELF.search(squash(abstract)) or re.search(r"\bopen[- ]weights?\b", abstract, re.I):
+        return True  # 'Open-weight offerings include base and instruction-tuned models' (Qwen2.5)
     return any(_RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
                for s in sentences(abstract))
 
