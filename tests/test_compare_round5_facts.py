@@ -229,3 +229,28 @@ def test_open_weights_are_not_no_release():
     assert release_unknown(papers()["2412.15115"].abstract)
     c = compare("2410.23933", "2412.15115")
     assert not any("states no release" in line for line in (c.prefer_a_when, c.prefer_b_when))
+
+
+def test_a_paper_that_trains_something_is_not_training_free():
+    from paperbrief.engines.offline.compare_reasons import trains, training_free
+
+    # WMA web agent (2410.13232): 'our world models improve agents' policy selection without
+    # training', but also 'the challenges in training LLMs as world models ... we propose';
+    # WebDreamer (2411.06559) 'augments language agents with model-based planning' (a
+    # 'model-based' planner is no model of its own to train)
+    wma, dreamer = papers()["2410.13232"].abstract, papers()["2411.06559"].abstract
+    assert not training_free(wma)
+    assert not trains(dreamer)
+    c = compare("2410.13232", "2411.06559")
+    assert not any("training-free" in line for line in (c.prefer_a_when, c.prefer_b_when))
+
+
+def test_a_speed_of_a_side_metric_and_a_new_verb_after_compatible_are_not_read():
+    from paperbrief.engines.offline.compare_reasons import compatible_with, speed_figure
+
+    # SeND (2410.15460): 'EES, which approximates the traditional EigenScore in 2x speed' is a
+    # side metric's speed, said in no reason
+    assert speed_figure(papers()["2410.15460"].abstract) == ("", False)
+    # MIA-DPO (2410.17637): '... compatible with various architectures and
+    # outperforms existing methods ...': what it is compatible with ends before 'and outperforms'
+    assert compatible_with(papers()["2410.17637"].abstract) == "various architectures"

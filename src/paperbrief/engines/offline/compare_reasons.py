@@ -49,8 +49,8 @@ def _own(sentence: str) -> bool:
 # 'training-free', 'without any training', 'requires no fine-tuning'
 _TRAINING_FREE = re.compile(
     r"\btraining[- ]free\b|\btuning[- ]free\b|\bwithout (?:any |the need for |requiring |needing )?"
-    r"(?:additional |extra |further |re-?)?(?:\w+ )?(?:training|fine-?tuning)\b|\b(?:requires?|"
-    r"needs?|with) no (?:additional |extra |further |re-?)?(?:\w+ )?(?:training|fine-?tuning)\b",
+    r"(?:additional |extra |further |re-?)?(?:[\w-]+ )?(?:training|fine-?tuning)\b|\b(?:requires?|"
+    r"needs?|with) no (?:additional |extra |further |re-?)?(?:[\w-]+ )?(?:training|fine-?tuning)\b",
     re.IGNORECASE,
 )
 # others' work: 'existing training-free methods', 'previous training-free approaches'
@@ -60,10 +60,11 @@ _OTHERS = re.compile(r"\b(?:existing|previous|prior|current|recent|other|convent
 _TRAINS = re.compile(r"\bwe\s+(?:\w+\s+)?(?:train|fine-?tune|pre-?train)\b|\btrained\s+(?:on|with|"
                      r"using|atop|from)\b|\b(?:training|fine-?tuning)\s+(?:data|set|strategy|recipe|"
                      r"pipeline|objective|stage|scheme|on|for|with)\b|\bsupervised fine-?tuning\b"
-                     r"|\breinforcement learning\b|\bfine-?tun(?:e|es|ed|ing)\b",
+                     r"|\breinforcement learning\b|\bfine-?tun(?:e|es|ed|ing)\b"
+                     r"|\btraining (?:LLMs?|models?|the|a|an|our|it|them)\b",
                      re.IGNORECASE)  # fmt: skip
 # '... LLMs that were not explicitly trained for Group Think': no training of its own
-_NEGATED = re.compile(r"\b(?:not|no|without|never|nor)\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:not|no|without|never|nor)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # any word of a method that needs no training: the other paper 'lacks' training-freeness only
 # when it has none of them (a wider net than the positive rule: when unsure, say nothing)
 _NO_TRAINING_WORDS = re.compile(r"training[- ]free|tuning[- ]free|without\b[^.;]{0,40}(?:train|"
@@ -72,17 +73,26 @@ _NO_TRAINING_WORDS = re.compile(r"training[- ]free|tuning[- ]free|without\b[^.;]
                                 re.IGNORECASE)  # fmt: skip
 # a learned model of its own: 'we propose the Mask-Aware Dual Diffusion (MADD) model'
 _MODEL_CUE = re.compile(r"(?i:\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop)\w*\s+)"
-                        r"[^.;]{0,80}?\b(?i:model|network)\b(?![- ]agnostic)")  # fmt: skip
+                        r"[^.;]{0,80}?\b(?i:model|network)\b(?!-)")  # fmt: skip
+
+
+def _affirms_training(sentence: str) -> bool:
+    return any(not _NEGATED.search(sentence[: m.start()]) for m in _TRAINS.finditer(sentence))
 
 
 def training_free(abstract: str) -> bool:
     """True when the paper's own method needs no training ('a training-free approach', 'we
-    ... without any fine-tuning'), not when it only says others' methods are training-free."""
+    ... without any fine-tuning'), not when it only says others' methods are training-free,
+    nor when another of its own sentences trains something ('the challenges in training LLMs
+    as world models ... we propose ...' beside 'improve policy selection without training')."""
+    said = False
     for s in sentences(abstract):
-        for m in _TRAINING_FREE.finditer(s):
-            if _own(s) and not _OTHERS.search(s[: m.start()]):
-                return True
-    return False
+        cues = [m for m in _TRAINING_FREE.finditer(s) if not _OTHERS.search(s[: m.start()])]
+        if cues and _own(s):
+            said = True
+        elif not cues and _own(s) and _affirms_training(s):
+            return False
+    return said
 
 
 def trains(abstract: str) -> bool:
@@ -93,9 +103,8 @@ def trains(abstract: str) -> bool:
         return False
     if _NO_TRAINING_WORDS.search(abstract):
         return False
-    for s in sentences(abstract):
-        if _own(s) and any(not _NEGATED.search(s[: m.start()]) for m in _TRAINS.finditer(s)):
-            return True
+    if any(_own(s) and _affirms_training(s) for s in sentences(abstract)):
+        return True
     return bool(_MODEL_CUE.search(squash(abstract)))
 
 
@@ -105,7 +114,7 @@ _SPEED = re.compile(
     r"(?:\d+(?:\.\d+)?\s*(?:×|x|X|times)?\s*(?:to|-|–)\s*)?"  # a range: '1.7x to 2x faster'
     r"\d+(?:\.\d+)?\s*(?:×|x|X|times)\s+"
     r"(?:(?:more|higher|greater)\s+)?(?:faster|speed-?ups?|acceleration|throughput|efficient"
-    r"|(?:inference |decoding |training |generation )?(?:speed|efficiency))\b"
+    r"|(?:inference |decoding |training |generation )(?:speed|efficiency)|efficiency)\b"
     r"|\bspeed-?ups? of (?:up to |over |~\s?)?\d+(?:\.\d+)?\s*(?:×|x|X|times)(?![\w])",
 )
 # any speed claim with a number: the other paper 'lacks' a speed figure only when it has none
@@ -133,7 +142,7 @@ def speed_figure(abstract: str) -> tuple[str, bool]:
             device = bool(_DEVICE.search(s))
             if re.search(r"(?:faster|efficient)$", said):
                 return f"being {said}", device
-            if said.startswith(("speed", "up to", "over", "about", "nearly", "around")):
+            if said.startswith(("up to", "over", "about", "nearly", "around")):
                 return said, device
             return f"a {said}", device
     return "", False
@@ -205,7 +214,9 @@ def compatible_with(abstract: str) -> str:
     for s in sentences(abstract):
         m = _COMPATIBLE.search(s)
         if m and _own(s) or m and re.match(r"\s*[A-Z][\w-]*\s+is\b", s):
-            return m.group(1).rstrip(" .,;:")
+            # '... compatible with various architectures | and outperforms ...': a new verb
+            named = re.split(r"\s+and\s+(?=[a-z]+s\b)", m.group(1))[0]
+            return named.rstrip(" .,;:")
     return ""
 
 
