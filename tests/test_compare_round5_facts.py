@@ -232,7 +232,7 @@ def test_open_weights_are_not_no_release():
 
 
 def test_a_paper_that_trains_something_is_not_training_free():
-    from paperbrief.engines.offline.compare_reasons import trains, training_free
+    from paperbrief.engines.offline.compare_reasons import training_free, trains
 
     # WMA web agent (2410.13232): 'our world models improve agents' policy selection without
     # training', but also 'the challenges in training LLMs as world models ... we propose';
