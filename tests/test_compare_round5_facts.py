@@ -254,3 +254,13 @@ def test_a_speed_of_a_side_metric_and_a_new_verb_after_compatible_are_not_read()
     # MIA-DPO (2410.17637): '... compatible with various architectures and
     # outperforms existing methods ...': what it is compatible with ends before 'and outperforms'
     assert compatible_with(papers()["2410.17637"].abstract) == "various architectures"
+
+
+def test_a_paper_with_a_trained_variant_is_not_training_free():
+    # ComfyGen (2410.01731): 'We propose two LLM-based approaches ...: a tuning-based method
+    # that learns from user-preference data, and a training-free method ...'
+    from paperbrief.engines.offline.compare_reasons import training_free
+
+    assert not training_free(papers()["2410.01731"].abstract)
+    # one training-free method stays so: Add-it, 'a training-free approach'
+    assert training_free(papers()["2411.07232"].abstract)

@@ -76,6 +76,10 @@ _MODEL_CUE = re.compile(r"(?i:\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|dev
                         r"[^.;]{0,80}?\b(?i:model|network)\b(?!-)")  # fmt: skip
 
 
+# a trained variant beside a training-free one (ComfyGen proposes both)
+_TRAINED_ALSO = re.compile(r"\b(?:tuning|training|learning)-based\b|\blearns? from\b", re.I)
+
+
 def _affirms_training(sentence: str) -> bool:
     return any(not _NEGATED.search(sentence[: m.start()]) for m in _TRAINS.finditer(sentence))
 
@@ -88,6 +92,8 @@ def training_free(abstract: str) -> bool:
     said = False
     for s in sentences(abstract):
         cues = [m for m in _TRAINING_FREE.finditer(s) if not _OTHERS.search(s[: m.start()])]
+        if _own(s) and _TRAINED_ALSO.search(s):
+            return False  # 'a tuning-based method that learns from ..., and a training-free one'
         if cues and _own(s):
             said = True
         elif not cues and _own(s) and _affirms_training(s):
