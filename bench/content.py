@@ -198,6 +198,7 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
     lengths = []
     no_common = 0
     prefer_lines = 0
+    with_prefer = 0
     template = 0
     cells = 0
     cut = 0
@@ -209,10 +210,16 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
             restating += 1
         if c.shared_ground.startswith("No common subject"):
             no_common += 1
-        for line in (c.prefer_a_when, c.prefer_b_when):
-            if line.strip() and line.strip() not in EMPTY_CELLS | {NO_PREFERENCE}:
-                prefer_lines += 1
-                template += bool(TEMPLATE.match(line))
+        written = [
+            line
+            for line in (c.prefer_a_when, c.prefer_b_when)
+            if line.strip() and line.strip() not in EMPTY_CELLS | {NO_PREFERENCE}
+        ]
+        with_prefer += bool(written)
+        for line in written:
+            prefer_lines += 1
+            template += bool(TEMPLATE.match(line))
+            PREFER_LINES.append((name, c.paper_a, c.paper_b, line))
         pa, pb = by_id[c.paper_a], by_id[c.paper_b]
         for d in c.differences:
             if d.aspect not in ("problem", "approach", "results"):
@@ -241,6 +248,7 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
         "no common subject pairs": no_common,
         "one-template prefer lines %": 100 * template / max(1, prefer_lines),
         "prefer lines written": prefer_lines,
+        "pairs with a prefer line %": 100 * with_prefer / max(1, len(comparisons)),
         "title-as-field %": 100 * title_fields / max(1, fields),
         "dangling openings %": 100 * dangling / max(1, len(papers)),
         "cut cells": cut,
@@ -252,6 +260,9 @@ def measure(name: str, papers: list[Paper]) -> dict[str, float]:
     print(f"\n## {name}: {len(papers)} papers, {len(comparisons)} pairs", flush=True)
     return figures
 
+
+# (set, paper a, paper b, line) of every prefer line written: for --prefer-dump
+PREFER_LINES: list[tuple[str, str, str, str]] = []
 
 TARGETS = {
     "restating %": ("<=", 10.0),
@@ -284,6 +295,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--only", choices=["example", "tune", "held-out"])
+    parser.add_argument(
+        "--prefer-dump",
+        type=Path,
+        help="write every prefer line written (set, paper ids, line) to this file",
+    )
     args = parser.parse_args()
     sets: list[tuple[str, list[Paper]]] = []
     if args.only in (None, "example"):
@@ -301,6 +317,8 @@ def main() -> int:
                 sets.append((f"hf-2024 tuning part (published < {HELD_OUT_FROM})", early))
     for name, papers in sets:
         report(measure(name, papers))
+    if args.prefer_dump:
+        args.prefer_dump.write_text("".join("\t".join(row) + "\n" for row in PREFER_LINES))
     return 0
 
 

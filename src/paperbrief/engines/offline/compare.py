@@ -32,8 +32,9 @@ from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, 
 from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
+from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
 from paperbrief.engines.offline.compare_text import balanced
-from paperbrief.engines.offline.facts import TYPE_CUES, Roles, fit, roles
+from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
 from paperbrief.engines.offline.select import takeaway_line
 from paperbrief.engines.offline.standalone import repeats
@@ -76,6 +77,7 @@ class Profile:
     released: str
     promised: str
     unknown: bool  # a release verb whose object is not parsed: its releases are not said
+    proposes: bool  # it says it proposes a method, model or framework of its own
 
 
 def _listing(terms: list[str]) -> str:
@@ -88,7 +90,7 @@ def _profile(paper: Paper, label: str) -> Profile:
     return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
                    paper_phrases(paper), takeaway_line(paper.abstract, paper.title),
                    releases(paper.abstract), promises(paper.abstract),
-                   release_unknown(paper.abstract))  # fmt: skip
+                   release_unknown(paper.abstract), has_method(paper.abstract))  # fmt: skip
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
@@ -106,6 +108,8 @@ def kind(title: str, abstract: str) -> str:
         return "position" if _POSITION.search(title + " " + abstract) else ""
     if guess == "survey" and re.search(r"\bsurvey\b", title, re.IGNORECASE):
         return "survey"  # 'A Comprehensive Survey of ...'
+    if guess in ("benchmark", "dataset") and has_method(abstract):
+        return ""  # W-Bench and VINE: a benchmark and a method, no benchmark-only paper
     if guess in ("survey", "benchmark", "dataset"):
         in_title, in_abstract = TYPE_CUES[guess]
         return guess if in_title.search(title) and in_abstract.search(abstract) else ""
@@ -148,20 +152,17 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]
     summary = _summary(a, b, pa, pb, shared, results, own_a, own_b, thin)
-    # a bare 'it releases its code' is a reason only when nothing else tells the two apart
-    apart = any(r.aspect in ("approach", "results", "contribution type") for r in rows) or (
-        bool(does_a and does_b))
     # a clause that is the title again ('it develops a foundational GUI action model') is no
     # reason of its own in a prefer line
     does_a = "" if _title_again(does_a, pa, a.title) else does_a
     does_b = "" if _title_again(does_b, pb, b.title) else does_b
-    prefer_a = _prefer(pa, pb, results, 0, does_a, apart)
-    prefer_b = _prefer(pb, pa, results, 1, does_b, apart)
-    # when one paper has a reason, the other is not left without what it offers
-    if prefer_a == NO_PREFERENCE and prefer_b != NO_PREFERENCE and does_a:
-        prefer_a = fit(f"Prefer {pa.label}: it {does_a[len(pa.label) :].strip()}")
-    if prefer_b == NO_PREFERENCE and prefer_a != NO_PREFERENCE and does_b:
-        prefer_b = fit(f"Prefer {pb.label}: it {does_b[len(pb.label) :].strip()}")
+    # a prefer line needs a reason of its own: what the paper does, alone, is none (it would
+    # restate the approach: 'it introduces a method named Visuals Music Bridge')
+    kinds = (pa.kind, pb.kind)
+    prefer_a = _prefer(pa, pb, results, 0, does_a,
+                       reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))  # fmt: skip
+    prefer_b = _prefer(pb, pa, results, 1, does_b,
+                       reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))  # fmt: skip
     shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin)
     if not summary:
         summary = shared_line = fit(shared_line, LINE_MAX_CHARS)
@@ -413,7 +414,10 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
         rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
     if own_a and own_b and not thin:
         rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
-    if (pa.released, pa.promised) != (pb.released, pb.promised) and not (
+    # a release row whenever one side states or promises a release (both releasing is worth
+    # a row too); a release verb whose object is not parsed leaves the row out, not 'No
+    # release stated'
+    if any((pa.released, pa.promised, pb.released, pb.promised)) and not (
             pa.unknown or pb.unknown):  # fmt: skip
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
     if not rows and pa.takeaway and pb.takeaway and pa.takeaway != pb.takeaway:
@@ -442,35 +446,55 @@ def _empty(cell: str) -> bool:
 
 
 def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]],
-            side: int, does: str, apart: bool) -> str:  # fmt: skip
+            side: int, does: str, facts: list[str]) -> str:  # fmt: skip
     """'Prefer X: it <does what>; <a fact>' when a fact supports it (it is a survey or a
     benchmark where the other is not, it reports the higher score on a benchmark both report,
-    it releases code or data the other does not), else NO_PREFERENCE (which no renderer
-    shows). A release alone is a weak reason: it is given with what the paper does, or alone
-    only when nothing else tells the two papers apart; a promise is none."""
-    reasons = []
-    if other.kind and me.kind != other.kind and me.kind in _KIND_OFFERS and (
-            me.kind != "method" or other.kind in _KIND_OFFERS):  # fmt: skip
-        reasons.append(f"for {_KIND_OFFERS[me.kind]}")
+    it releases code or data the other does not, a fact of compare_reasons the other lacks),
+    else NO_PREFERENCE (which no renderer shows); a promise is no reason."""
+    found = []
+    # 'the other does not' propose a method: only when its abstract has no method cue at all
+    kinds_apart = bool(other.kind) and me.kind != other.kind and me.kind in _KIND_OFFERS
+    if kinds_apart and (me.kind != "method" or (
+            other.kind in _KIND_OFFERS and not other.proposes)):  # fmt: skip
+        found.append(f"for {_KIND_OFFERS[me.kind]}")
     for pair in results:
         mine, theirs = pair[side], pair[1 - side]
         if mine.scored and theirs.scored and mine.per_cent and theirs.per_cent:
             va, vb = _value(mine.value), _value(theirs.value)
             if va is not None and vb is not None and va > vb:
-                reasons.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
+                found.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
                                f"{theirs.value}; the settings may differ)")  # fmt: skip
                 break
-    release = (f"it releases its {me.released}"
-               if me.released and not other.released and not other.unknown else "")  # fmt: skip
+    release = ""
+    if me.released and not other.released and not other.unknown:
+        # a release is a reason of its own (a reader can build on it), said with what the
+        # other paper states: a promise or nothing
+        release = f"it releases its {me.released} (the other " + (
+            "only promises a release)" if other.promised else "states no release)")
+    found += facts
     body = does[len(me.label) :].strip() if does else ""
-    if body and (reasons or release):
+    body = "" if names_only(body) else body  # 'introduces a method named X' is no reason
+    if body and (found or release):
         line = f"Prefer {me.label}: it {body}"
-        return fit("; ".join([line, *reasons, *([release] if release else [])]))
-    if release and (reasons or not apart):
-        reasons.append(release)
-    if not reasons:
+        return _fit_reasons(line, [*found, *([release] if release else [])])
+    if release:
+        found.append(release)
+    if not found:
         return NO_PREFERENCE
-    return fit(f"Prefer {me.label}: " + "; ".join(reasons))
+    return _fit_reasons(f"Prefer {me.label}", found, ": ")
+
+
+def _fit_reasons(head: str, found: list[str], sep: str = "; ") -> str:
+    """The line with as many whole reasons as fit (a reason is never cut mid-way); the
+    paper's clause is dropped before the first reason is."""
+    for k in range(len(found), 0, -1):
+        line = head + sep + "; ".join(found[:k])
+        if len(line.split()) <= FIELD_WORDS and len(line) < FIELD_MAX_CHARS - 1:
+            return fit(line)
+    if sep == "; ":
+        label = head.split(":", 1)[0]
+        return _fit_reasons(label, found, ": ")
+    return fit(head + sep + found[0])
 
 
 def _value(text: str) -> float | None:

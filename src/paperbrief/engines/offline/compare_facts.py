@@ -110,7 +110,12 @@ _RELEASE = re.compile(
     r"(?:made\s+)?"
     r"(?:publicly\s+|openly\s+|freely\s+)?"
     r"(?:available|released|open[- ]sourced?|public|published)\b"
-    r"|\b(?:we|will)\s+(?:\w+\s+){0,2}(?:publicly\s+|openly\s+)?(?:releas|open[- ]sourc|publish)"
+    # 'checkpoints and code can be found in https://...': availability at a link
+    r"|\b" + _THING + r"\b[^.;]{0,60}?\bcan be (?:found|accessed|downloaded)\s+(?:at|in|on|via|"
+    r"from)\s+\S*(?:https?:|www\.|github|huggingface)"
+    # 'we (also / have / are / will publicly) release': not 'We evaluated 22 open-source LMMs'
+    r"|\b(?:we|will)\s+(?:(?:also|further|hereby|fully|now|additionally|have|are|will|shall|do"
+    r"|plan to|publicly|openly)\s+){0,2}(?:publicly\s+|openly\s+)?(?:releas|open[- ]sourc|publish)"
     r"\w*\b[^.;]{0,60}?\b" + _THING + r"\b"
     r"|\b(?:we|will)\s+make\s[^.;]{0,60}?\b" + _THING + r"\b[^.;]{0,30}?\bavailable\b"
     r"|^\W*" + _THING + r"\s*:\s*\S*(?:github\.com|huggingface\.co)",
@@ -149,13 +154,35 @@ _PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)
 def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
-    text = " ".join(_OBJECT_END.split(_USE.split(_object(s), maxsplit=1)[0], maxsplit=1)[0]
-                    for s in found)
+    text = " ".join(_released_part(_object(s)) for s in found)
     text = _MODIFIER.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+def _released_part(statement: str) -> str:
+    """The statement up to the end of its released noun phrase: the first thing named, and
+    what is coordinated with it before a purpose or use ('Please refer to our code on ...'
+    and 'Our project page with source code is available' name the code after a 'to' or a
+    'with'; the split is only looked for after the first thing, when the release statement
+    is about that thing: 'code is available', 'code on https://github.com/...')."""
+    m = _RELEASE.search(statement) or _LINK_WITH_THING.search(statement)
+    if m and m.start() > 0 and re.match(_THING, m.group(0), re.IGNORECASE):
+        # 'Our code is available at ...': the released thing opens the statement; what comes
+        # before it ('... W4A4 quantized models using PrefixQuant is 1.60x faster. Our code')
+        # is another sentence the splitter did not cut
+        statement = statement[m.start() :]
+        m = _RELEASE.search(statement) or _LINK_WITH_THING.search(statement)
+    cut = _OBJECT_END.split(_USE.split(statement, maxsplit=1)[0], maxsplit=1)[0]
+    first = re.search(r"\b" + _THING + r"\b", statement, re.IGNORECASE)
+    if not first or first.end() <= len(cut) or _OBJECT_END.search(statement[: first.start()]):
+        return cut  # '... open-source VBench++ | and continually add new ... models'
+    if not m or m.start() != first.start():
+        return cut  # 'We use open-source agent scaffolds | to evaluate ... models': no release
+    head, tail = statement[: first.end()], statement[first.end() :]
+    return head + _OBJECT_END.split(_USE.split(tail, maxsplit=1)[0], maxsplit=1)[0]
 
 
 def _object(statement: str) -> str:
@@ -178,11 +205,21 @@ def releases(abstract: str) -> str:
     return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)])
 
 
+# 'We introduce LLaVA-Critic, the first open-source large multimodal model': an open release
+# said as a description, not as a release statement
+_OPEN_SELF = re.compile(r"\b(?:we (?:introduce|present|propose|release|build|develop)\w*|this is)"
+                        r"\s+[^.;]{0,60}?\b(?:the first|the largest|an?|fully|our)"
+                        r" open[- ]source\b", re.IGNORECASE)  # fmt: skip
+
+
 def release_unknown(abstract: str) -> bool:
-    """True when the abstract uses a release verb ('we fully open-source VBench++') but what it
-    releases, or promises, is not parsed: a comparison then says nothing of its releases."""
+    """True when the abstract uses a release verb ('we fully open-source VBench++') or calls what
+    it introduces open-source, but what it releases, or promises, is not parsed: a comparison
+    then says nothing of its releases."""
     if releases(abstract) or promises(abstract):
         return False
+    if _OPEN_SELF.search(squash(abstract)) or re.search(r"\bopen[- ]weights?\b", abstract, re.I):
+        return True  # 'Open-weight offerings include base and instruction-tuned models' (Qwen2.5)
     return any(_RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
                for s in sentences(abstract))
 

@@ -1,0 +1,263 @@
+"""Distinguishing facts for the offline comparison's "when to prefer" lines, read from one
+abstract's own wording: whether it proposes a method at all, and what a reader could act on
+(it needs no training, it reports a speed-up, it runs on real robots, it proves a guarantee,
+it works with a named system).
+
+Hand rules over the abstract's words: no library reads "training-free" or "523x faster" as a
+property of the paper's own method (a keyword or NER model finds the phrases, not whose they
+are), so each rule asks for the paper's own voice ('we', 'our', the method's sentence) and is
+tested on real abstracts (tests/test_compare_round5_facts.py). Each fact is said only when the
+other paper lacks it (compare.py decides that).
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperbrief.engines.offline.compare_facts import content_free
+from paperbrief.text import sentences, squash
+
+# nouns a method paper gives what it proposes
+_METHOD_NOUNS = (r"(?:method|approach|framework|model|algorithm|technique|architecture|strategy"
+                 r"|pipeline|paradigm|agent|tokenizer|optimizer|mechanism|module|scheme"
+                 r"|system|recipe|policy|network|baseline)s?")  # fmt: skip
+# words that end the object's head: 'a benchmark designed to evaluate ... methods' is no method
+_NOT_HEAD = r"(?!(?:for|of|to|that|which|designed|with|on|in|and|or|by|from|across|against)\b)"
+# 'we propose VINE, a watermarking method', 'we introduce a novel framework', 'we train a model'
+_METHOD_CUE = re.compile(
+    r"(?i:\b(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:propose|introduce|present|develop|design"
+    r"|devise|put forward|train|build)\w*)\s+"
+    r"(?:[A-Z][\w.+-]*(?:\s*\([^()]{0,80}\))?\s*,\s+)?"  # a name first: 'VINE, '
+    r"(?i:(?:an?|the|our|two|three|new)\s+)?"
+    r"(?i:(?:" + _NOT_HEAD + r"(?:[\w-]+|\([^()]{1,30}\))\s+){0,5}" + _METHOD_NOUNS + r")\b",
+)
+
+
+def has_method(abstract: str) -> bool:
+    """True when the abstract says it proposes a method, model or framework of its own ('we
+    propose VINE, a watermarking method'); a benchmark 'designed to evaluate ... methods'
+    is not one."""
+    return bool(_METHOD_CUE.search(squash(abstract)))
+
+
+def _own(sentence: str) -> bool:
+    """The sentence speaks of the paper's own work ('we', 'our', 'this paper', 'the proposed')."""
+    return bool(re.search(r"\b(?:we|our|this (?:paper|work)|the proposed|proposed)\b", sentence,
+                          re.IGNORECASE))  # fmt: skip
+
+
+# 'training-free', 'without any training', 'requires no fine-tuning'
+_TRAINING_FREE = re.compile(
+    r"\btraining[- ]free\b|\btuning[- ]free\b|\bwithout (?:any |the need for |requiring |needing )?"
+    r"(?:additional |extra |further |re-?)?(?:[\w-]+ )?(?:training|fine-?tuning)\b|\b(?:requires?|"
+    r"needs?|with) no (?:additional |extra |further |re-?)?(?:[\w-]+ )?(?:training|fine-?tuning)\b",
+    re.IGNORECASE,
+)
+# others' work: 'existing training-free methods', 'previous training-free approaches'
+_OTHERS = re.compile(r"\b(?:existing|previous|prior|current|recent|other|conventional)\s+"
+                     r"(?:\w+\s+){0,2}$", re.IGNORECASE)  # fmt: skip
+# 'we train', 'fine-tuning for', 'trained on', 'training data': the paper's method is learned
+_TRAINS = re.compile(r"\bwe\s+(?:\w+\s+)?(?:train|fine-?tune|pre-?train)\b|\btrained\s+(?:on|with|"
+                     r"using|atop|from)\b|\b(?:training|fine-?tuning)\s+(?:data|set|strategy|recipe|"
+                     r"pipeline|objective|stage|scheme|on|for|with)\b|\bsupervised fine-?tuning\b"
+                     r"|\breinforcement learning\b|\bfine-?tun(?:e|es|ed|ing)\b"
+                     r"|\btraining (?:LLMs?|models?|the|a|an|our|it|them)\b",
+                     re.IGNORECASE)  # fmt: skip
+# '... LLMs that were not explicitly trained for Group Think': no training of its own
+_NEGATED = re.compile(r"\b(?:not|no|without|never|nor)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# any word of a method that needs no training: the other paper 'lacks' training-freeness only
+# when it has none of them (a wider net than the positive rule: when unsure, say nothing)
+_NO_TRAINING_WORDS = re.compile(r"training[- ]free|tuning[- ]free|without\b[^.;]{0,40}(?:train|"
+                                r"fine-?tun)|\bno\b[^.;]{0,20}(?:train|fine-?tun)|zero-shot|"
+                                r"plug-and-play|off-the-shelf|out of the box|inference[- ]time",
+                                re.IGNORECASE)  # fmt: skip
+# a learned model of its own: 'we propose the Mask-Aware Dual Diffusion (MADD) model'
+_MODEL_CUE = re.compile(r"(?i:\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop)\w*\s+)"
+                        r"[^.;]{0,80}?\b(?i:model|network)\b(?!-)")  # fmt: skip
+
+
+# a trained variant beside a training-free one (ComfyGen proposes both)
+_TRAINED_ALSO = re.compile(r"\b(?:tuning|training|learning)-based\b|\blearns? from\b", re.I)
+
+
+def _affirms_training(sentence: str) -> bool:
+    return any(not _NEGATED.search(sentence[: m.start()]) for m in _TRAINS.finditer(sentence))
+
+
+def training_free(abstract: str) -> bool:
+    """True when the paper's own method needs no training ('a training-free approach', 'we
+    ... without any fine-tuning'), not when it only says others' methods are training-free,
+    nor when another of its own sentences trains something ('the challenges in training LLMs
+    as world models ... we propose ...' beside 'improve policy selection without training')."""
+    said = False
+    for s in sentences(abstract):
+        cues = [m for m in _TRAINING_FREE.finditer(s) if not _OTHERS.search(s[: m.start()])]
+        if _own(s) and _TRAINED_ALSO.search(s):
+            return False  # 'a tuning-based method that learns from ..., and a training-free one'
+        if cues and _own(s):
+            said = True
+        elif not cues and _own(s) and _affirms_training(s):
+            return False
+    return said
+
+
+def trains(abstract: str) -> bool:
+    """True when the paper speaks of training in its own sentences ('we fine-tune', 'our
+    training data') or proposes a model of its own (a model is learned), and never calls its
+    method training-free."""
+    if training_free(abstract):
+        return False
+    if _NO_TRAINING_WORDS.search(abstract):
+        return False
+    if any(_own(s) and _affirms_training(s) for s in sentences(abstract)):
+        return True
+    return bool(_MODEL_CUE.search(squash(abstract)))
+
+
+# a speed-up the paper reports: '2.33x speedup', '523x efficiency', '3.5 times faster'
+_SPEED = re.compile(
+    r"(?<![\w.-])(?:up to |over |about |nearly |around |~\s?)?"
+    r"(?:\d+(?:\.\d+)?\s*(?:×|x|X|times)?\s*(?:to|-|–)\s*)?"  # a range: '1.7x to 2x faster'
+    r"\d+(?:\.\d+)?\s*(?:×|x|X|times)\s+"
+    r"(?:(?:more|higher|greater)\s+)?(?:faster|speed-?ups?|acceleration|throughput|efficient"
+    r"|(?:inference |decoding |training |generation )(?:speed|efficiency)|efficiency)\b"
+    r"|\bspeed-?ups? of (?:up to |over |~\s?)?\d+(?:\.\d+)?\s*(?:×|x|X|times)(?![\w])",
+)
+# any speed claim with a number: the other paper 'lacks' a speed figure only when it has none
+_ANY_SPEED = re.compile(
+    r"\b(?:speed\w*|fast\w*|accelerat\w*|throughput|latency|FLOPs|slow\w*"
+    r"|wall-?clock|real-?time|forward passes|\w+fold)\b",
+    re.IGNORECASE,
+)
+# 'efficient' is a stock word: a speed claim only beside a number ('2x more efficient')
+_EFFICIENT = re.compile(r"\befficien\w*", re.IGNORECASE)
+_DEVICE = re.compile(r"\b(?:mobile|smartphones?|phones?|on-device|edge devices?)\b", re.I)
+
+
+def speed_figure(abstract: str) -> tuple[str, bool]:
+    """The speed-up the paper reports for its own method, as said after 'it reports' ('a
+    2.33× speed-up', 'being 523x more efficient'), else '', and whether its sentence is about
+    a phone or edge device ('~2x speedup on A100' is not, though the paper runs on phones
+    elsewhere). A sentence about others' methods ('existing methods are 10x slower') has no
+    'we'/'our' and is not read."""
+    for s in sentences(abstract):
+        m = _SPEED.search(s)
+        if m and (_own(s) or re.match(r"\s*(?:it|this)\b", s, re.I)):
+            # '2.33times': a LaTeX '\times' whose backslash the listing lost
+            said = re.sub(r"(\d)times\b", "\\1×", squash(m.group(0)))
+            device = bool(_DEVICE.search(s))
+            if re.search(r"(?:faster|efficient)$", said):
+                return f"being {said}", device
+            if said.startswith(("up to", "over", "about", "nearly", "around")):
+                return said, device
+            return f"a {said}", device
+    return "", False
+
+
+def speed_claim(abstract: str, title: str = "") -> bool:
+    """True when the paper speaks of speed or cost at all ('Accelerating ...', 'a threefold
+    on-device speedup', 'fewer forward passes'): a wider net than speed_figure, so a speed-up
+    is a reason only against a paper that claims none."""
+    return bool(_ANY_SPEED.search(title + " " + abstract)) or any(
+        _EFFICIENT.search(s) and re.search(r"\d", s) for s in sentences(abstract)
+    )
+
+
+# experiments on physical robots, as opposed to simulation only
+_REAL_ROBOT = re.compile(
+    r"\breal[- ](?:world |robot )?(?:robot(?:ic)? )?experiments?\b"
+    r"|\b(?:deploy|test|evaluat|validat|run|execut|demonstrat)\w*\b[^.;]{0,60}?\bon(?:to)? "
+    r"(?:a |the |two |three |several )?(?:real|physical)(?:[- ]world)? (?:[\w-]+ ){0,2}"
+    r"(?:robots?|humanoids?|arms?|hardware|platforms?)\b",
+    re.IGNORECASE,
+)
+_SIMULATION = re.compile(r"\bsimulat(?:ion|ed|or)s?\b", re.IGNORECASE)
+_ROBOT = re.compile(r"\brobot\w*|\bmanipulat\w+|\bembodied\b|\bhumanoid\b", re.IGNORECASE)
+
+
+def real_robot(abstract: str) -> bool:
+    """True when a robotics paper reports experiments on real robots ('real-world
+    experiments', 'on a physical robot')."""
+    return bool(_ROBOT.search(abstract) and _REAL_ROBOT.search(squash(abstract)))
+
+
+def simulation_only(abstract: str) -> bool:
+    """True when a robotics paper mentions simulation and no real-robot experiment."""
+    robotics = bool(_ROBOT.search(abstract) and _SIMULATION.search(abstract))
+    return robotics and not real_robot(abstract)
+
+
+# a stated theoretical guarantee: 'we prove', 'provably', 'convergence guarantees'
+_GUARANTEE = re.compile(
+    r"\bwe (?:\w+ )?(?:prove|theoretically (?:show|prove|establish|demonstrate))\b|\bprovabl[ey]\b"
+    r"|\b(?:theoretical|convergence|formal|approximation) guarantees?\b",
+    re.IGNORECASE,
+)
+
+
+def guarantee(abstract: str) -> bool:
+    """True when the paper states a theoretical guarantee of its own ('we prove that ...',
+    'a provably convergent ...'); 'lack theoretical guarantees' (of others) is none."""
+    for s in sentences(abstract):
+        m = _GUARANTEE.search(s)
+        if m and _own(s) and not re.search(r"\b(?:lack|lacks|lacking|without|no)\s+(?:\w+\s+)?$",
+                                           s[: m.start()], re.IGNORECASE):  # fmt: skip
+            return True
+    return False
+
+
+# 'compatible with 1-bit BitNet', 'compatible with existing FlashAttention kernels'
+_COMPATIBLE = re.compile(
+    r"\b(?:is|are|remains?|being|fully|also|naturally|readily|and)\s+"
+    r"compatible with ((?:[\w.+/^-]+|\([^()]{1,20}\))(?:\s+(?:[\w.+/^-]+"
+    r"|\([^()]{1,20}\))){0,9}?)(?=\s*(?:[,.;:]|\bwhile\b|\bwhich\b|$))"
+)
+
+
+def compatible_with(abstract: str) -> str:
+    """What the paper says its own method is compatible with, when that is named (a
+    capitalised name: '1-bit BitNet'), else ''."""
+    for s in sentences(abstract):
+        m = _COMPATIBLE.search(s)
+        if m and _own(s) or m and re.match(r"\s*[A-Z][\w-]*\s+is\b", s):
+            # '... compatible with various architectures | and outperforms ...': a new verb
+            named = re.split(r"\s+and\s+(?=[a-z]+s\b)", m.group(1))[0]
+            return named.rstrip(" .,;:")
+    return ""
+
+
+_NO_METHOD_KINDS = ("survey", "benchmark", "dataset", "position")
+
+
+def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
+            titles: tuple[str, str] = ("", "")) -> list[str]:  # fmt: skip
+    """The facts of `mine` (an abstract; `titles`: its title and the other's) that `other`
+    lacks, each said as a reason a reader can act on; not between a method and a survey,
+    benchmark or dataset (`kinds`: a speed-up or 'training-free' says nothing against a
+    benchmark)."""
+    if any(k in _NO_METHOD_KINDS for k in kinds):
+        return []
+    out = []
+    if training_free(mine) and trains(other):
+        out.append("if you cannot train a model: it is training-free, the other needs training")
+    speed, device = speed_figure(mine)
+    if speed and not speed_claim(other, titles[1]):
+        where = " on a mobile device" if device else ""
+        out.append(f"if speed{where} matters: it reports {speed}")
+    if real_robot(mine) and simulation_only(other):
+        out.append("for real robots: it reports real-world robot experiments, the other "
+                   "simulation only")  # fmt: skip
+    if guarantee(mine) and not re.search(r"\bprov|\bproof|\btheor|\bguarantee|\bbound",
+                                         other, re.IGNORECASE):  # fmt: skip
+        out.append("if theory matters: it proves a theoretical result about its method")
+    named = compatible_with(mine)
+    if named and "compatib" not in other.lower():
+        out.append(f"for use with {named}: it reports being compatible")
+    return out
+
+
+def names_only(body: str) -> bool:
+    """True when what a paper does says no more than that it has a method with a name ('introduces
+    a method named Visuals Music Bridge'): no reason for a prefer line."""
+    rest = re.sub(r"\b(?:named|called|dubbed|termed|coined)\b|\b[A-Z][\w^+-]*", " ", body)
+    return content_free(rest)
