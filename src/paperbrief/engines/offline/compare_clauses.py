@@ -147,6 +147,10 @@ def _plain(text: str) -> str:
     )
 
 
+# a participle that modified the dropped name: 'presents featuring ...' reads wrong
+_PARTICIPLE = re.compile(r"[a-z]{2,}(?:ing|ed)\b")
+
+
 def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> str | None:
     """The object of 'We propose ...' as a self-contained phrase, the paper's own name dropped."""
     rest = re.sub(r"^the (?=[A-Z])", "", rest.strip())
@@ -165,11 +169,15 @@ def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> s
                 return f"\x00{after[m.start(1) :]}"
             if m := re.match(r"^(?:,\s*|\s*--\s*|\s*—\s*|:\s*)", after):
                 rest = after[m.end() :]
+                if _PARTICIPLE.match(rest):
+                    return None  # 'GSQ, featuring spherical ...' without its name is no object
             break
     spelled = re.match(r"((?:[A-Z][\w-]*\s?){2,6}),\s", rest)  # "Adaptive Parallel Reasoning,"
     capitals = "".join(c for c in label if c.isupper())
     if spelled and len(capitals) >= 2 and initials(spelled.group(1)) == capitals:
         rest = rest[spelled.end() :]
+        if _PARTICIPLE.match(rest):  # 'Grouped Spherical Quantization, featuring ...'
+            return None
     head = rest.split(",", 1)[0]
     if len(head.split()) >= 4 and squeeze(head) in squeeze(title):
         return None  # only the title spelled out again
