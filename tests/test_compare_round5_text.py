@@ -7,7 +7,7 @@ Abstracts: the Daily Papers of 2024 (tests/fixtures/hf-2024-papers-2000.jsonl, r
 Daily Papers; see tests/fixtures/README.md), by arXiv id, and four later papers of the same
 shared file (`/work/shared/data/hf-2024-papers.jsonl`, lines copied unchanged into
 tests/fixtures/hf-2024-papers-round5-text.jsonl): GSQ 2412.02632, MoViE 2412.06578, Mix-LN
-2412.13795, UH-1 2412.14172.
+2412.13795, UH-1 2412.14172, RAG-RewardBench 2412.13746.
 """
 
 from __future__ import annotations
@@ -71,3 +71,45 @@ def test_a_participle_that_modified_a_dropped_name_is_no_object():
     # initialization ...' never gives 'GSQ presents featuring spherical ...'
     summary = compare("2411.16681", "2412.02632").summary
     assert "presents featuring" not in summary and "introduces featuring" not in summary, summary
+
+
+# --- 2. the summary leads with the paper's main contribution --------------------------------
+
+
+def test_the_summary_gives_the_main_contribution_before_a_sub_step():
+    # Generative World Explorer: 'we introduce the Generative World Explorer (Genex), an
+    # egocentric world exploration framework ...' is the paper, 'To train Genex, we create a
+    # synthetic urban scene dataset, Genex-DB' a step towards it
+    genex = papers()["2411.11844"]
+    other = next(p for p in papers().values() if p.id != genex.id and p.id >= "2410")
+    summary = OfflineEngine().compare(genex, other).value.summary
+    assert "Genex-DB" not in summary, summary
+    # SJD: the parallel decoding algorithm, not its 'token initialization strategies that
+    # leverage the spatial locality' ('We also investigate ...')
+    summary = compare("2410.01699", "2412.04062").summary
+    assert "spatial locality" not in summary and "decoding algorithm" in summary, summary
+    # MathCoder2: its method for generating mathematical code, not 'constructs reasoning steps
+    # by extracting LaTeX expressions' (the second step of that method)
+    summary = compare("2410.08196", "2411.18104").summary
+    assert "LaTeX expressions" not in summary and "mathematical code" in summary, summary
+
+
+def test_a_finding_said_with_presents_is_no_main_contribution():
+    # M-RewardBench: 'We present several findings on how different multilingual aspects impact
+    # RM performance' comes after what the paper does (a systematic evaluation)
+    m_reward = next(p for p in papers().values() if p.title.startswith("M-RewardBench"))
+    rag = next(p for p in papers().values() if p.title.startswith("RAG-RewardBench"))
+    summary = OfflineEngine().compare(m_reward, rag).value.summary
+    assert "several findings" not in summary, summary
+
+
+# --- 4. no LaTeX residue --------------------------------------------------------------------
+
+
+def test_a_font_command_that_lost_its_backslash_is_made_plain():
+    # Only-IF on Hugging Face: 'fine-tuning of $textbf{specialist} and textbf{generalist}$ models'
+    from paperbrief.latex import plain_text
+
+    text = plain_text(papers()["2410.04717"].abstract)
+    assert "fine-tuning of specialist and generalist models" in text
+    assert "textbf" not in text

@@ -247,28 +247,43 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
           said: tuple[str, ...] = ()) -> str:  # fmt: skip
     """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
-    (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
-    for size in range(words, 4, -1):
-        for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
-            body = text[len(p.label) :].strip()
-            if len(body.split()) < 3 or any(figure in body for figure in said):
-                continue
-            if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
-                continue  # past the method sentence: not 'validates the effectiveness of SSO'
-            if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
-                         r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
-                continue
-            if lost_name(body) or content_free(body) or _refers_back(body):
-                continue
-            last = body.rstrip(" .").split()[-1].lower().strip(",;:")
-            if last in _CLAIM_ENDS or (
-                    "not only" in body and " but " not in body):  # fmt: skip
-                continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
-            if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
-                continue  # 'proposes which uses ...', 'integrates communication, perception,'
-            if not _restates(text, p) and whole_tail(body, paper.abstract):
-                return text
+    (`said`), or one whose method name was lost ('propose, an approach'), is not used. The
+    paper's main contribution ('introduces an egocentric world exploration framework') comes
+    before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
+    shorter cut of it is whole."""
+    for main in (True, False):
+        for size in range(words, 4, -1):
+            for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
+                if main == bool(_MAIN.match(text[len(p.label) :].strip())) and _reads_whole(
+                        paper, p, k, text, said):  # fmt: skip
+                    return text
     return ""
+
+
+# the verbs of a paper's main contribution ('we propose/introduce/present ...')
+_MAIN = re.compile(r"(?:proposes|introduces|presents|puts forward|develops)\b(?!\s+(?:\w+\s+)?(?:"
+                   r"findings|insights|results|evidence|observations)\b)")  # fmt: skip
+
+
+def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, ...]) -> bool:
+    """True when the clause says what the paper does in a whole clause of its own."""
+    body = text[len(p.label) :].strip()
+    if len(body.split()) < 3 or any(figure in body for figure in said):
+        return False
+    if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
+        return False  # past the method sentence: not 'validates the effectiveness of SSO'
+    if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
+                 r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
+        return False
+    if lost_name(body) or content_free(body) or _refers_back(body):
+        return False
+    last = body.rstrip(" .").split()[-1].lower().strip(",;:")
+    if last in _CLAIM_ENDS or (
+            "not only" in body and " but " not in body):  # fmt: skip
+        return False  # 'creates two new benchmarks ..., and show', 'not only perform well'
+    if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
+        return False  # 'proposes which uses ...', 'integrates communication, perception,'
+    return not _restates(text, p) and whole_tail(body, paper.abstract)
 
 
 # past its method sentence, a paper's clause must say what it does ('proposes', 'trains',
@@ -352,10 +367,15 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     contrast = _contrast(pa, pb, own_a, own_b, thin)
     if not contrast and not thin:  # one clause, the other paper's own subject
         seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes) if c]
+        # the longest clause that fits the line (the shortest is often a sub-step's)
         if firsts and own_b:
-            contrast = f"{firsts[-1]}, while {pb.label} is about {own_b[0]}"
+            contrast = next((f"{f}, while {pb.label} is about {own_b[0]}" for f in firsts
+                             if _fits(f"{f}, while {pb.label} is about {own_b[0]}")),
+                            f"{firsts[-1]}, while {pb.label} is about {own_b[0]}")  # fmt: skip
         elif seconds and own_a:
-            contrast = f"{pa.label} is about {own_a[0]}, while {seconds[-1]}"
+            contrast = next((f"{pa.label} is about {own_a[0]}, while {c}" for c in seconds
+                             if _fits(f"{pa.label} is about {own_a[0]}, while {c}")),
+                            f"{pa.label} is about {own_a[0]}, while {seconds[-1]}")  # fmt: skip
     if contrast:
         text = "; ".join(p for p in (contrast, "" if thin else lead) if p)
         if _fits(text):

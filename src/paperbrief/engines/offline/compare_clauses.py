@@ -21,7 +21,8 @@ from paperbrief.text import sentences
 _SUBJECT = re.compile(
     r"(?:^|,\s+)(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|report),? )?"
     r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study))\s+"
-    r"(?:also |further |first |then |here |therefore |thus |rather |instead )?"
+    r"(?:also |further |first |then |here |therefore |thus |rather |instead |systematically "
+    r"|comprehensively |rigorously |thoroughly |empirically |carefully )?"
     r"(?:(?:address|tackle|fill|bridge|close)\w* (?:this|these|that|the|such) (?:[\w-]+ ){0,3}?"
     r"by )?(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
     re.IGNORECASE,

@@ -237,8 +237,10 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
 _OPEN_TAIL = frozenset("them it its their this these that allowing enabling making using driven "
                        "designed based aimed called named such drawn built taken given known shown "
                        "chosen written grown seen".split())  # fmt: skip
+# ... or by a participle phrase, a removable modifier ('mathematical code | accompanied with')
 _GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
-                      r"with|across|from|on|in|for|without|at)\b|\()", re.IGNORECASE)
+                      r"with|across|from|on|in|for|without|at)\b|\(|[a-z]{3,}ed\s+(?:with|by|on|in"
+                      r"|for|from|at|via|using)\b)", re.IGNORECASE)  # fmt: skip
 # 'teaches models | to predict', 'the ability of LLMs | to plan': the infinitive completes it
 _OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|encourag|prompt|"
                                 r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
