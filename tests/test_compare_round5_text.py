@@ -7,7 +7,7 @@ Abstracts: the Daily Papers of 2024 (tests/fixtures/hf-2024-papers-2000.jsonl, r
 Daily Papers; see tests/fixtures/README.md), by arXiv id, and four later papers of the same
 shared file (`/work/shared/data/hf-2024-papers.jsonl`, lines copied unchanged into
 tests/fixtures/hf-2024-papers-round5-text.jsonl): GSQ 2412.02632, MoViE 2412.06578, Mix-LN
-2412.13795, UH-1 2412.14172, RAG-RewardBench 2412.13746.
+2412.13795, UH-1 2412.14172, RAG-RewardBench 2412.13746, DepthLab 2412.18153.
 """
 
 from __future__ import annotations
@@ -113,3 +113,64 @@ def test_a_font_command_that_lost_its_backslash_is_made_plain():
     text = plain_text(papers()["2410.04717"].abstract)
     assert "fine-tuning of specialist and generalist models" in text
     assert "textbf" not in text
+
+
+# --- 2 and 4. cells: a finding in the results row, nothing that needs the sentence before ---
+
+
+def _cells(paper_id: str) -> tuple[str, str]:
+    from paperbrief.engines.offline.compare import _names, _profile
+    from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
+    from paperbrief.engines.offline.compare_names import short_name
+
+    paper = papers()[paper_id]
+    profile = _profile(paper, short_name(paper, paper.abstract) or "the paper")
+    names = _names(paper, profile)
+    return (approach_cell(paper.title, paper.abstract, profile.roles.method, names),
+            results_cell(paper.title, paper.abstract, names))  # fmt: skip
+
+
+def test_a_method_sentence_is_no_results_cell():
+    # MoViE: 'Finally, we reduce the number of sampling steps to one by introducing a novel
+    # adversarial distillation scheme ...' says how, not what was found
+    from paperbrief.engines.offline.compare_cells import finding
+
+    sentence = (
+        "We reduce the number of sampling steps to one by introducing a novel adversarial "
+        "distillation scheme which preserves the controllability of the editing process."
+    )
+    assert "Finally, w" + sentence[1:] in papers()["2412.06578"].abstract
+    assert not finding(sentence)
+    assert not _cells("2412.06578")[1].startswith("We reduce the number of sampling steps")
+    # 'reduces X by 40 %' still is one
+    assert finding("It reduces the memory footprint by 40% on long sequences.")
+
+
+def test_a_means_without_its_main_clause_is_no_results_cell():
+    # Scaling Transformers for Low-Bitrate ... Speech Coding: 'In this work we show that by
+    # scaling a transformer architecture with large parameter count to this problem, and
+    # applying ..., it is possible to reach ...' cut at its first clause says nothing found
+    assert "by scaling a transformer" not in _cells("2411.19842")[1]
+
+
+def test_a_results_cell_drops_the_ordinal_of_its_list():
+    # What Matters for Model Merging at Scale?: 'Third merging consistently improves ...'
+    cell = _cells("2410.03617")[1]
+    assert cell and not cell.lower().startswith(("third", "first", "second", "fourth")), cell
+
+
+def test_an_approach_cell_stops_before_a_reference_to_the_sentence_before():
+    # iDP3: '... a novel 3D visuomotor policy that eliminates these constraints by leveraging ...'
+    cell = _cells("2410.10803")[0]
+    assert cell.startswith("We introduce the Improved 3D Diffusion Policy"), cell
+    assert "these constraints" not in cell, cell
+    # PMRF: '... a simple yet highly effective algorithm that approximates this optimal estimator'
+    assert "this optimal estimator" not in _cells("2410.00418")[0]
+    # MuVi: 'a novel framework that effectively addresses these challenges to enhance ...'
+    assert "these challenges" not in _cells("2410.12957")[0]
+
+
+def test_an_approach_said_as_the_answer_to_a_gap_is_said_directly():
+    # DepthLab: 'This work bridges this gap with DepthLab, a foundation depth inpainting model
+    # powered by image diffusion priors.'
+    assert _cells("2412.18153")[0].startswith("This work introduces DepthLab, a foundation depth")
