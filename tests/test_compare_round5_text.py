@@ -174,3 +174,18 @@ def test_an_approach_said_as_the_answer_to_a_gap_is_said_directly():
     # DepthLab: 'This work bridges this gap with DepthLab, a foundation depth inpainting model
     # powered by image diffusion priors.'
     assert _cells("2412.18153")[0].startswith("This work introduces DepthLab, a foundation depth")
+
+
+# --- 3. a property both papers state is no difference ---------------------------------------
+
+
+def test_a_clause_the_other_abstract_also_states_is_no_difference():
+    # Mobile Video Diffusion 'employs adversarial finetuning to reduce the denoising to a single
+    # step'; MoViE too: 'we reduce the number of sampling steps to one by introducing a novel
+    # adversarial distillation scheme'
+    summary = compare("2412.06578", "2412.07583").summary
+    assert "adversarial finetuning" not in summary, summary
+    # clauses the other paper does not share are still said: TLDR's reward model against
+    # Critical Tokens Matter (both on token-level rewards)
+    summary = compare("2410.04734", "2411.19943").summary
+    assert "Token-Level Detective Reward Model" in summary and ", while " in summary, summary

@@ -46,7 +46,7 @@ from paperbrief.models import (
     Difference,
     Paper,
 )
-from paperbrief.text import squash
+from paperbrief.text import STOPWORDS, squash, stem
 
 SUMMARY_WORDS = 30
 SHORT_WORDS = 24  # a summary this short is tried first
@@ -326,6 +326,34 @@ def _cut_list(body: str, paper: Paper) -> bool:
     return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat))
 
 
+# the field's stock words: no clause is set apart or made alike by them
+_STOCK = frozenset("""method methods approach approaches framework frameworks model models novel new
+    based using use uses system systems paper work task tasks performance result results data
+    propose proposes introduce introduces present presents develop develops simple effective
+    efficient existing large language generate generates generating generation enable enables
+    enabling leverage leverages leveraging visual content user users interaction interactive
+    train trains training learn learning improve improves improving
+    high-quality""".split())  # fmt: skip
+_CONTENT_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
+def _mostly_shared(clause: str, label: str, other: Paper) -> bool:
+    """True when most of what the clause says beyond its verb (3 words or more, 60 % of its
+    content words by stem) the other abstract says too: 'employs adversarial finetuning to
+    reduce the denoising to a single step' against a paper that also reduces sampling to one
+    step by adversarial distillation is no difference between the two. Word stems, not a
+    paraphrase model: the offline engine has none, and stems already catch the overlap the
+    readers saw."""
+    words = _CONTENT_WORD.findall(clause[len(label) :])[1:]  # past the verb
+    titles = {stem(w.lower()) for w in _CONTENT_WORD.findall(f"{label} {other.title}")}
+    keys = {stem(w.lower()) for w in words if w.lower() not in STOPWORDS | _STOCK} - titles
+    if not keys:
+        return False
+    theirs = {stem(w.lower()) for w in _CONTENT_WORD.findall(other.abstract)}
+    common = keys & theirs
+    return len(common) >= 3 and len(common) >= 0.5 * len(keys)
+
+
 def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
     ra, rb = results[0]
     return f"both report {ra.benchmark}: {pa.label} {ra.value} vs {pb.label} {rb.value}"
@@ -348,7 +376,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
     sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (_does tries shorter cuts)
-    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes) if f]
+    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes)
+              if f and not _mostly_shared(f, pa.label, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
     for cap in (SHORT_WORDS, SUMMARY_WORDS):
@@ -356,7 +385,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
             verb = first[len(pa.label) :].split()[0]
             if verb not in by_verb:
                 by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
-                                                          for w in sizes) if c]  # fmt: skip
+                                                          for w in sizes)
+                                 if c and not _mostly_shared(c, pb.label, a)]  # fmt: skip
             for second in by_verb[verb]:
                 joined = f"{first}, while {second}"
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
@@ -366,7 +396,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     # it is known for sure (their kinds, their own noun phrases), with the shared figures
     contrast = _contrast(pa, pb, own_a, own_b, thin)
     if not contrast and not thin:  # one clause, the other paper's own subject
-        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes) if c]
+        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes)
+                   if c and not _mostly_shared(c, pb.label, a)]  # fmt: skip
         # the longest clause that fits the line (the shortest is often a sub-step's)
         if firsts and own_b:
             contrast = next((f"{f}, while {pb.label} is about {own_b[0]}" for f in firsts
