@@ -189,3 +189,11 @@ def test_a_clause_the_other_abstract_also_states_is_no_difference():
     # Critical Tokens Matter (both on token-level rewards)
     summary = compare("2410.04734", "2411.19943").summary
     assert "Token-Level Detective Reward Model" in summary and ", while " in summary, summary
+
+
+def test_an_analysis_papers_headline_finding_is_its_results_cell():
+    # ClinicalBench: 'Through extensive empirical investigation, we discover that both
+    # general-purpose and medical LLMs ... still cannot beat traditional ML models in clinical
+    # prediction yet, shedding light on ...'
+    cell = _cells("2411.06469")[1]
+    assert "still cannot beat traditional ML models in clinical prediction" in cell, cell

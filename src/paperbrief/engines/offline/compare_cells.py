@@ -130,6 +130,10 @@ _REFERS_BACK_ANYWHERE = re.compile(r"\b(?:(?:this|these|those)\s+(?!(?i:paper|wo
 # a list's ordinal needs the list: 'Third, merging consistently improves ...'
 _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|firstly|secondly|thirdly|finally"
                       r"|lastly)\b,?\s+", re.IGNORECASE)  # fmt: skip
+# how a finding was reached, before 'we find that': the finding is what follows
+_MEANS_LEAD = re.compile(r"^(?:through|via|with|across|by|from|after|based on)\b[^,]{0,60},\s+"
+                         r"(?=we\s+(?:\w+ly\s+)?(?:find|discover|show|observe|demonstrate|reveal"
+                         r"|confirm)\w*\s+that\b)", re.IGNORECASE)  # fmt: skip
 # a means without its main clause: 'by scaling a transformer architecture ... to this problem'
 _MEANS_ONLY = re.compile(r"^(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
 _INTRODUCES = re.compile(r"\b(?:propose|present|introduce)\w*\b", re.IGNORECASE)
@@ -238,6 +242,7 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
         # 'For example, MIGU brings a 15.2% average accuracy improvement ...' stands alone
         line = re.sub(r"^(?:for (?:example|instance)|e\.g\.),\s+", "", line, flags=re.I)
         line = _ORDINAL.sub("", line)
+        line = _MEANS_LEAD.sub("", line)  # 'Through extensive empirical investigation, we ...'
         line = line[:1].upper() + line[1:]
         lead = CLAIM_LEAD.match(line)
         claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line

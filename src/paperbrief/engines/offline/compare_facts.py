@@ -209,8 +209,12 @@ def _ends_whole(text: str, flat: str) -> bool:
 
 CELL_WORDS = 30
 # ';' or ', while ...' ends a clause; a ':' does not (what follows it is the content: 'We
-# propose a different design approach: we run LLM workers in parallel ...')
-_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s")
+# propose a different design approach: we run LLM workers in parallel ...'); a participle
+# phrase after a comma starts a new one ('..., still cannot beat traditional ML models | ,
+# shedding light on ...'): the clause before it is whole
+_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby|shedding"
+                         r"|suggesting|indicating|highlighting|underscoring|revealing|leading"
+                         r"|resulting|allowing|enabling)\b)|\s[-–—]+\s")  # fmt: skip
 
 
 def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
