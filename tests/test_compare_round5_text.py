@@ -197,3 +197,21 @@ def test_an_analysis_papers_headline_finding_is_its_results_cell():
     # prediction yet, shedding light on ...'
     cell = _cells("2411.06469")[1]
     assert "still cannot beat traditional ML models in clinical prediction" in cell, cell
+
+
+def test_an_effectiveness_claim_without_a_figure_or_comparison_is_no_finding():
+    # SwiftEdit (2412.04301, held-out): 'Extensive experiments are provided to demonstrate the
+    # effectiveness and efficiency of SwiftEdit.'; FAN (2410.02675)
+    from paperbrief.engines.offline.compare_cells import finding
+
+    swift = ("Extensive experiments are provided to demonstrate the effectiveness and efficiency "
+             "of SwiftEdit.")  # fmt: skip
+    fan = ("Through extensive experiments, we demonstrate the effectiveness of FAN in modeling "
+           "and reasoning about periodic functions.")  # fmt: skip
+    for sentence in (swift, fan):
+        assert not finding(sentence), sentence
+    # with a figure it is one (T2V-Turbo-v2, 2410.05677)
+    assert finding(
+        "Empirically, our T2V-Turbo-v2 establishes a new state-of-the-art result on "
+        "VBench, with a Total score of 85.13, surpassing proprietary systems."
+    )

@@ -142,12 +142,23 @@ _INTRODUCES = re.compile(r"\b(?:propose|present|introduce)\w*\b", re.IGNORECASE)
 _SHOWN = re.compile(r"\b(?:show|demonstrate|find)s?\s+that\b", re.IGNORECASE)
 
 
+# 'demonstrate the effectiveness of X' says nothing found unless a figure or a comparison
+# follows ('outperforms', 'than', 'over the baselines')
+_VAGUE = re.compile(r"\b(?:demonstrat|show|validat|verif|confirm|prov)\w*\s+(?:the\s+)?(?:\w+\s+)?"
+                    r"(?:effectiveness|efficacy|efficiency|superiority|potential|feasibility"
+                    r"|usefulness|versatility|ability|capabilit\w*)\b", re.IGNORECASE)  # fmt: skip
+_COMPARED = re.compile(r"\bthan\b|\bover\b|\bbaselines?\b|\bcompared\b|\bagainst\b", re.I)
+
+
 def finding(text: str) -> bool:
     """True when the text states a finding: a number with what it measures, 'outperforms',
     'improves ... by', 'shows that ...', 'achieves ...'; never what the paper builds or hopes."""
     text = text.strip()
     if _NOT_FINDING.search(text) and not (_SHOWN.search(text) and _NUMBER_FINDING.search(text)):
         return False  # 'We created two benchmarks ... and show that ... improves ... by 5-10%'
+    if _VAGUE.search(text) and not (_NUMBER_FINDING.search(text) or _STRONG_FINDING.search(text)
+                                    or _COMPARED.search(text)):  # fmt: skip
+        return False  # 'Extensive experiments are provided to demonstrate the effectiveness of X'
     return bool(_FINDING.search(text) or _NUMBER_FINDING.search(text))
 
 
