@@ -337,7 +337,7 @@ _STOCK = frozenset("""method methods approach approaches framework frameworks mo
 _CONTENT_WORD = re.compile(r"[A-Za-z][\w-]*")
 
 
-def _mostly_shared(clause: str, label: str, other: Paper) -> bool:
+def _mostly_shared(clause: str, label: str, own: Paper, other: Paper) -> bool:
     """True when most of what the clause says beyond its verb (3 words or more, 60 % of its
     content words by stem) the other abstract says too: 'employs adversarial finetuning to
     reduce the denoising to a single step' against a paper that also reduces sampling to one
@@ -345,11 +345,14 @@ def _mostly_shared(clause: str, label: str, other: Paper) -> bool:
     paraphrase model: the offline engine has none, and stems already catch the overlap the
     readers saw."""
     words = _CONTENT_WORD.findall(clause[len(label) :])[1:]  # past the verb
-    titles = {stem(w.lower()) for w in _CONTENT_WORD.findall(f"{label} {other.title}")}
+    def stems(text: str) -> set[str]:
+        return {stem(w.lower()) for w in _CONTENT_WORD.findall(text)}
+
+    titles = stems(label) | (stems(own.title) & stems(other.title))  # the subject both name
     keys = {stem(w.lower()) for w in words if w.lower() not in STOPWORDS | _STOCK} - titles
     if not keys:
         return False
-    theirs = {stem(w.lower()) for w in _CONTENT_WORD.findall(other.abstract)}
+    theirs = stems(f"{other.title} {other.abstract}")
     common = keys & theirs
     return len(common) >= 3 and len(common) >= 0.5 * len(keys)
 
@@ -377,7 +380,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     said = tuple(r.value for pair in results for r in pair)
     sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (_does tries shorter cuts)
     firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes)
-              if f and not _mostly_shared(f, pa.label, b)]  # fmt: skip
+              if f and not _mostly_shared(f, pa.label, a, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
     for cap in (SHORT_WORDS, SUMMARY_WORDS):
@@ -386,7 +389,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
             if verb not in by_verb:
                 by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
                                                           for w in sizes)
-                                 if c and not _mostly_shared(c, pb.label, a)]  # fmt: skip
+                                 if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
             for second in by_verb[verb]:
                 joined = f"{first}, while {second}"
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
@@ -397,7 +400,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     contrast = _contrast(pa, pb, own_a, own_b, thin)
     if not contrast and not thin:  # one clause, the other paper's own subject
         seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes)
-                   if c and not _mostly_shared(c, pb.label, a)]  # fmt: skip
+                   if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
         # the longest clause that fits the line (the shortest is often a sub-step's)
         if firsts and own_b:
             contrast = next((f"{f}, while {pb.label} is about {own_b[0]}" for f in firsts
