@@ -14,6 +14,9 @@ _FONT = re.compile(
     r"\\(?:emph|textit|textbf|texttt|textsc|text|mathrm|mathbf|mathit|mathcal|"
     r"mathbb|mathsf|operatorname)\s*\{([^{}]*)\}"
 )
+# a font command whose backslash a copy lost ("$textbf{specialist} and textbf{generalist}$" on a
+# Hugging Face page): the braces after the bare name mark it, so 'textbf{x}' is read as '\textbf{x}'
+_BARE_FONT = re.compile(r"(?<![\\\w])(?=(?:emph|textit|textbf|texttt|textsc|mathrm|mathbf)\{)")
 # pandoc's rule: no space just inside the dollars, no digit right after the closing one ($5 and $10)
 _MATH = re.compile(r"(?<![\\$])\$(?=\S)([^$]{1,80}?)(?<=\S)\$(?![\d$])")
 _PAREN_MATH = re.compile(r"\\\((.{1,80}?)\\\)")
@@ -49,6 +52,7 @@ def plain_text(text: str) -> str:
     # a number glued to 'times' is a `$\\times$` whose markup was lost in a copy ("48times"), and
     # 'sim' glued before one a lost `$\\sim$` ("sim25 FPS"): Hugging Face pages drop the markup
     text = _GLUED_SIM.sub("~", _GLUED_TIMES.sub("\\1×", text))
+    text = _BARE_FONT.sub("\\\\", text)
     if "\\" not in text and "$" not in text:
         return text
     text = _PAREN_MATH.sub(r"$\1$", text)  # \( ... \) is inline math too

@@ -47,7 +47,7 @@ from paperbrief.models import (
     Difference,
     Paper,
 )
-from paperbrief.text import squash
+from paperbrief.text import STOPWORDS, squash, stem
 
 SUMMARY_WORDS = 30
 SHORT_WORDS = 24  # a summary this short is tried first
@@ -248,28 +248,43 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
           said: tuple[str, ...] = ()) -> str:  # fmt: skip
     """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
     (never a shuffle of its own phrases). A clause repeating a figure the line already gives
-    (`said`), or one whose method name was lost ('propose, an approach'), is not used."""
-    for size in range(words, 4, -1):
-        for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
-            body = text[len(p.label) :].strip()
-            if len(body.split()) < 3 or any(figure in body for figure in said):
-                continue
-            if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
-                continue  # past the method sentence: not 'validates the effectiveness of SSO'
-            if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
-                         r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
-                continue
-            if lost_name(body) or content_free(body) or _refers_back(body):
-                continue
-            last = body.rstrip(" .").split()[-1].lower().strip(",;:")
-            if last in _CLAIM_ENDS or (
-                    "not only" in body and " but " not in body):  # fmt: skip
-                continue  # 'creates two new benchmarks ..., and show', 'not only perform well'
-            if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
-                continue  # 'proposes which uses ...', 'integrates communication, perception,'
-            if not _restates(text, p) and whole_tail(body, paper.abstract):
-                return text
+    (`said`), or one whose method name was lost ('propose, an approach'), is not used. The
+    paper's main contribution ('introduces an egocentric world exploration framework') comes
+    before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
+    shorter cut of it is whole."""
+    for main in (True, False):
+        for size in range(words, 4, -1):
+            for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
+                if main == bool(_MAIN.match(text[len(p.label) :].strip())) and _reads_whole(
+                        paper, p, k, text, said):  # fmt: skip
+                    return text
     return ""
+
+
+# the verbs of a paper's main contribution ('we propose/introduce/present ...')
+_MAIN = re.compile(r"(?:proposes|introduces|presents|puts forward|develops)\b(?!\s+(?:\w+\s+)?(?:"
+                   r"findings|insights|results|evidence|observations)\b)")  # fmt: skip
+
+
+def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, ...]) -> bool:
+    """True when the clause says what the paper does in a whole clause of its own."""
+    body = text[len(p.label) :].strip()
+    if len(body.split()) < 3 or any(figure in body for figure in said):
+        return False
+    if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
+        return False  # past the method sentence: not 'validates the effectiveness of SSO'
+    if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
+                 r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
+        return False
+    if lost_name(body) or content_free(body) or _refers_back(body):
+        return False
+    last = body.rstrip(" .").split()[-1].lower().strip(",;:")
+    if last in _CLAIM_ENDS or (
+            "not only" in body and " but " not in body):  # fmt: skip
+        return False  # 'creates two new benchmarks ..., and show', 'not only perform well'
+    if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
+        return False  # 'proposes which uses ...', 'integrates communication, perception,'
+    return not _restates(text, p) and whole_tail(body, paper.abstract)
 
 
 # past its method sentence, a paper's clause must say what it does ('proposes', 'trains',
@@ -312,6 +327,37 @@ def _cut_list(body: str, paper: Paper) -> bool:
     return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat))
 
 
+# the field's stock words: no clause is set apart or made alike by them
+_STOCK = frozenset("""method methods approach approaches framework frameworks model models novel new
+    based using use uses system systems paper work task tasks performance result results data
+    propose proposes introduce introduces present presents develop develops simple effective
+    efficient existing large language generate generates generating generation enable enables
+    enabling leverage leverages leveraging visual content user users interaction interactive
+    train trains training learn learning improve improves improving
+    high-quality""".split())  # fmt: skip
+_CONTENT_WORD = re.compile(r"[A-Za-z][\w-]*")
+
+
+def _mostly_shared(clause: str, label: str, own: Paper, other: Paper) -> bool:
+    """True when most of what the clause says beyond its verb (3 words or more, 60 % of its
+    content words by stem) the other abstract says too: 'employs adversarial finetuning to
+    reduce the denoising to a single step' against a paper that also reduces sampling to one
+    step by adversarial distillation is no difference between the two. Word stems, not a
+    paraphrase model: the offline engine has none, and stems already catch the overlap the
+    readers saw."""
+    words = _CONTENT_WORD.findall(clause[len(label) :])[1:]  # past the verb
+    def stems(text: str) -> set[str]:
+        return {stem(w.lower()) for w in _CONTENT_WORD.findall(text)}
+
+    titles = stems(label) | (stems(own.title) & stems(other.title))  # the subject both name
+    keys = {stem(w.lower()) for w in words if w.lower() not in STOPWORDS | _STOCK} - titles
+    if not keys:
+        return False
+    theirs = stems(f"{other.title} {other.abstract}")
+    common = keys & theirs
+    return len(common) >= 3 and len(common) >= 0.5 * len(keys)
+
+
 def _figures(results: list[tuple[Reported, Reported]], pa: Profile, pb: Profile) -> str:
     ra, rb = results[0]
     return f"both report {ra.benchmark}: {pa.label} {ra.value} vs {pb.label} {rb.value}"
@@ -334,7 +380,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
     sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (_does tries shorter cuts)
-    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes) if f]
+    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes)
+              if f and not _mostly_shared(f, pa.label, a, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
     for cap in (SHORT_WORDS, SUMMARY_WORDS):
@@ -342,7 +389,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
             verb = first[len(pa.label) :].split()[0]
             if verb not in by_verb:
                 by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
-                                                          for w in sizes) if c]  # fmt: skip
+                                                          for w in sizes)
+                                 if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
             for second in by_verb[verb]:
                 joined = f"{first}, while {second}"
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
@@ -352,11 +400,17 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     # it is known for sure (their kinds, their own noun phrases), with the shared figures
     contrast = _contrast(pa, pb, own_a, own_b, thin)
     if not contrast and not thin:  # one clause, the other paper's own subject
-        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes) if c]
+        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes)
+                   if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
+        # the longest clause that fits the line (the shortest is often a sub-step's)
         if firsts and own_b:
-            contrast = f"{firsts[-1]}, while {pb.label} is about {own_b[0]}"
+            contrast = next((f"{f}, while {pb.label} is about {own_b[0]}" for f in firsts
+                             if _fits(f"{f}, while {pb.label} is about {own_b[0]}")),
+                            f"{firsts[-1]}, while {pb.label} is about {own_b[0]}")  # fmt: skip
         elif seconds and own_a:
-            contrast = f"{pa.label} is about {own_a[0]}, while {seconds[-1]}"
+            contrast = next((f"{pa.label} is about {own_a[0]}, while {c}" for c in seconds
+                             if _fits(f"{pa.label} is about {own_a[0]}, while {c}")),
+                            f"{pa.label} is about {own_a[0]}, while {seconds[-1]}")  # fmt: skip
     if contrast:
         text = "; ".join(p for p in (contrast, "" if thin else lead) if p)
         if _fits(text):

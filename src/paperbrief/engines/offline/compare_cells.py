@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import re
 
-from paperbrief.engines.offline.compare_facts import content_free, lost_name, whole_clause
+from paperbrief.engines.offline.compare_facts import (
+    content_free,
+    lost_name,
+    whole_clause,
+    whole_tail,
+)
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
 from paperbrief.text import sentences
@@ -79,7 +84,10 @@ _FINDING = re.compile(
     r"outperform|surpass|\bbeats?\b|\bexceed|\bachiev|(?<!to )\bimprov(?:es|ed|ements?)\b"
     r"|\bshow(?:s|ed|n)?\s+(?:\w+\s+)?"
     r"that\b|\bdemonstrat\w*\b|\breveal\w*\s+that\b|\bfind(?:s|ings?)?\s+(?:\w+\s+)?that\b"
-    r"|\bfound\s+that\b|\bstate-of-the-art\b|\bSOTA\b|speed-?up|\breduc\w+\b[^.]{0,60}\bby\b"
+    r"|\bfound\s+that\b|\bstate-of-the-art\b|\bSOTA\b|speed-?up"
+    # 'reduces X by 40 %', not 'we reduce the sampling steps to one by introducing ...'
+    r"|\breduc\w+\b[^.]{0,60}\bby\s+(?:up to\s+|over\s+|about\s+|nearly\s+|roughly\s+|\d|half\b"
+    r"|a factor\b|an order\b|orders\b)"
     r"|\b(?:higher|lower|better|faster|fewer|less|more|smaller|larger)\s+(?:[\w-]+\s+){0,3}than\b"
     r"|\b(?:significantly|substantially|consistently|much|markedly)\s+(?:higher|lower|better"
     r"|faster)\b|\bcompetitive\b|\bcomparable\b|\bon par\b"
@@ -110,14 +118,36 @@ _SECONDARY = re.compile(r"^(?:also|moreover|furthermore|additionally|in addition
 
 
 _CONCESSIVE = re.compile(r"(?:while|although|though|despite|whereas)\b", re.IGNORECASE)
-# a reference the reader cannot resolve in a cell ('these LoRA variants', 'this redundancy')
-_REFERS_BACK = re.compile(r"\b(?:this|these|those|such)\s+(?!paper|work|study|article|report"
-                          r"|challenges?|issues?|problems?|limitations?|gaps?|end\b|goal|aim"
-                          r"|purpose)\w+", re.IGNORECASE)  # fmt: skip
+# a reference the reader cannot resolve, anywhere in a cell ('these LoRA variants', 'eliminates
+# these constraints', 'approximates this optimal estimator', 'to this problem', the boilerplate
+# 'effectively addresses these challenges')
+# ('this approach', 'this corpus' in a cell of the paper that makes them is its own: resolvable)
+_REFERS_BACK_ANYWHERE = re.compile(r"\b(?:(?:this|these|those)\s+(?!(?i:paper|work|study|article"
+                                   r"|report|end|way|regard|approach|method|model|models|framework"
+                                   r"|dataset|corpus|benchmark|technique|system|pipeline|strategy"
+                                   r"|algorithm|architecture|tool|suite)\b)|such\s+(?!as\b))\w+",
+                                   re.IGNORECASE)  # fmt: skip
+# a list's ordinal needs the list: 'Third, merging consistently improves ...'
+_ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|firstly|secondly|thirdly|finally"
+                      r"|lastly)\b,?\s+", re.IGNORECASE)  # fmt: skip
+# how a finding was reached, before 'we find that': the finding is what follows
+_MEANS_LEAD = re.compile(r"^(?:through|via|with|across|by|from|after|based on)\b[^,]{0,60},\s+"
+                         r"(?=we\s+(?:\w+ly\s+)?(?:find|discover|show|observe|demonstrate|reveal"
+                         r"|confirm)\w*\s+that\b)", re.IGNORECASE)  # fmt: skip
+# a means without its main clause: 'by scaling a transformer architecture ... to this problem'
+_MEANS_ONLY = re.compile(r"^(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
 _INTRODUCES = re.compile(r"\b(?:propose|present|introduce)\w*\b", re.IGNORECASE)
 
 
 _SHOWN = re.compile(r"\b(?:show|demonstrate|find)s?\s+that\b", re.IGNORECASE)
+
+
+# 'demonstrate the effectiveness of X' says nothing found unless a figure or a comparison
+# follows ('outperforms', 'than', 'over the baselines')
+_VAGUE = re.compile(r"\b(?:demonstrat|show|validat|verif|confirm|prov)\w*\s+(?:the\s+)?(?:\w+\s+)?"
+                    r"(?:effectiveness|efficacy|efficiency|superiority|potential|feasibility"
+                    r"|usefulness|versatility|ability|capabilit\w*)\b", re.IGNORECASE)  # fmt: skip
+_COMPARED = re.compile(r"\bthan\b|\bover\b|\bbaselines?\b|\bcompared\b|\bagainst\b", re.I)
 
 
 def finding(text: str) -> bool:
@@ -126,6 +156,9 @@ def finding(text: str) -> bool:
     text = text.strip()
     if _NOT_FINDING.search(text) and not (_SHOWN.search(text) and _NUMBER_FINDING.search(text)):
         return False  # 'We created two benchmarks ... and show that ... improves ... by 5-10%'
+    if _VAGUE.search(text) and not (_NUMBER_FINDING.search(text) or _STRONG_FINDING.search(text)
+                                    or _COMPARED.search(text)):  # fmt: skip
+        return False  # 'Extensive experiments are provided to demonstrate the effectiveness of X'
     return bool(_FINDING.search(text) or _NUMBER_FINDING.search(text))
 
 
@@ -147,17 +180,57 @@ def _usable(cell: str, title: str) -> bool:
         and not repeats(cell, title)
 
 
+# 'We address this limitation by introducing Infinity-MM, ...', 'This work bridges this gap with
+# DepthLab, ...': what the paper does, said after a reference to the sentence before
+_ANSWERS = re.compile(
+    r"^(we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:address|tackle|solve|overcome|bridge"
+    r"|fill|close|mitigate|alleviate|resolve)\w*\s+(?:this|these|that|those|the|such)\s+"
+    r"(?:[\w-]+\s+){0,2}?(?:by\s+(introduc|propos|present|develop)ing|with)\s+",
+    re.IGNORECASE,
+)
+_BASE = {"introduc": "introduce", "propos": "propose", "present": "present", "develop": "develop"}
+# where a cell may stop short of a reference to the sentence before ('a novel 3D visuomotor policy
+# | that eliminates these constraints', 'a novel architecture | designed to address this issue')
+_BEFORE_REFERENCE = re.compile(r",\s|\s(?=(?:that|which|to|by|and|designed|aimed|in order)\s)")
+
+
+def _direct(line: str) -> str:
+    """'We address this limitation by introducing X' -> 'We introduce X'; 'This work bridges
+    this gap with X' -> 'This work introduces X'."""
+    m = _ANSWERS.match(line)
+    if m is None:
+        return line
+    verb = _BASE[m.group(2).lower()] if m.group(2) else "introduce"
+    if m.group(1).lower() != "we":
+        verb += "s"
+    return f"{m.group(1)} {verb} {line[m.end() :]}"
+
+
+def _unreferred(cell: str, abstract: str) -> str:
+    """The cell, or its head before a reference to the sentence before ('this optimal
+    estimator') when that head is a whole clause of six words or more; '' when neither."""
+    m = _REFERS_BACK_ANYWHERE.search(cell)
+    if m is None:
+        return cell
+    breaks = [b.start() for b in _BEFORE_REFERENCE.finditer(cell, 0, m.start())]
+    for end in reversed(breaks):
+        head = cell[:end].rstrip(" ,;:-–—") + "."
+        if len(head.split()) >= 6 and whole_tail(head, abstract) and (
+                whole_clause(head, abstract) == head):  # fmt: skip
+            return head
+    return ""
+
+
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
     """The approach cell: the method line when it states what the paper does, else the
     abstract's first sentence that does; '' when none does (the row is then left out)."""
-    lines = [method_line] + [_line(s) for s in sentences(abstract)]
+    lines = [_direct(line) for line in [method_line] + [_line(s) for s in sentences(abstract)]]
     cells = []
     for line in lines:
         if not line or not approach_sentence(line, names):
             continue
-        cell = whole_clause(line, abstract)
-        if _usable(cell, title) and approach_sentence(cell, names) \
-                and not _REFERS_BACK.search(" ".join(cell.split()[:8])):
+        cell = _unreferred(whole_clause(line, abstract), abstract)
+        if _usable(cell, title) and approach_sentence(cell, names):
             cells.append(cell)
     # 'we propose X' says what the paper does better than 'we analyze the causes'
     return next((c for c in cells if _INTRODUCES.search(c)), cells[0] if cells else "")
@@ -179,6 +252,8 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
             continue
         # 'For example, MIGU brings a 15.2% average accuracy improvement ...' stands alone
         line = re.sub(r"^(?:for (?:example|instance)|e\.g\.),\s+", "", line, flags=re.I)
+        line = _ORDINAL.sub("", line)
+        line = _MEANS_LEAD.sub("", line)  # 'Through extensive empirical investigation, we ...'
         line = line[:1].upper() + line[1:]
         lead = CLAIM_LEAD.match(line)
         claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line
@@ -186,9 +261,12 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
             line = claim[:1].upper() + claim[1:]
         if approach_sentence(line, names) or not finding(line):
             continue
-        cell = whole_clause(line, abstract)
+        cell = _unreferred(whole_clause(line, abstract), abstract)
         if not _usable(cell, title) or not finding(cell):
             continue
+        if _MEANS_ONLY.match(re.sub(r"^.*?\b(?:show|find|demonstrate)s?\s+that\s+", "", cell)):
+            continue  # 'In this work we show that by scaling a transformer ... to this problem.'
+
         weight = _weight(cell)
         if best is None or weight > best[0]:
             best = (weight, index, cell)

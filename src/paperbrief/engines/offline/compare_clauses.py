@@ -21,7 +21,8 @@ from paperbrief.text import sentences
 _SUBJECT = re.compile(
     r"(?:^|,\s+)(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|report),? )?"
     r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study))\s+"
-    r"(?:also |further |first |then |here |therefore |thus |rather |instead )?"
+    r"(?:also |further |first |then |here |therefore |thus |rather |instead |systematically "
+    r"|comprehensively |rigorously |thoroughly |empirically |carefully )?"
     r"(?:(?:address|tackle|fill|bridge|close)\w* (?:this|these|that|the|such) (?:[\w-]+ ){0,3}?"
     r"by )?(?P<verb>[a-z]+)\s+(?P<rest>.+)$",
     re.IGNORECASE,
@@ -147,6 +148,10 @@ def _plain(text: str) -> str:
     )
 
 
+# a participle that modified the dropped name: 'presents featuring ...' reads wrong
+_PARTICIPLE = re.compile(r"[a-z]{2,}(?:ing|ed)\b")
+
+
 def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> str | None:
     """The object of 'We propose ...' as a self-contained phrase, the paper's own name dropped."""
     rest = re.sub(r"^the (?=[A-Z])", "", rest.strip())
@@ -165,11 +170,15 @@ def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> s
                 return f"\x00{after[m.start(1) :]}"
             if m := re.match(r"^(?:,\s*|\s*--\s*|\s*—\s*|:\s*)", after):
                 rest = after[m.end() :]
+                if _PARTICIPLE.match(rest):
+                    return None  # 'GSQ, featuring spherical ...' without its name is no object
             break
     spelled = re.match(r"((?:[A-Z][\w-]*\s?){2,6}),\s", rest)  # "Adaptive Parallel Reasoning,"
     capitals = "".join(c for c in label if c.isupper())
     if spelled and len(capitals) >= 2 and initials(spelled.group(1)) == capitals:
         rest = rest[spelled.end() :]
+        if _PARTICIPLE.match(rest):  # 'Grouped Spherical Quantization, featuring ...'
+            return None
     head = rest.split(",", 1)[0]
     if len(head.split()) >= 4 and squeeze(head) in squeeze(title):
         return None  # only the title spelled out again

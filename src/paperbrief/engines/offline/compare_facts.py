@@ -246,8 +246,12 @@ def _ends_whole(text: str, flat: str) -> bool:
 
 CELL_WORDS = 30
 # ';' or ', while ...' ends a clause; a ':' does not (what follows it is the content: 'We
-# propose a different design approach: we run LLM workers in parallel ...')
-_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby)\b)|\s[-–—]+\s")
+# propose a different design approach: we run LLM workers in parallel ...'); a participle
+# phrase after a comma starts a new one ('..., still cannot beat traditional ML models | ,
+# shedding light on ...'): the clause before it is whole
+_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby|shedding"
+                         r"|suggesting|indicating|highlighting|underscoring|revealing|leading"
+                         r"|resulting|allowing|enabling)\b)|\s[-–—]+\s")  # fmt: skip
 
 
 def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
@@ -274,26 +278,55 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
 _OPEN_TAIL = frozenset("them it its their this these that allowing enabling making using driven "
                        "designed based aimed called named such drawn built taken given known shown "
                        "chosen written grown seen".split())  # fmt: skip
+# ... or by a participle phrase, a removable modifier ('mathematical code | accompanied with')
 _GOES_ON = re.compile(r"\s*(?:[.,;:)!?]|$|(?:that|which|while|whereas|where|by|through|via|using|"
-                      r"with|across|from|on|in|for|without|at)\b|\()", re.IGNORECASE)
+                      r"with|across|from|on|in|for|without|at)\b|\(|[a-z]{3,}ed\s+(?:with|by|on|in"
+                      r"|for|from|at|via|using)\b)", re.IGNORECASE)  # fmt: skip
 # 'teaches models | to predict', 'the ability of LLMs | to plan': the infinitive completes it
 _OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|encourag|prompt|"
                                 r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
                                 r"potential|capacit|tendenc|attempt|effort|need|way|opportunit|"
                                 r"propensit|failure|struggl)\w*"
                                 r"(?:\s+\S+){1,3}$", re.IGNORECASE)  # fmt: skip
-# 'between latency | and accuracy', 'both A | and B': the pair is cut in two
-_PAIRED = re.compile(r"\b(?:between|both|either|neither|among|whether)\b(?:\s+\S+){1,3}$",
+# 'between latency | and accuracy', 'both A | and B', 'simultaneously achieves token
+# compression | and ...': the pair is cut in two
+_PAIRED = re.compile(r"\b(?:between|both|either|neither|among|whether|simultaneously|jointly"
+                     r")\b(?:\s+\S+){1,3}$",
                      re.IGNORECASE)  # fmt: skip
+
+
+# an embedded question wants its verb: 'examined how architecture', 'asks whether models'
+_QUESTION = re.compile(r"\b(?:how(?!\s+to\b)|why|whether|what|which of)\b(?:\s+\S+){1,2}$",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def _alike(last: str, after_and: str) -> bool:
+    """True when the words either side of 'and' are items of one list: both hyphenated
+    ('Pre-LN and Post-LN') or of one suffix ('tokenization and quantization')."""
+    last, after_and = last.strip(",;:()"), after_and.strip(",;:.()")
+    if len(last) < 3 or len(after_and) < 3:
+        return False
+    if "-" in last and "-" in after_and:  # the text is lower-cased here: 'pre-ln and post-ln'
+        return True
+    return last[-4:].lower() == after_and[-4:].lower() and last.isalpha() and after_and.isalpha()
 
 
 def _goes_on_after(words: list[str], flat: str, end: int) -> bool:
     """A clause may also end before 'to' (a purpose: '... an evaluator | to assess ...') or
     before 'and' (a new coordinate), unless its last words need what follows."""
     text = " ".join(words)
-    if re.match(r"\s+to\s", flat[end:]):
-        return not _OBJECT_INFINITIVE.search(text)
+    if re.match(r"\s+to\s", flat[end:]):  # not 'three primary challenges contributing | to'
+        return not _OBJECT_INFINITIVE.search(text) and not words[-1].lower().endswith("ing")
+    if re.match(r"\s+(?:and|or)\s+[\w-]+(?:\s+[\w-]+)?\s*(?:[.;:)]|,\s+(?:which|while|where"
+                r"|whereas|allowing|enabling|thereby)\b|$)", flat[end:]):  # fmt: skip
+        return False  # 'the strengths of Pre-LN | and Post-LN.': the list's last item is dropped
     if re.match(r"\s+and\s", flat[end:]):  # not 'a theoretical | and empirical understanding'
+        # nor 'designed to automatically recognize | and conduct token-level rewards': verbs
+        # that share the object after the second one
+        if re.search(r"\bto\s+(?:\S+\s+)?\S+$", text, re.IGNORECASE):  # 'to better encode |
+            return False
+        if _alike(words[-1], flat[end:].split()[1]):
+            return False  # 'of Pre-LN | and Post-LN within ...': a pair of names cut in two
         return not re.search(r"(?:al|ic|ar)$", words[-1].lower())
     return False
 
@@ -321,6 +354,10 @@ def whole_tail(text: str, abstract: str) -> bool:
         return False  # 'to create high-fidelity | avatars'
 
     if _PAIRED.search(text):  # 'a trade-off between latency | , model size and accuracy'
+        return False
+    if re.search(r",\s+(?:including|such as|e\.g\.,?)\s+(?:\S+\s+){0,2}\S+$", text, re.I):
+        return False  # 'a training methodology, including pre-training | on ... and ...'
+    if _QUESTION.search(text):  # 'studies that examined how architecture | and task ... influence'
         return False
     if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
         return False
