@@ -102,18 +102,19 @@ def plan_digest(
     rest = [p for p in papers if p.id not in detailed_ids]
     from paperbrief.engines.offline.compare_ground import shares_subject
 
-    # a paper is compared with its most related paper only when the two share a distinctive
-    # subject (compare_ground: the same verdict `paperbrief compare` gives the pair)
+    # a paper is compared with its most related paper that shares a distinctive subject with
+    # it (compare_ground: the same verdict `paperbrief compare` gives the pair), looked for
+    # among its few nearest neighbours (Relatedness.candidates)
     pairs, compared_with, seen = [], {}, set()
     unrelated = set(related.unrelated())
     for p in detailed:
-        best = related.most_related(related.index(p.id))
+        near = related.candidates(related.index(p.id))
+        best = next((n for n in near if shares_subject(p, papers[n[0]])), None)
         if best is None:
+            if near:
+                unrelated.add(p.id)
             continue
         other = papers[best[0]]
-        if not shares_subject(p, other):
-            unrelated.add(p.id)
-            continue
         compared_with[p.id] = other.id
         a, b = (p, other) if p.id <= other.id else (other, p)
         if (a.id, b.id) not in seen:

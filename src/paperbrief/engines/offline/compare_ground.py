@@ -29,6 +29,7 @@ from paperbrief.engines.offline.compare_phrases import (
     phrases,
     shared_text,
 )
+from paperbrief.engines.offline.pair_strength import listed, similarity, weak
 from paperbrief.models import Paper
 from paperbrief.phrases import FIELD_NOUNS as GENERIC_NOUNS
 from paperbrief.phrases import is_adjective as adjective
@@ -133,6 +134,11 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     for key in multi:
         if not any(set(key) <= set(c) or _same_words(key, c) for c in chosen):
             chosen.append(key)  # 'robot data' after 'robot datasets' is the same phrase
+    # the line names each subject once, and not a phrase used in passing (pair_strength)
+    caps = {w.lower() for k in chosen for w in _surface(k, pa, pb).split()
+            if w.isupper() and 2 <= len(w) <= 6}  # fmt: skip
+    chosen = listed(chosen, lambda k: _surface(k, pa, pb),
+                    lambda k: min(_uses(pa, k), _uses(pb, k)), caps)  # fmt: skip
     taken = {w for k in chosen for w in k}
     singles = [
         k for k in common
@@ -261,7 +267,13 @@ def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     pa, pb = _phrases(title_a, abstract_a), _phrases(title_b, abstract_b)
     shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b))
     results = shared_results(abstract_a, abstract_b)
-    return Link(shared, results, loose(pa, pb, shared, bool(results), (title_a, title_b)))
+    thin = loose(pa, pb, shared, bool(results), (title_a, title_b))
+    # a related pair with no benchmark in common is thin too when its evidence is weak: single
+    # words, or phrases no title of both names in two dissimilar abstracts (pair_strength)
+    if shared.related and not results and not thin:
+        thin = weak(pa, pb, shared.keys, shared.strong, similarity(pa, pb, idf),
+                    lambda k: min(_uses(pa, k), _uses(pb, k)), share)  # fmt: skip
+    return Link(shared, results, thin)
 
 
 def shares_subject(a: Paper, b: Paper) -> bool:

@@ -1,0 +1,119 @@
+"""How strongly two papers are linked, and which shared phrases the shared-ground line names.
+
+Blind readers called a pair loosely related when its only evidence was a word coincidence: single
+words both stress ('heads' and 'avatars' of a talking-head video and a 3D hair paper,
+'specialists and generalists') or an incidental phrase in two otherwise distant abstracts
+('training objective'). Two measures settle it, both from the two papers alone (so `paperbrief
+compare A B` and the digest give a pair one verdict):
+
+- the pair's similarity: the cosine of the two abstracts' single-word stems, each weighted by
+  its inverse document frequency over real abstracts (phrase_df.json, the table the shared
+  phrases are judged by) and a title word a little more. scikit-learn's TfidfVectorizer would
+  fit its idf on the two texts alone (two documents: every shared word gets the lowest
+  weight), so the weights here come from the fixed table instead;
+- where the shared phrases sit: in both titles (the subject both papers announce) or not.
+
+The shared-ground line lists a phrase once: not again inside a longer listed one ('image
+restoration' / 'image restoration tasks'), nor as the expansion of a listed acronym ('GUI' /
+'graphical user interface'), nor a phrase one paper uses once in passing when another listed
+phrase both use repeatedly ('infinite batch size' beside 'batch sizes'). These are rules on the
+engine's own phrase keys; no library knows which of a pair's phrases name the same thing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from paperbrief.engines.offline.compare_phrases import Phrases
+
+# below this similarity, shared phrases that neither title announces are a coincidence of wording
+# (on the blind readings: every pair below it that no title links was rated related <= 3.5,
+# e.g. a code infilling objective vs a survey of next-token prediction, both 'training objective'),
+# unless both papers use a rare one repeatedly ('competitive programming', five times and twice)
+MIN_SIMILARITY = 0.15
+RARE_SHARE = 0.003  # 'batch size' (0.6 % of papers) is no subject of its own, used twice or not
+# single words alone link two papers only when one is used at length by both (`strong`) and
+# either a title of each has it ('Checkpointing', 'Concurrent') in abstracts not dissimilar, or
+# the abstracts are this similar overall ('garment', seven and six times); 'heads' and 'avatars'
+# (0.14), 'speech' and 'acoustic' (0.20), 'specialists' and 'generalists' were each rated loosely
+# related by the readers
+MIN_WORDS_SIMILARITY = 0.33
+TITLE_WEIGHT = 1.5  # a word of the title says more about the paper than one of its abstract
+
+
+def _vector(p: Phrases, idf: Callable[[tuple[str, ...]], float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for key, count in p.counts.items():
+        if len(key) != 1:
+            continue
+        weight = (1 + math.log(count) if count >= 1 else 1.0) * idf(key)
+        out[key[0]] = weight * (TITLE_WEIGHT if key in p.in_title else 1.0)
+    norm = math.sqrt(sum(w * w for w in out.values())) or 1.0
+    return {k: w / norm for k, w in out.items()}
+
+
+def similarity(pa: Phrases, pb: Phrases, idf: Callable[[tuple[str, ...]], float]) -> float:
+    """The cosine of the two papers' idf-weighted word stems (symmetric, 0..1)."""
+    va, vb = _vector(pa, idf), _vector(pb, idf)
+    if len(va) > len(vb):
+        va, vb = vb, va
+    return sum(w * vb.get(k, 0.0) for k, w in va.items())
+
+
+def weak(
+    pa: Phrases,
+    pb: Phrases,
+    keys: Sequence[tuple[str, ...]],
+    strong: bool,
+    sim: float,
+    uses: Callable[[tuple[str, ...]], int],
+    share: Callable[[tuple[str, ...]], float],
+) -> bool:
+    """True when the shared ground (`keys`: the listed phrases and words) is too weak to
+    compare the pair on: single words only, unless used at length by both (`strong`) with a
+    title link or very similar abstracts; or shared phrases in two dissimilar abstracts that
+    no title of both names and neither a rare one both use repeatedly (`uses`: the lesser of
+    the two papers' uses)."""
+    phrase_keys = [k for k in keys if len(k) > 1]
+    in_titles = any(k in pa.in_title and k in pb.in_title for k in keys)
+    if not phrase_keys:
+        if not strong:
+            return True
+        return not (sim >= MIN_WORDS_SIMILARITY or (in_titles and sim >= MIN_SIMILARITY))
+    if sim >= MIN_SIMILARITY or any(k in pa.in_title and k in pb.in_title for k in phrase_keys):
+        return False
+    return not any(uses(k) >= 2 and share(k) <= RARE_SHARE for k in phrase_keys)
+
+
+def _initials(key: tuple[str, ...], surface: str) -> str:
+    words = surface.replace("-", " ").split()
+    return "".join(w[0] for w in words).lower() if len(words) >= 2 else ""
+
+
+def listed(
+    keys: Sequence[tuple[str, ...]],
+    surface: Callable[[tuple[str, ...]], str],
+    uses: Callable[[tuple[str, ...]], int],
+    acronyms: set[str],
+) -> list[tuple[str, ...]]:
+    """The phrases the shared-ground line names, in the given order (best first): a phrase
+    containing, or inside, one already listed is the same subject; the spelled-out form of an
+    acronym written in a listed phrase ('RAG systems': 'retrieval-augmented generation') is that
+    acronym; a phrase one paper uses only once (`uses`: the
+    lesser of the two papers' uses) is left out when a listed one both use repeatedly."""
+    chosen: list[tuple[str, ...]] = []
+    for key in keys:
+        if any(_inside(key, c) or _inside(c, key) for c in chosen):
+            continue
+        if _initials(key, surface(key)) in acronyms:
+            continue
+        chosen.append(key)
+    if any(uses(k) >= 2 for k in chosen):
+        chosen = [k for k in chosen if uses(k) >= 2]
+    return chosen
+
+
+def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return len(long) > n and any(long[i : i + n] == short for i in range(len(long) - n + 1))
