@@ -100,16 +100,18 @@ def plan_digest(
                     if pid not in skip][:top]
     detailed_ids = {p.id for p in detailed}
     rest = [p for p in papers if p.id not in detailed_ids]
-    from paperbrief.engines.offline.compare_ground import shares_subject
+    from paperbrief.engines.offline.compare_ground import shares_subject, sure_subject
 
     # a paper is compared with its most related paper that shares a distinctive subject with
     # it (compare_ground: the same verdict `paperbrief compare` gives the pair), looked for
-    # among its few nearest neighbours (Relatedness.candidates)
+    # among its few nearest neighbours (Relatedness.candidates); past the nearest, only a sure
+    # link counts
     pairs, compared_with, seen = [], {}, set()
     unrelated = set(related.unrelated())
     for p in detailed:
         near = related.candidates(related.index(p.id))
-        best = next((n for n in near if shares_subject(p, papers[n[0]])), None)
+        best = next((n for i, n in enumerate(near)
+                     if (shares_subject if i == 0 else sure_subject)(p, papers[n[0]])), None)
         if best is None:
             if near:
                 unrelated.add(p.id)

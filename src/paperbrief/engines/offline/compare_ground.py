@@ -29,7 +29,7 @@ from paperbrief.engines.offline.compare_phrases import (
     phrases,
     shared_text,
 )
-from paperbrief.engines.offline.pair_strength import listed, similarity, weak
+from paperbrief.engines.offline.pair_strength import SURE_SIMILARITY, listed, similarity, weak
 from paperbrief.models import Paper
 from paperbrief.phrases import FIELD_NOUNS as GENERIC_NOUNS
 from paperbrief.phrases import is_adjective as adjective
@@ -254,6 +254,8 @@ class Link:
     ground: Ground
     results: list[tuple[Reported, Reported]]
     thin: bool
+    similarity: float = 0.0  # pair_strength.similarity of the two abstracts
+    titled: bool = False  # a shared phrase or word is in both titles
 
 
 def link(a: Paper, b: Paper) -> Link:
@@ -268,12 +270,13 @@ def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b))
     results = shared_results(abstract_a, abstract_b)
     thin = loose(pa, pb, shared, bool(results), (title_a, title_b))
+    sim = similarity(pa, pb, idf)
     # a related pair with no benchmark in common is thin too when its evidence is weak: single
-    # words, or phrases no title of both names in two dissimilar abstracts (pair_strength)
+    # words, or phrases in two dissimilar abstracts that no title names (pair_strength)
     if shared.related and not results and not thin:
-        thin = weak(pa, pb, shared.keys, shared.strong, similarity(pa, pb, idf),
-                    lambda k: min(_uses(pa, k), _uses(pb, k)), share)  # fmt: skip
-    return Link(shared, results, thin)
+        thin = weak(pa, pb, shared.keys, sim, lambda k: min(_uses(pa, k), _uses(pb, k)), share)
+    titled = any(k in pa.in_title and k in pb.in_title for k in shared.keys)
+    return Link(shared, results, thin, sim, titled)
 
 
 def shares_subject(a: Paper, b: Paper) -> bool:
@@ -285,6 +288,19 @@ def shares_subject(a: Paper, b: Paper) -> bool:
         a, b = b, a  # the order `compare_papers` asks in, so the comparison finds it cached
     found = link(a, b)
     return found.ground.related and not found.thin
+
+
+def sure_subject(a: Paper, b: Paper) -> bool:
+    """True when the two papers share a subject (`shares_subject`) surely: a benchmark both
+    report, a shared phrase or word in both titles, or similar abstracts. A digest pairs a paper
+    with a neighbour other than its nearest one only on such a link: further down its
+    neighbours, a shared phrase is more often a coincidence."""
+    if not shares_subject(a, b):
+        return False
+    if (a.id, a.title) > (b.id, b.title):
+        a, b = b, a
+    found = link(a, b)
+    return bool(found.results) or found.titled or found.similarity >= SURE_SIMILARITY
 
 
 def texts(a: Paper, b: Paper) -> tuple[str, str]:

@@ -27,18 +27,24 @@ from collections.abc import Callable, Sequence
 
 from paperbrief.engines.offline.compare_phrases import Phrases
 
-# below this similarity, shared phrases that neither title announces are a coincidence of wording
-# (on the blind readings: every pair below it that no title links was rated related <= 3.5,
-# e.g. a code infilling objective vs a survey of next-token prediction, both 'training objective'),
-# unless both papers use a rare one repeatedly ('competitive programming', five times and twice)
-MIN_SIMILARITY = 0.15
+# below this similarity, shared phrases that no title names are a coincidence of wording (on the
+# blind readings: a code infilling objective vs a survey of next-token prediction, both 'training
+# objective', 0.11), unless both papers use a rare one repeatedly ('competitive programming',
+# five times and twice); a phrase in a title ('Text-to-Video generation', 'formula recognition')
+# is what that paper is about, and the other paper's use of it a link even between dissimilar
+# abstracts
+MIN_SIMILARITY = 0.12
 RARE_SHARE = 0.003  # 'batch size' (0.6 % of papers) is no subject of its own, used twice or not
-# single words alone link two papers only when one is used at length by both (`strong`) and
-# either a title of each has it ('Checkpointing', 'Concurrent') in abstracts not dissimilar, or
-# the abstracts are this similar overall ('garment', seven and six times); 'heads' and 'avatars'
-# (0.14), 'speech' and 'acoustic' (0.20), 'specialists' and 'generalists' were each rated loosely
-# related by the readers
-MIN_WORDS_SIMILARITY = 0.33
+# single words alone (two distinctive ones, or one used at length: compare_ground) link two
+# papers when the abstracts are this similar overall ('needles' and 'haystacks', 0.34; 'SAM' and
+# 'segmentation', 0.25), or a little less when both titles have one ('Concurrent', 0.17); the
+# readers rated 'heads' and 'avatars' (0.14) and 'specialists' and 'generalists' (0.13) loosely
+# related
+MIN_WORDS_SIMILARITY = 0.20
+MIN_TITLE_WORD_SIMILARITY = 0.15
+# a digest pairs a paper with a neighbour other than its nearest only when the two are at least
+# this similar (or linked by a title or a benchmark: compare_ground.sure_subject)
+SURE_SIMILARITY = 0.20
 TITLE_WEIGHT = 1.5  # a word of the title says more about the paper than one of its abstract
 
 
@@ -65,23 +71,22 @@ def weak(
     pa: Phrases,
     pb: Phrases,
     keys: Sequence[tuple[str, ...]],
-    strong: bool,
     sim: float,
     uses: Callable[[tuple[str, ...]], int],
     share: Callable[[tuple[str, ...]], float],
 ) -> bool:
     """True when the shared ground (`keys`: the listed phrases and words) is too weak to
-    compare the pair on: single words only, unless used at length by both (`strong`) with a
-    title link or very similar abstracts; or shared phrases in two dissimilar abstracts that
-    no title of both names and neither a rare one both use repeatedly (`uses`: the lesser of
-    the two papers' uses)."""
+    compare the pair on: single words only in abstracts that are not similar (a little less
+    similar will do when both titles have one of the words); or shared phrases in dissimilar
+    abstracts when no title has one and no rare one is used repeatedly by both (`uses`: the
+    lesser of the two papers' uses)."""
     phrase_keys = [k for k in keys if len(k) > 1]
-    in_titles = any(k in pa.in_title and k in pb.in_title for k in keys)
     if not phrase_keys:
-        if not strong:
-            return True
-        return not (sim >= MIN_WORDS_SIMILARITY or (in_titles and sim >= MIN_SIMILARITY))
-    if sim >= MIN_SIMILARITY or any(k in pa.in_title and k in pb.in_title for k in phrase_keys):
+        if sim >= MIN_WORDS_SIMILARITY:
+            return False
+        titled = any(k in pa.in_title and k in pb.in_title for k in keys)
+        return not (titled and sim >= MIN_TITLE_WORD_SIMILARITY)
+    if sim >= MIN_SIMILARITY or any(k in pa.in_title or k in pb.in_title for k in phrase_keys):
         return False
     return not any(uses(k) >= 2 and share(k) <= RARE_SHARE for k in phrase_keys)
 
