@@ -292,7 +292,8 @@ def shares_subject(a: Paper, b: Paper) -> bool:
 
 def sure_subject(a: Paper, b: Paper) -> bool:
     """True when the two papers share a subject (`shares_subject`) surely: a benchmark both
-    report, a shared phrase or word in both titles, or similar abstracts. A digest pairs a paper
+    report, or a shared phrase (not single words: 'Mind' of 'Do great minds think alike?' and
+    'Mind Your Step') with a link in both titles or similar abstracts. A digest pairs a paper
     with a neighbour other than its nearest one only on such a link: further down its
     neighbours, a shared phrase is more often a coincidence."""
     if not shares_subject(a, b):
@@ -300,7 +301,9 @@ def sure_subject(a: Paper, b: Paper) -> bool:
     if (a.id, a.title) > (b.id, b.title):
         a, b = b, a
     found = link(a, b)
-    return bool(found.results) or found.titled or found.similarity >= SURE_SIMILARITY
+    if found.results:
+        return True
+    return bool(found.ground.phrases) and (found.titled or found.similarity >= SURE_SIMILARITY)
 
 
 def texts(a: Paper, b: Paper) -> tuple[str, str]:
