@@ -103,13 +103,18 @@ def listed(
     acronyms: set[str],
 ) -> list[tuple[str, ...]]:
     """The phrases the shared-ground line names, in the given order (best first): a phrase
-    containing, or inside, one already listed is the same subject; the spelled-out form of an
-    acronym written in a listed phrase ('RAG systems': 'retrieval-augmented generation') is that
-    acronym; a phrase one paper uses only once (`uses`: the
-    lesser of the two papers' uses) is left out when a listed one both use repeatedly."""
+    containing, or inside, one already listed is the same subject (the longer one is listed
+    when both papers use it repeatedly); the spelled-out form of an acronym written in a listed
+    phrase ('RAG systems': 'retrieval-augmented generation') is that acronym; a phrase one paper
+    uses only once (`uses`: the lesser of the two papers' uses) is left out when a listed one
+    both use repeatedly."""
     chosen: list[tuple[str, ...]] = []
     for key in keys:
-        if any(_inside(key, c) or _inside(c, key) for c in chosen):
+        shorter = [i for i, c in enumerate(chosen) if _inside(c, key)]
+        if shorter and uses(key) >= 2:  # both write the longer one as much: it says more
+            chosen[shorter[0]] = key  # ('adaptive parallel reasoning' for 'parallel reasoning')
+            continue
+        if shorter or any(_inside(key, c) for c in chosen):
             continue
         if _initials(key, surface(key)) in acronyms:
             continue
