@@ -18,6 +18,7 @@ from functools import cache
 from paperbrief.digest.build import plan_digest
 from paperbrief.engines.offline.compare_ground import shares_subject, sure_subject
 from paperbrief.engines.offline.engine import OfflineEngine
+from paperbrief.engines.offline.pair_strength import listed
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
 from tests.conftest import FIXTURES, ROOT
@@ -142,3 +143,17 @@ def test_a_phrase_used_once_in_passing_is_not_listed_beside_a_repeated_one() -> 
     # size' ShadowKV mentions once, as a hypothetical
     line = compare(papers()["2410.17243"], papers()["2410.21465"]).shared_ground
     assert "batch size" in line and "infinite batch size" not in line.lower(), line
+
+
+def test_a_phrase_naming_the_document_is_no_shared_ground() -> None:
+    # two surveys on different subjects: 'This survey aims to serve as a valuable resource'
+    line = compare(papers()["2410.20011"], papers()["2412.02142"]).shared_ground
+    assert "survey aims" not in line, line
+
+
+def test_phrases_that_differ_only_in_a_kind_of_thing_are_one_subject() -> None:
+    # VisualLens and Molar (held-out Daily Papers) wrote 'recommendation task and recommendation
+    # systems'; the rule on the phrase keys (stems) as compare_ground passes them
+    keys = [("recommend", "task"), ("recommend", "system"), ("visual", "histori")]
+    chosen = listed(keys, lambda k: " ".join(k), lambda k: 2, set())
+    assert chosen == [("recommend", "task"), ("visual", "histori")]

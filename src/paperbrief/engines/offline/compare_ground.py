@@ -43,6 +43,9 @@ MAX_LISTED = 3
 STRONG_USES = 4
 # what kind of document a paper is ('technical report') is no subject: stems
 _GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
+# and a phrase naming the document at all ('this survey aims to serve as a valuable resource':
+# 'survey aims') is boilerplate, whatever the other word
+_DOCUMENT = frozenset("paper articl survey preprint".split())
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +122,8 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     broad = [k for k in common if len(k) > 1
              and (share(k) > MAX_PHRASE_SHARE or generic_phrase(_surface(k, pa, pb)))]
     multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
-             and not set(k) <= _GENRE and not generic_phrase(_surface(k, pa, pb))
+             and not set(k) <= _GENRE and not set(k) & _DOCUMENT
+             and not generic_phrase(_surface(k, pa, pb))
              and not has_verb(_surface(k, pa, pb))
              and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
     if texts is not None:

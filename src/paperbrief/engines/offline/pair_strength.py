@@ -103,8 +103,9 @@ def listed(
     acronyms: set[str],
 ) -> list[tuple[str, ...]]:
     """The phrases the shared-ground line names, in the given order (best first): a phrase
-    containing, or inside, one already listed is the same subject (the longer one is listed
-    when both papers use it repeatedly); the spelled-out form of an acronym written in a listed
+    containing, or inside, one already listed, or differing from it only in a head such as
+    'task' or 'systems', is the same subject (the longer one is listed when both papers use it
+    repeatedly); the spelled-out form of an acronym written in a listed
     phrase ('RAG systems': 'retrieval-augmented generation') is that acronym; a phrase one paper
     uses only once (`uses`: the lesser of the two papers' uses) is left out when a listed one
     both use repeatedly."""
@@ -114,7 +115,7 @@ def listed(
         if shorter and uses(key) >= 2:  # both write the longer one as much: it says more
             chosen[shorter[0]] = key  # ('adaptive parallel reasoning' for 'parallel reasoning')
             continue
-        if shorter or any(_inside(key, c) for c in chosen):
+        if shorter or any(_inside(key, c) or _same_core(key, c) for c in chosen):
             continue
         if _initials(key, surface(key)) in acronyms:
             continue
@@ -122,6 +123,20 @@ def listed(
     if any(uses(k) >= 2 for k in chosen):
         chosen = [k for k in chosen if uses(k) >= 2]
     return chosen
+
+
+# head nouns that name a kind of thing, not a subject (stems): 'recommendation task' and
+# 'recommendation systems' are one subject, recommendation
+_KIND_HEADS = frozenset("task system model method approach framework techniqu problem".split())
+
+
+def _core(key: tuple[str, ...]) -> tuple[str, ...]:
+    return key[:-1] if len(key) > 1 and key[-1] in _KIND_HEADS else key
+
+
+def _same_core(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """True when two phrases differ only in a head noun that names a kind of thing."""
+    return _core(a) == _core(b)
 
 
 def _inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
