@@ -151,7 +151,8 @@ def test_offline_results_share_a_commit(papers, tmp_path, monkeypatch):
         commits = commits_during(store, lambda: digest_with(store, papers))
         stored = store._read("SELECT count(*) FROM takeaways")[0][0]
         compared = store._read("SELECT count(*) FROM comparisons")[0][0]
-    assert stored == len(papers) and compared >= 10  # the pairs sharing a subject (issue 22)
+    # the pairs sharing a subject (issue 22): 6 since round 5 leaves loosely linked ones out
+    assert stored == len(papers) and compared >= 5
     # the run's start plus one transaction for all ~80 results (not one commit each)
     assert commits <= 3
     # a smaller batch size: one commit per batch
