@@ -11,10 +11,13 @@ compare A B` and the digest give a pair one verdict):
   phrases are judged by) and a title word a little more. scikit-learn's TfidfVectorizer would
   fit its idf on the two texts alone (two documents: every shared word gets the lowest
   weight), so the weights here come from the fixed table instead;
-- where the shared phrases sit: in both titles (the subject both papers announce) or not.
+- where the shared evidence sits: a shared phrase in a title (what that paper is about), a
+  shared single word in both titles, or neither.
 
 The shared-ground line lists a phrase once: not again inside a longer listed one ('image
-restoration' / 'image restoration tasks'), nor as the expansion of a listed acronym ('GUI' /
+restoration' / 'image restoration tasks') or differing from one only in a head naming a kind
+of thing ('recommendation task' / 'recommendation systems'), nor as the expansion of a listed
+acronym ('GUI' /
 'graphical user interface'), nor a phrase one paper uses once in passing when another listed
 phrase both use repeatedly ('infinite batch size' beside 'batch sizes'). These are rules on the
 engine's own phrase keys; no library knows which of a pair's phrases name the same thing.
