@@ -21,10 +21,11 @@ from paperbrief.store.core import Store
 from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY
 
-HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
+HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2024-10-25.json"
 REPLAY_URL = "http://replay.invalid/v1"  # never reached: vcr answers, the network is blocked
 MODEL = "gpt-4o-mini"
-# 10 papers: among the first 5 no two share a distinctive subject (issue 22), so no comparison
+# 10 papers of 2024-10-25 (since issue 22's round 5 the first 10 of 2026-03-16 make no pair):
+# among the first 5 no two share a distinctive subject (issue 22), so no comparison
 PAPERS = 10
 
 pytestmark = [pytest.mark.vcr, pytest.mark.block_network]
@@ -38,9 +39,9 @@ SCENARIOS: dict[str, dict] = {
     "test_batch_wait_polls_until_done": {"batch_polls": 2},
     "test_partial_failure_is_asked_live_or_left_offline": {
         "batch_line_faults": {
-            "takeaway:2603.12572": "500",  # the server failed the line: asked live
-            "takeaway:2603.12793": "malformed",  # the answer fails validation: re-asked live
-            "takeaway:2603.13023": "ungrounded",  # a number not in the paper: re-asked live
+            "takeaway:2410.17243": "500",  # the server failed the line: asked live
+            "takeaway:2410.18533": "malformed",  # the answer fails validation: re-asked live
+            "takeaway:2410.16251": "ungrounded",  # a number not in the paper: re-asked live
         },
     },
     "test_expired_batch_is_told_in_one_line_and_the_rest_resubmitted": {
@@ -232,19 +233,19 @@ def test_partial_failure_is_asked_live_or_left_offline(endpoint, http, listing, 
     by_subject: dict[str, list[str]] = {}
     for call in calls:
         by_subject.setdefault(call.subject, []).append(call.status)
-    spoilt = {"2603.12572", "2603.12793", "2603.13023"}
-    assert by_subject["2603.12572"] == ["refusal", "refusal", "refusal"]  # all live
-    assert by_subject["2603.12793"] == ["invalid", "ok"]  # the batch answer, a live re-ask
-    assert by_subject["2603.13023"] == ["ungrounded", "ok"]
+    spoilt = {"2410.17243", "2410.18533", "2410.16251"}
+    assert by_subject["2410.17243"] == ["refusal", "refusal", "refusal"]  # all live
+    assert by_subject["2410.18533"] == ["invalid", "ok"]  # the batch answer, a live re-ask
+    assert by_subject["2410.16251"] == ["ungrounded", "ok"]
     others = {s: v for s, v in by_subject.items() if s not in spoilt}
     assert len(others) == batch.requests - 3 and all(v == ["ok"] for v in others.values())
     # the one left offline is marked in the digest and is the only fallback; it is not cached
-    assert f"{md('2603.12572')}: offline fallback" in text
+    assert f"{md('2410.17243')}: offline fallback" in text
     assert text.count("offline fallback") == 1
     assert "Provisional" not in text
     with Store(db) as store:
         cached = {r["paper_id"] for r in store._read("SELECT paper_id FROM takeaways")}
-    assert cached == {s for s in by_subject if "|" not in s} - {"2603.12572"}
+    assert cached == {s for s in by_subject if "|" not in s} - {"2410.17243"}
 
     # the one that failed waits out the failure cooldown: not batched again, not asked live
     code, text, err = digest(listing, db, out, "--batch", capsys=capsys)

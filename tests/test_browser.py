@@ -115,8 +115,9 @@ def test_phone_view_has_every_paper_and_comparison_and_nothing_wider(
     browser: Browser, seed: tuple[Path, Digest], browser_artefacts: Path
 ) -> None:
     html, digest = seed
-    # the example's 54 papers and their comparisons (19 since issue 22 leaves thin links out)
-    assert len(digest.papers) == 54 and len(digest.comparisons) >= 15
+    # the example's 54 papers and their comparisons (19 since issue 22 leaves thin links out, 13
+    # since its round 5 leaves out loosely linked pairs)
+    assert len(digest.papers) == 54 and len(digest.comparisons) >= 11
     with browser.page(*PHONE, mobile=True) as page:
         page.goto(html.as_uri())
         papers = page.evaluate(PAPERS_JS)

@@ -68,10 +68,11 @@ def test_digest_of_the_seed_page(tmp_path, capsys, monkeypatch):
     assert all(a in detailed_titles or b in detailed_titles
                for a, b in compared)  # full tables only for the detailed papers
     # issue 22: a detailed paper is compared only with a paper it shares a distinctive subject
-    # with; the others say so
+    # with; the others say so (8 of the 25 compared since round 5 leaves loosely linked pairs
+    # out: 12 or more before)
     compared_lines = len(re.findall(r"^ {3,4}- Compared with ", top + more, re.M))
     alone = len(re.findall(r"No closely related paper", top + more))
-    assert compared_lines + alone == 25 and compared_lines >= 12
+    assert compared_lines + alone == 25 and compared_lines >= 6
     assert "\\" not in text  # nothing on this page needs a backslash
     assert "54 papers, 54 takeaways" in text
 

@@ -26,7 +26,9 @@ from paperbrief.sources import read_file  # noqa: E402
 from paperbrief.store.core import Store  # noqa: E402
 from paperbrief_refserver.server import RefServer  # noqa: E402
 
-HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
+# the listing of 2024-10-25: since issue 22's round 5 the first papers of 2026-03-16 make no
+# surely related pair, and these tests need a comparison
+HF_JSON = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2024-10-25.json"
 SCITLDR = Path(__file__).parent / "fixtures" / "scitldr-3.jsonl"
 SUBPROCESS_TIMEOUT = 120
 
@@ -133,7 +135,7 @@ def test_one_changed_abstract_makes_exactly_its_own_calls(tmp_path, server, llm_
     )
     for entry in entries:
         if entry["paper"]["id"] == target["id"]:
-            for holder in (entry, entry["paper"]):
+            for holder in (h for h in (entry, entry["paper"]) if "summary" in h):
                 text = holder["summary"]
                 digit = next(ch for ch in text if ch.isdigit())
                 holder["summary"] = text.replace(digit, "7" if digit != "7" else "8", 1)
@@ -433,7 +435,7 @@ def test_out_dir_names_the_file_after_the_listings_own_day(tmp_path, capsys):
     ]
     code, _, _ = run_cli(argv, capsys)
     assert code == 0
-    assert [p.name for p in (tmp_path / "d").iterdir()] == ["2026-03-16.md"]
+    assert [p.name for p in (tmp_path / "d").iterdir()] == ["2024-10-25.md"]
 
 
 # -- quiet for cron ---------------------------------------------------------------------------

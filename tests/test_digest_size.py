@@ -235,6 +235,7 @@ def test_a_small_digest_keeps_side_by_side_tables(capsys):
     sides = re.findall(r"^\| Aspect \| .+ \| .+ \|$", head, re.M)
     # a 'When to prefer' row only where a fact supports a preference (issue 22)
     prefer = re.findall(r"^\| When to prefer \| .* \| .* \|$", head, re.M)
-    assert len(headings) == len(sides) >= 10 and 1 <= len(prefer) <= len(headings)
+    # 6 tables since round 5 of issue 22 left out loosely linked pairs (10 or more before)
+    assert len(headings) == len(sides) >= 5 and 1 <= len(prefer) <= len(headings)
     assert "Shared ground: " in head and "| <a id=" not in head
     assert "### More comparisons" not in head

@@ -34,9 +34,9 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def listing(tmp_path: Path, n: int) -> Path:
+def listing(tmp_path: Path, n: int, source: Path = HF_JSON) -> Path:
     path = tmp_path / "listing.json"
-    path.write_text(json.dumps(json.loads(HF_JSON.read_text())[:n]), encoding="utf-8")
+    path.write_text(json.dumps(json.loads(source.read_text())[:n]), encoding="utf-8")
     return path
 
 
@@ -260,9 +260,11 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path, monkeypatch):
 
 
 def test_comparisons_that_fell_back_are_marked_in_head_to_head(tmp_path, capsys, monkeypatch):
-    # 12 papers: with fewer, fewer than two pairs share a distinctive subject (issue 22 leaves
-    # thin links out of the digest)
-    src, db = listing(tmp_path, 12), tmp_path / "pb.db"
+    # 12 papers of 2024-10-25: with fewer, fewer than two pairs share a distinctive subject
+    # (issue 22 leaves thin links out of the digest; since its round 5 the 20 papers of
+    # 2026-03-16 make one pair only)
+    src = listing(tmp_path, 12, FIXTURES / "hf-api" / "hf_daily_papers_2024-10-25.json")
+    db = tmp_path / "pb.db"
     with RefServer() as server:
         monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
         monkeypatch.setenv("OPENAI_API_KEY", "sk-test")

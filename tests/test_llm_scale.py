@@ -33,7 +33,9 @@ from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY, SleepRecorder, StubFallback, scitldr_papers
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+# 2024-10-25: since issue 22's round 5 the first papers of 2026-03-16 make no surely related
+# pair, and comparisons are part of what these tests check
+HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2024-10-25.json"
 SEED_PAGE = FIXTURES / "hf-daily-papers-page.txt"
 TIMEOUT = 120
 

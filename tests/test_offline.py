@@ -246,7 +246,9 @@ def page_comparisons(page_papers: list[Paper], engine: OfflineEngine) -> list[Co
     # the pairs the digest compares (issue 22: only those with a shared subject)
     pairs = plan_digest(page_papers, relatedness=RelatednessPlan(page_papers, relate(page_papers)),
                         top=len(page_papers)).pairs
-    assert len(pairs) >= 19  # 20 before round 4 left out a thinly linked pair
+    # 20 before round 4 left out a thinly linked pair; 13 since round 5 left out loosely linked
+    # ones (single words or an incidental phrase in dissimilar abstracts: pair_strength)
+    assert len(pairs) >= 12
     return [engine.compare(a, b).value for a, b in pairs]
 
 
@@ -270,8 +272,9 @@ def focus_terms(c: Comparison) -> list[str]:
 def test_focus_lists_no_generic_words(page_comparisons: list[Comparison]) -> None:
     terms = [t for c in page_comparisons for t in focus_terms(c)]
     # focus rows only of whole noun phrases of two words or more (issue 22, round 2), written in
-    # the abstract (round 3: a title fragment is none) and none for a loose pair: fewer
-    assert len(terms) >= 20
+    # the abstract (round 3: a title fragment is none) and none for a loose pair: fewer; fewer
+    # pairs since round 5 (loosely linked ones are not compared)
+    assert len(terms) >= 12
     for term in terms:
         assert not set(term.lower().split()) & GENERIC_FOCUS_WORDS, term
     assert all(len(t.split()) > 1 for t in terms), "focus holds multi-word phrases only"
@@ -345,8 +348,9 @@ def test_short_names_replace_long_titles(page_papers: list[Paper], engine: Offli
     c = compare_titles(page_papers, engine, "An End-to-End Reinforcement", "CP-Bench")
     assert ", while CP-Bench " in c.summary and c.prefer_b_when.startswith("Prefer CP-Bench")
     c = compare_titles(page_papers, engine, "An LLM Compiler", "Mirror Speculative")
-    # both clauses restate their takeaways: the line says what is shared, no guessed kind
-    assert c.summary.startswith("Both deal with ") and " paper" not in c.summary
+    # both clauses restate their takeaways: the line says what is shared, no guessed kind; since
+    # round 5 only single words link the two ('latencies', 'parallel'): loosely related
+    assert c.summary.startswith("Loosely related") and " paper" not in c.summary
 
 
 def test_short_name_rules() -> None:
@@ -431,7 +435,9 @@ def day_comparisons(engine: OfflineEngine) -> list[tuple[Paper, Paper, Compariso
         for a, b in plan_digest(papers, relatedness=RelatednessPlan(papers, relate(papers)),
                                 top=len(papers)).pairs:
             out.append((a, b, engine.compare(a, b).value))
-    assert len(out) >= 25  # fewer pairs since round 2's stricter shared ground
+    # fewer pairs since round 2's stricter shared ground, and since round 5's gate on how
+    # strongly two papers are linked (pair_strength)
+    assert len(out) >= 14
     return out
 
 

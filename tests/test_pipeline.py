@@ -132,7 +132,9 @@ def make_comparison(a: Paper, b: Paper, engine: str, version: str) -> Comparison
 
 @pytest.fixture(scope="module")
 def all_papers() -> list[Paper]:
-    path = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2026-03-16.json"
+    # 2024-10-25: since issue 22's round 5 the first papers of 2026-03-16 make no surely related
+    # pair, and comparisons are part of what these tests check
+    path = Path(__file__).parent / "fixtures" / "hf-api" / "hf_daily_papers_2024-10-25.json"
     return read_file(path).papers
 
 

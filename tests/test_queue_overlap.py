@@ -31,7 +31,9 @@ from paperbrief_refserver.server import RefServer
 from tests.llm_support import FAKE_KEY
 
 FIXTURES = Path(__file__).parent / "fixtures"
-HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2026-03-16.json"
+# 2024-10-25: since issue 22's round 5 the first papers of 2026-03-16 make no surely related
+# pair, and comparisons are part of what these tests check
+HF_JSON = FIXTURES / "hf-api" / "hf_daily_papers_2024-10-25.json"
 SEED = Path(__file__).parents[1] / "examples" / "daily-papers-2026-03-05.txt"
 WAIT = 30  # seconds: a ceiling for events that happen in milliseconds, never a measured time
 

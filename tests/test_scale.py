@@ -72,8 +72,9 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
     pids = log.read_text().split()
     assert len(pids) == len(papers) and str(os.getpid()) not in pids  # written by the workers
     assert shared.takeaways == alone.takeaways
-    # 14 pairs on the page share a distinctive subject (issue 22)
-    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 10
+    # 14 pairs on the page shared a distinctive subject (issue 22); 6 of its detailed papers'
+    # since round 5 leaves loosely linked pairs out
+    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 5
 
 
 def test_the_plan_is_made_while_the_workers_write_takeaways(papers, tmp_path, monkeypatch):
@@ -150,7 +151,8 @@ def test_offline_results_share_a_commit(papers, tmp_path, monkeypatch):
         commits = commits_during(store, lambda: digest_with(store, papers))
         stored = store._read("SELECT count(*) FROM takeaways")[0][0]
         compared = store._read("SELECT count(*) FROM comparisons")[0][0]
-    assert stored == len(papers) and compared >= 10  # the pairs sharing a subject (issue 22)
+    # the pairs sharing a subject (issue 22): 6 since round 5 leaves loosely linked ones out
+    assert stored == len(papers) and compared >= 5
     # the run's start plus one transaction for all ~80 results (not one commit each)
     assert commits <= 3
     # a smaller batch size: one commit per batch

@@ -100,20 +100,20 @@ def plan_digest(
                     if pid not in skip][:top]
     detailed_ids = {p.id for p in detailed}
     rest = [p for p in papers if p.id not in detailed_ids]
-    from paperbrief.engines.offline.compare_ground import shares_subject
-
-    # a paper is compared with its most related paper only when the two share a distinctive
-    # subject (compare_ground: the same verdict `paperbrief compare` gives the pair)
+    # a paper is compared with its most related paper that shares a distinctive subject with
+    # it (compare_ground: the same verdict `paperbrief compare` gives the pair), looked for
+    # among its few nearest neighbours (Relatedness.candidates); past the nearest, only a sure
+    # link counts
     pairs, compared_with, seen = [], {}, set()
     unrelated = set(related.unrelated())
     for p in detailed:
-        best = related.most_related(related.index(p.id))
+        near = related.candidates(related.index(p.id))
+        best = _partner(p, near, papers)
         if best is None:
+            if near:
+                unrelated.add(p.id)
             continue
         other = papers[best[0]]
-        if not shares_subject(p, other):
-            unrelated.add(p.id)
-            continue
         compared_with[p.id] = other.id
         a, b = (p, other) if p.id <= other.id else (other, p)
         if (a.id, b.id) not in seen:
@@ -124,6 +124,20 @@ def plan_digest(
     pairs = [(a, b) for a, b, _ in pairs]
     return Plan(papers, related, ranked_by, ranked, rank_warnings, detailed, rest, pairs,
                 compared_with, llm_all, [p.id for p in papers if p.id in unrelated])
+
+
+def _partner(
+    paper: Paper, near: Sequence[tuple[int, float]], papers: Sequence[Paper]
+) -> tuple[int, float] | None:
+    """The first of a paper's nearest neighbours (index, cosine) it shares a subject with: the
+    nearest one as `compare_ground.shares_subject` judges it, a next one only on a sure link
+    (`sure_subject`); None when none does."""
+    from paperbrief.engines.offline.compare_ground import shares_subject, sure_subject
+
+    for rank, (j, similarity) in enumerate(near):
+        if (shares_subject if rank == 0 else sure_subject)(paper, papers[j]):
+            return j, similarity
+    return None
 
 
 def early_paid(

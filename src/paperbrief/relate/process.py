@@ -58,11 +58,19 @@ class Related:
     pairs: list[RelatedPair]
     topics: list[Topic]
     nearest: list[tuple[int, float] | None]  # per paper: Relatedness.most_related(i)
+    near: list[list[tuple[int, float]]] = field(default_factory=list)  # Relatedness.candidates
     _index: dict[str, int] = field(default_factory=dict, repr=False)
 
     def most_related(self, i: int) -> tuple[int, float] | None:
         """Paper i's best neighbour (index, cosine) when it passes the threshold, else None."""
         return self.nearest[i]
+
+    def candidates(self, i: int) -> list[tuple[int, float]]:
+        """Paper i's best neighbours above the threshold, best first (see Relatedness)."""
+        if self.near:
+            return self.near[i]
+        best = self.nearest[i]
+        return [] if best is None else [best]
 
     def index(self, paper_id: str) -> int:
         """The position of the paper with this id (KeyError when it is not in the digest)."""
@@ -75,7 +83,8 @@ class Related:
         return [p.id for p, near in zip(self.papers, self.nearest, strict=True) if near is None]
 
 
-# What the child sends: ("ok", nearest, pairs as (i, j, similarity), topics) or ("error", text)
+# What the child sends: ("ok", nearest, pairs as (i, j, similarity), topics, candidates) or
+# ("error", text)
 Answer = tuple[Any, ...]
 
 
@@ -84,11 +93,12 @@ def summarize(related: Relatedness) -> Answer:
     position = {id(p): i for i, p in enumerate(related.papers)}
     nearest = [related.most_related(i) for i in range(len(related.papers))]
     pairs = [(position[id(p.a)], position[id(p.b)], p.similarity) for p in related.pairs]
-    return ("ok", nearest, pairs, related.topics)
+    near = [related.candidates(i) for i in range(len(related.papers))]
+    return ("ok", nearest, pairs, related.topics, near)
 
 
 def _related(papers: list[Paper], answer: Answer) -> Related:
-    _, nearest, pairs, topics = answer
+    _, nearest, pairs, topics, near = answer
     if len(nearest) != len(papers):
         raise ValueError(f"an answer for {len(nearest)} papers, not {len(papers)}")
     return Related(
@@ -96,6 +106,7 @@ def _related(papers: list[Paper], answer: Answer) -> Related:
         pairs=[RelatedPair(papers[i], papers[j], sim) for i, j, sim in pairs],
         topics=list(topics),
         nearest=[tuple(n) if n is not None else None for n in nearest],  # type: ignore[misc]
+        near=[[(int(j), float(sim)) for j, sim in row] for row in near],
     )
 
 

@@ -26,6 +26,9 @@ MIN_PAIR_SIMILARITY = 0.05  # TF-IDF cosine below which two papers share too lit
 # embeddings (e.g. OpenAI text-embedding-3) put unrelated abstracts of one field near 0.2
 MIN_EMBEDDING_SIMILARITY = 0.35
 NEIGHBOURS = 10  # nearest neighbours kept per paper
+# neighbours a paper may be compared with, best first: when its nearest one shares no real
+# subject with it, the next ones may (further down, a shared subject is rarer than a coincidence)
+PARTNER_CANDIDATES = 3
 # rows multiplied at a time, into one reused buffer of BLOCK_ROWS x n floats: blocks a few MB
 # big (256 rows: 10 MB at 10,000 papers), which the allocator reuses instead of mapping fresh
 # memory for each (at 1,024 rows, page faults on new 40-80 MB arrays took a third of the time)
@@ -95,6 +98,11 @@ class Relatedness:
         if nearest and nearest[0][1] >= self.threshold:
             return nearest[0]
         return None
+
+    def candidates(self, i: int, k: int = PARTNER_CANDIDATES) -> list[tuple[int, float]]:
+        """Paper i's k best neighbours (index, cosine) above the threshold, best first: the
+        papers a digest may compare it with when its nearest one shares no subject with it."""
+        return [(j, sim) for j, sim in self.neighbours[i][:k] if sim >= self.threshold]
 
     def index(self, paper_id: str) -> int:
         """The position of the paper with this id (KeyError when it is not in the digest)."""

@@ -29,6 +29,7 @@ from paperbrief.engines.offline.compare_phrases import (
     phrases,
     shared_text,
 )
+from paperbrief.engines.offline.pair_strength import SURE_SIMILARITY, listed, similarity, weak
 from paperbrief.models import Paper
 from paperbrief.phrases import FIELD_NOUNS as GENERIC_NOUNS
 from paperbrief.phrases import is_adjective as adjective
@@ -42,6 +43,9 @@ MAX_LISTED = 3
 STRONG_USES = 4
 # what kind of document a paper is ('technical report') is no subject: stems
 _GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
+# and a phrase naming the document at all ('this survey aims to serve as a valuable resource':
+# 'survey aims') is boilerplate, whatever the other word
+_DOCUMENT = frozenset("paper articl survey preprint".split())
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +122,8 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     broad = [k for k in common if len(k) > 1
              and (share(k) > MAX_PHRASE_SHARE or generic_phrase(_surface(k, pa, pb)))]
     multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
-             and not set(k) <= _GENRE and not generic_phrase(_surface(k, pa, pb))
+             and not set(k) <= _GENRE and not set(k) & _DOCUMENT
+             and not generic_phrase(_surface(k, pa, pb))
              and not has_verb(_surface(k, pa, pb))
              and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
     if texts is not None:
@@ -133,6 +138,11 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     for key in multi:
         if not any(set(key) <= set(c) or _same_words(key, c) for c in chosen):
             chosen.append(key)  # 'robot data' after 'robot datasets' is the same phrase
+    # the line names each subject once, and not a phrase used in passing (pair_strength)
+    caps = {w.lower() for k in chosen for w in _surface(k, pa, pb).split()
+            if w.isupper() and 2 <= len(w) <= 6}  # fmt: skip
+    chosen = listed(chosen, lambda k: _surface(k, pa, pb),
+                    lambda k: min(_uses(pa, k), _uses(pb, k)), caps)  # fmt: skip
     taken = {w for k in chosen for w in k}
     singles = [
         k for k in common
@@ -248,6 +258,8 @@ class Link:
     ground: Ground
     results: list[tuple[Reported, Reported]]
     thin: bool
+    similarity: float = 0.0  # pair_strength.similarity of the two abstracts
+    titled: bool = False  # a shared phrase or word is in both titles
 
 
 def link(a: Paper, b: Paper) -> Link:
@@ -261,7 +273,14 @@ def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     pa, pb = _phrases(title_a, abstract_a), _phrases(title_b, abstract_b)
     shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b))
     results = shared_results(abstract_a, abstract_b)
-    return Link(shared, results, loose(pa, pb, shared, bool(results), (title_a, title_b)))
+    thin = loose(pa, pb, shared, bool(results), (title_a, title_b))
+    sim = similarity(pa, pb, idf)
+    # a related pair with no benchmark in common is thin too when its evidence is weak: single
+    # words, or phrases in two dissimilar abstracts that no title names (pair_strength)
+    if shared.related and not results and not thin:
+        thin = weak(pa, pb, shared.keys, sim, lambda k: min(_uses(pa, k), _uses(pb, k)), share)
+    titled = any(k in pa.in_title and k in pb.in_title for k in shared.keys)
+    return Link(shared, results, thin, sim, titled)
 
 
 def shares_subject(a: Paper, b: Paper) -> bool:
@@ -273,6 +292,22 @@ def shares_subject(a: Paper, b: Paper) -> bool:
         a, b = b, a  # the order `compare_papers` asks in, so the comparison finds it cached
     found = link(a, b)
     return found.ground.related and not found.thin
+
+
+def sure_subject(a: Paper, b: Paper) -> bool:
+    """True when the two papers share a subject (`shares_subject`) surely: a benchmark both
+    report, or a shared phrase (not single words: 'Mind' of 'Do great minds think alike?' and
+    'Mind Your Step') with a link in both titles or similar abstracts. A digest pairs a paper
+    with a neighbour other than its nearest one only on such a link: further down its
+    neighbours, a shared phrase is more often a coincidence."""
+    if not shares_subject(a, b):
+        return False
+    if (a.id, a.title) > (b.id, b.title):
+        a, b = b, a
+    found = link(a, b)
+    if found.results:
+        return True
+    return bool(found.ground.phrases) and (found.titled or found.similarity >= SURE_SIMILARITY)
 
 
 def texts(a: Paper, b: Paper) -> tuple[str, str]:

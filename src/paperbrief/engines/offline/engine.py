@@ -31,6 +31,7 @@ _COMPARISON_SOURCES = (
     *_TAKEAWAY_SOURCES,
     "compare.py",
     "phrase_df.json",
+    "pair_strength.py",
     *sorted(p.name for p in _HERE.glob("compare_*.py")),
 )
 
