@@ -21,6 +21,7 @@ from pathlib import Path
 from shared_data import need, shared
 
 from paperbrief.digest.build import plan_digest
+from paperbrief.engines.offline.compare_shown import substantive
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
@@ -71,17 +72,19 @@ def main() -> int:
     args = parser.parse_args()
     papers = [p for p in read_file(need(args.data)).papers if str(p.published) >= HELD_OUT_FROM]
     plan = plan_digest(papers, top=len(papers))
-    pairs = random.Random(args.seed).sample(plan.pairs, min(args.n, len(plan.pairs)))
     engine = OfflineEngine()
+    # the pairs the digest shows a comparison of (engines.offline.compare_shown)
+    shown = [(a, b) for a, b in plan.pairs if substantive(engine.compare(a, b).value)]
+    pairs = random.Random(args.seed).sample(shown, min(args.n, len(shown)))
     parts = [f"# Blind reading: {len(pairs)} offline comparisons", "",
-             f"Drawn with seed {args.seed} from the {len(plan.pairs)} pairs a digest of "
+             f"Drawn with seed {args.seed} from the {len(shown)} pairs a digest of "
              f"{len(papers)} Daily Papers (published {HELD_OUT_FROM} or later) compares; "
              f"paperbrief {engine.comparison_version}.", "", RUBRIC, "---", ""]  # fmt: skip
     for i, (a, b) in enumerate(pairs, 1):
         parts.append(render(i, a, b, engine.compare(a, b).value))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(parts), encoding="utf-8")
-    print(f"{len(pairs)} pairs of {len(plan.pairs)} written to {args.out}")
+    print(f"{len(pairs)} pairs of {len(shown)} written to {args.out}")
     return 0
 
 

@@ -116,8 +116,9 @@ def test_phone_view_has_every_paper_and_comparison_and_nothing_wider(
 ) -> None:
     html, digest = seed
     # the example's 54 papers and their comparisons (19 since issue 22 leaves thin links out, 13
-    # since its round 5 leaves out loosely linked pairs)
-    assert len(digest.papers) == 54 and len(digest.comparisons) >= 11
+    # since its round 5 leaves out loosely linked pairs, 10 since offline comparisons that do
+    # not compare are left out)
+    assert len(digest.papers) == 54 and len(digest.comparisons) >= 8
     with browser.page(*PHONE, mobile=True) as page:
         page.goto(html.as_uri())
         papers = page.evaluate(PAPERS_JS)
@@ -204,8 +205,10 @@ HOSTILE = [
     {
         "id": "2401.00001",
         "title": "Robust <script>window.__pwned=1</script> parsing of web pages",
-        "abstract": "We propose a robust parser for web pages with <img src=x "
-        "onerror=\"window.__pwned=2\"> markup that improves accuracy by 12% on 3 benchmarks. "
+        # a problem and an approach on both sides: a comparison the digest shows (compare_shown)
+        "abstract": "Existing parsers fail on hostile markup. We propose a robust parser for web "
+        "pages with <img src=x onerror=\"window.__pwned=2\"> markup. It improves accuracy by "
+        "12% on 3 benchmarks. "
         "Try <a href=\"javascript:window.__pwned=3\">the demo</a> or "
         "[click](javascript:window.__pwned=4) on parsing web pages.",
         "url": "javascript:window.__pwned=5",
@@ -214,7 +217,8 @@ HOSTILE = [
     {
         "id": "2401.00002",
         "title": "Parsing web pages with <b>bold</b> claims",
-        "abstract": "We present a parser of web pages for <script>alert(1)</script> hostile "
+        "abstract": "Current parsers struggle with hostile documents. We present a parser of "
+        "web pages for <script>alert(1)</script> hostile "
         "documents that improves accuracy by 15% on web pages. It parses <img src=x "
         "onerror=alert(2)> tags on 4 benchmarks.",
         "url": "https://arxiv.org/abs/2401.00002",

@@ -12,6 +12,7 @@ import openai
 import pytest
 
 from paperbrief import cli
+from paperbrief.digest.build import plan_digest
 from paperbrief.engines.llm.embed import (
     DEFAULT_EMBEDDING_MODEL,
     Embedder,
@@ -242,8 +243,8 @@ def test_digest_pairs_by_the_embeddings(tmp_path, llm_env, capsys):
     _, out, _ = run(capsys, "digest", str(PAGE), "--db", str(tmp_path / "pb.db"), "--json",
                     "--top", "54")
     embedded = json.loads(out)["compared_with"]
-    _, out, _ = run(capsys, "digest", str(PAGE), "--offline", "--json", "--top", "54")
-    tfidf = json.loads(out)["compared_with"]
+    # the TF-IDF pairing (an offline digest shows fewer: only the comparisons that compare)
+    tfidf = plan_digest(read_file(PAGE).papers, top=54).compared_with
     # each paper is compared with its nearest neighbour by the reference server's vectors
     vectors = np.array([embed_text(f"{p.title}\n{p.abstract}") for p in papers])
     expected = relate(papers, embeddings=vectors)
@@ -309,8 +310,8 @@ def test_250_papers_are_3_calls_and_rank_reruns_free(tmp_path, llm_env, capsys):
 def test_digest_falls_back_to_tfidf(tmp_path, llm_env, capsys, flags, fault, why):
     if fault:
         llm_env.add_embedding_faults(fault)
-    _, out, _ = run(capsys, "digest", str(PAGE), "--offline", "--json", "--top", "54")
-    tfidf = json.loads(out)["compared_with"]
+    # the TF-IDF pairing (an offline digest shows fewer: only the comparisons that compare)
+    tfidf = plan_digest(read_file(PAGE).papers, top=54).compared_with
     code, out, err = run(capsys, "digest", str(PAGE), "--db", str(tmp_path / "pb.db"),
                          "--json", "--top", "54", *flags)
     assert code == 0

@@ -158,7 +158,12 @@ def test_issue_reproduction_writes_a_digest(tmp_path: Path, capsys) -> None:
     code = main(["digest", str(source), "--offline", "--db", str(tmp_path / "db.sqlite")])
     out, err = capsys.readouterr()
     assert code == 0, err
-    assert "## Head to head" in out and "internal error" not in err
+    assert "Alpha method for parallel decoding" in out and "internal error" not in err
+    # the digest leaves a comparison with one row out (compare_shown); `compare` shows it
+    code = main(["compare", "2401.00041", "2401.00042", "--input", str(source), "--offline",
+                 "--db", str(tmp_path / "db.sqlite")])  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == 0 and "internal error" not in err, err
     # issue 22: a cell is never the title again (this row used to be the two titles)
     assert "| Alpha method for parallel decoding. |" not in out
     # round 4: no row with a '—' cell; with one side's cells only, each paper's takeaway

@@ -194,7 +194,13 @@ def test_the_example_digest_renders_field_by_field(tmp_path):
         items = [unescape(re.sub(r"<[^>]+>", "", li)) for li in re.findall(r"<li>(.*?)</li>",
                                                                            fields)]
         assert items[0] == " ".join(takeaways[pid].split())  # the takeaway, alone on its line
-        assert items[-1].startswith(("Compared with ", "No closely related paper"))
+        # its comparison, or that it has no related paper, or neither: a related paper whose
+        # offline comparison would not compare is left out (compare_shown), and never called
+        # unrelated
+        compared = pid in {c[k] for c in digest["comparisons"] for k in ("paper_a", "paper_b")}
+        unrelated = pid in digest["unrelated"]
+        assert items[-1].startswith("Compared with ") == compared
+        assert items[-1].startswith("No closely related paper") == unrelated
     titles = [unescape(re.sub(r"<[^>]+>", "", t)) for _, t, _ in entries]
     assert "Hogwild! Inference: Parallel LLM Generation via Concurrent Attention" in titles
     assert "\\" not in unescape(re.sub(r"<[^>]+>", "", html))

@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from paperbrief.models import Digest, Paper, Period, RankedPaper
+from paperbrief.models import Comparison, Digest, Paper, Period, RankedPaper
 from paperbrief.relate.interests import Profile
 from paperbrief.relate.plan import Marks, RelatednessPlan
 from paperbrief.run.pipeline import Pairs, Pipeline
@@ -242,6 +242,9 @@ def build_digest(
             plan = make_plan()
         paid = plan.paid_papers(pipeline.uses_llm)
         takeaways, comparisons = pipeline.run(paid, plan.pairs)
+    compared_with = plan.compared_with
+    if not pipeline.uses_llm:  # offline, a comparison that does not compare is left out
+        comparisons, compared_with = _shown(comparisons, compared_with)
     extractive = 0
     if len(paid) < len(plan.papers):  # the rest: offline, by design
         by_design = Pipeline(
@@ -270,6 +273,17 @@ def build_digest(
         ranking=[RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons,
                              excluded=r.excluded) for r in plan.ranked],
         detailed=[p.id for p in plan.detailed],
-        compared_with=plan.compared_with,
+        compared_with=compared_with,
     )
 
+
+
+def _shown(comparisons: list[Comparison], compared_with: dict[str, str]
+           ) -> tuple[list[Comparison], dict[str, str]]:  # fmt: skip
+    """The offline comparisons a digest shows (engines.offline.compare_shown: those that
+    compare), and each paper's partner among them."""
+    from paperbrief.engines.offline.compare_shown import substantive
+
+    kept = [c for c in comparisons if substantive(c)]
+    pairs = {frozenset((c.paper_a, c.paper_b)) for c in kept}
+    return kept, {p: o for p, o in compared_with.items() if frozenset((p, o)) in pairs}

@@ -397,20 +397,10 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
                 if _fits(text, cap):
                     return _line(text)
     # no clause for each: never the shared-ground line again, but what sets the two apart when
-    # it is known for sure (their kinds, their own noun phrases), with the shared figures
-    contrast = _contrast(pa, pb, own_a, own_b, thin)
-    if not contrast and not thin:  # one clause, the other paper's own subject
-        seconds = [c for c in dict.fromkeys(_does(b, pb, own_b, None, w, said) for w in sizes)
-                   if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
-        # the longest clause that fits the line (the shortest is often a sub-step's)
-        if firsts and own_b:
-            contrast = next((f"{f}, while {pb.label} is about {own_b[0]}" for f in firsts
-                             if _fits(f"{f}, while {pb.label} is about {own_b[0]}")),
-                            f"{firsts[-1]}, while {pb.label} is about {own_b[0]}")  # fmt: skip
-        elif seconds and own_a:
-            contrast = next((f"{pa.label} is about {own_a[0]}, while {c}" for c in seconds
-                             if _fits(f"{pa.label} is about {own_a[0]}, while {c}")),
-                            f"{pa.label} is about {own_a[0]}, while {seconds[-1]}")  # fmt: skip
+    # it is known for sure (their kinds), with the shared figures. Never 'B is about <one of its
+    # phrases>': blind readers (round 5) found such phrases were as often what the paper argues
+    # against ('PrefixQuant is about per-token dynamic quantization') as what it is about
+    contrast = _contrast(pa, pb)
     if contrast:
         text = "; ".join(p for p in (contrast, "" if thin else lead) if p)
         if _fits(text):
@@ -427,13 +417,11 @@ _KIND_IS = {
 }  # fmt: skip
 
 
-def _contrast(pa: Profile, pb: Profile, own_a: list[str], own_b: list[str], thin: bool) -> str:
+def _contrast(pa: Profile, pb: Profile) -> str:
     """'A proposes a method, while B builds a benchmark' when both kinds are known and differ,
-    else 'A is about X, while B is about Y' from each paper's own noun phrases; else ''."""
+    else ''."""
     if pa.kind and pb.kind and pa.kind != pb.kind:
         return f"{pa.label} {_KIND_IS[pa.kind]}, while {pb.label} {_KIND_IS[pb.kind]}"
-    if own_a and own_b:
-        return f"{pa.label} is about {own_a[0]}, while {pb.label} is about {own_b[0]}"
     return ""
 
 

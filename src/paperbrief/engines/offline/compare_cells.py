@@ -150,10 +150,22 @@ _VAGUE = re.compile(r"\b(?:demonstrat|show|validat|verif|confirm|prov)\w*\s+(?:t
 _COMPARED = re.compile(r"\bthan\b|\bover\b|\bbaselines?\b|\bcompared\b|\bagainst\b", re.I)
 
 
+# what others do or what might happen is no finding of the paper's: 'Existing state-of-the-art
+# DM inversion approaches rely on training ...', 'an adversary could use LLMs to ...' (blind
+# readers, round 5: background and hedges shown as a result)
+_OTHERS = re.compile(r"^(?:(?:most|many|some)\s+)?(?:existing|current|previous|prior"
+                     r"|conventional|traditional|recent|state-of-the-art|these|such)\b",
+                     re.IGNORECASE)  # fmt: skip
+_HEDGE = re.compile(r"\b(?:could|might|may)\b", re.IGNORECASE)
+
+
 def finding(text: str) -> bool:
     """True when the text states a finding: a number with what it measures, 'outperforms',
-    'improves ... by', 'shows that ...', 'achieves ...'; never what the paper builds or hopes."""
+    'improves ... by', 'shows that ...', 'achieves ...'; never what the paper builds or hopes,
+    nor what other work does or what might happen (without a figure of the paper's own)."""
     text = text.strip()
+    if _OTHERS.match(text) or (_HEDGE.search(text) and not _NUMBER_FINDING.search(text)):
+        return False
     if _NOT_FINDING.search(text) and not (_SHOWN.search(text) and _NUMBER_FINDING.search(text)):
         return False  # 'We created two benchmarks ... and show that ... improves ... by 5-10%'
     if _VAGUE.search(text) and not (_NUMBER_FINDING.search(text) or _STRONG_FINDING.search(text)
