@@ -32,7 +32,7 @@ from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, 
 from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
-from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
+from paperbrief.engines.offline.compare_reasons import has_method, reasons
 from paperbrief.engines.offline.compare_text import balanced
 from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
@@ -148,21 +148,12 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     names = [name_a, name_b, named(a) or "", named(b) or ""]
     own_a = _noun_phrases(own_phrases(pa.phrases, pb.phrases, {*names, *shared.named}), a, names)
     own_b = _noun_phrases(own_phrases(pb.phrases, pa.phrases, {*names, *shared.named}), b, names)
-    said = tuple(r.value for pair in results for r in pair)  # the figures: said in their line
-    does_a, does_b = _does(a, pa, own_a, None, 14, said), _does(b, pb, own_b, None, 14, said)
     rows = _differences(a, b, pa, pb, own_a, own_b, thin)[:MAX_DIFFERENCES]
     summary = _summary(a, b, pa, pb, shared, results, own_a, own_b, thin)
-    # a clause that is the title again ('it develops a foundational GUI action model') is no
-    # reason of its own in a prefer line
-    does_a = "" if _title_again(does_a, pa, a.title) else does_a
-    does_b = "" if _title_again(does_b, pb, b.title) else does_b
-    # a prefer line needs a reason of its own: what the paper does, alone, is none (it would
-    # restate the approach: 'it introduces a method named Visuals Music Bridge')
+    # a prefer line gives facts only: what the paper does is the table's (round 6)
     kinds = (pa.kind, pb.kind)
-    prefer_a = _prefer(pa, pb, results, 0, does_a,
-                       reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))  # fmt: skip
-    prefer_b = _prefer(pb, pa, results, 1, does_b,
-                       reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))  # fmt: skip
+    prefer_a = _prefer(pa, pb, reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
+    prefer_b = _prefer(pb, pa, reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))
     shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin)
     if not summary:
         summary = shared_line = fit(shared_line, LINE_MAX_CHARS)
@@ -222,16 +213,6 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     return fit(line)
 
 
-_VERB_WORDS = frozenset("introduces proposes presents develops builds designs creates is an a the"
-                        .split())  # fmt: skip
-
-
-def _title_again(does: str, p: Profile, title: str) -> bool:
-    """True when the clause's words beyond its verb are mostly the title's words."""
-    body = [w for w in does[len(p.label) :].split() if w.lower() not in _VERB_WORDS]
-    return bool(body) and repeats(" ".join(body), title, 0.6)
-
-
 def _refers_back(body: str) -> bool:
     """'seeks to narrow this gap': a clause that needs the sentence before it."""
     return bool(re.search(r"\b(?:this|these|those|such)\b(?!\s+(?:paper|work|study|article))",
@@ -279,6 +260,10 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
     if lost_name(body) or content_free(body) or _refers_back(body):
         return False
     last = body.rstrip(" .").split()[-1].lower().strip(",;:")
+    if body.rstrip(" .").endswith((",", ";", ":")) or last in _OPEN_ENDS:
+        return False  # 'combines Mamba-2,', 'capable of generating up', 'a Video-LLM adept'
+    if _JOINS.search(body) and _next_word(body, paper.abstract) in ("with", "into", "and"):
+        return False  # 'combines Mamba-2 | with Selective Attention Layers': half of what it joins
     if last in _CLAIM_ENDS or (
             "not only" in body and " but " not in body):  # fmt: skip
         return False  # 'creates two new benchmarks ..., and show', 'not only perform well'
@@ -297,6 +282,23 @@ _DOING = re.compile(
     r"|reformulates|decomposes|unifies|fine-tunes|pre-trains|augments|exploits|frames"
     r"|revisits|surveys|reviews|argues|offers|provides|describes)\b"
 )
+# a verb that joins two things: its clause is whole only with both ('combines A with B')
+_JOINS = re.compile(r"\b(?:combin|integrat|pair|coupl|merg|unif|augment|equip|replac|fus"
+                    r"|bridg|connect|align|interleav|hybridi[sz])\w*\b", re.IGNORECASE)
+
+
+def _next_word(body: str, abstract: str) -> str:
+    """The word the abstract writes right after the clause's last three words ('' if none)."""
+    tail = " ".join(body.rstrip(" .").split()[-3:]).lower()
+    m = re.search(re.escape(tail) + r"\s+([a-z]+)", squash(abstract).lower())
+    return m.group(1) if m else ""
+
+
+# a clause cannot end on a word that wants more after it: a preposition or particle, an
+# article, a conjunction, or an adjective that takes a complement (round 6's cut summaries)
+_OPEN_ENDS = frozenset("""up at to of for with in on by from as than into via over under between
+    among without through across about toward towards onto upon within the a an its their our
+    this these those that which and or nor but adept capable able such both either each""".split())
 _CLAIM_ENDS = frozenset("show shows showed demonstrate demonstrates found find finds observe "
                         "observes reveal reveals and or".split())  # fmt: skip
 
@@ -454,8 +456,14 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
             rows.append(Difference(aspect=aspect, a=cell_a, b=cell_b))
     if pa.kind and pb.kind and pa.kind != pb.kind:  # only kinds the cues leave no doubt about
         rows.append(Difference(aspect="contribution type", a=pa.kind, b=pb.kind))
-    if own_a and own_b and not thin:
-        rows.append(Difference(aspect="focus", a=_listing(own_a) + ".", b=_listing(own_b) + "."))
+    # the focus: a paper's own phrases that are central to it (in its title or the sentence
+    # that says what it does), never one from its background or from what it argues against
+    # ('vocabulary alignment' of a paper that removes it: round 5 and 6 readers)
+    focus_a = _central(own_a, a.title, f"{cells['a'][1]} {pa.roles.method} {pa.takeaway}")
+    focus_b = _central(own_b, b.title, f"{cells['b'][1]} {pb.roles.method} {pb.takeaway}")
+    if focus_a and focus_b and not thin:
+        rows.append(Difference(aspect="focus", a=_listing(focus_a) + ".",
+                               b=_listing(focus_b) + "."))  # fmt: skip
     # a release row whenever one side states or promises a release (both releasing is worth
     # a row too); a release verb whose object is not parsed leaves the row out, not 'No
     # release stated'
@@ -469,6 +477,13 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
     if not rows:
         rows.append(Difference(aspect="releases", a=_released(pa), b=_released(pb)))
     return rows
+
+
+def _central(terms: list[str], title: str, main: str) -> list[str]:
+    """The terms each of whose words the title or the paper's main sentences write."""
+    text = f"{title} {main}".lower()
+    return [t for t in terms if all(re.search(rf"\b{re.escape(w.rstrip('s'))}", text)
+                                     for w in t.lower().split())]  # fmt: skip
 
 
 def _names(paper: Paper, p: Profile) -> tuple[str, ...]:
@@ -487,64 +502,37 @@ def _empty(cell: str) -> bool:
     return cell.startswith(("Not stated", "No result stated"))
 
 
-def _prefer(me: Profile, other: Profile, results: list[tuple[Reported, Reported]],
-            side: int, does: str, facts: list[str]) -> str:  # fmt: skip
-    """'Prefer X: it <does what>; <a fact>' when a fact supports it (it is a survey or a
-    benchmark where the other is not, it reports the higher score on a benchmark both report,
-    it releases code or data the other does not, a fact of compare_reasons the other lacks),
-    else NO_PREFERENCE (which no renderer shows); a promise is no reason."""
+def _prefer(me: Profile, other: Profile, facts: list[str]) -> str:
+    """'Prefer X <when>: <the fact>' for each fact that sets the paper apart (it is a survey or
+    a benchmark where the other is not, it releases code or data the other does not, a fact of
+    compare_reasons the other lacks), else NO_PREFERENCE (which no renderer shows); a promise is
+    no reason. What the paper does is not said again (the table says it: round 6's readers
+    found 'Prefer X: it proposes ...' restated the approach), nor who reports the higher figure
+    on a shared benchmark (settings differ too often to pick a paper by it)."""
     found = []
     # 'the other does not' propose a method: only when its abstract has no method cue at all
     kinds_apart = bool(other.kind) and me.kind != other.kind and me.kind in _KIND_OFFERS
     if kinds_apart and (me.kind != "method" or (
             other.kind in _KIND_OFFERS and not other.proposes)):  # fmt: skip
         found.append(f"for {_KIND_OFFERS[me.kind]}")
-    for pair in results:
-        mine, theirs = pair[side], pair[1 - side]
-        if mine.scored and theirs.scored and mine.per_cent and theirs.per_cent:
-            va, vb = _value(mine.value), _value(theirs.value)
-            if va is not None and vb is not None and va > vb:
-                found.append(f"it reports the higher {mine.benchmark} figure ({mine.value} vs "
-                               f"{theirs.value}; the settings may differ)")  # fmt: skip
-                break
-    release = ""
+    found += facts
     if me.released and not other.released and not other.unknown:
         # a release is a reason of its own (a reader can build on it), said with what the
         # other paper states: a promise or nothing
-        release = f"it releases its {me.released} (the other " + (
-            "only promises a release)" if other.promised else "states no release)")
-    found += facts
-    body = does[len(me.label) :].strip() if does else ""
-    body = "" if names_only(body) else body  # 'introduces a method named X' is no reason
-    if body and (found or release):
-        line = f"Prefer {me.label}: it {body}"
-        return _fit_reasons(line, [*found, *([release] if release else [])])
-    if release:
-        found.append(release)
+        found.append(f"to build on its {me.released}: released (the other " + (
+            "only promises a release)" if other.promised else "states no release)"))
     if not found:
         return NO_PREFERENCE
-    return _fit_reasons(f"Prefer {me.label}", found, ": ")
+    return _fit_reasons(f"Prefer {me.label}", found)
 
 
-def _fit_reasons(head: str, found: list[str], sep: str = "; ") -> str:
-    """The line with as many whole reasons as fit (a reason is never cut mid-way); the
-    paper's clause is dropped before the first reason is."""
+def _fit_reasons(head: str, found: list[str]) -> str:
+    """The line with as many whole reasons as fit (a reason is never cut mid-way)."""
     for k in range(len(found), 0, -1):
-        line = head + sep + "; ".join(found[:k])
+        line = head + " " + "; ".join(found[:k])
         if len(line.split()) <= FIELD_WORDS and len(line) < FIELD_MAX_CHARS - 1:
             return fit(line)
-    if sep == "; ":
-        label = head.split(":", 1)[0]
-        return _fit_reasons(label, found, ": ")
-    return fit(head + sep + found[0])
-
-
-def _value(text: str) -> float | None:
-    m = re.match(r"[\d,.]+", text)
-    try:
-        return float(m.group(0).replace(",", "")) if m else None
-    except ValueError:
-        return None
+    return fit(head + " " + found[0])
 
 
 def _capital(text: str) -> str:
