@@ -78,3 +78,11 @@ def test_the_focus_row_is_central_to_each_paper():
             for term in cell.rstrip(".").replace(" and ", ", ").split(", "):
                 head = term.split()[-1].lower().rstrip("s")
                 assert head in paper.title.lower() or head in paper.abstract.lower(), term
+
+
+def test_the_shared_ground_names_a_phrase_whole():
+    # Taipan and SambaMixer write 'state space models' every time: not 'space models' (round 6)
+    assert compare("2410.18572", "2411.00233").shared_ground.startswith(
+        "Both deal with state space models")
+    # a phrase written with different words before it stays as it is
+    assert "densification strategy" in compare("2410.02103", "2412.06234").shared_ground

@@ -80,6 +80,29 @@ class Profile:
     proposes: bool  # it says it proposes a method, model or framework of its own
 
 
+_NOT_MODIFIERS = frozenset("""a an the of in on for to and or with by from as at our their its this
+    these that those we both each such new novel""".split())
+
+
+def _unclipped(phrase: str, texts: tuple[str, str]) -> str:
+    """The phrase as both papers write it whole: 'space models' is 'state space models' when
+    every use in both texts has 'state' before it (round 6: 'Both deal with space models')."""
+    before: set[str] = set()
+    for text in texts:
+        found = re.findall(r"([A-Za-z][\w-]*)\s+" + re.escape(phrase) + r"\b", text, re.I)
+        uses = len(re.findall(r"\b" + re.escape(phrase) + r"\b", text, re.I))
+        if not found or len(found) < uses:
+            return phrase  # a use with nothing (or punctuation) before it: whole already
+        before |= {w.lower() for w in found}
+    if len(before) != 1 or next(iter(before)) in _NOT_MODIFIERS:
+        return phrase
+    m = re.search(r"([A-Za-z][\w-]*)\s+" + re.escape(phrase) + r"\b", texts[0], re.I)
+    if not m:
+        return phrase
+    word = m.group(1)  # 'State' opening a sentence or a title is 'state' (an acronym stays)
+    return f"{word.lower() if word[1:].islower() else word} {phrase}"
+
+
 def _listing(terms: list[str]) -> str:
     if len(terms) <= 1:
         return "".join(terms)
@@ -154,7 +177,8 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     kinds = (pa.kind, pb.kind)
     prefer_a = _prefer(pa, pb, reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
     prefer_b = _prefer(pb, pa, reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))
-    shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin)
+    shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin,
+                               (f"{a.title}. {a.abstract}", f"{b.title}. {b.abstract}"))
     if not summary:
         summary = shared_line = fit(shared_line, LINE_MAX_CHARS)
     return ComparisonDraft(
@@ -192,11 +216,13 @@ def _noun_phrases(terms: list[str], paper: Paper, names: list[str]) -> list[str]
 
 
 def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[Reported, Reported]],
-                 own_a: list[str], own_b: list[str], thin: bool) -> str:  # fmt: skip
+                 own_a: list[str], own_b: list[str], thin: bool,
+                 texts: tuple[str, str] = ("", "")) -> str:  # fmt: skip
     if thin:
         line = f"Loosely related: both mention {_listing(shared.named)}, little else"
     elif shared.related and (shared.phrases or shared.nouns):
-        line = f"Both deal with {_listing(shared.phrases or shared.nouns)}"
+        named = [_unclipped(t, texts) for t in shared.phrases] or shared.nouns
+        line = f"Both deal with {_listing(list(dict.fromkeys(named)))}"
         if not shared.phrases and shared.adjectives:
             quoted = [f"'{w}'" for w in shared.adjectives]
             line += f" (both also say {_listing(quoted)})"
