@@ -86,3 +86,20 @@ def test_the_shared_ground_names_a_phrase_whole():
         "Both deal with state space models")
     # a phrase written with different words before it stays as it is
     assert "densification strategy" in compare("2410.02103", "2412.06234").shared_ground
+
+
+def test_a_problem_cell_names_a_gap_not_the_task():
+    # CP-Bench's 'Combinatorial problems are present in a wide range of industries.' names the
+    # task (the word 'problems' is no gap): no problem row for that pair (round 6)
+    from paperbrief.engines.offline.compare_cells import problem_cell
+    from paperbrief.engines.offline.facts import roles
+
+    example = read_file(Path(__file__).resolve().parent.parent / "examples"
+                        / "daily-papers-2026-03-05.txt").papers  # fmt: skip
+    cp = next(p for p in example if p.title.startswith("CP-Bench"))
+    line = roles(cp.title, cp.abstract).problem
+    assert "present in a wide range of industries" in line  # what the roles give as problem
+    assert problem_cell(cp.title, cp.abstract, line, ("CP-Bench",)) == ""
+    gap = "Current LLMs fail to write valid constraint models."
+    assert problem_cell("T", f"Combinatorial problems are common. {gap} We propose X.", gap,
+                        ()) == gap  # fmt: skip
