@@ -53,6 +53,22 @@ _KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementations?|toolk
 # a thing word naming another ('benchmark code', 'model weights', 'dataset toolkit') is no
 # release of its own: the noun it modifies is what is released
 _MODIFIER = re.compile(r"\b" + _THING + r"\s+(?=" + _THING + r"\b)", re.IGNORECASE)
+# a link's own words are no released thing ('https://github.com/.../Cheating-LLM-Benchmarks')
+_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:com|org|io|co|ai|net)/\S*", re.I)
+# 'model' naming another noun is no model release: 'model responses', 'model outputs', 'model
+# merging', 'model card' release what the model wrote or a text about it, not its weights. A
+# following word that is no thing word, no conjunction, preposition, verb or adverb is read as
+# the noun 'model' modifies (no tagger is loaded for the few words of a release statement)
+_MODEL_OF = re.compile(
+    r"\bmodels?(?:'s?)?\s+(?!(?:and|or|are|is|will|would|can|could|have|has|had|were|was|be|at|on"
+    r"|in|into|from|via|to|for|with|of|that|which|we|as|under|through|here|there|along|alongside"
+    r"|together|itself|themselves|now|also|zoo|suite|series|family|families|collection|variants?"
+    r"|checkpoints?|weights?|code|codes|codebase|datasets?|data)\b)"
+    # a lower-case word that is no adverb ('publicly') nor participle ('released', 'related'):
+    # 'model ru-en-RoSBERTa' is a name
+    r"(?=(?-i:[a-z][a-z-]*)(?![\w-]))(?![a-z]+(?:ly|ed)\b)",
+    re.IGNORECASE,
+)
 # the released noun is in the verb's object: '... open-source VBench++ | and continually add new
 # video generation models' releases no models (a new clause starts at 'and <verb>')
 _OBJECT_END = re.compile(
@@ -81,7 +97,9 @@ def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
     text = " ".join(_released_part(_object(s)) for s in found)
+    text = _LINK.sub(" ", text)  # '.../Cheating-LLM-Benchmarks' names a repository, no data
     text = _MODIFIER.sub(" ", text)
+    text = _MODEL_OF.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
