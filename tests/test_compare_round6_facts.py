@@ -118,6 +118,9 @@ def test_a_metric_is_compared_only_on_the_same_dataset():
     # DisCoRD 'FID of 0.032 on HumanML3D', Mogo 'On the HumanML3D test set, ... a FID score of
     # 0.079': the same dataset, and the summary says which
     assert figures("2411.19527", "2412.07797") == [("FID on HumanML3D", "0.032", "0.079")]
+    # LlamaGen '2.18 FID on ImageNet 256x256 benchmarks', MaskBit 'FID of 1.52 on the ImageNet
+    # 256x256 benchmark': the resolution is part of the dataset
+    assert figures("2406.06525", "2409.16211") == [("FID on ImageNet 256x256", "2.18", "1.52")]
     assert compare("2411.19527", "2412.07797").summary.startswith(
         "Both report FID on HumanML3D: DisCoRD 0.032 vs Mogo 0.079"
     )

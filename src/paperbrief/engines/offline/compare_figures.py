@@ -153,12 +153,15 @@ def _dataset(sentence: str, metric: str, start: int, end: int) -> str:
     """The dataset a metric's figure is on: the name right after it ('FID of 0.032 on
     HumanML3D and 0.169 on KIT-ML': HumanML3D) or the one the sentence opens on ('On the
     HumanML3D test set, Mogo achieves a FID score of 0.079'); '' when neither."""
-    after = re.match(r"\s+(?:on|for)\s+(?:the\s+)?(\S+)", sentence[end:])
-    if after and (found := _benchmarks(after.group(1)) - {metric}):
-        return min(found, key=len)
-    opening = re.match(r"\W*(?:on|for)\s+(?:the\s+)?(\S+)", sentence, re.IGNORECASE)
-    if opening and opening.end() < start and (found := _benchmarks(opening.group(1)) - {metric}):
-        return min(found, key=len)
+    # '2.18 FID on ImageNet': the metric's own name may stand between; a resolution after the
+    # name is part of the dataset ('ImageNet 256x256' is not 'ImageNet 512x512')
+    size = r"(?:\s+(\d+\s*[x×]\s*\d+))?"
+    after = re.match(r"\s+(?:" + re.escape(metric) + r"\s+)?(?:on|for)\s+(?:the\s+)?(\S+)" + size,
+                     sentence[end:])  # fmt: skip
+    opening = re.match(r"\W*(?:on|for)\s+(?:the\s+)?(\S+)" + size, sentence, re.IGNORECASE)
+    for m in (after, opening if opening and opening.end() < start else None):
+        if m and (found := _benchmarks(m.group(1)) - {metric}):
+            return " ".join([min(found, key=len)] + ([m.group(2)] if m.group(2) else []))
     return ""
 
 
