@@ -98,6 +98,14 @@ def test_a_ratio_against_a_third_system_is_no_figure():
     assert reported(abstract("2410.10812"), "MJHQ-30K") is None
 
 
+def test_a_figure_of_another_system_is_not_the_papers_own():
+    # WildBench: 'WB-Score reaches 0.95, surpassing both ArenaHard's 0.91 and AlpacaEval2.0's
+    # 0.89'; Commonsense-T2I: 'even the DALL-E 3 model could only achieve 48.92% on
+    # Commonsense-T2I' (a model the benchmark evaluates)
+    assert reported(abstract("2406.04770"), "AlpacaEval2.0") is None
+    assert reported(abstract("2406.07546"), "Commonsense-T2I") is None
+
+
 def test_a_score_gain_from_x_to_y_is_not_a_score():
     # Math agents: 'performance increased from 77.5% to 83.9% on GSM8K' against Skywork-Math's
     # own '83.9% on the GSM8K benchmark'

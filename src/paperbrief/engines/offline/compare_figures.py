@@ -71,11 +71,13 @@ _DELTA_AFTER = re.compile(r"^\s*(?:[%x×]\s*)?(?:\S+\s+){0,3}?(?:improv|gain|inc
                           r"times\b|fold\b|drop|decreas|points?\b|pp\b|margin|relative|"
                           r"absolute)", re.IGNORECASE)  # fmt: skip
 # whose number it is: a null, random, human, baseline or earlier model's figure is not the
-# paper's own ('even a "null model" ... achieves an 86.5% LC win rate')
+# paper's own ('even a "null model" ... achieves an 86.5% LC win rate'), nor one after a
+# comparison ('surpassing both ArenaHard's 0.91 and ...')
 _NOT_OWN = re.compile(r"\b(?:null|random|chance|human|humans|baselines?|cheat\w*|constant|"
                       r"trivial|naive|oracle|prior|previous|existing|original|teacher|vanilla|"
                       r"base model|state-of-the-art models?|proprietary|competitors?|compared "
-                      r"(?:to|with)|than|vs\.?|versus)\b", re.IGNORECASE)  # fmt: skip
+                      r"(?:to|with)|than|vs\.?|versus|even|outperform\w*|surpass\w*|exceed\w*|"
+                      r"beat|beats|beating)\b", re.IGNORECASE)  # fmt: skip
 # a part of a benchmark: 'on the Temporal Reasoning task of Video-MME', 'VBench I2V task'
 _PART = re.compile(r"\b(?:task|tasks|subtask|subset|split|category|categories|track|level|"
                    r"domain|dimension|portion|part|subcategory|setting)\b",
@@ -138,7 +140,7 @@ def _own(sentence: str, start: int, end: int) -> bool:
             re.IGNORECASE):  # fmt: skip
         return False  # 'by about 2.1 times', 'from 7.85 to 5.38': 'a Total score of 85.13' is
     head = sentence[:start]
-    if _NOT_OWN.search(head):
+    if _NOT_OWN.search(head) or re.search(r"\w's\s*$", head):  # "ArenaHard's 0.91"
         return False  # the sentence's subject or frame is someone else's or a comparison
     return not ("(" in head[-30:] and ")" not in head[head.rfind("(") :])
 
