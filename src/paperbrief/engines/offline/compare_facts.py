@@ -1,5 +1,6 @@
 """Facts that set two papers apart, for the offline comparison: a benchmark both report a
-number on, whether a paper releases its code or data, and cells that are whole clauses.
+number on (compare_figures), whether a paper releases its code or data, and cells that are
+whole clauses.
 
 Hand rules over the abstract's own words; each is tested on real abstracts
 (tests/test_compare_content.py).
@@ -8,101 +9,21 @@ Hand rules over the abstract's own words; each is tested on real abstracts
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from paperbrief.engines.offline.compare_figures import Reported as Reported
+from paperbrief.engines.offline.compare_figures import reported as reported
+from paperbrief.engines.offline.compare_figures import shared_results as shared_results
 from paperbrief.engines.offline.compare_text import balanced, dangling, tidy
 from paperbrief.engines.offline.extract import clean
-from paperbrief.engines.offline.standalone import dangles, part_of_name
-from paperbrief.numbers import mentions
+from paperbrief.engines.offline.standalone import dangles
 from paperbrief.phrases import is_adjective as adjective
 from paperbrief.text import STOPWORDS, sentences, squash
 
-# a benchmark's name: a capitalised token with a second capital or a digit ('HumanEval',
-# 'GSM8K', 'SWE-bench', 'MMLU'), optionally followed by a capitalised qualifier ('Verified')
-_NAME = re.compile(r"(?<![\w-])([A-Z][A-Za-z0-9]*(?:[-.][A-Za-z0-9]+)*(?: (?:Verified|Lite|Pro|"
-                   r"Hard|Plus|Full|Live|Bench|Eval))?)(?![\w-])")  # fmt: skip
-# names that are models, hardware or the field's acronyms, not benchmarks
-_NOT_BENCHMARKS = re.compile(
-    r"^(?:LLMs?|VLMs?|MLLMs?|LMMs?|SLMs?|AI|AGI|GPU|GPUs|TPU|CPU|NLP|RL|RLHF|DPO|PPO|GRPO|SFT|API|"
-    r"APIs|CoT|SOTA|LoRA|RAG|MoE|KV|URL|HTML|JSON|SQL|CNN|RNN|ViT|VAE|GAN|MLP|"
-    r"GPT|ChatGPT|Claude|Gemini|Llama|LLaMA|Qwen|Mistral|Mixtral|DeepSeek|Phi|Gemma|Codex|"
-    r"BERT|RoBERTa|T5|CLIP|OpenAI|Google|Meta|Microsoft|Anthropic|GitHub|HuggingFace|"
-    r"Transformer|Transformers)(?:[-\d.].*)?$"
-)
-_DELTA = re.compile(r"improv|gain|increas|boost|reduc|relative|faster|speed|slower|better|"
-                    r"outperform|surpass|higher|lower|drop|up to|\bby\s*$|\+\s*$", re.IGNORECASE)
-_SCORE_WORDS = re.compile(r"accura|pass@|success|score|solv|resolv|win rate|exact match|f1|bleu"
-                          r"|rouge|top-1", re.IGNORECASE)  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Reported:
-    """A number a paper reports on a named benchmark, with the clause it is in."""
-
-    benchmark: str
-    value: str
-    scored: bool  # the clause names a score (accuracy, pass@1, resolve rate ...)
-    per_cent: bool
-
-
-def _benchmarks(text: str) -> set[str]:
-    out = set()
-    for m in _NAME.finditer(text):
-        name = m.group(1).rstrip(".")
-        inner = sum(c.isupper() for c in name[1:]) + sum(c.isdigit() for c in name)
-        if len(name) >= 3 and inner >= 1 and not _NOT_BENCHMARKS.match(name):
-            out.add(name)
-    return out
-
-
-def reported(abstract: str, benchmark: str) -> Reported | None:
-    """The number the abstract puts next to `benchmark` (in the same clause, the nearest one
-    with a unit or a decimal), or None."""
-    for raw in sentences(abstract):
-        sentence = tidy(clean(raw))
-        at = sentence.find(benchmark)
-        if at < 0:
-            continue
-        best: tuple[int, str, bool] | None = None
-        for start, end, n in mentions(sentence):
-            value = sentence[start:end].strip()
-            if not (n.unit or "." in n.text) or part_of_name(sentence, start, end):
-                continue
-            if _DELTA.search(sentence[max(0, start - 45) : start]):
-                continue  # 'improvements of 35%', 'by 12%': a gain, not a score to set beside one
-            gap = sentence[min(end, at) : max(start, at + len(benchmark))]
-            if len(gap) > 60 or re.search(r"[;]|\bwhile\b|\bwhereas\b", gap):
-                continue
-            # another benchmark between the number and this one: the number is that one's
-            if _benchmarks(gap) - {benchmark}:
-                continue
-            distance = len(gap)
-            if best is None or distance < best[0]:
-                best = (distance, value, n.unit == "%")
-        if best is not None:
-            lo, hi = max(0, at - 80), at + len(benchmark) + 80
-            return Reported(benchmark, best[1], bool(_SCORE_WORDS.search(sentence[lo:hi])),
-                            best[2])  # fmt: skip
-    return None
-
-
-def shared_results(a_abstract: str, b_abstract: str) -> list[tuple[Reported, Reported]]:
-    """Benchmarks both abstracts report a number on, with the two numbers (at most two)."""
-    names = sorted(_benchmarks(tidy(a_abstract)) & _benchmarks(tidy(b_abstract)),
-                   key=lambda n: (-len(n), n))  # fmt: skip
-    out: list[tuple[Reported, Reported]] = []
-    for name in names:
-        if any(name in done[0].benchmark for done in out):
-            continue  # 'SWE-bench' inside 'SWE-bench Verified', already given
-        ra, rb = reported(a_abstract, name), reported(b_abstract, name)
-        if ra and rb:
-            out.append((ra, rb))
-    return out[:2]
-
-
 # what a release is of: code, model weights or data, named in the release statement itself
-_THING = (r"(?:source code|code|codes|codebase|implementations?|toolkit|weights|checkpoints?|"
-          r"models?|dataset|datasets|data|benchmarks?|corpus|corpora)")
+_THING = (
+    r"(?:source code|code|codes|codebase|implementations?|toolkit|weights|checkpoints?|"
+    r"models?|dataset|datasets|data|benchmarks?|corpus|corpora)"
+)
 # an explicit release or availability statement about one of those things; a project page,
 # a demo or 'sampled results' link, or 'we construct/curate/collect a dataset' is none
 _RELEASE = re.compile(
@@ -132,16 +53,37 @@ _KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementations?|toolk
 # a thing word naming another ('benchmark code', 'model weights', 'dataset toolkit') is no
 # release of its own: the noun it modifies is what is released
 _MODIFIER = re.compile(r"\b" + _THING + r"\s+(?=" + _THING + r"\b)", re.IGNORECASE)
+# a link's own words are no released thing ('https://github.com/.../Cheating-LLM-Benchmarks')
+_LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:com|org|io|co|ai|net)/\S*", re.I)
+# 'model' naming another noun is no model release: 'model responses', 'model outputs', 'model
+# merging', 'model card' release what the model wrote or a text about it, not its weights. A
+# following word that is no thing word, no conjunction, preposition, verb or adverb is read as
+# the noun 'model' modifies (no tagger is loaded for the few words of a release statement)
+_MODEL_OF = re.compile(
+    r"\bmodels?(?:'s?)?\s+(?!(?:and|or|are|is|will|would|can|could|have|has|had|were|was|be|at|on"
+    r"|in|into|from|via|to|for|with|of|that|which|we|as|under|through|here|there|along|alongside"
+    r"|together|itself|themselves|now|also|zoo|suite|series|family|families|collection|variants?"
+    r"|checkpoints?|weights?|code|codes|codebase|datasets?|data)\b)"
+    # a lower-case word that is no adverb ('publicly') nor participle ('released', 'related'):
+    # 'model ru-en-RoSBERTa' is a name
+    r"(?=(?-i:[a-z][a-z-]*)(?![\w-]))(?![a-z]+(?:ly|ed)\b)",
+    re.IGNORECASE,
+)
 # the released noun is in the verb's object: '... open-source VBench++ | and continually add new
 # video generation models' releases no models (a new clause starts at 'and <verb>')
-_OBJECT_END = re.compile(r"\s+(?:and|or)\s+(?!(?:(?:our|the|its|their|all|pre-?trained|"
-                         r"\w+-?\w*)\s+){0,2}" + _THING + r"\b)", re.IGNORECASE)
+_OBJECT_END = re.compile(
+    r"\s+(?:and|or)\s+(?!(?:(?:our|the|its|their|all|pre-?trained|"
+    r"\w+-?\w*)\s+){0,2}" + _THING + r"\b)",
+    re.IGNORECASE,
+)
 # a release verb: a statement using one whose released noun is not parsed leaves the release
 # unknown (no release row, no 'it releases' reason for the other paper)
 _RELEASE_VERB = re.compile(
     r"\b(?:we|is|are|be|been|was|were|also|fully|publicly|openly)\s+(?:\w+\s+)?(?:releas(?:e|es|"
     r"ed|ing)|open[- ]sourc(?:e|es|ed|ing))\b|^\W*(?:released|open[- ]sourced)\b|\b(?:is|are|be|"
-    r"been|make|made)\s+(?:\w+\s+)?(?:publicly|freely|openly)\s+available\b", re.IGNORECASE)
+    r"been|make|made)\s+(?:\w+\s+)?(?:publicly|freely|openly)\s+available\b",
+    re.IGNORECASE,
+)
 
 
 # a promise of a release ('Codes will be available', 'we will release', 'upon acceptance') is
@@ -155,7 +97,9 @@ def _kinds(found: list[str]) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data)
     text = " ".join(_released_part(_object(s)) for s in found)
+    text = _LINK.sub(" ", text)  # '.../Cheating-LLM-Benchmarks' names a repository, no data
     text = _MODIFIER.sub(" ", text)
+    text = _MODEL_OF.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
@@ -220,8 +164,10 @@ def release_unknown(abstract: str) -> bool:
         return False
     if _OPEN_SELF.search(squash(abstract)) or re.search(r"\bopen[- ]weights?\b", abstract, re.I):
         return True  # 'Open-weight offerings include base and instruction-tuned models' (Qwen2.5)
-    return any(_RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
-               for s in sentences(abstract))
+    return any(
+        _RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
+        for s in sentences(abstract)
+    )
 
 
 def promises(abstract: str) -> str:
@@ -262,8 +208,11 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     text = squash(balanced(tidy(line))).rstrip(".")
     if not text or dangles(text):
         return ""
-    if re.search(r"\b(?:at|in|on|from|via|to|of|the|a|an|and|or|for|with|by|as|while|that)$",
-                 text, re.IGNORECASE):  # 'Code is available at' once the link is cleaned away
+    if re.search(
+        r"\b(?:at|in|on|from|via|to|of|the|a|an|and|or|for|with|by|as|while|that)$",
+        text,
+        re.IGNORECASE,
+    ):  # 'Code is available at' once the link is cleaned away
         return ""
     whole = _ends_whole(text, squash(tidy(abstract)))
     if whole and len(text.split()) <= max_words:
