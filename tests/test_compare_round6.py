@@ -103,3 +103,11 @@ def test_a_problem_cell_names_a_gap_not_the_task():
     gap = "Current LLMs fail to write valid constraint models."
     assert problem_cell("T", f"Combinatorial problems are common. {gap} We propose X.", gap,
                         ()) == gap  # fmt: skip
+
+
+def test_a_speed_up_says_what_it_is_measured_against():
+    # SAM 2: '... 6x faster than the Segment Anything Model' is no gain over the other paper
+    from paperbrief.engines.offline.compare_reasons import speed_figure
+
+    said, _ = speed_figure(papers()["2408.00714"].abstract)
+    assert said == "being 6x faster than the Segment Anything Model", said

@@ -128,7 +128,7 @@ def test_the_offline_command_plans_in_a_child_beside_its_takeaways(tmp_path) -> 
     a, b = (json.loads((tmp_path / f"{n}.json").read_text()) for n in "ab")
     for key in ("topics", "unrelated", "compared_with", "detailed", "takeaways", "comparisons"):
         assert a[key] == b[key], key
-    assert len(a["comparisons"]) >= 3  # only those that compare (issue 22 round 6: 3 here)
+    assert len(a["comparisons"]) >= 2  # only those that compare (issue 22 round 6: 2 here)
 
 
 def test_a_profile_keeps_the_offline_plan_in_this_process(tmp_path) -> None:

@@ -73,9 +73,9 @@ def test_worker_processes_write_the_same_digest(papers, tmp_path, monkeypatch):
     assert len(pids) == len(papers) and str(os.getpid()) not in pids  # written by the workers
     assert shared.takeaways == alone.takeaways
     # 14 pairs on the page shared a distinctive subject (issue 22); 6 of its detailed papers'
-    # since round 5 leaves loosely linked pairs out, 4 shown since offline comparisons that do
-    # not compare are left out
-    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 3
+    # since round 5 leaves loosely linked pairs out, 2 shown since offline comparisons that do
+    # not compare are left out (round 6)
+    assert shared.comparisons == alone.comparisons and len(shared.comparisons) >= 2
 
 
 def test_the_plan_is_made_while_the_workers_write_takeaways(papers, tmp_path, monkeypatch):

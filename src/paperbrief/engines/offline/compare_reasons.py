@@ -134,6 +134,12 @@ _EFFICIENT = re.compile(r"\befficien\w*", re.IGNORECASE)
 _DEVICE = re.compile(r"\b(?:mobile|smartphones?|phones?|on-device|edge devices?)\b", re.I)
 
 
+# what a speed-up is measured against: up to a clause break, ' and ', ' while ' or a figure
+_AGAINST = re.compile(r"\s*((?:than|over|compared (?:to|with)|relative to|versus|vs\.?)\s+"
+                      r"(?:(?!\s(?:and|while|with|on|in|at)\s)[^,;.()\d]){2,60}?)"
+                      r"(?=\s+(?:and|while|with|on|in|at)\s|[,;.()]|\s*$)", re.IGNORECASE)
+
+
 def speed_figure(abstract: str) -> tuple[str, bool]:
     """The speed-up the paper reports for its own method, as said after 'it reports' ('a
     2.33× speed-up', 'being 523x more efficient'), else '', and whether its sentence is about
@@ -145,12 +151,16 @@ def speed_figure(abstract: str) -> tuple[str, bool]:
         if m and (_own(s) or re.match(r"\s*(?:it|this)\b", s, re.I)):
             # '2.33times': a LaTeX '\times' whose backslash the listing lost
             said = re.sub(r"(\d)times\b", "\\1×", squash(m.group(0)))
+            # what it is measured against, when the sentence says ('higher throughput than
+            # diffusion models'): not to be read as a gain over the other paper (round 6)
+            against = _AGAINST.match(s[m.end() :])
+            versus = f" {against.group(1).strip()}" if against else ""
             device = bool(_DEVICE.search(s))
             if re.search(r"(?:faster|efficient)$", said):
-                return f"being {said}", device
+                return f"being {said}{versus}", device
             if said.startswith(("up to", "over", "about", "nearly", "around")):
-                return said, device
-            return f"a {said}", device
+                return said + versus, device
+            return f"a {said}{versus}", device
     return "", False
 
 
