@@ -8,7 +8,6 @@ Daily Papers; see tests/fixtures/README.md), by arXiv id.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
@@ -24,14 +23,12 @@ from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.engines.offline.extract import clean
 from paperbrief.models import Comparison, Paper
 from paperbrief.text import sentences
+from tests.compare_support import papers_2024
 from tests.conftest import FIXTURES
 
 
-@cache
 def papers() -> dict[str, Paper]:
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-            for r in rows}  # fmt: skip
+    return papers_2024()
 
 
 def sentence(paper_id: str, start: str) -> str:

@@ -21,6 +21,7 @@ from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.engines.offline.standalone import lcs, repeats
 from paperbrief.models import Paper
 from paperbrief.sources import read_file
+from tests.compare_support import papers_2024
 from tests.conftest import FIXTURES
 
 PAGE = FIXTURES / "hf-daily-papers-page.txt"
@@ -209,9 +210,7 @@ def test_release_is_read_from_the_abstract():
 
 
 def test_compare_is_the_same_in_either_order():
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    papers = [Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-              for r in rows[:300]]  # fmt: skip
+    papers = list(papers_2024().values())[:300]
     plan = plan_digest(papers, top=len(papers))
     assert len(plan.pairs) >= 5
     engine = OfflineEngine()
@@ -242,10 +241,7 @@ def test_summary_clauses_end_where_their_phrase_ends():
 def test_a_long_summary_is_never_cut_by_characters():
     # two long names and a long clause: the line went over 300 characters and was cut to
     # '... while Steering Rectified Flow Models develops a theoretical.'
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    papers = {r["title"].split(":")[0]: Paper(id=r["id"], title=r["title"],
-                                              abstract=r["abstract"], source="t")
-              for r in rows}  # fmt: skip
+    papers = {p.title.split(":")[0]: p for p in papers_2024().values()}
     a = next(p for t, p in papers.items() if t.startswith("Semantic Image Inversion"))
     b = next(p for t, p in papers.items() if t.startswith("Steering Rectified"))
     summary = OfflineEngine().compare(a, b).value.summary
@@ -256,11 +252,6 @@ def test_a_long_summary_is_never_cut_by_characters():
 # --- round 2: what the blind reading of 30 held-out pairs found ------------------------------
 
 
-@cache
-def papers_2024() -> dict[str, Paper]:
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-            for r in rows}  # fmt: skip
 
 
 def test_a_release_is_an_explicit_statement_about_code_data_or_weights():

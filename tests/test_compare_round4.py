@@ -8,7 +8,6 @@ Daily Papers; see tests/fixtures/README.md), by arXiv id.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
@@ -16,14 +15,11 @@ from paperbrief.digest.build import plan_digest
 from paperbrief.engines.offline.compare_facts import release_unknown, releases
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
-from tests.conftest import FIXTURES
+from tests.compare_support import papers_2024
 
 
-@cache
 def papers() -> dict[str, Paper]:
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-            for r in rows}  # fmt: skip
+    return papers_2024()
 
 
 @cache

@@ -12,7 +12,6 @@ tests/fixtures/README.md), by arXiv id.
 
 from __future__ import annotations
 
-import json
 from functools import cache
 
 from paperbrief.digest.build import plan_digest
@@ -21,17 +20,15 @@ from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.engines.offline.pair_strength import listed
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
-from tests.conftest import FIXTURES, ROOT
+from tests.compare_support import papers_2024
+from tests.conftest import ROOT
 
 EXAMPLE = ROOT / "examples" / "daily-papers-2026-03-05.txt"
 LOOSE = ("Loosely related", "share little", "Little in common")
 
 
-@cache
 def papers() -> dict[str, Paper]:
-    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
-    return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-            for r in rows}  # fmt: skip
+    return papers_2024()
 
 
 @cache

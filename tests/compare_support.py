@@ -1,0 +1,18 @@
+"""Real papers for the comparison tests: the 2,000 Daily Papers of 2024 of the fixture
+(tests/fixtures/hf-2024-papers-2000.jsonl, from the shared hf-2024-papers.jsonl), by id, in
+file order."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from paperbrief.models import Paper
+from tests.conftest import FIXTURES
+
+
+@cache
+def papers_2024() -> dict[str, Paper]:
+    rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
+    return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
+            for r in rows}  # fmt: skip
