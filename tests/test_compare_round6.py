@@ -111,3 +111,33 @@ def test_a_speed_up_says_what_it_is_measured_against():
 
     said, _ = speed_figure(papers()["2408.00714"].abstract)
     assert said == "being 6x faster than the Segment Anything Model", said
+
+
+def test_release_statements_are_read_exactly():
+    # round 7's readers: SemiEvol's 'only a limited amount of labeled data is available in
+    # practical applications' is no data release; OmniEval's 'We open source the code of our
+    # benchmark' releases code, not data; Falcon Mamba's 'the weights of our implementation'
+    # are weights, not code; 'few public benchmark is available' is no release
+    from paperbrief.engines.offline.compare_facts import releases
+
+    said = {pid: releases(papers()[pid].abstract)
+            for pid in ("2410.14745", "2412.13018", "2410.05355", "2407.15754")}  # fmt: skip
+    assert said == {"2410.14745": "", "2412.13018": "code", "2410.05355": "model weights",
+                    "2407.15754": ""}  # fmt: skip
+
+
+def test_an_approach_is_what_the_paper_does_not_its_name_or_a_pitch():
+    # 'We introduce a novel method named Visuals Music Bridge.' says only a name: the next
+    # sentence saying what it does is the cell and the summary's clause (round 7)
+    c = compare("2410.04534", "2412.09428")
+    approach = next(d for d in c.differences if d.aspect == "approach")
+    assert approach.b.startswith("We design an Explicitly Conditioned Music Generation"), approach
+    assert "method named Visuals Music Bridge" not in c.summary, c.summary
+    # 'OmniEval opens source the code of its benchmark' is a release note, no contribution
+    assert "opens source" not in compare("2410.23090", "2412.13018").summary
+
+
+def test_the_shared_ground_says_one_subject_once():
+    # 'lengthy documents and long documents' (round 7): one head noun, named once
+    ground = compare("2411.06176", "2411.17863").shared_ground
+    assert ground.count("documents") == 1, ground

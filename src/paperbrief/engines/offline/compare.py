@@ -17,7 +17,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from paperbrief.engines.offline.compare_cells import approach_cell, problem_cell, results_cell
+from paperbrief.engines.offline.compare_cells import (
+    PITCH,
+    approach_cell,
+    problem_cell,
+    results_cell,
+)
 from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import (
     Reported,
@@ -32,7 +37,7 @@ from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, 
 from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
-from paperbrief.engines.offline.compare_reasons import has_method, reasons
+from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
 from paperbrief.engines.offline.compare_text import balanced
 from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
@@ -101,6 +106,18 @@ def _unclipped(phrase: str, texts: tuple[str, str]) -> str:
         return phrase
     word = m.group(1)  # 'State' opening a sentence or a title is 'state' (an acronym stays)
     return f"{word.lower() if word[1:].islower() else word} {phrase}"
+
+
+def _one_per_head(terms: list[str]) -> list[str]:
+    """The phrases, one per head noun: 'lengthy documents and long documents' is one subject
+    said twice (round 7), the first (most distinctive) kept."""
+    out, heads = [], set()
+    for term in dict.fromkeys(terms):
+        head = stem(term.split()[-1].lower())
+        if head not in heads:
+            heads.add(head)
+            out.append(term)
+    return out
 
 
 def _listing(terms: list[str]) -> str:
@@ -221,8 +238,8 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     if thin:
         line = f"Loosely related: both mention {_listing(shared.named)}, little else"
     elif shared.related and (shared.phrases or shared.nouns):
-        named = [_unclipped(t, texts) for t in shared.phrases] or shared.nouns
-        line = f"Both deal with {_listing(list(dict.fromkeys(named)))}"
+        named = _one_per_head([_unclipped(t, texts) for t in shared.phrases]) or shared.nouns
+        line = f"Both deal with {_listing(named)}"
         if not shared.phrases and shared.adjectives:
             quoted = [f"'{w}'" for w in shared.adjectives]
             line += f" (both also say {_listing(quoted)})"
@@ -278,13 +295,16 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
     body = text[len(p.label) :].strip()
     if len(body.split()) < 3 or any(figure in body for figure in said):
         return False
-    if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources)\b", body):
+    if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources|opens? source)\b",
+                                                 body):
         return False  # past the method sentence: not 'validates the effectiveness of SSO'
     if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
                  r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
         return False
     if lost_name(body) or content_free(body) or _refers_back(body):
         return False
+    if names_only(body) or PITCH.search(body):  # 'introduces a method named X', 'represents a
+        return False  # significant step towards ...': no more than a name or a pitch (round 7)
     last = body.rstrip(" .").split()[-1].lower().strip(",;:")
     if body.rstrip(" .").endswith((",", ";", ":")) or last in _OPEN_ENDS:
         return False  # 'combines Mamba-2,', 'capable of generating up', 'a Video-LLM adept'

@@ -250,8 +250,26 @@ def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str,
         cell = _unreferred(whole_clause(line, abstract), abstract)
         if _usable(cell, title) and approach_sentence(cell, names):
             cells.append(cell)
+    # a sentence that only names the method ('We introduce a novel method named Visuals Music
+    # Bridge.') or pitches it ('This work represents a significant step towards ...') says
+    # less than the next one that says what it does (round 7's readers)
+    said = [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
     # 'we propose X' says what the paper does better than 'we analyze the causes'
-    return next((c for c in cells if _INTRODUCES.search(c)), cells[0] if cells else "")
+    return next((c for c in said if _INTRODUCES.search(c)), said[0] if said else "")
+
+
+PITCH = re.compile(r"\b(?:represents?|marks?|takes?) an? (?:\w+ )?(?:step|milestone|advance)\b"
+                    r"|\bpaves? the way\b|\bwe offer a new tool\b|\bopens? (?:up )?(?:new|a new)"
+                    r"\b|\bsheds? (?:new )?light\b", re.IGNORECASE)  # fmt: skip
+
+
+def _names_only(cell: str) -> bool:
+    """'We introduce a novel method named Visuals Music Bridge.': the name and nothing else."""
+    from paperbrief.engines.offline.compare_reasons import names_only
+
+    body = re.sub(r"^(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|propose|present"
+                  r"|develop)\w*\s+", "", cell.rstrip(". "), flags=re.IGNORECASE)
+    return body != cell.rstrip(". ") and names_only(body)
 
 
 def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:

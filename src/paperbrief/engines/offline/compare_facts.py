@@ -99,11 +99,18 @@ def _kinds(found: list[str]) -> str:
     text = " ".join(_released_part(_object(s)) for s in found)
     text = _LINK.sub(" ", text)  # '.../Cheating-LLM-Benchmarks' names a repository, no data
     text = _MODIFIER.sub(" ", text)
+    text = _THING_OF.sub(r"\1", text)  # 'the code of our benchmark' releases code (OmniEval)
     text = _MODEL_OF.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+# '<thing> of our <thing>': the second names whose the first is, not a release of its own
+_THING_OF = re.compile(r"\b(code|codes|codebase|implementation|weights|checkpoints|data)"
+                       r"\s+(?:of|for)\s+(?:our|the|its|this|their)\s+(?:[\w-]+\s+){0,2}?"
+                       + _THING + r"\b", re.IGNORECASE)  # fmt: skip
 
 
 def _released_part(statement: str) -> str:
@@ -138,8 +145,17 @@ def _object(statement: str) -> str:
     return statement
 
 
+# data that is (not) available to a method is no release: 'only a limited amount of labeled
+# data is available in practical applications' (SemiEvol, round 7's readers); a statement of
+# availability counts only with a link, a 'publicly/openly/freely', or nothing after it
+_SCARCE = re.compile(r"\b(?:limited|only|little|scarce|few|no|insufficient|abundant|plenty|"
+                     r"amounts? of|lack of)\b[^.;]{0,40}?\b(?:is|are) (?:\w+ )?available\b(?![^.;]"
+                     r"{0,40}(?:https?:|github|huggingface))", re.IGNORECASE)  # fmt: skip
+
+
 def _statements(abstract: str) -> list[str]:
-    return [s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s)]
+    return [s for s in sentences(abstract)
+            if (_RELEASE.search(s) or _LINK_WITH_THING.search(s)) and not _SCARCE.search(s)]
 
 
 def releases(abstract: str) -> str:
