@@ -141,3 +141,24 @@ def test_the_shared_ground_says_one_subject_once():
     # 'lengthy documents and long documents' (round 7): one head noun, named once
     ground = compare("2411.06176", "2411.17863").shared_ground
     assert ground.count("documents") == 1, ground
+
+
+def test_the_approach_is_the_sentence_naming_the_papers_artifact():
+    # SecCodePLT: 'we develop SecCodePLT, a unified and comprehensive evaluation platform' is
+    # the paper, 'we introduce a new methodology for data creation' a part of it (round 8)
+    from paperbrief.engines.offline.compare_cells import approach_cell
+
+    paper = papers()["2410.11096"]
+    cell = approach_cell(paper.title, paper.abstract, "", ("SecCodePLT",))
+    assert cell.startswith("We develop SecCodePLT, a unified and comprehensive evaluation"), cell
+
+
+def test_list_numbers_inside_a_sentence_are_dropped():
+    # 'WebRL incorporates 1 a self-evolving curriculum', 'show that 1 UGround' (round 8)
+    from paperbrief.engines.offline.compare_text import drop_list_numbers
+
+    assert drop_list_numbers("WebRL incorporates 1 a self-evolving curriculum") == (
+        "WebRL incorporates a self-evolving curriculum")
+    assert drop_list_numbers("we show that 1 UGround works") == "we show that UGround works"
+    for kept in ("top 1 accuracy", "runs on 1 A100 GPU", "Stage 1 The model"):
+        assert drop_list_numbers(kept) == kept

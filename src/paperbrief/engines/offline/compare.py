@@ -38,7 +38,7 @@ from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
-from paperbrief.engines.offline.compare_text import balanced
+from paperbrief.engines.offline.compare_text import balanced, drop_list_numbers
 from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
 from paperbrief.engines.offline.select import takeaway_line
@@ -480,7 +480,7 @@ def _fits(text: str, words: int = SUMMARY_WORDS) -> bool:
 
 
 def _line(text: str) -> str:
-    text = balanced(squash(_capital(text)).rstrip(" .,;:")) + "."
+    text = balanced(squash(drop_list_numbers(_capital(text))).rstrip(" .,;:")) + "."
     return fit(text, LINE_MAX_CHARS, SUMMARY_WORDS + 5)
 
 

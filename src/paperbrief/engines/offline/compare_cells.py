@@ -19,6 +19,7 @@ from paperbrief.engines.offline.compare_facts import (
     whole_clause,
     whole_tail,
 )
+from paperbrief.engines.offline.compare_text import drop_list_numbers
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
 from paperbrief.text import sentences
@@ -43,7 +44,8 @@ _NAME_DOES = (r"(?:is|are|uses|combines|leverages|employs|consists|comprises|bui
 # to ...'; the verb may follow an adverb ('we first introduce', 'we further improve')
 _WE_DO = re.compile(
     r"^(?:(?:we|this (?:paper|work|study|article|report|survey|position paper)|our (?:paper|work"
-    r"|study))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+|here\s+|instead\s+)?"
+    r"|study))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+|here\s+|instead\s+"
+    r"|therefore\s+|thus\s+|hence\s+|now\s+|next\s+)?"
     + _DOING_VERBS + r"\w*\b"
     r"|our (?:method|approach|model|framework|system|pipeline|architecture|algorithm|key idea"
     r"|technique|agent|design)\s+(?:\w+ly\s+)?" + _NAME_DOES + r"\b"
@@ -189,7 +191,7 @@ _LIST_NUMBER = re.compile(r"^\(?[1-9][).]?\s+(?=(?:We|Our|By|In|To|This|The|It|A
 
 
 def _line(raw: str) -> str:
-    text = strip_lead_in(_LIST_NUMBER.sub("", clean(raw).lstrip()))
+    text = strip_lead_in(drop_list_numbers(_LIST_NUMBER.sub("", clean(raw).lstrip())))
     return text[:1].upper() + text[1:]
 
 
@@ -242,7 +244,8 @@ def _unreferred(cell: str, abstract: str) -> str:
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
     """The approach cell: the method line when it states what the paper does, else the
     abstract's first sentence that does; '' when none does (the row is then left out)."""
-    lines = [_direct(line) for line in [method_line] + [_line(s) for s in sentences(abstract)]]
+    lines = [_direct(_from_we(line))
+             for line in [method_line] + [_line(s) for s in sentences(abstract)]]  # fmt: skip
     cells = []
     for line in lines:
         if not line or not approach_sentence(line, names):
@@ -254,8 +257,25 @@ def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str,
     # Bridge.') or pitches it ('This work represents a significant step towards ...') says
     # less than the next one that says what it does (round 7's readers)
     said = [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
-    # 'we propose X' says what the paper does better than 'we analyze the causes'
-    return next((c for c in said if _INTRODUCES.search(c)), said[0] if said else "")
+    # the sentence naming the paper's own artifact ('we develop SecCodePLT, a unified ...
+    # platform') is its main contribution, before a component ('we introduce a new methodology
+    # for data creation': round 8); then 'we propose X' before 'we analyze the causes'
+    named = [c for c in said if any(n and n.lower() in c.lower() for n in names)]
+    for group in (named, said):
+        if group:
+            return next((c for c in group if _INTRODUCES.search(c)), group[0])
+    return ""
+
+
+# '..., we thus propose Wavelet Flow VAE (WF-VAE), an autoencoder ...': the paper's own clause
+# after a reason given first
+_WE_AFTER = re.compile(r"^[^.;]{10,200}?,\s+(we\s+(?:\w+\s+)?(?:propose|introduce|present"
+                       r"|develop)\w*\b.*)$", re.IGNORECASE)  # fmt: skip
+
+
+def _from_we(line: str) -> str:
+    m = _WE_AFTER.match(line)
+    return m.group(1)[:1].upper() + m.group(1)[1:] if m else line
 
 
 PITCH = re.compile(r"\b(?:represents?|marks?|takes?) an? (?:\w+ )?(?:step|milestone|advance)\b"

@@ -106,3 +106,22 @@ def phrase_end(words: list[str], k: int) -> bool:
     if following not in _FUNCTION and not words[k].startswith("("):
         return False  # the noun phrase goes on
     return not (_bare(words[k - 1]) in _NEEDS_COMPLEMENT and following in _COMPLEMENT)
+
+
+# a list number whose parentheses the listing lost, inside a sentence: 'WebRL incorporates 1 a
+# self-evolving curriculum', 'we show that 1 UGround ...' (round 8); not a count or a name's
+# number ('top 1 accuracy', 'on 1 A100', 'Stage 1 The' is a name): only before an article or a
+# word with a lower-case letter, after a word that takes no number
+_LIST_NUMBER = re.compile(r"(?<=[a-z,:])\s+\(?([1-9])\)?\s+(?=(?:a|an|the)\s|[A-Z][A-Za-z-]*[a-z])")
+_TAKES_NUMBER = re.compile(r"\b(?:top|stage|step|version|level|phase|round|rank|part|type|tier"
+                           r"|figure|table|section|only|about|nearly|over|under|than|to|of|by"
+                           r"|from|and|or|at|per)$", re.IGNORECASE)  # fmt: skip
+
+
+def drop_list_numbers(text: str) -> str:
+    """The text without list numbers left inside its sentences (see _LIST_NUMBER)."""
+
+    def keep(m: re.Match[str]) -> str:
+        return m.group(0) if _TAKES_NUMBER.search(text[: m.start()]) else " "
+
+    return _LIST_NUMBER.sub(keep, text)
