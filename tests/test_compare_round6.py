@@ -162,3 +162,31 @@ def test_list_numbers_inside_a_sentence_are_dropped():
     assert drop_list_numbers("we show that 1 UGround works") == "we show that UGround works"
     for kept in ("top 1 accuracy", "runs on 1 A100 GPU", "Stage 1 The model"):
         assert drop_list_numbers(kept) == kept
+
+
+def test_more_facts_for_prefer_lines_each_only_when_the_other_lacks_it():
+    # round 8's readers: prefer lines rested on releases alone; a paper's own claim of real
+    # time, of needing no labels, or of building on open models only is a reason a reader can
+    # act on, said only when the other paper lacks it
+    from paperbrief.engines.offline.compare_reasons import more_reasons
+
+    stream = ("We present StreamX. Our model is able to process extremely long video streams in "
+              "real-time and respond to user queries simultaneously.")
+    other = "We present a benchmark of video questions. Models are evaluated offline."
+    assert more_reasons(stream, other) == ["if you need real time: it reports running in real "
+                                           "time"]  # fmt: skip
+    assert more_reasons(stream, stream) == []  # both claim it: no reason
+    # a frame rate of the output, a hope or a gap is no claim of real time
+    for text in ("We present state-of-the-art results on long video generation at 1 minute "
+                 "(1440 frames at 24 FPS).",
+                 "We show its potential to enable real-time applications.",
+                 "However, our earlier models lack the ability to interact in real-time."):
+        assert more_reasons(text, other) == [], text
+    labels = ("Our pipeline enables the creation of chart figures with dense QA annotations "
+              "without any manual annotation process.")
+    assert more_reasons(labels, other) == ["if you lack labelled data: it needs no labels or "
+                                           "annotations"]  # fmt: skip
+    opened = "We build our data entirely with open-source models, without proprietary models."
+    assert more_reasons(opened, "We distill responses from GPT-4o into a 7B model.") == [
+        "if you cannot use proprietary models: it builds on open models only"]
+    assert more_reasons(opened, "Closed-source models like GPT-4 lead benchmarks.") == []
