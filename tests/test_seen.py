@@ -116,3 +116,22 @@ def test_the_same_paper_from_another_source_is_one_paper(tmp_path, capsys) -> No
     assert sorted(second["seen_before"]) == sorted(
         "conf-" + pid.replace(".", "-") for pid in seen_ids)
     assert not set(second["detailed"]) & set(second["seen_before"])
+
+
+def test_checking_what_was_seen_compares_no_two_papers(tmp_path, monkeypatch) -> None:
+    # the check read `paper in missing` for every paper: a list test, 50 million pydantic
+    # comparisons for 10,000 papers (bench/scale.py: 27 s -> 87 s end to end); by id and by
+    # title key it needs none. Counted, not timed.
+    from paperbrief.models import Paper
+    from paperbrief.relate.seen import check_seen
+
+    papers = read_file(FIXTURES / "hf-2024-papers-2000.jsonl").papers[:400]
+    with Store(tmp_path / "s.db") as store:
+        store.save_papers(papers)
+        store.record_seen("me", papers[:100], "2024-W01")
+        compared = []
+        original = Paper.__eq__
+        monkeypatch.setattr(Paper, "__eq__", lambda a, b: compared.append(1) or original(a, b))
+        check = check_seen(store, "me", papers)
+    assert sorted(check.seen_before) == sorted(p.id for p in papers[:100])
+    assert compared == []
