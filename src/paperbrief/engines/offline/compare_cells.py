@@ -19,6 +19,7 @@ from paperbrief.engines.offline.compare_facts import (
     whole_clause,
     whole_tail,
 )
+from paperbrief.engines.offline.compare_reasons import names_only
 from paperbrief.engines.offline.compare_text import drop_list_numbers
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
@@ -285,8 +286,6 @@ PITCH = re.compile(r"\b(?:represents?|marks?|takes?) an? (?:\w+ )?(?:step|milest
 
 def _names_only(cell: str) -> bool:
     """'We introduce a novel method named Visuals Music Bridge.': the name and nothing else."""
-    from paperbrief.engines.offline.compare_reasons import names_only
-
     body = re.sub(r"^(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|propose|present"
                   r"|develop)\w*\s+", "", cell.rstrip(". "), flags=re.IGNORECASE)
     return body != cell.rstrip(". ") and names_only(body)
