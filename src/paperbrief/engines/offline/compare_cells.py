@@ -185,14 +185,8 @@ def _weight(text: str) -> int:
     return weight - 2 * bool(_SECONDARY.search(text)) - 2 * bool(_CONCESSIVE.match(text))
 
 
-# a list number left when an abstract's '(1)' lost its parentheses: '1 We transform ...', '4 By
-# further investigating ...' (round 6); a count ('10 Million images') is followed by no such word
-_LIST_NUMBER = re.compile(r"^\(?[1-9][).]?\s+(?=(?:We|Our|By|In|To|This|The|It|A|An|First|Then"
-                          r"|Finally|Based|Using|With|For|Through|Moreover|Additionally)\b)")
-
-
 def _line(raw: str) -> str:
-    text = strip_lead_in(drop_list_numbers(_LIST_NUMBER.sub("", clean(raw).lstrip())))
+    text = strip_lead_in(drop_list_numbers(clean(raw).lstrip()))
     return text[:1].upper() + text[1:]
 
 

@@ -108,7 +108,11 @@ def phrase_end(words: list[str], k: int) -> bool:
     return not (_bare(words[k - 1]) in _NEEDS_COMPLEMENT and following in _COMPLEMENT)
 
 
-# a list number whose parentheses the listing lost, inside a sentence: 'WebRL incorporates 1 a
+# a list number whose parentheses the listing lost, opening a sentence: '1 We transform ...', '4 By
+# further investigating ...' (round 6); a count ('10 Million images') is followed by no such word
+_LEADING_NUMBER = re.compile(r"^\(?[1-9][).]?\s+(?=(?:We|Our|By|In|To|This|The|It|A|An|First|Then"
+                             r"|Finally|Based|Using|With|For|Through|Moreover|Additionally)\b)")
+# ... or inside a sentence: 'WebRL incorporates 1 a
 # self-evolving curriculum', 'we show that 1 UGround ...' (round 8); not a count or a name's
 # number ('top 1 accuracy', 'on 1 A100', 'Stage 1 The' is a name): only before an article or a
 # word with a lower-case letter, after a word that takes no number
@@ -119,7 +123,9 @@ _TAKES_NUMBER = re.compile(r"\b(?:top|stage|step|version|level|phase|round|rank|
 
 
 def drop_list_numbers(text: str) -> str:
-    """The text without list numbers left inside its sentences (see _LIST_NUMBER)."""
+    """The text without the list numbers whose parentheses were lost, at its start or inside
+    it (see _LEADING_NUMBER and _LIST_NUMBER)."""
+    text = _LEADING_NUMBER.sub("", text)
 
     def keep(m: re.Match[str]) -> str:
         return m.group(0) if _TAKES_NUMBER.search(text[: m.start()]) else " "
