@@ -262,10 +262,11 @@ _PROPRIETARY = re.compile(r"\b(?:using|with|by|from|via|prompting|querying|disti
                           r"|ChatGPT|Claude|Gemini)\b", re.IGNORECASE)  # fmt: skip
 
 
-def _said_own(pattern: re.Pattern[str], abstract: str) -> bool:
-    """A sentence of the paper's own work says it (not 'existing methods run in real time')."""
-    return any(pattern.search(s) and _own(s) and not _OTHERS_SAY.search(s)
-               and not _HOPE.search(s) for s in sentences(abstract))  # fmt: skip
+def _own_claims(abstract: str) -> list[str]:
+    """The sentences that claim something of the paper's own work: not of others' methods
+    ('existing methods run in real time'), nor a hope or a gap."""
+    return [s for s in sentences(abstract)
+            if _own(s) and not _OTHERS_SAY.search(s) and not _HOPE.search(s)]  # fmt: skip
 
 
 _OTHERS_SAY = re.compile(r"\b(?:existing|previous|prior|current|conventional)\s+(?:\w+\s+){0,2}"
@@ -277,11 +278,16 @@ def more_reasons(mine: str, other: str) -> list[str]:
     alone), each only when the other paper lacks it: it runs in real time, it needs no labels,
     it builds with open models only where the other uses a proprietary one."""
     out = []
-    if _said_own(_REAL_TIME, mine) and not _REAL_TIME.search(other):
+    claims = _own_claims(mine)
+
+    def said(pattern: re.Pattern[str]) -> bool:
+        return any(pattern.search(s) for s in claims)
+
+    if said(_REAL_TIME) and not _REAL_TIME.search(other):
         out.append("if you need real time: it reports running in real time")
-    if _said_own(_NO_LABELS, mine) and not _NO_LABELS.search(other):
+    if said(_NO_LABELS) and not _NO_LABELS.search(other):
         out.append("if you lack labelled data: it needs no labels or annotations")
-    if _said_own(_OPEN_ONLY, mine) and _PROPRIETARY.search(other) and not _OPEN_ONLY.search(other):
+    if said(_OPEN_ONLY) and _PROPRIETARY.search(other) and not _OPEN_ONLY.search(other):
         out.append("if you cannot use proprietary models: it builds on open models only")
     return out
 
