@@ -431,3 +431,18 @@ def test_budget_is_reported_once_on_the_log(store, papers, caplog):
     warnings = [r for r in caplog.records if r.levelname == "WARNING"]
     assert warnings == []  # the CLI says it once, on stderr; the pipeline only informs
     assert any("budget reached" in r.getMessage() for r in caplog.records)
+
+
+def test_a_misspelt_digest_option_is_an_error_not_ignored(store, papers):
+    """build_digest and plan_digest take their plan options by name (PlanOptions): one that is
+    misspelt fails at once, as a misspelt keyword argument would, before anything is paid."""
+    from paperbrief.digest.build import plan_digest
+
+    with pytest.raises(TypeError, match="unexpected digest option.*tpo"):
+        plan_digest(papers, tpo=3)
+    engine = CountingEngine()
+    pipeline = Pipeline(engine, FakeOffline(), store=store, run_id=store.start_run("digest", []))
+    with pytest.raises(TypeError, match="llm_al"):
+        build_digest(papers, PERIOD, pipeline, llm_al=True)
+    assert engine.subjects == []
+    assert len(plan_digest(papers, top=2).detailed) == 2

@@ -13,11 +13,11 @@ which join the same work queue as soon as they are known.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from paperbrief.models import Comparison, Digest, Paper, Period, RankedPaper
 from paperbrief.relate.interests import Profile
@@ -33,6 +33,29 @@ if TYPE_CHECKING:  # imported where used: scikit-learn and numpy take seconds to
 
 DEFAULT_TOP = 25
 PLAN_SWITCH_INTERVAL = 0.0005  # seconds, while the plan is made beside the work queue
+
+
+class PlanOptions(TypedDict, total=False):
+    """How `plan_digest` (and `build_digest`, which makes the plan) ranks and pairs papers."""
+
+    profile: Profile | None  # an interests profile: rank "For you"
+    top: int  # how many papers are read in detail (DEFAULT_TOP)
+    llm_all: bool  # pay the LLM for every takeaway, not the detailed ones only
+    lookup: Callable[[str], Paper | None] | None  # a paper by id (the store), for liked papers
+    fetch: Fetch | None  # a paper by id from its source, when the store lacks it
+    embed: EmbedListing | None  # embeddings of the listing (else TF-IDF)
+    relater: Relater | None  # stands for relatedness.relate (e.g. RelateProcess.relate)
+    marks: Marks | None  # likes and dislikes: 2 likes or more rank by a learned classifier
+    not_detailed: Collection[str]  # ids seen in detail before: never in the detailed part
+    relatedness: RelatednessPlan | None  # a plan made already for the same papers
+    cache: WordCache | None  # the store: words of papers analysed before
+
+
+def _check(options: Mapping[str, object]) -> None:
+    """A misspelt option is an error, as a misspelt keyword argument would be."""
+    unknown = sorted(set(options) - set(PlanOptions.__annotations__))
+    if unknown:
+        raise TypeError(f"unexpected digest option(s): {', '.join(unknown)}")
 
 
 @dataclass
@@ -56,21 +79,7 @@ class Plan:
         return self.papers if (self.llm_all or not uses_llm or not self.rest) else self.detailed
 
 
-def plan_digest(
-    papers: Sequence[Paper],
-    *,
-    profile: Profile | None = None,
-    top: int = DEFAULT_TOP,
-    llm_all: bool = False,
-    lookup: Callable[[str], Paper | None] | None = None,
-    fetch: Fetch | None = None,
-    embed: EmbedListing | None = None,
-    relater: Relater | None = None,
-    marks: Marks | None = None,
-    not_detailed: Collection[str] = (),
-    relatedness: RelatednessPlan | None = None,
-    cache: WordCache | None = None,
-) -> Plan:
+def plan_digest(papers: Sequence[Paper], **options: Unpack[PlanOptions]) -> Plan:
     """Rank `papers`, pick the detailed top N and the comparisons worth a full table.
 
     The papers' relatedness plan (relate.plan: vectors, neighbours, pairs, topics, ranking
@@ -84,20 +93,34 @@ def plan_digest(
     part. `cache` (the store) gives the learned ranking the words of papers analysed before."""
     from paperbrief.relate.plan import make_plan, rank_plan
 
+    _check(options)
+    profile, marks = options.get("profile"), options.get("marks")
+    lookup, fetch, embed = options.get("lookup"), options.get("fetch"), options.get("embed")
+    relatedness = options.get("relatedness")
     papers = list(papers)
     if relatedness is None:
-        relatedness = make_plan(papers, profile=profile, marks=marks, lookup=lookup, fetch=fetch,
-                                embed=embed, relater=relater, cache=cache)
+        relatedness = make_plan(
+            papers,
+            profile=profile,
+            marks=marks,
+            lookup=lookup,
+            fetch=fetch,
+            embed=embed,
+            relater=options.get("relater"),
+            cache=options.get("cache"),
+        )
     related = relatedness.related
-    ranked_by, ranked, rank_warnings = rank_plan(relatedness, profile, marks=marks,
-                                                 lookup=lookup, fetch=fetch, embed=embed)
-    skip = set(not_detailed)
+    ranked_by, ranked, rank_warnings = rank_plan(
+        relatedness, profile, marks=marks, lookup=lookup, fetch=fetch, embed=embed
+    )
+    skip, top = set(options.get("not_detailed", ())), options.get("top", DEFAULT_TOP)
     if ranked:
         detailed = [r.paper for r in ranked if not r.excluded and r.paper.id not in skip][:top]
     else:  # listing order as the digest shows it: topic by topic
         by_id = {p.id: p for p in papers}
-        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids
-                    if pid not in skip][:top]
+        detailed = [by_id[pid] for t in related.topics for pid in t.paper_ids if pid not in skip][
+            :top
+        ]
     detailed_ids = {p.id for p in detailed}
     rest = [p for p in papers if p.id not in detailed_ids]
     # a paper is compared with its most related paper that shares a distinctive subject with
@@ -122,8 +145,19 @@ def plan_digest(
     if len(detailed) == len(papers):  # everything is read: the most similar pairs first
         pairs.sort(key=lambda pair: (-round(pair[2], 4), pair[0].id, pair[1].id))
     pairs = [(a, b) for a, b, _ in pairs]
-    return Plan(papers, related, ranked_by, ranked, rank_warnings, detailed, rest, pairs,
-                compared_with, llm_all, [p.id for p in papers if p.id in unrelated])
+    return Plan(
+        papers,
+        related,
+        ranked_by,
+        ranked,
+        rank_warnings,
+        detailed,
+        rest,
+        pairs,
+        compared_with,
+        options.get("llm_all", False),
+        [p.id for p in papers if p.id in unrelated],
+    )
 
 
 def _partner(
@@ -164,43 +198,41 @@ def build_digest(
     pipeline: Pipeline,
     *,
     warnings: Sequence[str] = (),
-    profile: Profile | None = None,
-    top: int = DEFAULT_TOP,
-    llm_all: bool = False,
-    lookup: Callable[[str], Paper | None] | None = None,
-    fetch: Fetch | None = None,
     plan: Plan | None = None,
-    embed: EmbedListing | None = None,
-    relater: Relater | None = None,
-    marks: Marks | None = None,
-    not_detailed: Collection[str] = (),
-    relatedness: RelatednessPlan | None = None,
-    cache: WordCache | None = None,
+    **options: Unpack[PlanOptions],
 ) -> Digest:
     """Rank `papers`, run `pipeline` over what is read in detail, group the rest by topic.
 
     Relatedness (vectors, neighbours, pairs, topics, ranking inputs: relate.plan) is made
     once, in the plan, unless the caller has made it already (`relatedness` or `plan`, for the
-    same papers). Without a plan
-    or a budget, an LLM pipeline pays for the takeaways known already (`early_paid`) while the
-    plan is made.
+    same papers); `options` are `plan_digest`'s. Without a plan or a budget, an LLM pipeline
+    pays for the takeaways known already (`early_paid`) while the plan is made.
     """
+    _check(options)
 
     def make_plan() -> Plan:
-        return plan_digest(papers, profile=profile, top=top, llm_all=llm_all, lookup=lookup,
-                           fetch=fetch, embed=embed, relater=relater,
-                           marks=marks, not_detailed=not_detailed, relatedness=relatedness,
-                           cache=cache)
+        return plan_digest(papers, **options)
 
     early = None
     budget = pipeline.budget
     # with a budget, what is paid stays in a fixed order: the plan (its embeddings) first
     from paperbrief.relate.plan import learns
 
-    learned = learns(marks)
-    if plan is None and pipeline.uses_llm and budget.max_calls is None and budget.max_cost is None \
-            and not learned and not not_detailed:
-        early = early_paid(papers, profile=profile, top=top, llm_all=llm_all)
+    learned = learns(options.get("marks"))
+    if (
+        plan is None
+        and pipeline.uses_llm
+        and budget.max_calls is None
+        and budget.max_cost is None
+        and not learned
+        and not options.get("not_detailed")
+    ):
+        early = early_paid(
+            papers,
+            profile=options.get("profile"),
+            top=options.get("top", DEFAULT_TOP),
+            llm_all=options.get("llm_all", False),
+        )
     if early is not None:
         made: list[Plan] = []
 
@@ -270,12 +302,13 @@ def build_digest(
         unrelated=plan.unrelated,
         stats=stats,
         ranked_by=plan.ranked_by,  # type: ignore[arg-type]
-        ranking=[RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons,
-                             excluded=r.excluded) for r in plan.ranked],
+        ranking=[
+            RankedPaper(paper_id=r.paper.id, score=r.score, reasons=r.reasons, excluded=r.excluded)
+            for r in plan.ranked
+        ],
         detailed=[p.id for p in plan.detailed],
         compared_with=compared_with,
     )
-
 
 
 def _shown(comparisons: list[Comparison], compared_with: dict[str, str]
