@@ -17,7 +17,7 @@ import time
 
 import openai
 
-from paperbrief.engines.llm.engine import sdk_client
+from paperbrief.engines.llm.call import sdk_client
 from paperbrief_refserver.server import RefServer
 
 BODY = {

@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 
 from paperbrief.deliver.mail import DeliveryError, send, settings_from_env
-from paperbrief.engines.llm.engine import LLMEngine, sdk_client
+from paperbrief.engines.llm.call import sdk_client
+from paperbrief.engines.llm.engine import LLMEngine
 from paperbrief.http import HttpClient, SourceFetchError
 from tests.drip import DripServer
 from tests.llm_support import StubFallback, scitldr_papers

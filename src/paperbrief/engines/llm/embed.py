@@ -33,7 +33,8 @@ from tenacity.wait import wait_base
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.deadline_httpx import timeout_reason
 from paperbrief.engines.llm.body import unreadable_body
-from paperbrief.engines.llm.engine import DEFAULT_TIMEOUT, PLACEHOLDER_KEY, LLMEngine, sdk_client
+from paperbrief.engines.llm.endpoint import DEFAULT_TIMEOUT, Endpoint
+from paperbrief.engines.llm.engine import PLACEHOLDER_KEY, LLMEngine
 from paperbrief.engines.llm.reply import redact
 from paperbrief.engines.llm.retry import (
     PermanentCallError,
@@ -43,9 +44,9 @@ from paperbrief.engines.llm.retry import (
 )
 from paperbrief.errors import PaperbriefError
 from paperbrief.models import CallRecord
-from paperbrief.pricing import Price, find_price, price_table
+from paperbrief.pricing import Price, find_price
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.retrying import retry_after_seconds, wait_server_or_backoff
+from paperbrief.retrying import retry_after_seconds
 
 log = logging.getLogger("paperbrief.llm")
 
@@ -68,7 +69,7 @@ def embedding_model(option: str | None = None) -> str | None:
     return None if chosen.lower() == NO_EMBEDDINGS else chosen
 
 
-class Embedder:
+class Embedder(Endpoint):
     """Vectors of texts from an embeddings endpoint, about `batch_size` texts per request."""
 
     def __init__(
@@ -90,19 +91,11 @@ class Embedder:
         breaker: CircuitBreaker | None = None,
     ) -> None:
         self.model = model
-        self.client = sdk_client(client, api_key=api_key, base_url=base_url, timeout=timeout)
-        self.timeout = timeout
-        self.max_attempts = max(1, max_attempts)
-        self.deadline = deadline
+        self._connect(client, api_key=api_key, base_url=base_url, timeout=timeout,
+                      max_attempts=max_attempts, deadline=deadline, prices=prices,
+                      wait=wait, sleep=sleep, limiter=limiter, breaker=breaker)
         self.batch_size = max(1, batch_size)
         self.parallel = max(1, parallel)
-        self.prices = dict(prices) if prices is not None else price_table()
-        self.wait = wait if wait is not None else wait_server_or_backoff(0.5, 8.0, 0.5)
-        self.sleep = sleep
-        self.limiter = limiter if limiter is not None else RateLimiter(8)
-        self.breaker = breaker if breaker is not None else CircuitBreaker()
-        # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
-        self.call_log: Callable[[CallRecord], None] | None = None
         # asked before each request with the number in flight: a reason to pay no more (the
         # run's budget), or None
         self.may_call: Callable[[int], str | None] | None = None

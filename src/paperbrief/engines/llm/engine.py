@@ -37,7 +37,8 @@ from tenacity.wait import wait_base
 
 from paperbrief.breaker import CircuitBreaker
 from paperbrief.engines import Engine, Outcome
-from paperbrief.engines.llm.call import HTTPCalls, sdk_client
+from paperbrief.engines.llm.call import HTTPCalls
+from paperbrief.engines.llm.endpoint import DEFAULT_TIMEOUT, Endpoint
 from paperbrief.engines.llm.prompts import (
     Message,
     comparison_messages,
@@ -72,19 +73,17 @@ from paperbrief.models import (
     Takeaway,
     TakeawayDraft,
 )
-from paperbrief.pricing import Price, price_table
+from paperbrief.pricing import Price
 from paperbrief.ratelimit import RateLimiter
-from paperbrief.retrying import wait_server_or_backoff
 
 log = logging.getLogger("paperbrief.llm")
 
 DEFAULT_MODEL = "gpt-4o-mini"
 PLACEHOLDER_KEY = "not-needed"  # local OpenAI-compatible servers (Ollama, vLLM) ignore the key
 MAX_TOKENS = 1200  # the output budget of a non-reasoning model (engines/llm_room.py)
-DEFAULT_TIMEOUT = 30.0  # seconds per HTTP attempt (--timeout)
 
 
-class LLMEngine(HTTPCalls):
+class LLMEngine(HTTPCalls, Endpoint):
     """Takeaways and comparisons from a chat model; satisfies paperbrief.engines.Engine."""
 
     def __init__(
@@ -112,15 +111,10 @@ class LLMEngine(HTTPCalls):
         self.takeaway_version = prompt_version("takeaway")
         self.comparison_version = prompt_version("comparison")
         self.fallback = fallback
-        self.client = sdk_client(client, api_key=api_key, base_url=base_url, timeout=timeout)
-        self.timeout = timeout
-        self.max_attempts = max(1, max_attempts)
-        self.deadline = deadline
+        self._connect(client, api_key=api_key, base_url=base_url, timeout=timeout,
+                      max_attempts=max_attempts, deadline=deadline, prices=price_table,
+                      wait=wait, sleep=sleep, limiter=limiter, breaker=breaker)
         self.reasks = max(0, reasks)
-        self.prices = dict(price_table) if price_table is not None else _default_prices()
-        # the SDK's own schedule: 0.5 s, 1 s, 2 s ... (+ up to 0.5 s jitter), at most 8 s
-        self.wait = wait if wait is not None else wait_server_or_backoff(0.5, 8.0, 0.5)
-        self.sleep = sleep
         self._lock = threading.Lock()
         self._json_schema = True  # False once the server rejected json_schema
         self._dropped: set[str] = set()  # OPTIONAL_PARAMS the server rejected
@@ -130,10 +124,6 @@ class LLMEngine(HTTPCalls):
         self._token_param = "max_tokens"  # max_completion_tokens when the server asks for it
         self.cost_limited = False  # set when the run has --max-cost: an unpriced call is loud
         self._unpriced: set[str] = set()  # models already warned about
-        self.limiter = limiter if limiter is not None else RateLimiter(8)
-        self.breaker = breaker if breaker is not None else CircuitBreaker()
-        # called with each CallRecord as soon as its attempt returns (the pipeline logs it)
-        self.call_log: Callable[[CallRecord], None] | None = None
 
     @property
     def response_mode(self) -> str:
@@ -344,10 +334,6 @@ class LLMEngine(HTTPCalls):
             )
 
         return before_sleep
-
-
-def _default_prices() -> dict[str, Price]:
-    return price_table()
 
 
 def llm_engine_from_env(
