@@ -22,6 +22,7 @@ from paperbrief.cli.common import (
 from paperbrief.cli.delivery import check_delivery, deliver
 from paperbrief.cli.marks import seen_and_marks, serve_url_option
 from paperbrief.errors import EXIT_OK, OutputError, UsageError
+from paperbrief.redact import strip_userinfo
 
 log = logging.getLogger("paperbrief")
 
@@ -48,45 +49,14 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if not offline:  # first, beside this thread's work
         # openai: about a second, while the listing is read
         steps.preload("paperbrief.engines.llm.engine")
-    from paperbrief import windows
-    from paperbrief.atomic import check_output, output_path, writable_file, write_atomic
-    from paperbrief.deliver.output_guard import guard_outputs
-    from paperbrief.deliver.overwrite import check_replaceable
-    from paperbrief.redact import strip_userinfo
-
-    if args.template is not None and not args.template.is_file():
-        raise UsageError(f"--template {args.template}: no such file")
-    fmt = digest_format(args)
-    if args.out is None and sys.stdout is None:
-        raise OutputError("standard output is closed (write to a file with --out)")
-    if args.template is not None and not args.json:  # compiled before any fetching or paying
-        from paperbrief.digest.render import check_template
-        from paperbrief.digest.render_html import check_html_template
-
-        (check_html_template if fmt == "html" else check_template)(args.template)
-    if args.out is not None:
-        check_output(args.out)  # before any fetching or paying
-    mail = check_delivery(args)
-    batch = args.batch or args.batch_wait
-    if batch and offline:
-        raise UsageError(
-            "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
-        )
-    profile = steps.read_profile(args.interests)  # a malformed one fails before any fetching
+    fmt, mail, batch, profile = _checked(args, offline)
     serve_url = serve_url_option(args.serve_url)
     # offline, scikit-learn's import for the plan starts now, in a child on the other core, while
     # this process reads the listing (with a profile, ranking needs the TF-IDF space here)
     relater = steps.relate_process() if offline and profile is None else None
     papers, period, warnings = load(args)
     period = steps.period_of(papers, period)
-    target = None
-    if args.out is not None:  # DIR/ gets its file name from the period: check it before paying
-        suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
-        named = output_path(args.out, windows.file_label(period), suffix)  # ISO dates
-        target = writable_file(named, "--out")
-        guard_outputs(args, target)
-        if named != Path(args.out).expanduser():
-            check_replaceable(target, papers)  # never another period's digest, silently
+    target = _target(args, fmt, period, papers)
     with session(args, "digest") as (store, run_id):
         store.save_papers(papers)
         # issue 25: the reader's marks, and the papers they saw before
@@ -118,17 +88,10 @@ def cmd_digest(args: argparse.Namespace) -> int:
             relater.close()  # ended if unused (e.g. a plan given, or made before)
         if mode is not None:
             mode.finish(digest.stats, pipeline.report)
-        if args.json:
-            text = digest.model_dump_json(indent=2) + "\n"
-        elif fmt == "html":
-            from paperbrief.digest.render_html import render_html_digest
-
-            text = render_html_digest(digest, args.template, args.top, args.rest)
-        else:
-            from paperbrief.digest.render import render_digest  # jinja2's templates: after the work
-
-            text = render_digest(digest, args.template, args.top, args.rest)
+        text = _text(digest, args, fmt)
         if target is not None:
+            from paperbrief.atomic import write_atomic
+
             write_atomic(target, text)
             log.info("wrote %s (%d papers)", target, len(papers))
         else:
@@ -148,6 +111,65 @@ def cmd_digest(args: argparse.Namespace) -> int:
     if failure:
         raise failure
     return EXIT_OK
+
+
+def _checked(args: argparse.Namespace, offline: bool) -> tuple[str, Any, bool, Any]:
+    """(format, mail settings, batch?, interests profile): every option that can be wrong,
+    checked before any fetching or paying."""
+    from paperbrief.atomic import check_output
+
+    if args.template is not None and not args.template.is_file():
+        raise UsageError(f"--template {args.template}: no such file")
+    fmt = digest_format(args)
+    if args.out is None and sys.stdout is None:
+        raise OutputError("standard output is closed (write to a file with --out)")
+    if args.template is not None and not args.json:  # compiled before any fetching or paying
+        from paperbrief.digest.render import check_template
+        from paperbrief.digest.render_html import check_html_template
+
+        (check_html_template if fmt == "html" else check_template)(args.template)
+    if args.out is not None:
+        check_output(args.out)
+    mail = check_delivery(args)
+    batch = bool(args.batch or args.batch_wait)
+    if batch and offline:
+        raise UsageError(
+            "--batch needs the LLM engine: set OPENAI_API_KEY or OPENAI_BASE_URL (not --offline)"
+        )
+    profile = steps.read_profile(args.interests)  # a malformed one fails before any fetching
+    return fmt, mail, batch, profile
+
+
+def _target(args: argparse.Namespace, fmt: str, period: Any, papers: list[Any]) -> Path | None:
+    """The file --out names (DIR/ gets its file name from the period), checked before paying;
+    None for standard output."""
+    if args.out is None:
+        return None
+    from paperbrief import windows
+    from paperbrief.atomic import output_path, writable_file
+    from paperbrief.deliver.output_guard import guard_outputs
+    from paperbrief.deliver.overwrite import check_replaceable
+
+    suffix = ".json" if args.json else ".html" if fmt == "html" else ".md"
+    named = output_path(args.out, windows.file_label(period), suffix)  # ISO dates
+    target = writable_file(named, "--out")
+    guard_outputs(args, target)
+    if named != Path(args.out).expanduser():
+        check_replaceable(target, papers)  # never another period's digest, silently
+    return target
+
+
+def _text(digest: Any, args: argparse.Namespace, fmt: str) -> str:
+    """The digest as --json, HTML or Markdown (jinja2's templates imported after the work)."""
+    if args.json:
+        return str(digest.model_dump_json(indent=2)) + "\n"
+    if fmt == "html":
+        from paperbrief.digest.render_html import render_html_digest
+
+        return render_html_digest(digest, args.template, args.top, args.rest)
+    from paperbrief.digest.render import render_digest
+
+    return render_digest(digest, args.template, args.top, args.rest)
 
 
 def _batch_mode(args: argparse.Namespace, pipeline: Any, store: Any, run_id: int, plan) -> Any:
