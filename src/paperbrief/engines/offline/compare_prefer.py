@@ -1,0 +1,195 @@
+"""More facts for the offline comparison's "when to prefer" lines (round 9's readers: 12 of 15
+prefer lines were a release while true, decision-relevant facts went unsaid): what the paper
+calls itself (so 'CoDe achieves a 1.7x speedup' is read as the paper's own claim), a
+training-free claim in the title ('Stable Flow: Vital Layers for Training-Free Image Editing'),
+the memory and token budget it reports against a baseline, and whether the other paper gives a
+speed figure at all.
+
+Hand rules over the abstract's own words, like compare_reasons: no library reads '1280 tokens,
+while baselines need 6144' or 'slashes memory usage by around 50%' as a budget the paper's own
+method claims (a number tagger finds the figures, not whose they are nor what they measure),
+so each rule asks for the paper's own voice ('we', 'our', its name) and a figure, and each is
+said only when the other paper says nothing of the kind (when unsure, nothing is said).
+"""
+
+from __future__ import annotations
+
+import re
+
+from paperbrief.text import sentences, squash
+
+# the title's head before a colon ('OminiControl', 'Stable Flow'): a name when it is short
+_HEAD = re.compile(r"^\s*([A-Z][^:]{1,40}?)\s*:")
+# 'we propose Collaborative Decoding (CoDe)': an acronym the paper defines for its own method
+_DEFINED = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:propose|present|introduce"
+                      r"|develop|design|build|call|name|dub|term)\w*\s+[^.;()]{0,80}?"
+                      r"\(([A-Z][A-Za-z0-9-]{1,15})\)")  # fmt: skip
+# 'we introduce CoordTok, a video tokenizer': a one-word name with a capital inside or a digit
+_NAMED = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:propose|present|introduce"
+                    r"|develop|design|build)\w*\s+((?=[\w-]*[A-Z0-9][\w-]*[A-Z0-9])"
+                    r"[A-Z][\w-]{2,24})\s*[,(]")  # fmt: skip
+
+
+def own_names(title: str, abstract: str) -> tuple[str, ...]:
+    """What the paper calls its own work: the title's head before a colon when it is one to
+    three words, and an acronym it defines for what it proposes ('CoDe')."""
+    names = []
+    head = _HEAD.match(title)
+    if head and len(head.group(1).split()) <= 3:
+        names.append(head.group(1))
+    flat = squash(abstract)
+    found = [*_DEFINED.finditer(flat), *_NAMED.finditer(flat)]
+    names += [m.group(1) for m in found if flat.count(m.group(1)) >= 2]
+    return tuple(dict.fromkeys(n for n in names if len(n) > 2))
+
+
+_OWN = re.compile(r"\b(?:we|our|this (?:paper|work)|the proposed|proposed)\b", re.IGNORECASE)
+# others' work ('existing methods need 6144 tokens'), unless set against it ('Unlike existing
+# methods, ..., OminiControl ... with only ~0.1% additional parameters'), or a hope
+_OTHERS = re.compile(
+    r"\b(?:existing|previous|prior|conventional|current)\s+(?:\w+\s+){0,2}"
+    r"(?:methods|approaches|works|models|systems|tokenizers)\b",
+    re.I,
+)
+_CONTRAST = re.compile(r"\b(?:unlike|than|over|compared (?:to|with)|outperform\w*|surpass\w*)"
+                       r"\s+(?:\w+\s+){0,2}(?:existing|previous|prior|conventional|current)\b",
+                       re.IGNORECASE)  # fmt: skip
+_HOPE = re.compile(r"\b(?:could|may|might|potential|future|aims?\s+to)\b", re.IGNORECASE)
+
+
+def own_claims(title: str, abstract: str) -> list[str]:
+    """The sentences that claim something of the paper's own work: in its voice ('we', 'our')
+    or naming it ('CoDe achieves ...', 'OminiControl ... with only ~0.1% additional
+    parameters'), not of others' methods nor a hope."""
+    names = own_names(title, abstract)
+    out = []
+    for s in sentences(abstract):
+        mine = _OWN.search(s) or any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", s)
+                                     for n in names)  # fmt: skip
+        if mine and not _HOPE.search(s) and (not _OTHERS.search(s) or _CONTRAST.search(s)):
+            out.append(s)
+    return out
+
+
+# the title calls the method training-free: 'Vital Layers for Training-Free Image Editing'
+_TITLE_FREE = re.compile(r"\b(?:training|tuning|finetuning|fine-tuning)[- ]free\b", re.I)
+
+
+def title_training_free(title: str, abstract: str) -> bool:
+    """True when the title says the paper's method needs no training (a title names the
+    paper's own work; 'Do We Need Training-Free ...?' asks, and is not read), the title joins
+    no other part to it ('Motion Generation and Training-free Editing': the generator is
+    trained), and no sentence of its own trains ('through lightweight, trained conditioning
+    adapters': DreamCache is finetuning-free only at test time)."""
+    m = _TITLE_FREE.search(title)
+    if not m or "?" in title or re.search(r"(?<![\w-])and(?![\w-])", title[: m.start()], re.I):
+        return False
+    # a sentence that says training-free itself sets it against others' training ('Despite
+    # its training-free approach, ChatDiT surpasses ... those ... trained on ...')
+    return not any((_TRAINED_BY.search(s) or _TRAINED_WORD.search(s)) and not _TITLE_FREE.search(s)
+                   for s in own_claims(title, abstract))  # fmt: skip
+
+
+_TRAINED_WORD = re.compile(r"(?<![\w-])(?:trained|learned|learnable|trainable)\b", re.I)
+
+
+# training said of the method without 'we': 'these capabilities are achieved by training on
+# images generated by the DiT itself', 'with only ~0.1% additional parameters' (a learned adapter)
+_TRAINED_BY = re.compile(r"\bby (?:training|fine-?tuning)\b|\b(?:additional|extra|trainable"
+                         r"|learnable) (?:\w+ )?parameters\b", re.IGNORECASE)  # fmt: skip
+_NEGATED = re.compile(r"\b(?:not|no|without|never|nor|zero)\s+(?:[\w~%.-]+\s+){0,3}$", re.I)
+
+
+def trains_named(title: str, abstract: str) -> bool:
+    """True when a sentence of the paper's own (its voice or its name) trains its method in
+    words compare_reasons.trains does not read ('achieved by training on', '~0.1% additional
+    parameters'), not negated ('without additional parameters')."""
+    for s in own_claims(title, abstract):
+        for m in _TRAINED_BY.finditer(s):
+            if not _NEGATED.search(s[: m.start()]):
+                return True
+    return False
+
+
+_NUM = r"(?:up to |around |about |nearly |over |~\s?)?\d+(?:[.,]\d+)?\\?"  # '10\%': a LaTeX percent
+# memory the paper's method saves: 'slashes memory usage by around 50%', 'reduces GPU memory
+# by 3x', '2.5x less memory', '40% lower memory'
+_MEMORY = re.compile(
+    r"\b(?:reduc|cut|slash|sav|lower|decreas)\w*\s+(?:the\s+)?(?:peak\s+|GPU\s+|inference\s+"
+    r"|training\s+)?memory(?:\s+(?:usage|consumption|footprint|cost|requirements?))?\s+by\s+"
+    + _NUM
+    + r"\s*(?:%|×|x|times)(?![\w])"
+    r"|(?<![\w.])" + _NUM + r"\s*(?:%|×|x|times)\s+(?:less|lower|smaller|reduction in|fewer)\s+"
+    r"(?:peak\s+|GPU\s+)?memory\b",
+    re.IGNORECASE,
+)
+_ANY_MEMORY = re.compile(r"\bmemory\b|\bVRAM\b|\bGPU hours\b", re.IGNORECASE)
+
+
+def memory_figure(title: str, abstract: str) -> str:
+    """The memory saving the paper reports for its own method, as said after 'it reports'
+    ('slashes memory usage by around 50%' is 'a memory cut of around 50%'), else ''."""
+    for s in own_claims(title, abstract):
+        m = _MEMORY.search(s)
+        if m and not _NEGATED.search(s[: m.start()]):
+            figure = re.search(_NUM + r"\s*(?:%|×|x|times)", m.group(0), re.I)
+            # a range is said whole: '45% to 50% less memory' (Adam-mini)
+            lower = re.search(r"(\d+(?:\.\d+)?\s*%?\s*(?:to|-|–)\s*)$", s[: m.start()])
+            if figure:
+                said = (lower.group(1) if lower else "") + figure.group(0)
+                return f"memory use cut by {squash(said).replace(chr(92), '')}"
+    return ""
+
+
+_N = r"\d+(?:[.,]\d+)?\s*[KkM]?"
+# a token budget against a baseline: '1280 tokens, while baselines need 6144 or 8192 tokens'
+_TOKENS_VS = re.compile(
+    r"\b(" + _N + r")\s+(?:[\w-]+\s+)?tokens\b,?\s+(?:while|whereas)\s+((?:the\s+)?[\w -]{2,40}?)"
+    r"\s+(need|require|use|take)s?\s+(" + _N + r"(?:\s+or\s+" + _N + r")?)\s+(?:[\w-]+\s+)?tokens",
+    re.IGNORECASE,
+)
+# a share or a fold of the tokens: 'with less than 10% tokens', '4x fewer visual tokens',
+# 'reduces the number of visual tokens by 75%'
+_TOKENS_SHARE = re.compile(
+    r"\b(?:with|using|uses?|requires?|needs?)\s+(?:less than|only|under|just)\s+\d+(?:\.\d+)?\\?%"
+    r"\s+(?:of\s+(?:the\s+)?)?(?:[\w-]+\s+)?tokens\b"
+    r"|(?<![\w.])" + _NUM + r"\s*(?:×|x|times|%)\s+fewer\s+(?:[\w-]+\s+)?tokens\b"
+    r"|\breduc\w*\s+(?:the\s+)?(?:number\s+of\s+)?(?:[\w-]+\s+)?tokens\s+by\s+"
+    + _NUM
+    + r"\s*(?:%|×|x|times)(?![\w])",
+    re.IGNORECASE,
+)
+_ANY_TOKENS = re.compile(r"\b(?:fewer|less|compress\w*|reduc\w*|budget|\d+)\b[^.;]{0,30}\btokens\b",
+                         re.IGNORECASE)  # fmt: skip
+
+
+def token_figure(title: str, abstract: str) -> str:
+    """The token budget the paper reports for its own method against a baseline ('1280 tokens
+    where baselines need 6144 or 8192', 'with less than 10% tokens'), else ''."""
+    for s in own_claims(title, abstract):
+        m = _TOKENS_VS.search(s)
+        if m:
+            return f"{squash(m.group(1))} tokens where {m.group(2).strip()} {m.group(3)} " + (
+                f"{squash(m.group(4))}"
+            )
+        m = _TOKENS_SHARE.search(s)
+        if m and not _NEGATED.search(s[: m.start()]):
+            said = squash(m.group(0))
+            said = re.sub(r"(\d)times\b", "\\1×", said).replace("\\%", "%")
+            # 'with less than 10% tokens' is said as 'using less than 10% tokens'
+            said = re.sub(r"^(?:with|using|uses?|requires?|needs?)\b", "using", said, flags=re.I)
+            return re.sub(r"^reduc\w*", "reducing", said, flags=re.I)
+    return ""
+
+
+def budget_reasons(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
+    """The memory and token budgets of `mine` ((title, abstract)) that `other` does not speak
+    of at all, each as a reason a reader can act on."""
+    out = []
+    memory = memory_figure(*mine)
+    if memory and not _ANY_MEMORY.search(other[1]):
+        out.append(f"if memory is tight: it reports {memory}")
+    tokens = token_figure(*mine)
+    if tokens and not _ANY_TOKENS.search(other[1]):
+        out.append(f"if the token budget matters: it reports {tokens}")
+    return out
