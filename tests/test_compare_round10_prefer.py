@@ -172,3 +172,32 @@ def test_an_own_github_repository_is_code_and_a_reading_list_is_not():
     # 'We release a suite of DLMs ... https://github.com/HKUNLP/DiffuLLaMA': models, not parsed
     diffu = papers()["2410.17891"].abstract
     assert releases(diffu) == "" and release_unknown(diffu)
+
+
+# --- data scale ----------------------------------------------------------------------------------
+
+
+def test_the_size_of_the_data_a_paper_builds_is_said_whole():
+    from paperbrief.engines.offline.compare_prefer import data_size
+
+    # ReachQA: 'a dataset containing 3k reasoning-intensive charts and 20k Q&A pairs'
+    assert data_size(*ta("2410.18798")) == ("20k Q&A pairs", 20_000)
+    # IGPair: 'containing over 300,000 pairs of clothing and dressed images' (the 'over' kept)
+    assert data_size(*ta("2407.12705"))[0] == "over 300,000 pairs"
+    # VideoGLaMM: '83k objects and 671k masks' is two counts, the larger one said
+    assert data_size(*ta("2411.04923"))[0] == "671k masks"
+    # ChatRex's 'Rexverse-2M dataset' names no noun: not said as '2M samples'
+    assert "2M" not in data_size(*ta("2411.18363"))[0]
+
+
+def test_data_scale_is_a_reason_only_against_a_paper_with_no_large_data():
+    # round 9 pair 17: OminiControl's Subjects200K against Stable Flow, which builds no data
+    stable, omini = "2411.14430", "2411.15098"
+    line = prefer(compare(stable, omini), omini)
+    assert "if data scale matters: its data has over 200,000 identity-consistent images" in line
+    assert line.index("data scale") < line.index("to build on its data")
+    # round 9 pair 4: ReachQA (20k Q&A pairs) against MPO, whose MMPR is 'large-scale' but
+    # has no count in the abstract: said; never the other way round
+    c = compare("2410.18798", "2411.10442")
+    assert "its data has 20k Q&A pairs" in prefer(c, "2410.18798")
+    assert "data scale" not in prefer(c, "2411.10442")

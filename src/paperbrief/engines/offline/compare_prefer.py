@@ -123,7 +123,9 @@ _MEMORY = re.compile(
     r"(?:peak\s+|GPU\s+)?memory\b",
     re.IGNORECASE,
 )
-_ANY_MEMORY = re.compile(r"\bmemory\b|\bVRAM\b|\bGPU hours\b", re.IGNORECASE)
+# any word of memory: SepLLM's 'over 50% reduction in KV cache' is a memory cut too
+_ANY_MEMORY = re.compile(r"\bmemory\b|\bVRAM\b|\bGPU hours\b|\bKV[- ]?cache|\bfootprint\b"
+                         r"|\boffload", re.IGNORECASE)  # fmt: skip
 
 
 def memory_figure(title: str, abstract: str) -> str:
@@ -193,3 +195,55 @@ def budget_reasons(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
     if tokens and not _ANY_TOKENS.search(other[1]):
         out.append(f"if the token budget matters: it reports {tokens}")
     return out
+
+
+# the size of data the paper builds: 'a dataset containing 3k reasoning-intensive charts and 20k
+# Q&A pairs', 'totaling 361 million masks', 'a diverse 6M instruction dataset'
+_COUNT = (r"(?<![\w.,])((?:over |more than |nearly |about |around |approximately |~\s?)?)"
+          r"(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*"
+          r"(k|K|M|B|million|billion|thousand)?\+?")  # fmt: skip
+_ITEMS = (r"(?:samples|examples|images|videos|questions|pairs|instructions|hours|documents|tasks"
+          r"|problems|dialogues|conversations|trajectories|clips|masks|sentences|annotations"
+          r"|prompts|episodes|demonstrations|scenes|frames|texts|captions|utterances|papers"
+          r"|articles|queries|instances|entries|items|records|recordings|charts|tables|programs"
+          r"|solutions|responses|preferences|comparisons)")  # fmt: skip
+# the words between the count and its noun hold no other figure ('83k objects and 671k masks'
+# is two counts); a count in a dataset's name ('Rexverse-2M dataset') says no noun, and is left
+_SIZE = re.compile(_COUNT + r"\s+((?:[^\W\d][\w&/-]*\s+){0,3}?" + _ITEMS + r")\b"
+                   r"|" + _COUNT + r"\s+(instruction|preference|image|video|text)\s+(?:dataset"
+                   r"|corpus)\b")  # fmt: skip
+_DATA_WORD = re.compile(r"\b(?:dataset|benchmark|corpus|collection|suite|data)\b", re.IGNORECASE)
+_BUILDS = re.compile(r"\b(?:construct|build|built|collect|curat|creat|introduc|present|releas"
+                     r"|compris|contain|consist|includ|featur|span|total|produc|generat|synthesi"
+                     r"|annotat|gather)\w*", re.IGNORECASE)  # fmt: skip
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
+# data large enough that its size is a reason to pick the paper (a few hundred items are not)
+_LARGE = 10_000
+
+
+def data_size(title: str, abstract: str) -> tuple[str, float]:
+    """The largest data the paper says it builds, as said ('361 million masks', '20k Q&A
+    pairs') and its count; ('', 0) when none is said in a sentence that builds data of its own.
+    """
+    best: tuple[str, float] = ("", 0.0)
+    for s in own_claims(title, abstract):
+        if not (_DATA_WORD.search(s) and _BUILDS.search(s)):
+            continue
+        for m in _SIZE.finditer(s):
+            first = m.group(2) is not None
+            qualifier, number, unit = m.group(1, 2, 3) if first else m.group(5, 6, 7)
+            value = float(number.replace(",", "")) * _SCALE.get((unit or "").lower(), 1.0)
+            if value > best[1] and not re.match(r"\d{4}$", number):  # a year is no count
+                noun = m.group(4) if first else f"{m.group(8)} samples"
+                space = " " if unit and len(unit) > 1 else ""
+                best = (f"{qualifier or ''}{number}{space}{unit or ''} {squash(noun)}", value)
+    return best
+
+
+def scale_reason(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
+    """'if data scale matters: its data has 361 million masks' when the paper builds
+    data of 10,000 items or more and the other states no data of its own that large."""
+    said, size = data_size(*mine)
+    if size < _LARGE or data_size(*other)[1] >= _LARGE / 10:
+        return []
+    return [f"if data scale matters: its data has {said}"]
