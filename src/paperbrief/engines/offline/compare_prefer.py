@@ -247,3 +247,32 @@ def scale_reason(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
     if size < _LARGE or data_size(*other)[1] >= _LARGE / 10:
         return []
     return [f"if data scale matters: its data has {said}"]
+
+
+# little data said as a strength: 'outperforms ... baselines using only 40K verifiable problems',
+# 'using merely 0.3% of the training data'
+_FEW = re.compile(r"\b(?:using|with|on|from|requires?|needs?|requiring|needing)\s+(?:only|merely"
+                  r"|just)\s+(?:about\s+|around\s+)?(\d+(?:[.,]\d+)?\s*(?:%|k|K|M)?\s+"
+                  r"(?:of\s+the\s+)?(?:[^\W\d][\w-]*\s+){0,2}?(?:" + _ITEMS[3:-1]
+                  + r"|training data|data))\b")  # fmt: skip
+
+
+def little_data(title: str, abstract: str) -> str:
+    """The little data the paper's own method needs, as said ('only 40K verifiable problems'),
+    else ''."""
+    for s in own_claims(title, abstract):
+        m = _FEW.search(s)
+        if m and not re.search(r"\bGPU|\bcompute\b", m.group(1), re.IGNORECASE):
+            return f"only {squash(m.group(1))}"  # '1.5k GPU hours' is compute, not data
+    return ""
+
+
+def data_reasons(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
+    """Data scale and data economy: the first when the paper builds data of 10,000 items or
+    more and the other states no data of its own that large, the second when it says it needs
+    little data ('using only 40K verifiable problems') and the other says nothing alike."""
+    out = scale_reason(mine, other)
+    few = little_data(*mine)
+    if few and not little_data(*other) and not re.search(r"\b(?:only|merely|just)\s+\d", other[1]):
+        out.append(f"if data is scarce: it reports needing {few}")
+    return out

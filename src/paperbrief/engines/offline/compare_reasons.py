@@ -17,8 +17,8 @@ import re
 from paperbrief.engines.offline.compare_facts import content_free
 from paperbrief.engines.offline.compare_prefer import (
     budget_reasons,
+    data_reasons,
     own_names,
-    scale_reason,
     title_training_free,
     trains_named,
 )
@@ -336,7 +336,7 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
         # one pair, not in another whose paper also accelerates but gives no figure)
         out.append(f"if speed{where} matters: it reports {speed} (the other gives no figure)")
     out += budget_reasons((titles[0], mine), (titles[1], other))
-    out += scale_reason((titles[0], mine), (titles[1], other))
+    out += data_reasons((titles[0], mine), (titles[1], other))
     if real_robot(mine) and simulation_only(other):
         out.append("for real robots: it reports real-world robot experiments, the other "
                    "simulation only")  # fmt: skip
