@@ -189,8 +189,9 @@ _NOT_CODE = re.compile(r"\bawesome|\b(?:reference|reading|paper) lists?\b|\bpape
 
 
 def _repositories(abstract: str) -> list[str]:
-    if re.search(r"\bsurvey\b", abstract, re.IGNORECASE):
-        return []  # a survey's repository is a reading list more often than code
+    if re.search(r"\bsurvey\b|\b(?:a|this|our)\s+(?:[\w-]+\s+){0,2}review\s+(?:of|on)\b",
+                 abstract, re.IGNORECASE):  # fmt: skip
+        return []  # a survey's or review's repository is a reading list more often than code
     stated = _statements(abstract)
     return [s for s in sentences(abstract)
             if _REPOSITORY.search(s) and s not in stated and not _NOT_CODE.search(s)]  # fmt: skip
