@@ -206,11 +206,13 @@ def test_data_scale_is_a_reason_only_against_a_paper_with_no_large_data():
 def test_needing_little_data_is_a_reason_and_compute_is_not_data():
     from paperbrief.engines.offline.compare_prefer import little_data
 
-    # round 9 pair 10: HuatuoGPT-o1 'outperforms ... baselines using only 40K verifiable
-    # problems' against Medprompt-to-o1, an evaluation with no such claim
+    # HuatuoGPT-o1 'outperforms ... baselines using only 40K verifiable problems': a reason
+    # against a paper that trains (SCA), none against Medprompt-to-o1 (round 9
+    # pair 10), an evaluation that trains nothing
     huatuo = "2412.18925"
-    line = prefer(compare("2411.03590", huatuo), huatuo)
+    line = prefer(compare("2412.01316", huatuo), huatuo)
     assert "if data is scarce: it reports needing only 40K verifiable problems" in line
+    assert "data is scarce" not in prefer(compare("2411.03590", huatuo), huatuo)
     # 'requiring only 1.5k GPU hours of training' is compute, not data
     assert little_data(*ta("2406.14130")) == ""
     assert little_data(*ta("2408.15881")) == "only 0.3% of the training data"

@@ -336,7 +336,11 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
         # one pair, not in another whose paper also accelerates but gives no figure)
         out.append(f"if speed{where} matters: it reports {speed} (the other gives no figure)")
     out += budget_reasons((titles[0], mine), (titles[1], other))
-    out += data_reasons((titles[0], mine), (titles[1], other))
+    # needing little data is a reason only against a paper that trains too (SmoothCache
+    # calibrates on 'a small calibration set' and trains nothing: CLEAR's 'only 10K
+    # self-generated samples' says nothing against it)
+    out += [r for r in data_reasons((titles[0], mine), (titles[1], other))
+            if not r.startswith("if data is scarce") or _trained(other, titles[1])]  # fmt: skip
     if real_robot(mine) and simulation_only(other):
         out.append("for real robots: it reports real-world robot experiments, the other "
                    "simulation only")  # fmt: skip
