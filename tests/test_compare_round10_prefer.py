@@ -196,11 +196,10 @@ def test_data_scale_is_a_reason_only_against_a_paper_with_no_large_data():
     line = prefer(compare(stable, omini), omini)
     assert "if data scale matters: its data has over 200,000 identity-consistent images" in line
     assert line.index("data scale") < line.index("to build on its data")
-    # round 9 pair 4: ReachQA (20k Q&A pairs) against MPO, whose MMPR is 'large-scale' but
-    # has no count in the abstract: said; never the other way round
+    # round 9 pair 4: ReachQA (20k Q&A pairs) against MPO, whose MMPR is 'a high-quality,
+    # large-scale ... dataset' with no count: MMPR may be larger, so nothing is said either way
     c = compare("2410.18798", "2411.10442")
-    assert "its data has 20k Q&A pairs" in prefer(c, "2410.18798")
-    assert "data scale" not in prefer(c, "2411.10442")
+    assert "data scale" not in c.prefer_a_when + c.prefer_b_when
 
 
 def test_needing_little_data_is_a_reason_and_compute_is_not_data():

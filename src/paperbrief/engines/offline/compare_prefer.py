@@ -240,11 +240,19 @@ def data_size(title: str, abstract: str) -> tuple[str, float]:
     return best
 
 
+def _builds_data(title: str, abstract: str) -> bool:
+    """The paper builds a dataset or corpus of its own whose size it gives in no count ('MMPR,
+    a high-quality, large-scale multimodal reasoning preference dataset'): a size said for the
+    other paper then sets nothing apart (MMPR may well be larger)."""
+    return any(re.search(r"\b(?:dataset|corpus)\b", s, re.IGNORECASE) and _BUILDS.search(s)
+               for s in own_claims(title, abstract))  # fmt: skip
+
+
 def scale_reason(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
     """'if data scale matters: its data has 361 million masks' when the paper builds
     data of 10,000 items or more and the other states no data of its own that large."""
     said, size = data_size(*mine)
-    if size < _LARGE or data_size(*other)[1] >= _LARGE / 10:
+    if size < _LARGE or data_size(*other)[1] >= _LARGE / 10 or _builds_data(*other):
         return []
     return [f"if data scale matters: its data has {said}"]
 
