@@ -241,11 +241,17 @@ def data_size(title: str, abstract: str) -> tuple[str, float]:
 
 
 def _builds_data(title: str, abstract: str) -> bool:
-    """The paper builds a dataset or corpus of its own whose size it gives in no count ('MMPR,
+    """The paper builds or trains on data of its own whose size it gives in no count ('MMPR,
     a high-quality, large-scale multimodal reasoning preference dataset'): a size said for the
     other paper then sets nothing apart (MMPR may well be larger)."""
-    return any(re.search(r"\b(?:dataset|corpus)\b", s, re.IGNORECASE) and _BUILDS.search(s)
+    return any(_OWN_DATA.search(s) and (_BUILDS.search(s) or re.search(r"\btrain", s, re.I))
                for s in own_claims(title, abstract))  # fmt: skip
+
+
+# data of its own, of any kind: 'a benchmark', '87 public datasets', 'purely trained on synthetic
+# multimodal data' (Euclid, against VisOnlyQA's 70k instances)
+_OWN_DATA = re.compile(r"\b(?:datasets?|corpus|corpora|benchmarks?)\b|\b(?:synthetic|training"
+                       r"|instruction|preference)\s+(?:[\w-]+\s+)?data\b", re.I)  # fmt: skip
 
 
 def scale_reason(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
