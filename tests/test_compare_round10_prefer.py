@@ -215,3 +215,11 @@ def test_needing_little_data_is_a_reason_and_compute_is_not_data():
     # 'requiring only 1.5k GPU hours of training' is compute, not data
     assert little_data(*ta("2406.14130")) == ""
     assert little_data(*ta("2408.15881")) == "only 0.3% of the training data"
+
+
+def test_a_repository_of_something_the_paper_calls_data_is_no_code_release():
+    # 'we assembled 106 medical datasets to create Med-MAT' ... 'Med-MAT is publicly available at
+    # https://github.com/...': data of a kind not parsed, so no release is said (not 'code')
+    assert releases(papers()["2412.20070"].abstract) == ""
+    # the round-9 repository stays code: 'Project website: https://github.com/...'
+    assert releases(papers()["2410.24218"].abstract) == "code"

@@ -194,7 +194,21 @@ def _repositories(abstract: str) -> list[str]:
         return []  # a survey's or review's repository is a reading list more often than code
     stated = _statements(abstract)
     return [s for s in sentences(abstract)
-            if _REPOSITORY.search(s) and s not in stated and not _NOT_CODE.search(s)]  # fmt: skip
+            if _REPOSITORY.search(s) and s not in stated and not _NOT_CODE.search(s)
+            and not _names_data(s, abstract)]  # fmt: skip
+
+
+def _names_data(sentence: str, abstract: str) -> bool:
+    """'Med-MAT is publicly available at https://github.com/...' where another sentence says
+    'we assembled 106 medical datasets to create Med-MAT': what is put out is data, not code
+    (and what kind of data is not parsed: no release is said)."""
+    m = re.match(r"\s*(?:The\s+)?([A-Z][\w.+-]*[\w+])\s+(?:is|are|has been|have been)\b", sentence)
+    if not m or m.group(1).lower() in ("code", "project", "repository", "work", "system"):
+        return False
+    name = re.escape(m.group(1))
+    return any(re.search(rf"(?<![\w-]){name}(?![\w-])", s) and re.search(
+        r"\b(?:datasets?|benchmarks?|corpus|corpora|collection)\b", s, re.IGNORECASE)
+               for s in sentences(abstract) if s != sentence)  # fmt: skip
 
 
 # 'We introduce LLaVA-Critic, the first open-source large multimodal model': an open release
