@@ -155,16 +155,18 @@ def test_a_link_is_no_release_of_what_its_words_name():
     # '.../model-surgery', '.../video-occupancy-models', '.../Language-Model-STS-CFT': code only
     for pid in ("2407.08770", "2407.09533", "2408.00690"):
         assert releases(abstract(pid)) == "code", pid
-    # 'We release our benchmark at https://da-code-bench.github.io': data, no code
-    assert releases(abstract("2410.07331")) == "data"
+    # 'We release our benchmark at https://da-code-bench.github.io': a benchmark, no code (said
+    # as 'benchmark' since round 10, was 'data')
+    assert releases(abstract("2410.07331")) == "benchmark"
 
 
 def test_model_naming_another_noun_is_no_model_release():
     # round 6 pair 14: 'The datasets, code, and model responses are provided at ...'
     assert releases(abstract("2412.00947")) == "code and data"
     # 'We release all questions, code, and model answers' (LiveBench); 'our raw data and model
-    # outputs' (o1 in medicine)
-    assert releases(abstract("2406.19314")) == "code and data"
+    # outputs' (o1 in medicine); LiveBench's 'We release LiveBench, the first benchmark' is a
+    # benchmark (said as such since round 10, was 'data')
+    assert releases(abstract("2406.19314")) == "code and benchmark"
     assert releases(abstract("2409.15277")) == "data"
 
 

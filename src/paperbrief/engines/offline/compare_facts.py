@@ -21,13 +21,13 @@ from paperbrief.text import STOPWORDS, sentences, squash
 
 # what a release is of: code, model weights or data, named in the release statement itself
 _THING = (
-    r"(?:source code|code|codes|codebase|implementations?|toolkit|weights|checkpoints?|"
+    r"(?:source code|code|codes|codebase|implementations?|toolkit|scripts?|weights|checkpoints?|"
     r"models?|dataset|datasets|data|benchmarks?|corpus|corpora)"
 )
 # an explicit release or availability statement about one of those things; a project page,
 # a demo or 'sampled results' link, or 'we construct/curate/collect a dataset' is none
 _RELEASE = re.compile(
-    r"\b" + _THING + r"\b[^.;]{0,60}?\b(?:is|are|will be|would be|has been|have been)\s+"
+    r"\b" + _THING + r"\b[^.;]{0,60}?\b(?:is|are|will be|would be|shall be|has been|have been)\s+"
     r"(?:made\s+)?"
     r"(?:publicly\s+|openly\s+|freely\s+)?"
     r"(?:available|released|open[- ]sourced?|public|published)\b"
@@ -44,12 +44,19 @@ _RELEASE = re.compile(
 )
 _LINK_WITH_THING = re.compile(r"\b" + _THING + r"\b[^.;]{0,60}?(?:github\.com|huggingface\.co)",
                               re.IGNORECASE)  # fmt: skip
-_USE = re.compile(r"(?<!\bour)(?<!\bthe)\s(?:with|for|to|on|that|which|trained|built|using)\s"
-                  r"(?!https?:)",
+# 'trained' before a thing word names what is released ('our data, code, and trained
+# checkpoints': Pangea, round 9), not a use of it
+_USE = re.compile(r"(?<!\bour)(?<!\bthe)\s(?:with|for|to|on|that|which|trained(?!\s+(?:[\w-]+\s+)?"
+                  + _THING + r"\b)|built|using)\s(?!https?:)",
                   re.IGNORECASE)  # fmt: skip
-_KINDS = (("code", r"\b(?:source code|code|codes|codebase|implementations?|toolkit)\b"),
+# a benchmark and its evaluation scripts are said as such, not as 'data' (round 9's readers:
+# CAMEL-Bench's 'Our benchmark and evaluation scripts are open-sourced' is more than data)
+_KINDS = (("code", r"(?<!evaluation )\b(?:source code|code|codes|codebase|implementations?"
+                   r"|toolkit)\b|(?<!evaluation )\bscripts?\b"),
           ("model weights", r"\b(?:weights|checkpoints?|models?)\b"),
-          ("data", r"\b(?:dataset|datasets|data|benchmarks?|corpus|corpora)\b"))  # fmt: skip
+          ("data", r"\b(?:dataset|datasets|data|corpus|corpora)\b"),
+          ("benchmark", r"\bbenchmarks?\b"),
+          ("evaluation scripts", r"\bevaluation (?:scripts?|code)\b"))  # fmt: skip
 # a thing word naming another ('benchmark code', 'model weights', 'dataset toolkit') is no
 # release of its own: the noun it modifies is what is released
 _MODIFIER = re.compile(r"\b" + _THING + r"\s+(?=" + _THING + r"\b)", re.IGNORECASE)
@@ -62,6 +69,7 @@ _LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:com|org|io|co|ai|net)/\S
 _MODEL_OF = re.compile(
     r"\bmodels?(?:'s?)?\s+(?!(?:and|or|are|is|will|would|can|could|have|has|had|were|was|be|at|on"
     r"|in|into|from|via|to|for|with|of|that|which|we|as|under|through|here|there|along|alongside"
+    r"|shall|should|must|may|might"
     r"|together|itself|themselves|now|also|zoo|suite|series|family|families|collection|variants?"
     r"|checkpoints?|weights?|code|codes|codebase|datasets?|data)\b)"
     # a lower-case word that is no adverb ('publicly') nor participle ('released', 'related'):
@@ -93,10 +101,11 @@ _PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)
                       r"soon\b|\bplan(?:s|ned)? to\b|\bsoon\b", re.IGNORECASE)  # fmt: skip
 
 
-def _kinds(found: list[str]) -> str:
+def _kinds(found: list[str], repository: bool = False) -> str:
     # what is released is named before the release's purpose or use ('... our codebase with
-    # support for training on Open X-Embodiment datasets' releases no data)
-    text = " ".join(_released_part(_object(s)) for s in found)
+    # support for training on Open X-Embodiment datasets' releases no data); `repository`: a
+    # sentence links a GitHub repository and names nothing else, which is code
+    text = " ".join(_released_part(_object(s)) for s in found) + (" code" if repository else "")
     text = _LINK.sub(" ", text)  # '.../Cheating-LLM-Benchmarks' names a repository, no data
     text = _MODIFIER.sub(" ", text)
     text = _THING_OF.sub(r"\1", text)  # 'the code of our benchmark' releases code (OmniEval)
@@ -154,15 +163,52 @@ _SCARCE = re.compile(r"\b(?:limited|only|little|scarce|few|no|insufficient|abund
 
 
 def _statements(abstract: str) -> list[str]:
-    return [s for s in sentences(abstract)
-            if (_RELEASE.search(s) or _LINK_WITH_THING.search(s)) and not _SCARCE.search(s)]
+    stated = (s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s))
+    return [s for s in stated if not _SCARCE.search(s)]
 
 
 def releases(abstract: str) -> str:
     """What the abstract says it releases ('code', 'model weights', 'data', or two or three of
     them joined: 'code and model weights'), from explicit release or availability statements
     only, a promise ('will be available') not counted; '' when it states none."""
-    return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)])
+    return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)],
+                  any(not _PROMISE.search(s) for s in _repositories(abstract)))  # fmt: skip
+
+
+# a GitHub repository of the paper's own ('Project website: https://github.com/sled-group/
+# Teachable_RL', round 9's readers: 'No release stated' was wrong): a repository is code put
+# out. A github.io page is a project page (no code); a repository named in a sentence that
+# says what it is already ('The dataset is available at github.com/...') is read there
+_REPOSITORY = re.compile(r"\bgithub\.com/[\w.-]+/(?![\w.-]*\.github\.io\b)[\w.-]*\w", re.I)
+# a repository that is a reading list ('Awesome-Attention-Heads', 'Our reference list is
+# open-sourced at', 'collecting the latest papers'), or whose release verb names a thing not
+# parsed ('We release a suite of DLMs ... https://github.com/...': weights, not only code)
+_NOT_CODE = re.compile(r"\bawesome|\b(?:reference|reading|paper) lists?\b|\bpapers\b|\bresources\b"
+                       r"|\bwe\s+(?:\w+\s+)?(?:releas|open[- ]sourc)\w*\s+(?!(?:it|them)\b)\w",
+                       re.IGNORECASE)  # fmt: skip
+
+
+def _repositories(abstract: str) -> list[str]:
+    if re.search(r"\bsurvey\b|\b(?:a|this|our)\s+(?:[\w-]+\s+){0,2}review\s+(?:of|on)\b",
+                 abstract, re.IGNORECASE):  # fmt: skip
+        return []  # a survey's or review's repository is a reading list more often than code
+    stated = _statements(abstract)
+    return [s for s in sentences(abstract)
+            if _REPOSITORY.search(s) and s not in stated and not _NOT_CODE.search(s)
+            and not _names_data(s, abstract)]  # fmt: skip
+
+
+def _names_data(sentence: str, abstract: str) -> bool:
+    """'Med-MAT is publicly available at https://github.com/...' where another sentence says
+    'we assembled 106 medical datasets to create Med-MAT': what is put out is data, not code
+    (and what kind of data is not parsed: no release is said)."""
+    m = re.match(r"\s*(?:The\s+)?([A-Z][\w.+-]*[\w+])\s+(?:is|are|has been|have been)\b", sentence)
+    if not m or m.group(1).lower() in ("code", "project", "repository", "work", "system"):
+        return False
+    name = re.escape(m.group(1))
+    return any(re.search(rf"(?<![\w-]){name}(?![\w-])", s) and re.search(
+        r"\b(?:datasets?|benchmarks?|corpus|corpora|collection)\b", s, re.IGNORECASE)
+               for s in sentences(abstract) if s != sentence)  # fmt: skip
 
 
 # 'We introduce LLaVA-Critic, the first open-source large multimodal model': an open release
@@ -190,7 +236,8 @@ def promises(abstract: str) -> str:
     """What the abstract promises to release ('Codes will be available at ...': 'code') and
     does not say it releases; '' when it promises nothing more."""
     released = releases(abstract)
-    promised = _kinds([s for s in _statements(abstract) if _PROMISE.search(s)])
+    promised = _kinds([s for s in _statements(abstract) if _PROMISE.search(s)],
+                      any(_PROMISE.search(s) for s in _repositories(abstract)))  # fmt: skip
     return "" if not promised or promised == released else promised
 
 
