@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from paperbrief.engines.offline.compare_cells import (
     PITCH,
@@ -83,6 +83,7 @@ class Profile:
     promised: str
     unknown: bool  # a release verb whose object is not parsed: its releases are not said
     proposes: bool  # it says it proposes a method, model or framework of its own
+    main: str  # its main contribution as a whole clause ('' when no sentence says what it does)
 
 
 _NOT_MODIFIERS = frozenset("""a an the of in on for to and or with by from as at our their its this
@@ -127,10 +128,15 @@ def _listing(terms: list[str]) -> str:
 
 
 def _profile(paper: Paper, label: str) -> Profile:
-    return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
+    found = roles(paper.title, paper.abstract)
+    names = _own_names(paper, label)
+    # the paper's main contribution (compare_roles): the approach cell, and the sentence the
+    # summary's clause for the paper is taken from first
+    main = approach_cell(paper.title, paper.abstract, found.method, names)
+    return Profile(label, found, kind(paper.title, paper.abstract),
                    paper_phrases(paper), takeaway_line(paper.abstract, paper.title),
                    releases(paper.abstract), promises(paper.abstract),
-                   release_unknown(paper.abstract), has_method(paper.abstract))  # fmt: skip
+                   release_unknown(paper.abstract), has_method(paper.abstract), main)  # fmt: skip
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
@@ -275,7 +281,15 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     (`said`), or one whose method name was lost ('propose, an approach'), is not used. The
     paper's main contribution ('introduces an egocentric world exploration framework') comes
     before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
-    shorter cut of it is whole."""
+    shorter cut of it is whole; first of all comes the clause of the sentence the approach cell
+    states (`p.main`, compare_roles), whatever its verb: 'generalizes the speculative decoding
+    algorithm ...', not the later 'introduces denoising trajectory alignment' (round 9)."""
+    if p.main:  # the main contribution's own clause, whatever its verb ('generalizes')
+        role = replace(p.roles, method=p.main)
+        for size in range(words, 4, -1):
+            for k, text in _heads(clauses(paper, p.label, role, avoid, size, first_only=True)):
+                if _reads_whole(paper, p, k, text, said):
+                    return text
     for main in (True, False):
         for size in range(words, 4, -1):
             for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
@@ -490,7 +504,7 @@ def _differences(a: Paper, b: Paper, pa: Profile, pb: Profile, own_a: list[str],
     would read as if the two papers worked on one thing)."""
     rows = []
     cells = {side: (problem_cell(p.title, p.abstract, prof.roles.problem, _names(p, prof)),
-                    approach_cell(p.title, p.abstract, prof.roles.method, _names(p, prof)),
+                    prof.main,
                     results_cell(p.title, p.abstract, _names(p, prof)))
              for side, p, prof in (("a", a, pa), ("b", b, pb))}  # fmt: skip
     for i, aspect in enumerate(("problem", "approach", "results")):
@@ -534,7 +548,11 @@ def _central(terms: list[str], title: str, main: str) -> list[str]:
 
 def _names(paper: Paper, p: Profile) -> tuple[str, ...]:
     """What the paper calls itself: its short label and the name it gives its artifact."""
-    return tuple(n for n in (p.label, named(paper)) if n and not n.startswith("the "))
+    return _own_names(paper, p.label)
+
+
+def _own_names(paper: Paper, label: str) -> tuple[str, ...]:
+    return tuple(n for n in (label, named(paper)) if n and not n.startswith("the "))
 
 
 def _released(p: Profile) -> str:

@@ -20,6 +20,7 @@ from paperbrief.engines.offline.compare_facts import (
     whole_tail,
 )
 from paperbrief.engines.offline.compare_reasons import names_only
+from paperbrief.engines.offline.compare_roles import main_rank, never_approach
 from paperbrief.engines.offline.compare_text import drop_list_numbers
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
@@ -34,7 +35,7 @@ _DOING_VERBS = (
     r"|outline|contribute|put forward|incorporate|exploit|adapt|decompose|unify|inject|encode"
     r"|represent|generate|synthesi[sz]e|simulate|measure|quantify|characteri[sz]e|compare|probe"
     r"|identify|enable|equip|empower|bridge|address|tackle|scale|compress|prune|quantize|align"
-    r"|map|rethink|retrofit|repurpose|transform|convert)"
+    r"|map|rethink|retrofit|repurpose|transform|convert|prove)"
 )
 _NAME_DOES = (r"(?:is|are|uses|combines|leverages|employs|consists|comprises|builds|learns|relies"
               r"|introduces|adds|replaces|trains|generates|predicts|exploits|treats|models|casts"
@@ -44,7 +45,10 @@ _NAME_DOES = (r"(?:is|are|uses|combines|leverages|employs|consists|comprises|bui
 # 'we propose ...', 'this paper presents ...', 'our method uses ...', 'the core of our method is
 # to ...'; the verb may follow an adverb ('we first introduce', 'we further improve')
 _WE_DO = re.compile(
-    r"^(?:(?:we|this (?:paper|work|study|article|report|survey|position paper)|our (?:paper|work"
+    # 'In this work we present Deep SAD', 'Here we develop an algorithm' (a lead-in without the
+    # comma strip_lead_in expects: 9 % of SciTLDR-A dev's TLDR-closest sentences were missed)
+    r"^(?:(?:in this (?:paper|work|study|article),?|here,?)\s+(?=we\b))?"
+    r"(?:(?:we|this (?:paper|work|study|article|report|survey|position paper)|our (?:paper|work"
     r"|study))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+|here\s+|instead\s+"
     r"|therefore\s+|thus\s+|hence\s+|now\s+|next\s+)?"
     + _DOING_VERBS + r"\w*\b"
@@ -236,30 +240,44 @@ def _unreferred(cell: str, abstract: str) -> str:
     return ""
 
 
-def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
-    """The approach cell: the method line when it states what the paper does, else the
-    abstract's first sentence that does; '' when none does (the row is then left out)."""
-    lines = [_direct(_from_we(line))
+# 'We therefore introduce SALAD, ...': the connective ties the paper's own main clause to the
+# sentence before; without it the clause stands alone
+_THEREFORE = re.compile(r"^(we)\s+(?:therefore|thus|hence|consequently|accordingly)\s+(?=\w)",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def approach_cells(title: str, abstract: str, method_line: str, names: tuple[str, ...]
+                   ) -> list[str]:  # fmt: skip
+    """Every cell that could fill the approach row: each sentence (the method line first) that
+    says what the paper does, as a whole clause that stands alone, in abstract order."""
+    lines = [_THEREFORE.sub(r"\1 ", _direct(_from_we(line)))
              for line in [method_line] + [_line(s) for s in sentences(abstract)]]  # fmt: skip
     cells = []
     for line in lines:
-        if not line or not approach_sentence(line, names):
+        if not line or not approach_sentence(line, names) or never_approach(line):
             continue
         cell = _unreferred(whole_clause(line, abstract), abstract)
-        if _usable(cell, title) and approach_sentence(cell, names):
+        if _usable(cell, title) and approach_sentence(cell, names) and cell not in cells:
             cells.append(cell)
     # a sentence that only names the method ('We introduce a novel method named Visuals Music
     # Bridge.') or pitches it ('This work represents a significant step towards ...') says
     # less than the next one that says what it does (round 7's readers)
-    said = [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
-    # the sentence naming the paper's own artifact ('we develop SecCodePLT, a unified ...
-    # platform') is its main contribution, before a component ('we introduce a new methodology
-    # for data creation': round 8); then 'we propose X' before 'we analyze the causes'
-    named = [c for c in said if any(n and n.lower() in c.lower() for n in names)]
-    for group in (named, said):
-        if group:
-            return next((c for c in group if _INTRODUCES.search(c)), group[0])
-    return ""
+    return [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
+
+
+def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
+    """The approach cell: the paper's main contribution, the sentence that says what the paper
+    does and is most like a TLDR of it; '' when no sentence says what it does (the row is then
+    left out)."""
+    # the main contribution: the sentence naming the paper's own artifact ('we develop
+    # SecCodePLT, a unified ... platform', round 8; the selector, fitted on SciTLDR, has no
+    # titles and cannot know the name), then of the sentences that say what the paper does the
+    # one the takeaway selector ranks most TLDR-like (compare_roles), not the first that says
+    # 'introduce' ('We introduce denoising trajectory alignment and token pre-filling methods'
+    # is a side component: round 9's readers)
+    said = approach_cells(title, abstract, method_line, names)
+    return min(said, default="", key=lambda c: (
+        not any(n and n.lower() in c.lower() for n in names), main_rank(c, abstract, title)))
 
 
 # '..., we thus propose Wavelet Flow VAE (WF-VAE), an autoencoder ...': the paper's own clause

@@ -236,11 +236,11 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
 
 
 def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
-            words: int) -> Iterator[str]:  # fmt: skip
+            words: int, first_only: bool = False) -> Iterator[str]:  # fmt: skip
     """Every 'X proposes ...' clause the abstract gives, the method sentence's first (the
-    caller takes the first that reads well)."""
+    caller takes the first that reads well); with `first_only`, the method sentence's only."""
     name = named(paper)
-    texts = _candidates(paper, role)
+    texts = _candidates(paper, role)[:1] if first_only else _candidates(paper, role)
     for text in texts:
         m = _SUBJECT.search(text)
         if m is None or m.start() > len(text) * 0.6:
