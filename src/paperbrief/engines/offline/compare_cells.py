@@ -20,7 +20,13 @@ from paperbrief.engines.offline.compare_facts import (
     whole_tail,
 )
 from paperbrief.engines.offline.compare_reasons import names_only
-from paperbrief.engines.offline.compare_roles import main_rank, never_approach
+from paperbrief.engines.offline.compare_roles import (
+    argument,
+    boilerplate,
+    main_rank,
+    never_approach,
+    theory_claim,
+)
 from paperbrief.engines.offline.compare_text import drop_list_numbers
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
@@ -100,6 +106,8 @@ _FINDING = re.compile(
     r"|faster)\b|\bcompetitive\b|\bcomparable\b|\bon par\b"
     r"|\bmatch(?:es|ing)\b|\bsuperior\b|\bgains?\b|\bsets? (?:a )?new\b|\bstruggle"
     r"|\bfail(?:s|ed)? to\b"
+    # 'FoPE can maintain a more stable perplexity ... compared to RoPE and ALiBi'
+    r"|\b(?:more|less|better|higher|lower|fewer|faster)\b[^.;]{0,80}\bcompared (?:to|with)\b"
     r"|\byield\w*\b|\bscores?\b|\bremains? (?:far )?(?:below|behind)\b|\bwins?\b",
     re.IGNORECASE,
 )
@@ -324,17 +332,22 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
         line = line[:1].upper() + line[1:]
         lead = CLAIM_LEAD.match(line)
         claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line
+        if lead and re.match(r"that,?\s", line[lead.end() :]):  # '... show that, within ...'
+            claim = re.sub(r"^that,?\s+", "", line[lead.end() :])
         if len(claim.split()) >= 4 and claim != line:
             line = claim[:1].upper() + claim[1:]
-        if approach_sentence(line, names) or not finding(line):
+        if approach_sentence(line, names) or not finding(line) or argument(line):
             continue
         cell = _unreferred(whole_clause(line, abstract), abstract)
-        if not _usable(cell, title) or not finding(cell):
+        if not _usable(cell, title) or not finding(cell) or argument(cell) or boilerplate(
+                cell, names):  # fmt: skip
             continue
         if _MEANS_ONLY.match(re.sub(r"^.*?\b(?:show|find|demonstrate)s?\s+that\s+", "", cell)):
             continue  # 'In this work we show that by scaling a transformer ... to this problem.'
 
-        weight = _weight(cell)
+        # a claim reached by theory ranks below any measured finding (round 9: 'Using Discrete
+        # Signal Processing theory, we show that RoPE enables ...' over the perplexity results)
+        weight = _weight(cell) - 5 * theory_claim(cell)
         if best is None or weight > best[0]:
             best = (weight, index, cell)
     return best[2] if best else ""

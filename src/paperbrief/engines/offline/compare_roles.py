@@ -75,3 +75,64 @@ def main_rank(line: str, abstract: str, title: str) -> int:
     if not found or not words:
         return len(found)
     return max(range(len(found)), key=lambda r: (len(words & found[r]), -r))
+
+
+# an argument, a motivation or what ought to be, not a finding of the paper's ('The more
+# critical training target is to achieve a first-order approximate ODE path', 'we found that the
+# effect of densification should be enhanced when ...', 'we argue that ...': round 9's readers).
+# Modal and argument verbs are the cue; no parser or library labels a sentence's stance.
+_ARGUMENT = re.compile(
+    r"\b(?:should|must|ought to|needs? to be|has to be|have to be)\b"
+    r"|\b(?:target|goal|objective|aim|key|crux|point|question|challenge)\s+(?:[\w-]+\s+)?"
+    r"(?:is|are|lies|remains)\s+(?:to|in|whether|how)\b"
+    r"|^the (?:more |most )?(?:critical|important|crucial|essential|key|central|real)\s"
+    r"|\bwe\s+(?:\w+ly\s+)?(?:argue|posit|contend|hypothesi[sz]e|conjecture|advocate|highlight"
+    r"|believe|suggest|speculate|envision)\w*\b",
+    re.IGNORECASE,
+)
+# a claim reached by theory or analysis ('Using Discrete Signal Processing theory, we show that
+# RoPE enables periodic attention'): the paper's analysis, shown as its headline finding only
+# when no measured finding is there (then it is the paper's result)
+_THEORY = re.compile(
+    r"\btheor(?:y|ies|etical|etically)\b|\bwe\s+(?:\w+ly\s+)?prove\b|\banalytical(?:ly)?\b"
+    r"|\bin closed form\b|\bformal(?:ly)? (?:show|prove|analy)",
+    re.IGNORECASE,
+)
+# boilerplate: 'Extensive evaluations against strong recent baselines demonstrate the superior
+# performance of our method' names no benchmark, no baseline and no figure: it says no more
+# than that the paper reports results
+_BOILERPLATE = re.compile(
+    r"^(?:extensive|comprehensive|experimental|empirical|thorough|our|the|qualitative"
+    r"|quantitative|both)\s+(?:[\w-]+\s+){0,3}?(?:experiments?|evaluations?|results?|studies"
+    r"|analys[ie]s|comparisons?)\b",
+    re.IGNORECASE,
+)
+_PRAISE = re.compile(
+    r"\b(?:superior|state-of-the-art|sota|better|effective\w*|efficacy|strong|competitive"
+    r"|remarkable|impressive|significant\w*|outperform\w*|superiority|favorabl\w*|promising"
+    r"|excellent|advantages?)\b",
+    re.IGNORECASE,
+)
+
+
+def argument(text: str) -> bool:
+    """True for an argument, a motivation or an 'ought' ('X should be enhanced'), no result."""
+    return bool(_ARGUMENT.search(text))
+
+
+def theory_claim(text: str) -> bool:
+    """True for a claim reached by theory or analysis with no figure measured."""
+    return bool(_THEORY.search(text)) and not re.search(r"\d", text)
+
+
+def boilerplate(text: str, names: tuple[str, ...] = ()) -> bool:
+    """True for 'Extensive experiments demonstrate the superiority of our method': a results
+    sentence with praise but no figure and no name (a benchmark, a baseline, a model) other
+    than the paper's own (`names`: 'demonstrate that BroadWay significantly improves ...')."""
+    text = text.strip()
+    if not _BOILERPLATE.match(text) or not _PRAISE.search(text) or re.search(r"\d", text):
+        return False
+    for name in names:
+        if name:
+            text = text.replace(name, "")
+    return not any(w[:1].isupper() for w in text.split()[1:])
