@@ -273,6 +273,22 @@ def approach_cells(title: str, abstract: str, method_line: str, names: tuple[str
     return [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
 
 
+def main_line(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
+    """The sentence of the paper's main contribution, whole (the summary cuts its clause from
+    it): of the sentences that say what the paper does, one naming the paper's own artifact
+    first, then the one the takeaway selector ranks most TLDR-like; '' when none does."""
+    lines = [_THEREFORE.sub(r"\1 ", _direct(_from_we(line)))
+             for line in [method_line] + [_line(s) for s in sentences(abstract)]]  # fmt: skip
+    said = [line for line in lines if line and approach_sentence(line, names)
+            and not never_approach(line) and not PITCH.search(line)]  # fmt: skip
+    return min(said, default="", key=lambda line: _main_order(line, abstract, title, names))
+
+
+def _main_order(line: str, abstract: str, title: str, names: tuple[str, ...]) -> tuple[bool, int]:
+    return (not any(n and n.lower() in line.lower() for n in names),
+            main_rank(line, abstract, title))  # fmt: skip
+
+
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
     """The approach cell: the paper's main contribution, the sentence that says what the paper
     does and is most like a TLDR of it; '' when no sentence says what it does (the row is then
@@ -284,8 +300,7 @@ def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str,
     # 'introduce' ('We introduce denoising trajectory alignment and token pre-filling methods'
     # is a side component: round 9's readers)
     said = approach_cells(title, abstract, method_line, names)
-    return min(said, default="", key=lambda c: (
-        not any(n and n.lower() in c.lower() for n in names), main_rank(c, abstract, title)))
+    return min(said, default="", key=lambda c: _main_order(c, abstract, title, names))
 
 
 # '..., we thus propose Wavelet Flow VAE (WF-VAE), an autoencoder ...': the paper's own clause

@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from paperbrief.engines.offline.compare_text import tidy
+from paperbrief.engines.offline.extract import clean
 from paperbrief.engines.offline.select import ranked
-from paperbrief.text import content_tokens
+from paperbrief.text import content_tokens, squash
 
 # the experiments or evaluation of the paper's own method: what is tested, not what is done
 # ('We conduct experiments for our proposed SJD on ...', 'We validate our method on ...',
@@ -99,18 +101,25 @@ _THEORY = re.compile(
     re.IGNORECASE,
 )
 # boilerplate: 'Extensive evaluations against strong recent baselines demonstrate the superior
-# performance of our method' names no benchmark, no baseline and no figure: it says no more
-# than that the paper reports results
+# performance of our method' says no more than that the paper reports results: past the stock
+# words of such sentences it names nothing (no measure, no task, no baseline, no figure)
+_STOCK = frozenset("""extensive comprehensive experimental empirical thorough qualitative
+    quantitative experiments experiment evaluations evaluation results result studies study
+    analyses analysis comparisons comparison visualizations demonstrate demonstrates
+    demonstrated show shows showed shown confirm confirms validate validates verify verifies
+    indicate indicates reveal reveals prove proves superior superiority effectiveness
+    efficacy effective effectively performance performs method methods approach approaches
+    framework model models technique proposed state-of-the-art state art sota existing current
+    previous prior baseline baselines competitors competing counterparts strong recent
+    significantly significant substantially consistently clearly notably remarkably
+    outperforms outperform outperforming surpasses surpass compared against various multiple
+    several diverse wide range benchmarks benchmark datasets dataset tasks improvements
+    improvement better remarkable impressive promising excellent competitive favorable
+    favorably advantages advantage achieves achieve superb""".split())  # fmt: skip
 _BOILERPLATE = re.compile(
     r"^(?:extensive|comprehensive|experimental|empirical|thorough|our|the|qualitative"
     r"|quantitative|both)\s+(?:[\w-]+\s+){0,3}?(?:experiments?|evaluations?|results?|studies"
     r"|analys[ie]s|comparisons?)\b",
-    re.IGNORECASE,
-)
-_PRAISE = re.compile(
-    r"\b(?:superior|state-of-the-art|sota|better|effective\w*|efficacy|strong|competitive"
-    r"|remarkable|impressive|significant\w*|outperform\w*|superiority|favorabl\w*|promising"
-    r"|excellent|advantages?)\b",
     re.IGNORECASE,
 )
 
@@ -127,12 +136,50 @@ def theory_claim(text: str) -> bool:
 
 def boilerplate(text: str, names: tuple[str, ...] = ()) -> bool:
     """True for 'Extensive experiments demonstrate the superiority of our method': a results
-    sentence with praise but no figure and no name (a benchmark, a baseline, a model) other
-    than the paper's own (`names`: 'demonstrate that BroadWay significantly improves ...')."""
+    sentence that, past its stock words and the paper's own names (`names`), names at most
+    one thing and no figure."""
     text = text.strip()
-    if not _BOILERPLATE.match(text) or not _PRAISE.search(text) or re.search(r"\d", text):
+    if not _BOILERPLATE.match(text) or re.search(r"\d", text):
         return False
     for name in names:
         if name:
             text = text.replace(name, "")
-    return not any(w[:1].isupper() for w in text.split()[1:])
+    return len([w for w in content_tokens(text) if w not in _STOCK]) <= 1
+
+
+# the object of a preposition or participle, one to three words, that the abstract goes on with
+# 'and' or 'or': a list cut in two ('a systemic evaluation protocol utilizing subsequence | and
+# subgraph matching algorithms', 'examines how different levels of language informativeness |
+# and diversity impact ...': round 9's cut summaries). A word-level check on the abstract's own
+# text: a parser would need the whole sentence, which the cut clause no longer has.
+_OBJECT_END = re.compile(
+    r"\b(?:of|for|with|by|via|on|in|from|to|using|utilizing|leveraging|including|such as"
+    r"|between|among|across|combining|integrating)\s+(?:[\w-]+\s+){0,2}[\w-]+$",
+    re.IGNORECASE,
+)
+
+
+def cut_list(clause: str, abstract: str) -> bool:
+    """True when the clause ends inside a list the abstract goes on with: a short object of a
+    preposition or participle followed there by 'and' or 'or'."""
+    text = clause.rstrip(" .")
+    if not _OBJECT_END.search(text):
+        return False
+    flat = squash(tidy(clean(abstract))).lower()
+    tail = " ".join(text.split()[-3:]).lower()
+    return any(re.match(r"\s+(?:and|or)\s+(?!" + _VERB + r")", flat[m.end() :]) for m in
+               re.finditer(re.escape(tail), flat))  # fmt: skip
+
+
+# after 'and', a verb starts a second predicate ('we explore control encoding for AR models | and
+# propose a lightweight control encoder') and a preposition a second modifier ('of various sizes
+# | and at different training levels'): the first one is whole
+_VERB = (
+    r"(?:(?:we|at|in|on|with|for|from|by|to|under|across|without|over|via|through)\b"
+    r"|(?:also\s+)?(?:propose|introduce|present|develop|design|build|train|use|apply"
+    r"|show|demonstrate|find|evaluate|achieve|release|provide|create|construct|employ"
+    r"|leverage|adopt|extend|outperform|improve|reduce|enable|explore|study|analy[sz]e"
+    r"|investigate|establish|curate|collect|conduct|perform|obtain|reach|yield|offer"
+    r"|allow|make|learn|generate|incorporate|integrate|combine|identify|reveal|open"
+    r"|mitigate|address|tackle|maintain|preserve)\w*\b)"
+)
