@@ -284,9 +284,21 @@ def main_line(title: str, abstract: str, method_line: str, names: tuple[str, ...
     return min(said, default="", key=lambda line: _main_order(line, abstract, title, names))
 
 
-def _main_order(line: str, abstract: str, title: str, names: tuple[str, ...]) -> tuple[bool, int]:
-    return (not any(n and n.lower() in line.lower() for n in names),
-            main_rank(line, abstract, title))  # fmt: skip
+# 'We propose Online Subspace Descent, ...', 'We introduce SG3D, ...': the sentence that names a
+# new artifact of the paper's (a capitalised name right after the verb), whatever its label
+_NAMES_NEW = re.compile(r"^(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+|first\s+|also\s+)?"
+                        r"(?:introduce|propose|present|develop|build|design|release|construct"
+                        r"|curate|create)\w*\s+(?:a\s+(?:new|novel)\s+\w+,?\s+(?:named|called"
+                        r"|dubbed)\s+)?(?-i:[A-Z][\w.+-]*[\w+])", re.IGNORECASE)  # fmt: skip
+
+
+def _main_order(line: str, abstract: str, title: str, names: tuple[str, ...]
+                ) -> tuple[bool, bool, int]:  # fmt: skip
+    """Sentences with the paper's own name first ('F-HOI'), then those naming a new artifact,
+    then the selector's order."""
+    named = any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line, re.I)
+                for n in names)  # fmt: skip
+    return (not named, not _NAMES_NEW.match(line), main_rank(line, abstract, title))
 
 
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:

@@ -40,6 +40,8 @@ _EXPERIMENTS = re.compile(
     # 'We implement discrete baselines for each variant and ...': the baselines are compared to
     r"|^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|then\s+|first\s+)?"
     r"(?:implement|build|train|construct|establish)\w*\s+(?:[\w-]+\s+){0,2}?baselines?\b"
+    # '... and evaluated their performance on SG3D': what was measured, anywhere in it
+    r"|\bevaluat\w*\s+(?:their|its|the)\s+performance\b"
     r"|^(?:extensive|comprehensive|experimental|empirical|our)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:experiments?|evaluations?|results?|studies|analys[ie]s)\b",
     re.IGNORECASE,
@@ -55,11 +57,26 @@ _CHALLENGES = re.compile(
 )
 
 
+# the problem the paper takes on, not how ('We tackle the problem of generating highly realistic
+# mirror reflections ...', 'This study addresses the challenge of accurately segmenting ...');
+# with 'by ...' or 'with ...' it says how and stays an approach
+_TAKES_ON = re.compile(
+    r"^(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+)?(?:tackle|address|consider|study"
+    r"|investigate|focus on)\w*\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?(?:problem|challenge|task"
+    r"|issue|question)s?\s+of\b(?![^.]*\b(?:by|with|through|via)\s)",
+    re.IGNORECASE,
+)
+# a concession opens a finding, not what the paper does ('Despite being only trained on crops
+# from the same image, MUMU learns to compose inputs from different images ...')
+_CONCEDES = re.compile(r"^(?:despite|although|though|even though|even if)\b", re.IGNORECASE)
+
+
 def never_approach(text: str) -> bool:
-    """True for a sentence that is never the approach: the experiments sentence or a list of
-    challenges."""
+    """True for a sentence that is never the approach: the experiments sentence, a list of
+    challenges, the problem taken on without how, or a finding after a concession."""
     text = text.strip()
-    return bool(_EXPERIMENTS.match(text) or _CHALLENGES.search(text))
+    return bool(_EXPERIMENTS.match(text) or _CHALLENGES.search(text) or _TAKES_ON.match(text)
+                or _CONCEDES.match(text))  # fmt: skip
 
 
 @lru_cache(maxsize=1024)
