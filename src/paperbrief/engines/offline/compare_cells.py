@@ -360,7 +360,8 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
         lead = CLAIM_LEAD.match(line)
         claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line
         if lead and re.match(r"that,?\s", line[lead.end() :]):  # '... show that, within ...'
-            claim = re.sub(r"^that,?\s+", "", line[lead.end() :])
+            said = re.sub(r"^that,?\s+", "", line[lead.end() :])
+            claim = said if finding(said) else claim  # (else the lead says it is a finding)
         if len(claim.split()) >= 4 and claim != line:
             line = claim[:1].upper() + claim[1:]
         if approach_sentence(line, names) or not finding(line) or argument(line):

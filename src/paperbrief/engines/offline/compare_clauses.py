@@ -63,8 +63,8 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
     """The third-person form of the verb after 'we' ('propose' -> 'proposes'), or None for a
     modal, a claim verb or a word that is not a plain verb."""
     word = verb.lower()
-    if word in _CLAIMS or not word.isalpha() or len(word) < 3:
-        return None
+    if word in _CLAIMS or not word.isalpha() or len(word) < 3 or word.endswith("ly"):
+        return None  # an adverb is no verb ('we automatically identify': not 'automaticallies')
     if not after_we:  # "this paper proposes": already third person
         singular = word[:-2] if word.endswith("es") else word[:-1]
         if word.endswith("s") and (singular in _CLAIMS or word[:-1] in _CLAIMS):
