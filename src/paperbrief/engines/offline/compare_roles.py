@@ -40,12 +40,12 @@ _EXPERIMENTS = re.compile(
     # 'We implement discrete baselines for each variant and ...': the baselines are compared to
     r"|^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|then\s+|first\s+)?"
     r"(?:implement|build|train|construct|establish)\w*\s+(?:[\w-]+\s+){0,2}?baselines?\b"
-    # '... and evaluated their performance on SG3D': what was measured, anywhere in it
-    r"|\bevaluat\w*\s+(?:their|its|the)\s+performance\b"
     r"|^(?:extensive|comprehensive|experimental|empirical|our)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:experiments?|evaluations?|results?|studies|analys[ie]s)\b",
     re.IGNORECASE,
 )
+# '... and evaluated their performance on SG3D': what was measured, anywhere in the sentence
+_MEASURED = re.compile(r"\bevaluat\w*\s+(?:their|its|the)\s+performance\b", re.IGNORECASE)
 # a list of challenges or limitations the paper names before its answer to them ('identifying
 # two main challenges: (i) Ambiguous spatial distribution ...'): the problem, not the approach
 _CHALLENGES = re.compile(
@@ -75,8 +75,8 @@ def never_approach(text: str) -> bool:
     """True for a sentence that is never the approach: the experiments sentence, a list of
     challenges, the problem taken on without how, or a finding after a concession."""
     text = text.strip()
-    return bool(_EXPERIMENTS.match(text) or _CHALLENGES.search(text) or _TAKES_ON.match(text)
-                or _CONCEDES.match(text))  # fmt: skip
+    return bool(_EXPERIMENTS.match(text) or _MEASURED.search(text) or _CHALLENGES.search(text)
+                or _TAKES_ON.match(text) or _CONCEDES.match(text))  # fmt: skip
 
 
 @lru_cache(maxsize=1024)
@@ -153,14 +153,16 @@ def theory_claim(text: str) -> bool:
 
 def boilerplate(text: str, names: tuple[str, ...] = ()) -> bool:
     """True for 'Extensive experiments demonstrate the superiority of our method': a results
-    sentence that, past its stock words and the paper's own names (`names`), names at most
-    one thing and no figure."""
+    sentence that, past its stock words and the paper's own names (`names`), names no
+    benchmark, baseline or model, at most one other thing and no figure."""
     text = text.strip()
     if not _BOILERPLATE.match(text) or re.search(r"\d", text):
         return False
     for name in names:
         if name:
             text = text.replace(name, "")
+    if any(w[:1].isupper() for w in text.split()[1:]):
+        return False  # a benchmark, a baseline or a model named ('on ScanNet')
     return len([w for w in content_tokens(text) if w not in _STOCK]) <= 1
 
 
