@@ -178,13 +178,18 @@ _OBJECT_END = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)  # asked for each cut of each clause of a paper
+def _flat(abstract: str) -> str:
+    return squash(tidy(clean(abstract))).lower()
+
+
 def cut_list(clause: str, abstract: str) -> bool:
     """True when the clause ends inside a list the abstract goes on with: a short object of a
     preposition or participle followed there by 'and' or 'or'."""
     text = clause.rstrip(" .")
     if not _OBJECT_END.search(text):
         return False
-    flat = squash(tidy(clean(abstract))).lower()
+    flat = _flat(abstract)
     tail = " ".join(text.split()[-3:]).lower()
     return any(re.match(r"\s+(?:and|or)\s+(?!" + _VERB + r")", flat[m.end() :]) for m in
                re.finditer(re.escape(tail), flat))  # fmt: skip
