@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from paperbrief.engines.offline.compare_cells import (
     PITCH,
     approach_cell,
+    main_line,
     problem_cell,
     results_cell,
 )
@@ -38,6 +39,7 @@ from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
 from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
+from paperbrief.engines.offline.compare_roles import cut_list
 from paperbrief.engines.offline.compare_text import balanced, drop_list_numbers
 from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
@@ -83,6 +85,7 @@ class Profile:
     promised: str
     unknown: bool  # a release verb whose object is not parsed: its releases are not said
     proposes: bool  # it says it proposes a method, model or framework of its own
+    main: str  # its main contribution's sentence (compare_roles): the summary's clause first
 
 
 _NOT_MODIFIERS = frozenset("""a an the of in on for to and or with by from as at our their its this
@@ -127,10 +130,12 @@ def _listing(terms: list[str]) -> str:
 
 
 def _profile(paper: Paper, label: str) -> Profile:
-    return Profile(label, roles(paper.title, paper.abstract), kind(paper.title, paper.abstract),
+    found = roles(paper.title, paper.abstract)
+    main = main_line(paper.title, paper.abstract, found.method, _names(paper, label))
+    return Profile(label, found, kind(paper.title, paper.abstract),
                    paper_phrases(paper), takeaway_line(paper.abstract, paper.title),
                    releases(paper.abstract), promises(paper.abstract),
-                   release_unknown(paper.abstract), has_method(paper.abstract))  # fmt: skip
+                   release_unknown(paper.abstract), has_method(paper.abstract), main)  # fmt: skip
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
@@ -275,7 +280,13 @@ def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: in
     (`said`), or one whose method name was lost ('propose, an approach'), is not used. The
     paper's main contribution ('introduces an egocentric world exploration framework') comes
     before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
-    shorter cut of it is whole."""
+    shorter cut of it is whole. First comes `p.main`'s clause, whatever its verb (round 9)."""
+    if p.main:  # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
+        role = replace(p.roles, method=p.main)
+        for size in range(words, 4, -1):
+            for k, text in _heads(clauses(paper, p.label, role, avoid, size, first_only=True)):
+                if _reads_whole(paper, p, k, text, said):
+                    return text
     for main in (True, False):
         for size in range(words, 4, -1):
             for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
@@ -328,9 +339,11 @@ _DOING = re.compile(
     r"|reformulates|decomposes|unifies|fine-tunes|pre-trains|augments|exploits|frames"
     r"|revisits|surveys|reviews|argues|offers|provides|describes)\b"
 )
-# a verb that joins two things: its clause is whole only with both ('combines A with B')
-_JOINS = re.compile(r"\b(?:combin|integrat|pair|coupl|merg|unif|augment|equip|replac|fus"
-                    r"|bridg|connect|align|interleav|hybridi[sz])\w*\b", re.IGNORECASE)
+# a verb that joins two things: its clause is whole only with both ('combines A with B'), no
+# adjective after an article ('a unified workflow generation benchmark | with ...')
+_JOINS = re.compile(r"(?<!\ba )(?<!\ban )(?<!\bthe )\b(?:combin|integrat|pair|coupl|merg|unif"
+                    r"|augment|equip|replac|fus|bridg|connect|align|interleav|hybridi[sz])\w*\b",
+                    re.IGNORECASE)  # fmt: skip
 
 
 def _next_word(body: str, abstract: str) -> str:
@@ -364,15 +377,16 @@ def _heads(texts: Iterator[str]) -> Iterator[tuple[int, str]]:
 
 def _cut_list(body: str, paper: Paper) -> bool:
     """True when the clause ends inside a list the abstract goes on with ('integrates
-    communication, perception, | and planning')."""
+    communication, perception, | and planning'; 'utilizing subsequence | and subgraph ...')."""
     words = body.rstrip(" .").split()
     tail = re.escape(" ".join(words[-3:]).rstrip(","))
     flat = squash(paper.abstract)
     if re.search(tail + r",\s+[\w-]+(?:\s+[\w-]+){0,2},?\s+(?:and|or)\s", flat):
         return True  # 'enables users to create | , modify, and refine sketches'
     if not any(w.endswith(",") for w in words[-4:-1]) and not body.rstrip(" .").endswith(","):
-        return False
-    return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat))
+        return cut_list(body, paper.abstract)
+    return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat)) or (
+        cut_list(body, paper.abstract))  # fmt: skip
 
 
 # the field's stock words: no clause is set apart or made alike by them
@@ -532,9 +546,10 @@ def _central(terms: list[str], title: str, main: str) -> list[str]:
                                      for w in t.lower().split())]  # fmt: skip
 
 
-def _names(paper: Paper, p: Profile) -> tuple[str, ...]:
-    """What the paper calls itself: its short label and the name it gives its artifact."""
-    return tuple(n for n in (p.label, named(paper)) if n and not n.startswith("the "))
+def _names(paper: Paper, p: Profile | str) -> tuple[str, ...]:
+    """What the paper calls itself: its short label (`p`'s) and the name it gives its artifact."""
+    label = p if isinstance(p, str) else p.label
+    return tuple(n for n in (label, named(paper)) if n and not n.startswith("the "))
 
 
 def _released(p: Profile) -> str:

@@ -63,8 +63,8 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
     """The third-person form of the verb after 'we' ('propose' -> 'proposes'), or None for a
     modal, a claim verb or a word that is not a plain verb."""
     word = verb.lower()
-    if word in _CLAIMS or not word.isalpha() or len(word) < 3:
-        return None
+    if word in _CLAIMS or not word.isalpha() or len(word) < 3 or word.endswith("ly"):
+        return None  # an adverb is no verb ('we automatically identify': not 'automaticallies')
     if not after_we:  # "this paper proposes": already third person
         singular = word[:-2] if word.endswith("es") else word[:-1]
         if word.endswith("s") and (singular in _CLAIMS or word[:-1] in _CLAIMS):
@@ -236,11 +236,11 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
 
 
 def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
-            words: int) -> Iterator[str]:  # fmt: skip
+            words: int, first_only: bool = False) -> Iterator[str]:  # fmt: skip
     """Every 'X proposes ...' clause the abstract gives, the method sentence's first (the
-    caller takes the first that reads well)."""
+    caller takes the first that reads well); with `first_only`, the method sentence's only."""
     name = named(paper)
-    texts = _candidates(paper, role)
+    texts = _candidates(paper, role)[:1] if first_only else _candidates(paper, role)
     for text in texts:
         m = _SUBJECT.search(text)
         if m is None or m.start() > len(text) * 0.6:
