@@ -23,6 +23,7 @@ from paperbrief.engines.offline.compare_cells import (
     problem_cell,
     results_cell,
 )
+from paperbrief.engines.offline.compare_central import focus_term, with_digits
 from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import (
     Reported,
@@ -228,7 +229,8 @@ def _noun_phrases(terms: list[str], paper: Paper, names: list[str]) -> list[str]
         key = max(phrases("", t).counts, key=len, default=())
         if key and phrase_share(key) > MAX_PHRASE_SHARE:
             continue
-        out.append(t)
+        if focus_term(t, paper.title, paper.abstract):  # compare_central: '3D object generation'
+            out.append(with_digits(t, f"{paper.title}. {paper.abstract}"))
     return out
 
 

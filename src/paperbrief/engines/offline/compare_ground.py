@@ -19,6 +19,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from paperbrief.engines.offline.compare_central import (
+    BACKGROUND,
+    CENTRAL,
+    Placement,
+    definitions,
+    joined,
+    placement,
+    verb_led,
+)
 from paperbrief.engines.offline.compare_facts import Reported, shared_results
 from paperbrief.engines.offline.compare_phrases import (
     Phrases,
@@ -37,6 +46,9 @@ from paperbrief.phrases import same_root as same_stem
 
 # a phrase in more than this share of the corpus's papers is the field's, not a subject
 MAX_PHRASE_SHARE = 0.01
+# a phrase in both titles is what both papers are about even when commoner ('Gaussian
+# splatting', 1.2 % of papers; round 9's readers wanted it named, not 'neural radiance field')
+MAX_TITLE_PHRASE_SHARE = 0.02
 MAX_WORD_SHARE = 0.03  # a lone word must be rarer still to count (with another one)
 MIN_WORDS_ALONE = 2  # distinctive single words needed when no phrase is shared
 MAX_LISTED = 3
@@ -112,26 +124,39 @@ def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
     return min(forms.items(), key=lambda fc: (-fc[1], fc[0]))[0]
 
 
-def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Ground:
+def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
+           placed: tuple[Placement, Placement] | None = None) -> Ground:  # fmt: skip
     """The distinctive phrases and words both papers use (symmetric in the two papers). With
     the two papers' texts, a phrase counts only when one of them writes it as a whole noun
-    phrase ('training generalist' of 'training generalist robots' does not)."""
-    common = sorted(set(pa.counts) & set(pb.counts))
+    phrase ('training generalist' of 'training generalist robots' does not), never as a verb
+    phrase ('to assess VLMs'). With where each paper uses its phrases (`placed`: compare_central),
+    a phrase one paper uses only as background is no shared ground, phrases central to both
+    come first, and when some are, only those are named."""
+
+    def weight(k: tuple[str, ...]) -> int:
+        return min(placed[0].weight(k), placed[1].weight(k)) if placed else CENTRAL
+
+    def rare(k: tuple[str, ...]) -> bool:
+        both = k in pa.in_title and k in pb.in_title
+        return share(k) <= (MAX_TITLE_PHRASE_SHARE if both else MAX_PHRASE_SHARE)
+
+    common = sorted(k for k in set(pa.counts) & set(pb.counts) if weight(k) > BACKGROUND)
     # a phrase inside a longer one both share that is the field's ('space model' inside 'state
     # space model') is that phrase cut, not a subject of its own
     broad = [k for k in common if len(k) > 1
-             and (share(k) > MAX_PHRASE_SHARE or generic_phrase(_surface(k, pa, pb)))]
-    multi = [k for k in common if len(k) > 1 and share(k) <= MAX_PHRASE_SHARE
+             and (not rare(k) or generic_phrase(_surface(k, pa, pb)))]
+    multi = [k for k in common if len(k) > 1 and rare(k)
              and not set(k) <= _GENRE and not set(k) & _DOCUMENT
              and not generic_phrase(_surface(k, pa, pb))
              and not has_verb(_surface(k, pa, pb))
              and not any(len(b) > len(k) and _inside(k, b) for b in broad)]  # fmt: skip
     if texts is not None:
-        multi = [k for k in multi if any(head_complete(_surface(k, pa, pb), t) for t in texts)]
+        multi = [k for k in multi if any(head_complete(_surface(k, pa, pb), t) for t in texts)
+                 and not verb_led(_surface(k, pa, pb), texts)]  # fmt: skip
     # in both titles first, then one both use more than once, then longest, rarest and most
     # used ('bronze medal', once in each abstract, comes after 'GUI agents'); a phrase inside a
     # chosen longer one is not repeated
-    multi.sort(key=lambda k: (-(k in pa.in_title and k in pb.in_title),
+    multi.sort(key=lambda k: (-weight(k), -(k in pa.in_title and k in pb.in_title),
                               -(min(_uses(pa, k), _uses(pb, k)) >= 2),
                               -len(k) * idf(k) - min(_uses(pa, k), _uses(pb, k)), k))
     chosen: list[tuple[str, ...]] = []
@@ -143,6 +168,8 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
             if w.isupper() and 2 <= len(w) <= 6}  # fmt: skip
     chosen = listed(chosen, lambda k: _surface(k, pa, pb),
                     lambda k: min(_uses(pa, k), _uses(pb, k)), caps)  # fmt: skip
+    if any(weight(k) == CENTRAL for k in chosen):
+        chosen = [k for k in chosen if weight(k) == CENTRAL]
     taken = {w for k in chosen for w in k}
     singles = [
         k for k in common
@@ -169,6 +196,9 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None) -> Gr
     strong = any(
         share(k) <= MAX_PHRASE_SHARE and min(_uses(pa, k), _uses(pb, k)) >= STRONG_USES
         and _surface(k, pa, pb) in seen
+        for k in singles
+    ) or any(  # a distinctive noun both titles write ('Motion Prompting', 'Human Motion')
+        k in pa.in_title and k in pb.in_title and "-" not in k[0] and _surface(k, pa, pb) in nouns
         for k in singles
     )
     return Ground(
@@ -271,7 +301,11 @@ def link(a: Paper, b: Paper) -> Link:
 @lru_cache(maxsize=4096)
 def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     pa, pb = _phrases(title_a, abstract_a), _phrases(title_b, abstract_b)
-    shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b))
+    # an acronym either abstract defines counts as its expansion in both ('3DGS')
+    defined = {**definitions(abstract_b), **definitions(abstract_a)}
+    pa, pb = joined(pa, title_a, abstract_a, defined), joined(pb, title_b, abstract_b, defined)
+    placed = (placement(title_a, abstract_a, defined), placement(title_b, abstract_b, defined))
+    shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b), placed)
     results = shared_results(abstract_a, abstract_b)
     thin = loose(pa, pb, shared, bool(results), (title_a, title_b))
     sim = similarity(pa, pb, idf)
