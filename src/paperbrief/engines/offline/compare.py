@@ -242,6 +242,8 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     elif shared.related and (shared.phrases or shared.nouns):
         named = _one_per_head([_unclipped(t, texts) for t in shared.phrases]) or shared.nouns
         line = f"Both deal with {_listing(named)}"
+        if shared.phrases and shared.also:  # compare_ground.Ground.also
+            line += f" (both also say {_listing([repr(w) for w in shared.also])})"
         if not shared.phrases and shared.adjectives:
             quoted = [f"'{w}'" for w in shared.adjectives]
             line += f" (both also say {_listing(quoted)})"

@@ -107,16 +107,17 @@ def placement(title: str, abstract: str, defined: dict[str, str] | None = None) 
 
 @lru_cache(maxsize=4096)
 def _placement(title: str, abstract: str, defined: tuple[tuple[str, str], ...]) -> Placement:
-    def spelled(text: str) -> str:
+    def keys(text: str) -> set[tuple[str, ...]]:
+        """The text's keys, as written and with each acronym spelled out."""
+        spelled = text
         for acronym, expansion in defined:
-            text = re.sub(r"(?<![\w-])" + re.escape(acronym) + r"s?(?![\w])", expansion, text)
-        return text
+            spelled = re.sub(r"(?<![\w-])" + re.escape(acronym) + r"s?(?![\w])", expansion, spelled)
+        return _keys(text) | (_keys(spelled) if spelled != text else set())
 
     said = sentences(clean(abstract))
     main = [s for s in said if approach_sentence(strip_lead_in(s), ())]
-    central = _keys(spelled(title)) | _keys(spelled(" ".join(main)))
-    central |= _keys(spelled(takeaway_line(abstract, title)))
-    passing = central | _keys(spelled(" ".join(own_text(s) for s in said)))
+    central = keys(title) | keys(" ".join(main)) | keys(takeaway_line(abstract, title))
+    passing = central | keys(" ".join(own_text(s) for s in said))
     titled = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", title)}
     opposite = {_OPPOSITE[w] for w in titled if w in _OPPOSITE} - titled
     lower = phrases(title, abstract).lower
@@ -157,22 +158,29 @@ def verb_led(term: str, texts: tuple[str, ...]) -> bool:
 _DEFINED = re.compile(r"((?:[A-Za-z0-9][\w-]*\s+){1,6})\(([A-Za-z0-9][A-Za-z0-9-]{1,9})\)")
 
 
-def _initials(words: list[str]) -> str:
-    parts = [p for w in words for p in w.split("-") if p]
-    return "".join(p if p[0].isdigit() else p[0] for p in parts).lower()
+def _spells(acronym: str, parts: list[str]) -> bool:
+    """True when each part gives the acronym its next letters, at least its first ('3D
+    Gaussian Splatting' -> '3DGS', 'Neural Radiance Fields' -> 'NeRF', 'Chain-of-Thought' ->
+    'CoT')."""
+    if not parts:
+        return not acronym
+    head = parts[0].lower()
+    return any(acronym.startswith(head[:n]) and _spells(acronym[n:], parts[1:])
+               for n in range(len(head), 0, -1))  # fmt: skip
 
 
 def definitions(abstract: str) -> dict[str, str]:
     """The acronyms an abstract defines, each with its expansion as written."""
     out: dict[str, str] = {}
-    for m in _DEFINED.finditer(clean(abstract)):
+    for m in _DEFINED.finditer(" ".join(abstract.split())):  # clean() drops parentheses
         acronym = m.group(2)
         if sum(c.isupper() for c in acronym) < 2:
             continue
         short = acronym.lower().rstrip("s") if acronym.endswith("s") else acronym.lower()
         words = m.group(1).split()
         for n in range(1, len(words) + 1):
-            if _initials(words[-n:]) in (acronym.lower(), short):
+            parts = [p for w in words[-n:] for p in w.split("-") if p]
+            if any(_spells(a, parts) for a in {acronym.lower(), short}):
                 out.setdefault(acronym.rstrip("s") if short != acronym.lower() else acronym,
                                " ".join(words[-n:]))  # fmt: skip
                 break

@@ -43,6 +43,7 @@ from paperbrief.models import Paper
 from paperbrief.phrases import FIELD_NOUNS as GENERIC_NOUNS
 from paperbrief.phrases import is_adjective as adjective
 from paperbrief.phrases import same_root as same_stem
+from paperbrief.text import stem
 
 # a phrase in more than this share of the corpus's papers is the field's, not a subject
 MAX_PHRASE_SHARE = 0.01
@@ -52,6 +53,9 @@ MAX_TITLE_PHRASE_SHARE = 0.02
 MAX_WORD_SHARE = 0.03  # a lone word must be rarer still to count (with another one)
 MIN_WORDS_ALONE = 2  # distinctive single words needed when no phrase is shared
 MAX_LISTED = 3
+# a word this rare in both titles (not a name) is named beside the phrases: 'medical' of two
+# papers on medical reasoning (round 9 pair 10), 'Arabic', 'acoustic'
+ALSO_SHARE = 0.015
 STRONG_USES = 4
 # what kind of document a paper is ('technical report') is no subject: stems
 _GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
@@ -106,6 +110,9 @@ class Ground:
 
     adjectives: list[str] = field(default_factory=list)  # shared words that are no subject alone
     keys: list[tuple[str, ...]] = field(default_factory=list)  # the phrases' and words' stems
+    # rare words central to both, one title's, beside the phrases ('Arabic' of an Arabic LMM
+    # benchmark and a bilingual Arabic-English medical LMM: round 9 pair 18)
+    also: list[str] = field(default_factory=list)
 
     @property
     def named(self) -> list[str]:
@@ -125,7 +132,8 @@ def _surface(key: tuple[str, ...], pa: Phrases, pb: Phrases) -> str:
 
 
 def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
-           placed: tuple[Placement, Placement] | None = None) -> Ground:  # fmt: skip
+           placed: tuple[Placement, Placement] | None = None,
+           defined: dict[str, str] | None = None) -> Ground:  # fmt: skip
     """The distinctive phrases and words both papers use (symmetric in the two papers). With
     the two papers' texts, a phrase counts only when one of them writes it as a whole noun
     phrase ('training generalist' of 'training generalist robots' does not), never as a verb
@@ -170,6 +178,14 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
                     lambda k: min(_uses(pa, k), _uses(pb, k)), caps)  # fmt: skip
     if any(weight(k) == CENTRAL for k in chosen):
         chosen = [k for k in chosen if weight(k) == CENTRAL]
+    # an acronym's expansion is named as the papers' own phrase with the acronym when there is
+    # one ('GUI agents', not 'graphical user interface')
+    for acronym, expansion in (defined or {}).items():
+        long = max(phrases("", expansion).counts, key=len, default=())
+        short = stem(acronym.lower())
+        if long in chosen:
+            alt = [k for k in multi if short in k and k not in chosen]
+            chosen = [alt[0] if k == long and alt else k for k in chosen]
     taken = {w for k in chosen for w in k}
     singles = [
         k for k in common
@@ -201,7 +217,12 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
         k in pa.in_title and k in pb.in_title and "-" not in k[0] and _surface(k, pa, pb) in nouns
         for k in singles
     )
+    named = {w for k in chosen[:MAX_LISTED] for w in k}
+    also = [_surface(k, pa, pb) for k in singles if _surface(k, pa, pb) in seen
+            and k[0] not in named and weight(k) > BACKGROUND and share(k) <= ALSO_SHARE
+            and k in pa.in_title and k in pb.in_title and k[0] not in _names(texts)]  # fmt: skip
     return Ground(
+        also=also if chosen else [],
         phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],
         words=[*nouns, *adjectives],
         adjectives=adjectives,
@@ -235,6 +256,13 @@ def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool,
         return False
     key = shared.keys[0]
     return all(share((word,)) > COMMON_WORD_SHARE for word in key)
+
+
+def _names(texts: tuple[str, str] | None) -> set[str]:
+    """The stems of the words before a title's colon ('Seeker: Towards ...'): a paper's name."""
+    titles = [t.split(". ", 1)[0] for t in texts or ()]
+    heads = [t.split(":", 1)[0] for t in titles if ":" in t]
+    return {stem(w.lower()) for h in heads for w in re.findall(r"[A-Za-z][\w-]*", h)}
 
 
 def _as_written(text: str, word: str, pa: Phrases, pb: Phrases) -> str:
@@ -305,7 +333,7 @@ def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     defined = {**definitions(abstract_b), **definitions(abstract_a)}
     pa, pb = joined(pa, title_a, abstract_a, defined), joined(pb, title_b, abstract_b, defined)
     placed = (placement(title_a, abstract_a, defined), placement(title_b, abstract_b, defined))
-    shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b), placed)
+    shared = ground(pa, pb, _texts(title_a, abstract_a, title_b, abstract_b), placed, defined)
     results = shared_results(abstract_a, abstract_b)
     thin = loose(pa, pb, shared, bool(results), (title_a, title_b))
     sim = similarity(pa, pb, idf)
