@@ -127,30 +127,51 @@ def _placement(title: str, abstract: str, defined: tuple[tuple[str, str], ...]) 
 
 
 # what makes the next words a verb phrase: 'designed to assess VLMs', 'which dynamically
-# estimates token budgets'
-_VERB_BEFORE = frozenset(
-    "to which that who can could may might will would should must cannot".split()
+# estimates token budgets', 'can generate'; 'to' alone does not ('robust to unseen degradations',
+# 'applied to video generation'): only after a word of purpose ('designed to', 'able to')
+_MODALS = frozenset("can could may might will would should must cannot".split())
+_RELATIVE = frozenset("which that who".split())
+_TO_VERB = frozenset(
+    """designed developed built trained proposed introduced created used employed required
+    aims aim aiming able unable how ability order seeks seek tries try attempts attempt learn
+    learns learning want wants need needs strive strives""".split()
 )
 _DETERMINER = frozenset("the a an of for our its their this these with in on by".split())
 
 
+def _verb_here(before2: str, before: str, first: str) -> bool:
+    """True when `first`, after the words `before2 before`, reads as a verb."""
+    third_person = first.endswith("s") and not first.endswith("ss")
+    if before in _MODALS:
+        return True
+    if before == "to":
+        return before2 in _TO_VERB
+    if before in _RELATIVE or (before.endswith("ly") and before2 in _RELATIVE):
+        return third_person
+    return False
+
+
 def verb_led(term: str, texts: tuple[str, ...]) -> bool:
-    """True when `term` opens on a verb wherever it is written: every use follows 'to', 'which',
-    a modal or an -ly adverb, and its first word never follows an article or preposition
-    ('assess VLMs' of 'designed to assess VLMs'; not 'video generation' of 'extend it to video
-    generation', which a paper also writes as 'the video ...')."""
+    """True when `term` opens on a verb wherever it is written ('assess VLMs' of 'a benchmark
+    designed to assess VLMs', 'estimates token budgets' of 'which dynamically estimates token
+    budgets') and its first word never follows an article or preposition; not 'unseen
+    degradations' of 'robust to unseen degradations'."""
     words = term.split()
     if len(words) < 2:
         return False
-    before: list[str] = []
-    for text in texts:
-        for m in re.finditer(r"([A-Za-z]+)\s+" + re.escape(term) + r"\b", text, re.IGNORECASE):
-            before.append(m.group(1).lower())
-    if not before or not all(w in _VERB_BEFORE or w.endswith("ly") for w in before):
+    found = [
+        (m.group(1) or "", m.group(2))
+        for text in texts
+        for m in re.finditer(
+            r"(?:([A-Za-z]+)\s+)?([A-Za-z]+)\s+" + re.escape(term) + r"\b", text, re.IGNORECASE
+        )
+    ]
+    if not found or not all(_verb_here(b2.lower(), b.lower(), words[0]) for b2, b in found):
         return False
     first = re.escape(words[0])
-    return not any(re.search(rf"\b(?:{'|'.join(_DETERMINER)})\s+{first}\b", t, re.IGNORECASE)
-                   for t in texts)  # fmt: skip
+    return not any(
+        re.search(rf"\b(?:{'|'.join(_DETERMINER)})\s+{first}\b", t, re.IGNORECASE) for t in texts
+    )
 
 
 # an acronym defined in parentheses after its expansion: '3D Gaussian Splatting (3DGS)',

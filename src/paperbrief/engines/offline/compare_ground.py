@@ -58,7 +58,7 @@ MAX_LISTED = 3
 ALSO_SHARE = 0.015
 STRONG_USES = 4
 # what kind of document a paper is ('technical report') is no subject: stems
-_GENRE = frozenset("technic report paper articl survey review studi work preprint".split())
+_GENRE = frozenset("technic report paper articl survey review studi work preprint card".split())
 # and a phrase naming the document at all ('this survey aims to serve as a valuable resource':
 # 'survey aims') is boilerplate, whatever the other word
 _DOCUMENT = frozenset("paper articl survey preprint".split())
@@ -220,7 +220,8 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
     named = {w for k in chosen[:MAX_LISTED] for w in k}
     also = [_surface(k, pa, pb) for k in singles if _surface(k, pa, pb) in seen
             and k[0] not in named and weight(k) > BACKGROUND and share(k) <= ALSO_SHARE
-            and k in pa.in_title and k in pb.in_title and k[0] not in _names(texts)]  # fmt: skip
+            and k in pa.in_title and k in pb.in_title and k[0] not in _names(texts)
+            and k[0] not in _GENRE and not _spelled_in(k[0], named, defined)]  # fmt: skip
     return Ground(
         also=also if chosen else [],
         phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],
@@ -256,6 +257,20 @@ def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool,
         return False
     key = shared.keys[0]
     return all(share((word,)) > COMMON_WORD_SHARE for word in key)
+
+
+def _spelled_in(word: str, named: set[str], defined: dict[str, str] | None) -> bool:
+    """True when the word is an acronym, or part of an expansion, whose other form the named
+    phrases already hold ('VLMs' beside 'vision language models', 'in-context' beside 'ICL')."""
+    parts = set(word.split("-"))
+    for acronym, expansion in (defined or {}).items():
+        spelled = {stem(w.lower()) for w in re.findall(r"[A-Za-z0-9]+", expansion)}
+        short = stem(acronym.lower())
+        if (word == short and spelled & named) or (parts & spelled and short in named):
+            return True
+        if parts & spelled and spelled & named:
+            return True
+    return False
 
 
 def _names(texts: tuple[str, str] | None) -> set[str]:
