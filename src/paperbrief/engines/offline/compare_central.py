@@ -272,3 +272,10 @@ def with_digits(term: str, text: str) -> str:
     if before and len(set(before)) == 1 and before[0] and re.fullmatch(r"[0-9][A-Za-z]", before[0]):
         return f"{before[0]} {term}"
     return term
+
+
+def incidental(keys: list[tuple[str, ...]], placed: tuple[Placement, Placement]) -> bool:
+    """True when no shared phrase or word (`keys`) is central to either paper: none in a title,
+    a what-we-do sentence or a takeaway ('recommendation task', 'video data', 'QA datasets').
+    Such a link holds only between similar abstracts (compare_ground)."""
+    return bool(keys) and all(max(p.weight(k) for p in placed) < CENTRAL for k in keys)
