@@ -79,7 +79,8 @@ class Placement:
 
 
 def _keys(text: str) -> set[tuple[str, ...]]:
-    return set(phrases("", text).counts) if text.strip() else set()
+    # read as a title: runs never cross punctuation, so the sentences need no splitting again
+    return set(phrases(text, "").counts) if text.strip() else set()
 
 
 def own_text(sentence: str) -> str:
@@ -120,7 +121,7 @@ def _placement(title: str, abstract: str, defined: tuple[tuple[str, str], ...]) 
     passing = central | keys(" ".join(own_text(s) for s in said))
     titled = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", title)}
     opposite = {_OPPOSITE[w] for w in titled if w in _OPPOSITE} - titled
-    lower = phrases(title, abstract).lower
+    lower = phrases(title, abstract).lower if opposite else {}  # most titles have no such word
     contrasted = {k for k, forms in lower.items()
                   if len(k) > 1 and any(opposite & set(f) for f in forms)}  # fmt: skip
     return Placement(frozenset(central), frozenset(passing), frozenset(contrasted))
