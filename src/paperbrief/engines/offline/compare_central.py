@@ -102,8 +102,11 @@ def own_text(sentence: str) -> str:
 
 
 def placement(title: str, abstract: str, defined: dict[str, str] | None = None) -> Placement:
-    """Where the paper's phrases occur; an acronym of `defined` counts as its expansion."""
-    return _placement(title, abstract, tuple(sorted((defined or {}).items())))
+    """Where the paper's phrases occur; an acronym of `defined` it writes counts as its
+    expansion (only those: the cache then holds one placement per paper, not one per pair)."""
+    text = f"{title} {abstract}"
+    used = {a: e for a, e in (defined or {}).items() if re.search(rf"\b{re.escape(a)}", text)}
+    return _placement(title, abstract, tuple(sorted(used.items())))
 
 
 @lru_cache(maxsize=4096)
@@ -191,8 +194,10 @@ def _spells(acronym: str, parts: list[str]) -> bool:
                for n in range(len(head), 0, -1))  # fmt: skip
 
 
+@lru_cache(maxsize=4096)
 def definitions(abstract: str) -> dict[str, str]:
-    """The acronyms an abstract defines, each with its expansion as written."""
+    """The acronyms an abstract defines, each with its expansion as written (cached: callers
+    do not mutate it)."""
     out: dict[str, str] = {}
     for m in _DEFINED.finditer(" ".join(abstract.split())):  # clean() drops parentheses
         acronym = m.group(2)
