@@ -132,3 +132,12 @@ def test_a_link_central_to_neither_paper_needs_similar_abstracts():
         assert not shares_subject(paper(x), paper(y))
     # a link central to both stays, however dissimilar the rest: 3DGS-DET and MVGS
     assert shares_subject(paper("2410.01647"), paper("2410.02103"))
+
+
+def test_modifiers_alone_link_only_similar_abstracts():
+    # 'multi-granularity': a tool-use benchmark (MTU-Bench) and an image generator (PUMA)
+    loose = pair_link("2410.11710", "2410.13861")
+    assert loose.ground.nouns == [] and loose.thin
+    # 'text-rich': LEOPARD and a text-rich visual understanding dataset, similar abstracts
+    close = pair_link("2410.01744", "2410.13824")
+    assert close.ground.nouns == [] and not close.thin
