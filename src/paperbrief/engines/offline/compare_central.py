@@ -33,18 +33,22 @@ from paperbrief.engines.offline.compare_cells import approach_sentence
 from paperbrief.engines.offline.compare_phrases import Phrases, generic_phrase, phrases
 from paperbrief.engines.offline.extract import clean, strip_lead_in
 from paperbrief.engines.offline.select import takeaway_line
-from paperbrief.phrases import is_adjective
-from paperbrief.text import sentences
+from paperbrief.phrases import is_adjective, is_verb_form
+from paperbrief.text import STOPWORDS, sentences
 
 BACKGROUND, PASSING, CENTRAL = 0, 1, 2
 
 # a cue opening a span the paper does not claim as its own, to the end of the clause
 _CUE = re.compile(
     r"\b(?:unlike|instead of|rather than|in contrast to|as opposed to|inspired by|borrow(?:s|ed"
-    r"|ing)? from|adopted from|existing|previous|prior|traditional|conventional|classical"
-    r"|vanilla)\b",
+    r"|ing)? from|adopted from|(existing|previous|prior|traditional|conventional|classical"
+    r"|vanilla))\b",
     re.IGNORECASE,
 )
+# after 'existing', 'prior' ... the noun phrase is the kind of thing the paper makes too ('prior
+# GUI agents often trained with ...' of a GUI agent paper); what those do is the foil ('most
+# existing video generation models rely mainly on text prompts'): the span starts past it
+_NP_WORD = re.compile(r"\s*([A-Za-z0-9][\w-]*)")
 # a leading concessive clause ('While volume rendering has been successful in modeling radiance
 # fields ..., IRs present unique challenges'), to its first comma
 _CONCESSIVE = re.compile(r"^(?:while|although|though|whereas|despite)\b", re.IGNORECASE)
@@ -95,7 +99,9 @@ def own_text(sentence: str) -> str:
         if m.start() < at:
             continue
         out.append(text[at : m.start()])
-        end = _CLAUSE_END.search(text, m.end())
+        start = _past_noun_phrase(text, m.end()) if m.group(1) else m.end()
+        out.append(text[m.end() : start])
+        end = _CLAUSE_END.search(text, start)
         at = end.start() if end else len(text)
     out.append(text[at:])
     return " ".join(out)
@@ -107,6 +113,20 @@ def placement(title: str, abstract: str, defined: dict[str, str] | None = None) 
     text = f"{title} {abstract}"
     used = {a: e for a, e in (defined or {}).items() if re.search(rf"\b{re.escape(a)}", text)}
     return _placement(title, abstract, tuple(sorted(used.items())))
+
+
+def _past_noun_phrase(text: str, at: int, most: int = 4) -> int:
+    """Where the noun phrase starting at `at` ends: before a stopword, a verb form or an -ly
+    adverb, at most `most` words on."""
+    for _ in range(most):
+        m = _NP_WORD.match(text, at)
+        if not m:
+            break
+        word = m.group(1).lower()
+        if word in STOPWORDS or is_verb_form(word) or (word.endswith("ly") and len(word) > 4):
+            break
+        at = m.end()
+    return at
 
 
 @lru_cache(maxsize=4096)
@@ -278,10 +298,3 @@ def with_digits(term: str, text: str) -> str:
     if before and len(set(before)) == 1 and before[0] and re.fullmatch(r"[0-9][A-Za-z]", before[0]):
         return f"{before[0]} {term}"
     return term
-
-
-def incidental(keys: list[tuple[str, ...]], placed: tuple[Placement, Placement]) -> bool:
-    """True when no shared phrase or word (`keys`) is central to either paper: none in a title,
-    a what-we-do sentence or a takeaway ('recommendation task', 'video data', 'QA datasets').
-    Such a link holds only between similar abstracts (compare_ground)."""
-    return bool(keys) and all(max(p.weight(k) for p in placed) < CENTRAL for k in keys)

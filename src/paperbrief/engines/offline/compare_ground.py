@@ -24,7 +24,6 @@ from paperbrief.engines.offline.compare_central import (
     CENTRAL,
     Placement,
     definitions,
-    incidental,
     joined,
     placement,
     verb_led,
@@ -357,12 +356,10 @@ def _link(title_a: str, abstract_a: str, title_b: str, abstract_b: str) -> Link:
     # words, or phrases in two dissimilar abstracts that no title names (pair_strength)
     if shared.related and not results and not thin:
         thin = weak(pa, pb, shared.keys, sim, lambda k: min(_uses(pa, k), _uses(pb, k)), share)
-    # and when what they share is central to neither paper, unless the abstracts are similar
+    # and when they share modifiers alone ('multi-granularity' of a tool-use benchmark and an
+    # image generator: 0.19; 'text-rich' of two text-rich image models is 0.33)
     if shared.related and not results and not thin and sim < SURE_SIMILARITY:
-        thin = incidental(shared.keys, placed)
-        # and when they share modifiers alone ('multi-granularity' of a tool-use benchmark and
-        # an image generator: 0.19; 'text-rich' of two text-rich image models is 0.33)
-        thin = thin or not (shared.phrases or shared.nouns)
+        thin = not (shared.phrases or shared.nouns)
     titled = any(k in pa.in_title and k in pb.in_title for k in shared.keys)
     return Link(shared, results, thin, sim, titled)
 
