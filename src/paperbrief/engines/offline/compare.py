@@ -24,6 +24,7 @@ from paperbrief.engines.offline.compare_cells import (
     problem_cell,
     results_cell,
 )
+from paperbrief.engines.offline.compare_central import focus_term, with_digits
 from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import (
     Reported,
@@ -233,7 +234,8 @@ def _noun_phrases(terms: list[str], paper: Paper, names: list[str]) -> list[str]
         key = max(phrases("", t).counts, key=len, default=())
         if key and phrase_share(key) > MAX_PHRASE_SHARE:
             continue
-        out.append(t)
+        if focus_term(t, paper.title, paper.abstract):  # compare_central: '3D object generation'
+            out.append(with_digits(t, f"{paper.title}. {paper.abstract}"))
     return out
 
 
@@ -245,6 +247,8 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     elif shared.related and (shared.phrases or shared.nouns):
         named = _one_per_head([_unclipped(t, texts) for t in shared.phrases]) or shared.nouns
         line = f"Both deal with {_listing(named)}"
+        if shared.phrases and shared.also:  # compare_ground.Ground.also
+            line += f" (both also say {_listing([repr(w) for w in shared.also])})"
         if not shared.phrases and shared.adjectives:
             quoted = [f"'{w}'" for w in shared.adjectives]
             line += f" (both also say {_listing(quoted)})"
