@@ -16,9 +16,10 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from paperbrief.engines.offline.compare import _does, _names, _profile, compare_papers
+from paperbrief.engines.offline.compare import _names, _profile, compare_papers
 from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
 from paperbrief.engines.offline.compare_clauses import third_person
+from paperbrief.engines.offline.compare_does import does as _does
 from paperbrief.engines.offline.compare_names import short_name
 from paperbrief.engines.offline.compare_roles import (
     argument,

@@ -86,7 +86,8 @@ def test_the_summary_gives_the_main_contribution_before_a_sub_step():
     assert "Genex-DB" not in summary, summary
     # SJD: the parallel decoding algorithm, not its 'token initialization strategies that
     # leverage the spatial locality' ('We also investigate ...')
-    from paperbrief.engines.offline.compare import _does, _profile
+    from paperbrief.engines.offline.compare import _profile
+    from paperbrief.engines.offline.compare_does import does as _does
 
     sjd = papers()["2410.01699"]
     does = _does(sjd, _profile(sjd, "SJD"), [], None, 14)

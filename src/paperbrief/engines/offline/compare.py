@@ -1,8 +1,8 @@
 """Pairwise comparison for the offline engine, built from the two papers' extracted structure.
 
 The assembly: short names (compare_names), the distinctive subject both share and whether that
-link is loose (compare_ground), what each paper does (compare_clauses), table cells that match
-their row (compare_cells), the facts that set them apart (compare_facts: a benchmark both
+link is loose (compare_ground, compare_central), what each paper does (compare_does,
+compare_clauses), table cells that match their row (compare_cells, compare_roles), the facts that set them apart (compare_facts: a benchmark both
 report, released or promised code or data) and each paper's own phrases (compare_phrases). It
 says less rather than more: a row only when both papers have a cell for it, "when to prefer"
 lines only when a fact sets the pair apart (each saying what its paper does), and a summary of
@@ -14,38 +14,30 @@ the digest say the same).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
 
 from paperbrief.engines.offline.compare_cells import (
-    PITCH,
     approach_cell,
     main_line,
     problem_cell,
     results_cell,
 )
 from paperbrief.engines.offline.compare_central import focus_term, with_digits
-from paperbrief.engines.offline.compare_clauses import clauses
+from paperbrief.engines.offline.compare_does import Profile, does
 from paperbrief.engines.offline.compare_facts import (
     Reported,
-    content_free,
-    lost_name,
     promises,
     release_unknown,
     releases,
-    whole_tail,
 )
 from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, link, paper_phrases
 from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import named, short_name
-from paperbrief.engines.offline.compare_phrases import Phrases, head_complete, own_phrases, phrases
-from paperbrief.engines.offline.compare_reasons import has_method, names_only, reasons
-from paperbrief.engines.offline.compare_roles import cut_list
+from paperbrief.engines.offline.compare_phrases import head_complete, own_phrases, phrases
+from paperbrief.engines.offline.compare_reasons import has_method, reasons
 from paperbrief.engines.offline.compare_text import balanced, drop_list_numbers
-from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, Roles, fit, roles
+from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
 from paperbrief.engines.offline.select import takeaway_line
-from paperbrief.engines.offline.standalone import repeats
 from paperbrief.models import (
     FIELD_MAX_CHARS,
     LINE_MAX_CHARS,
@@ -71,22 +63,6 @@ _KIND_OFFERS = {
     "position": "an argument about the field (a position paper)",
     "method": "a method to apply (it proposes one; the other does not)",
 }  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Profile:
-    """What the comparison needs to know about one paper."""
-
-    label: str
-    roles: Roles
-    kind: str
-    phrases: Phrases
-    takeaway: str
-    released: str
-    promised: str
-    unknown: bool  # a release verb whose object is not parsed: its releases are not said
-    proposes: bool  # it says it proposes a method, model or framework of its own
-    main: str  # its main contribution's sentence (compare_roles): the summary's clause first
 
 
 _NOT_MODIFIERS = frozenset("""a an the of in on for to and or with by from as at our their its this
@@ -265,134 +241,6 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     return fit(line)
 
 
-def _refers_back(body: str) -> bool:
-    """'seeks to narrow this gap': a clause that needs the sentence before it."""
-    return bool(re.search(r"\b(?:this|these|those|such)\b(?!\s+(?:paper|work|study|article))",
-                          body, re.IGNORECASE))  # fmt: skip
-
-
-def _restates(text: str, profile: Profile) -> bool:
-    """A clause that holds 70 % of the paper's takeaway, in order, repeats it (a
-    shorter cut of the takeaway's own clause is what the paper does, said in fewer words)."""
-    return repeats(profile.takeaway, text, 0.7)
-
-
-def _does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int,
-          said: tuple[str, ...] = ()) -> str:  # fmt: skip
-    """What the paper does, in at most `words` words: its own 'we propose' clause, else ''
-    (never a shuffle of its own phrases). A clause repeating a figure the line already gives
-    (`said`), or one whose method name was lost ('propose, an approach'), is not used. The
-    paper's main contribution ('introduces an egocentric world exploration framework') comes
-    before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
-    shorter cut of it is whole. First comes `p.main`'s clause, whatever its verb (round 9)."""
-    if p.main:  # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
-        role = replace(p.roles, method=p.main)
-        for size in range(words, 4, -1):
-            for k, text in _heads(clauses(paper, p.label, role, avoid, size, first_only=True)):
-                if _reads_whole(paper, p, k, text, said):
-                    return text
-    for main in (True, False):
-        for size in range(words, 4, -1):
-            for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
-                if main == bool(_MAIN.match(text[len(p.label) :].strip())) and _reads_whole(
-                        paper, p, k, text, said):  # fmt: skip
-                    return text
-    return ""
-
-
-# the verbs of a paper's main contribution ('we propose/introduce/present ...')
-_MAIN = re.compile(r"(?:proposes|introduces|presents|puts forward|develops)\b(?!\s+(?:\w+\s+)?(?:"
-                   r"findings|insights|results|evidence|observations)\b)")  # fmt: skip
-
-
-def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, ...]) -> bool:
-    """True when the clause says what the paper does in a whole clause of its own."""
-    body = text[len(p.label) :].strip()
-    if len(body.split()) < 3 or any(figure in body for figure in said):
-        return False
-    if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources|opens? source)\b",
-                                                 body):
-        return False  # past the method sentence: not 'validates the effectiveness of SSO'
-    if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
-                 r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
-        return False
-    if lost_name(body) or content_free(body) or _refers_back(body):
-        return False
-    if names_only(body) or PITCH.search(body):  # 'introduces a method named X', 'represents a
-        return False  # significant step towards ...': no more than a name or a pitch (round 7)
-    last = body.rstrip(" .").split()[-1].lower().strip(",;:")
-    if body.rstrip(" .").endswith((",", ";", ":")) or last in _OPEN_ENDS:
-        return False  # 'combines Mamba-2,', 'capable of generating up', 'a Video-LLM adept'
-    if _JOINS.search(body) and _next_word(body, paper.abstract) in ("with", "into", "and"):
-        return False  # 'combines Mamba-2 | with Selective Attention Layers': half of what it joins
-    if last in _CLAIM_ENDS or (
-            "not only" in body and " but " not in body):  # fmt: skip
-        return False  # 'creates two new benchmarks ..., and show', 'not only perform well'
-    if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
-        return False  # 'proposes which uses ...', 'integrates communication, perception,'
-    return not _restates(text, p) and whole_tail(body, paper.abstract)
-
-
-# past its method sentence, a paper's clause must say what it does ('proposes', 'trains',
-# 'uses'), not what it reports, checks or hopes ('validates', 'opens up avenues')
-_DOING = re.compile(
-    r"(?:proposes|presents|introduces|develops|designs|builds|constructs|creates|trains|uses"
-    r"|leverages|combines|employs|integrates|adopts|applies|extends|formulates|generali[sz]es"
-    r"|models|casts|treats|replaces|learns|distills|curates|collects|studies|investigates"
-    r"|analy[sz]es|examines|explores|is an?|establishes|incorporates|adapts|puts forward"
-    r"|reformulates|decomposes|unifies|fine-tunes|pre-trains|augments|exploits|frames"
-    r"|revisits|surveys|reviews|argues|offers|provides|describes)\b"
-)
-# a verb that joins two things: its clause is whole only with both ('combines A with B'), no
-# adjective after an article ('a unified workflow generation benchmark | with ...')
-_JOINS = re.compile(r"(?<!\ba )(?<!\ban )(?<!\bthe )\b(?:combin|integrat|pair|coupl|merg|unif"
-                    r"|augment|equip|replac|fus|bridg|connect|align|interleav|hybridi[sz])\w*\b",
-                    re.IGNORECASE)  # fmt: skip
-
-
-def _next_word(body: str, abstract: str) -> str:
-    """The word the abstract writes right after the clause's last three words ('' if none)."""
-    tail = " ".join(body.rstrip(" .").split()[-3:]).lower()
-    m = re.search(re.escape(tail) + r"\s+([a-z]+)", squash(abstract).lower())
-    return m.group(1) if m else ""
-
-
-# a clause cannot end on a word that wants more after it: a preposition or particle, an
-# article, a conjunction, or an adjective that takes a complement (round 6's cut summaries)
-_OPEN_ENDS = frozenset("""up at to of for with in on by from as than into via over under between
-    among without through across about toward towards onto upon within the a an its their our
-    this these those that which and or nor but adept capable able such both either each""".split())
-_CLAIM_ENDS = frozenset("show shows showed demonstrate demonstrates found find finds observe "
-                        "observes reveal reveals and or".split())  # fmt: skip
-
-
-_PARTICIPLE_BREAK = re.compile(r"\s*,\s+(?:allowing|enabling|making|which|while|thereby|where"
-                               r"|leading|resulting|yielding|so that)\b")
-
-
-def _heads(texts: Iterator[str]) -> Iterator[tuple[int, str]]:
-    """Each clause, then its head before a participle or relative clause ('runs LLM "workers"
-    in parallel | , allowing them to synchronize'), numbered by the clause it comes from."""
-    for k, text in enumerate(texts):
-        yield k, text
-        for m in _PARTICIPLE_BREAK.finditer(text):
-            yield k, text[: m.start()]
-
-
-def _cut_list(body: str, paper: Paper) -> bool:
-    """True when the clause ends inside a list the abstract goes on with ('integrates
-    communication, perception, | and planning'; 'utilizing subsequence | and subgraph ...')."""
-    words = body.rstrip(" .").split()
-    tail = re.escape(" ".join(words[-3:]).rstrip(","))
-    flat = squash(paper.abstract)
-    if re.search(tail + r",\s+[\w-]+(?:\s+[\w-]+){0,2},?\s+(?:and|or)\s", flat):
-        return True  # 'enables users to create | , modify, and refine sketches'
-    if not any(w.endswith(",") for w in words[-4:-1]) and not body.rstrip(" .").endswith(","):
-        return cut_list(body, paper.abstract)
-    return bool(re.search(tail + r",?\s+(?:(?:[\w-]+,?\s+){0,4})?(?:and|or)\s", flat)) or (
-        cut_list(body, paper.abstract))  # fmt: skip
-
-
 # the field's stock words: no clause is set apart or made alike by them
 _STOCK = frozenset("""method methods approach approaches framework frameworks model models novel new
     based using use uses system systems paper work task tasks performance result results data
@@ -445,8 +293,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if thin:
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
-    sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (_does tries shorter cuts)
-    firsts = [f for f in dict.fromkeys(_does(a, pa, own_a, None, w, said) for w in sizes)
+    sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (`does` tries shorter cuts)
+    firsts = [f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
               if f and not _mostly_shared(f, pa.label, a, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
@@ -454,7 +302,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         for first in firsts:
             verb = first[len(pa.label) :].split()[0]
             if verb not in by_verb:
-                by_verb[verb] = [c for c in dict.fromkeys(_does(b, pb, own_b, verb, w, said)
+                by_verb[verb] = [c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
                                                           for w in sizes)
                                  if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
             for second in by_verb[verb]:
