@@ -2,13 +2,14 @@
 
 The assembly: short names (compare_names), the distinctive subject both share and whether that
 link is loose (compare_ground, compare_central), what each paper does (compare_does,
-compare_clauses), table cells that match their row (compare_cells, compare_roles), the facts that set them apart (compare_facts: a benchmark both
-report, released or promised code or data) and each paper's own phrases (compare_phrases). It
-says less rather than more: a row only when both papers have a cell for it, "when to prefer"
-lines only when a fact sets the pair apart (each saying what its paper does), and a summary of
-at most ~30 words about both papers (what each does) or else only what they share. The result
-does not depend on the order the two papers are named in (`compare A B` and `compare B A` and
-the digest say the same).
+compare_clauses), table cells that match their row (compare_cells, compare_roles), the facts
+that set them apart (compare_facts: a benchmark both report, released or promised code or data;
+compare_reasons, compare_prefer: the prefer lines) and each paper's own phrases
+(compare_phrases). It says less rather than more: a row only when both papers have a cell for
+it, "when to prefer" lines only when a fact sets the pair apart (each saying what its paper
+does), and a summary of at most ~30 words about both papers (what each does) or else only what
+they share. The result does not depend on the order the two papers are named in (`compare A B`
+and `compare B A` and the digest say the same).
 """
 
 from __future__ import annotations

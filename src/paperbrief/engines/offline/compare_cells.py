@@ -47,7 +47,8 @@ _NAME_DOES = (r"(?:is|are|uses|combines|leverages|employs|consists|comprises|bui
               r"|introduces|adds|replaces|trains|generates|predicts|exploits|treats|models|casts"
               r"|decomposes|integrates|incorporates|augments|extends|adapts|applies|encodes"
               r"|represents|maps|converts|transforms|emerges as|serves as|acts as|works by"
-              r"|operates|runs|performs|follows|takes|turns|reformulates)")  # fmt: skip
+              r"|operates|runs|performs|follows|takes|turns|reformulates|unifies"
+              r"|couples)")  # fmt: skip
 # 'we propose ...', 'this paper presents ...', 'our method uses ...', 'the core of our method is
 # to ...'; the verb may follow an adverb ('we first introduce', 'we further improve')
 _WE_DO = re.compile(
@@ -57,6 +58,8 @@ _WE_DO = re.compile(
     r"(?:(?:we|this (?:paper|work|study|article|report|survey|position paper)|our (?:paper|work"
     r"|study))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+|here\s+|instead\s+"
     r"|therefore\s+|thus\s+|hence\s+|now\s+|next\s+)?"
+    # 'we seek to identify the characteristics of tasks where ...' (a study's aim, round 10)
+    r"(?:(?:seek|aim|set out|attempt|strive)s?\s+to\s+)?"
     + _DOING_VERBS + r"\w*\b"
     r"|our (?:method|approach|model|framework|system|pipeline|architecture|algorithm|key idea"
     r"|technique|agent|design)\s+(?:\w+ly\s+)?" + _NAME_DOES + r"\b"
@@ -270,7 +273,16 @@ def approach_cells(title: str, abstract: str, method_line: str, names: tuple[str
     # a sentence that only names the method ('We introduce a novel method named Visuals Music
     # Bridge.') or pitches it ('This work represents a significant step towards ...') says
     # less than the next one that says what it does (round 7's readers)
-    return [c for c in cells if not PITCH.search(c) and not _names_only(c)] or cells
+    # (a pitch that does not name the paper is never the approach, even when nothing else is:
+    # round 10's readers; 'This paper introduces VALL-E 2, ... that marks a milestone' stays)
+    cells = [c for c in cells if not PITCH.search(c) or _names_paper(c, names)]
+    return [c for c in cells if not _names_only(c)] or cells
+
+
+def _names_paper(line: str, names: tuple[str, ...]) -> bool:
+    """True when the line names the paper ('F-HOI', its label)."""
+    return any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line, re.I)
+               for n in names)  # fmt: skip
 
 
 def main_line(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
@@ -293,12 +305,12 @@ _NAMES_NEW = re.compile(r"^(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+|first\
 
 
 def _main_order(line: str, abstract: str, title: str, names: tuple[str, ...]
-                ) -> tuple[bool, bool, int]:  # fmt: skip
-    """Sentences with the paper's own name first ('F-HOI'), then those naming a new artifact,
-    then the selector's order."""
-    named = any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line, re.I)
-                for n in names)  # fmt: skip
-    return (not named, not _NAMES_NEW.match(line), main_rank(line, abstract, title))
+                ) -> tuple[bool, bool, bool, int]:  # fmt: skip
+    """Sentences with the paper's own name first ('F-HOI'); then an evaluation artifact added
+    to the main one ('Additionally, we introduce MotionBench, the first ... dataset') after;
+    then those naming a new artifact, then the selector's order."""
+    return (not _names_paper(line, names), added(line, abstract), not _NAMES_NEW.match(line),
+            main_rank(line, abstract, title))  # fmt: skip
 
 
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
@@ -321,9 +333,43 @@ _WE_AFTER = re.compile(r"^[^.;]{10,200}?,\s+(we\s+(?:\w+\s+)?(?:propose|introduc
                        r"|develop)\w*\b.*)$", re.IGNORECASE)  # fmt: skip
 
 
+# 'To safeguard against test data contamination ... we propose LiveXiv: ...': a purpose first,
+# with no comma before the paper's own clause
+_WE_AFTER_PURPOSE = re.compile(r"^To\s[^.;,]{10,200}?\s(we\s+(?:\w+\s+)?(?:propose|introduce"
+                               r"|present|develop)\w*\b.*)$")  # fmt: skip
+# 'Additionally, we introduce MotionBench, ...', 'Moreover, we introduce an efficient evaluation
+# approach ...': a contribution added to the main one (round 10's readers found such side parts
+# in the approach row): an evaluation artifact so added ranks after the main one (`added`)
+# ('Finally, we design ...' closes a list of the method's steps: no added contribution)
+_ADDED = re.compile(r"^(?:additionally|moreover|furthermore|in addition|besides|also)\b",
+                    re.IGNORECASE)  # fmt: skip
+
+
 def _from_we(line: str) -> str:
-    m = _WE_AFTER.match(line)
-    return m.group(1)[:1].upper() + m.group(1)[1:] if m else line
+    m = _WE_AFTER.match(line) or _WE_AFTER_PURPOSE.match(line)
+    if not m:
+        return line
+    return m.group(1)[:1].upper() + m.group(1)[1:]
+
+
+def added(line: str, abstract: str = "") -> bool:
+    """True for an evaluation artifact added to the main contribution ('Additionally, we
+    introduce MotionBench, the first motion transfer dataset ...', 'Moreover, we introduce an
+    efficient evaluation approach ...'): the line, or the abstract's sentence it was taken from
+    (whose connective the cell drops), opens with an additive connective. An added method or
+    model is not demoted: read on the 2,202 papers, 'Furthermore, we introduce ... Ruler' is as
+    often the paper's main one."""
+    if not _EVALUATES.search(line):
+        return False
+    if _ADDED.match(line) or re.match(r"^we\s+(?:\w+ly\s+)?also\b", line, re.I):
+        return True
+    head = line[:60]
+    return any(_ADDED.match(raw.strip()) for raw in sentences(abstract) if head in _line(raw))
+
+
+# what a paper adds to evaluate its main contribution with
+_EVALUATES = re.compile(r"\b(?:datasets?|benchmarks?|metrics?|evaluation|test suite|leaderboard"
+                        r"|scores?)\b", re.IGNORECASE)  # fmt: skip
 
 
 PITCH = re.compile(r"\b(?:represents?|marks?|takes?) an? (?:\w+ )?(?:step|milestone|advance)\b"
