@@ -16,6 +16,7 @@ OPENAI_MODULES = {
     "paperbrief/engines/llm/call.py",
     "paperbrief/engines/llm/batch.py",
     "paperbrief/engines/llm/embed.py",
+    "paperbrief/engines/llm/endpoint.py",
 }
 
 
