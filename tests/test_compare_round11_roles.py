@@ -56,3 +56,26 @@ def test_a_studys_aim_is_its_approach_not_its_closing_offer():
     approach = _approach("2410.21333")
     assert "new tool" not in approach
     assert approach.startswith("We seek to identify the characteristics of tasks"), approach
+
+
+def test_a_sentence_that_releases_one_thing_and_promises_another_says_both():
+    # LiveXiv (2410.10783): 'Our dataset is available online on HuggingFace, and our code will be
+    # available here.' was read as one promise ('Data promised'); a list keeps its one verb
+    from paperbrief.engines.offline.compare_facts import promises, releases
+
+    abstract = papers_2024()["2410.10783"].abstract
+    assert releases(abstract) == "data" and promises(abstract) == "code"
+    listed = "The code, the model, and the interface will be released to facilitate research."
+    assert releases(listed) == "" and promises(listed) == "code and model weights"
+    assert releases("Our code, data, and models are available at https://github.com/a/b.") == (
+        "code, model weights and data")
+
+
+def test_what_a_paper_does_without_is_not_its_focus():
+    # FrugalNeRF (2410.16271), '... Few-shot Novel View Synthesis without Learned Priors': round
+    # 11's readers saw 'learned priors' as its focus
+    from paperbrief.engines.offline.compare_central import focus_term
+
+    paper = papers_2024()["2410.16271"]
+    assert not focus_term("learned priors", paper.title, paper.abstract)
+    assert focus_term("few-shot novel view synthesis", paper.title, paper.abstract)

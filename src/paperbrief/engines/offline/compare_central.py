@@ -41,7 +41,9 @@ BACKGROUND, PASSING, CENTRAL = 0, 1, 2
 # a cue opening a span the paper does not claim as its own, to the end of the clause
 _CUE = re.compile(
     r"\b(?:unlike|instead of|rather than|in contrast to|as opposed to|inspired by|borrow(?:s|ed"
-    r"|ing)? from|adopted from|(existing|previous|prior|traditional|conventional|classical"
+    # 'without Learned Priors', 'without relying on externally learned priors' (round 11)
+    r"|ing)? from|adopted from|without(?: (?:relying on|using|requiring|any|the need for))?"
+    r"|(existing|previous|prior|traditional|conventional|classical"
     r"|vanilla))\b",
     re.IGNORECASE,
 )
@@ -140,7 +142,7 @@ def _placement(title: str, abstract: str, defined: tuple[tuple[str, str], ...]) 
 
     said = sentences(clean(abstract))
     main = [s for s in said if approach_sentence(strip_lead_in(s), ())]
-    central = keys(title) | keys(" ".join(main)) | keys(takeaway_line(abstract, title))
+    central = keys(own_text(title)) | keys(" ".join(main)) | keys(takeaway_line(abstract, title))
     passing = central | keys(" ".join(own_text(s) for s in said))
     titled = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", title)}
     opposite = {_OPPOSITE[w] for w in titled if w in _OPPOSITE} - titled

@@ -163,8 +163,33 @@ _SCARCE = re.compile(r"\b(?:limited|only|little|scarce|few|no|insufficient|abund
 
 
 def _statements(abstract: str) -> list[str]:
-    stated = (s for s in sentences(abstract) if _RELEASE.search(s) or _LINK_WITH_THING.search(s))
+    """The release statements, clause by clause: 'Our dataset is available online on
+    HuggingFace, | and our code will be available here' releases data and promises code (round
+    11's readers: the whole sentence was read as one promise)."""
+    parts = (part for s in sentences(abstract) for part in _release_clauses(s))
+    stated = (s for s in parts if _RELEASE.search(s) or _LINK_WITH_THING.search(s))
     return [s for s in stated if not _SCARCE.search(s)]
+
+
+# where one release statement ends and the next begins within a sentence
+def _release_clauses(sentence: str) -> list[str]:
+    """The sentence cut where one release statement ends and the next begins; a part that
+    states no release of its own ('The code, the model, | and the interface will be released')
+    stays joined to what follows."""
+    parts, held = [], ""
+    for part in _CLAUSES.split(sentence):
+        held = f"{held}, and {part}" if held else part
+        if _RELEASE.search(held) or _LINK_WITH_THING.search(held):
+            parts.append(held)
+            held = ""
+    return parts + ([held] if held else [])
+
+
+# (a clause with its own subject and verb: '..., and our code will be available'; never inside a
+# list, 'Our code, data, and models are available')
+_CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+(?=(?:the|our|all|its|their)\s+"
+                      r"(?:[\w-]+\s+){0,3}?(?:will|shall|is|are|can|has|have|was|were)\b)|;\s+",
+                      re.IGNORECASE)  # fmt: skip
 
 
 def releases(abstract: str) -> str:
