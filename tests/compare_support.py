@@ -1,6 +1,6 @@
 """Real papers for the comparison tests: the 2,000 Daily Papers of 2024 of the fixture
 (tests/fixtures/hf-2024-papers-2000.jsonl, from the shared hf-2024-papers.jsonl), by id, in
-file order."""
+file order, and with them the papers of a test's own fixture files (`papers_with`)."""
 
 from __future__ import annotations
 
@@ -16,3 +16,14 @@ def papers_2024() -> dict[str, Paper]:
     rows = [json.loads(line) for line in (FIXTURES / "hf-2024-papers-2000.jsonl").open()]
     return {r["id"]: Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
             for r in rows}  # fmt: skip
+
+
+@cache
+def papers_with(*fixtures: str) -> dict[str, Paper]:
+    """The 2,000 papers and those of `fixtures` (JSONL files under tests/fixtures), by id."""
+    out = dict(papers_2024())
+    for name in fixtures:
+        for line in (FIXTURES / name).open(encoding="utf-8"):
+            r = json.loads(line)
+            out[r["id"]] = Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
+    return out

@@ -14,9 +14,6 @@ pairs named 'round 9 pair N' are those of the round-9 blind reading.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
 from paperbrief.engines.offline.compare_facts import promises, release_unknown, releases
 from paperbrief.engines.offline.compare_prefer import (
     memory_figure,
@@ -27,17 +24,11 @@ from paperbrief.engines.offline.compare_prefer import (
 )
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
-from tests.conftest import FIXTURES
+from tests.compare_support import papers_with
 
 
-@cache
 def papers() -> dict[str, Paper]:
-    out = {}
-    for name in ("hf-2024-papers-2000.jsonl", "hf-2024-round10-prefer.jsonl"):
-        for line in (FIXTURES / name).open():
-            r = json.loads(line)
-            out[r["id"]] = Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-    return out
+    return papers_with("hf-2024-round10-prefer.jsonl")
 
 
 def compare(a: str, b: str) -> Comparison:

@@ -13,9 +13,6 @@ copied unchanged from the shared hf-2024-papers.jsonl).
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
 from paperbrief.engines.offline.compare import _names, _profile, compare_papers
 from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
 from paperbrief.engines.offline.compare_clauses import third_person
@@ -30,17 +27,11 @@ from paperbrief.engines.offline.compare_roles import (
     theory_claim,
 )
 from paperbrief.models import Paper
-from tests.compare_support import papers_2024
-from tests.conftest import FIXTURES
+from tests.compare_support import papers_with
 
 
-@cache
 def _papers() -> dict[str, Paper]:
-    found = dict(papers_2024())
-    for line in (FIXTURES / "hf-2024-round10-roles.jsonl").open(encoding="utf-8"):
-        r = json.loads(line)
-        found[r["id"]] = Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-    return found
+    return papers_with("hf-2024-round10-roles.jsonl")
 
 
 def _cells(paper_id: str) -> tuple[str, str, str]:

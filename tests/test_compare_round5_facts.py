@@ -15,25 +15,17 @@ arXiv id or title.
 
 from __future__ import annotations
 
-import json
-from functools import cache
-
 from paperbrief.engines.offline.compare import kind
 from paperbrief.engines.offline.compare_facts import release_unknown, releases
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
 from paperbrief.sources import read_file
-from tests.conftest import FIXTURES, ROOT
+from tests.compare_support import papers_with
+from tests.conftest import ROOT
 
 
-@cache
 def papers() -> dict[str, Paper]:
-    out = {}
-    for name in ("hf-2024-papers-2000.jsonl", "hf-2024-round5.jsonl"):
-        for line in (FIXTURES / name).open():
-            r = json.loads(line)
-            out[r["id"]] = Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
-    return out
+    return papers_with("hf-2024-round5.jsonl")
 
 
 def compare(a: str, b: str) -> Comparison:

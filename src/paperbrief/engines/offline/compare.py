@@ -232,7 +232,7 @@ def _ground_line(pa: Profile, pb: Profile, shared: Ground, results: list[tuple[R
     elif shared.related:
         line = f"Both use the distinctive terms {_listing(shared.words)}"
     else:
-        line = "Little in common: no distinctive phrase appears in both abstracts"
+        line = "Little in common: no distinctive subject is central to both"
         if own_a and own_b:
             line += f" ({pa.label} is about {own_a[0]}, {pb.label} about {own_b[0]})"
     if results:
