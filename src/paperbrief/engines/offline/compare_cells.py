@@ -27,7 +27,7 @@ from paperbrief.engines.offline.compare_roles import (
     never_approach,
     theory_claim,
 )
-from paperbrief.engines.offline.compare_text import drop_list_numbers
+from paperbrief.engines.offline.compare_text import drop_list_numbers, mentions
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
 from paperbrief.text import sentences
@@ -281,8 +281,7 @@ def approach_cells(title: str, abstract: str, method_line: str, names: tuple[str
 
 def _names_paper(line: str, names: tuple[str, ...]) -> bool:
     """True when the line names the paper ('F-HOI', its label)."""
-    return any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", line, re.I)
-               for n in names)  # fmt: skip
+    return mentions(line, names, ignore_case=True)
 
 
 def main_line(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from paperbrief.engines.offline.compare_text import mentions
 from paperbrief.text import sentences, squash
 
 # the title's head before a colon ('OminiControl', 'Stable Flow'): a name when it is short
@@ -44,6 +45,12 @@ def own_names(title: str, abstract: str) -> tuple[str, ...]:
 
 
 _OWN = re.compile(r"\b(?:we|our|this (?:paper|work)|the proposed|proposed)\b", re.IGNORECASE)
+
+
+def own_voice(sentence: str) -> bool:
+    """The sentence speaks of the paper's own work ('we', 'our', 'this paper', 'the proposed')."""
+    return bool(_OWN.search(sentence))
+
 # others' work ('existing methods need 6144 tokens'), unless set against it ('Unlike existing
 # methods, ..., OminiControl ... with only ~0.1% additional parameters'), or a hope
 _OTHERS = re.compile(
@@ -64,8 +71,7 @@ def own_claims(title: str, abstract: str) -> list[str]:
     names = own_names(title, abstract)
     out = []
     for s in sentences(abstract):
-        mine = _OWN.search(s) or any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", s)
-                                     for n in names)  # fmt: skip
+        mine = own_voice(s) or mentions(s, names)
         if mine and not _HOPE.search(s) and (not _OTHERS.search(s) or _CONTRAST.search(s)):
             out.append(s)
     return out

@@ -19,9 +19,11 @@ from paperbrief.engines.offline.compare_prefer import (
     budget_reasons,
     data_reasons,
     own_names,
+    own_voice,
     title_training_free,
     trains_named,
 )
+from paperbrief.engines.offline.compare_text import mentions
 from paperbrief.text import sentences, squash
 
 # nouns a method paper gives what it proposes
@@ -45,12 +47,6 @@ def has_method(abstract: str) -> bool:
     propose VINE, a watermarking method'); a benchmark 'designed to evaluate ... methods'
     is not one."""
     return bool(_METHOD_CUE.search(squash(abstract)))
-
-
-def _own(sentence: str) -> bool:
-    """The sentence speaks of the paper's own work ('we', 'our', 'this paper', 'the proposed')."""
-    return bool(re.search(r"\b(?:we|our|this (?:paper|work)|the proposed|proposed)\b", sentence,
-                          re.IGNORECASE))  # fmt: skip
 
 
 # 'training-free', 'without any training', 'requires no fine-tuning'
@@ -99,11 +95,11 @@ def training_free(abstract: str) -> bool:
     said = False
     for s in sentences(abstract):
         cues = [m for m in _TRAINING_FREE.finditer(s) if not _OTHERS.search(s[: m.start()])]
-        if _own(s) and _TRAINED_ALSO.search(s):
+        if own_voice(s) and _TRAINED_ALSO.search(s):
             return False  # 'a tuning-based method that learns from ..., and a training-free one'
-        if cues and _own(s):
+        if cues and own_voice(s):
             said = True
-        elif not cues and _own(s) and _affirms_training(s):
+        elif not cues and own_voice(s) and _affirms_training(s):
             return False
     return said
 
@@ -116,7 +112,7 @@ def trains(abstract: str) -> bool:
         return False
     if _NO_TRAINING_WORDS.search(abstract):
         return False
-    if any(_own(s) and _affirms_training(s) for s in sentences(abstract)):
+    if any(own_voice(s) and _affirms_training(s) for s in sentences(abstract)):
         return True
     return bool(_MODEL_CUE.search(squash(abstract)))
 
@@ -156,8 +152,7 @@ def speed_figure(abstract: str, names: tuple[str, ...] = ()) -> tuple[str, bool]
     speedup' is its own claim)."""
     for s in sentences(abstract):
         m = _SPEED.search(s)
-        named = any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", s) for n in names)
-        if m and (_own(s) or named or re.match(r"\s*(?:it|this)\b", s, re.I)):
+        if m and (own_voice(s) or mentions(s, names) or re.match(r"\s*(?:it|this)\b", s, re.I)):
             # '2.33times': a LaTeX '\times' whose backslash the listing lost
             said = re.sub(r"(\d)times\b", "\\1×", squash(m.group(0)))
             # what it is measured against, when the sentence says ('higher throughput than
@@ -222,8 +217,9 @@ def guarantee(abstract: str) -> bool:
     'a provably convergent ...'); 'lack theoretical guarantees' (of others) is none."""
     for s in sentences(abstract):
         m = _GUARANTEE.search(s)
-        if m and _own(s) and not re.search(r"\b(?:lack|lacks|lacking|without|no)\s+(?:\w+\s+)?$",
-                                           s[: m.start()], re.IGNORECASE):  # fmt: skip
+        if m and own_voice(s) and not re.search(
+                r"\b(?:lack|lacks|lacking|without|no)\s+(?:\w+\s+)?$", s[: m.start()],
+                re.IGNORECASE):  # fmt: skip
             return True
     return False
 
@@ -246,7 +242,7 @@ def compatible_with(abstract: str) -> str:
     capitalised name: '1-bit BitNet'), else ''."""
     for s in sentences(abstract):
         m = _COMPATIBLE.search(s)
-        if m and _own(s) or m and re.match(r"\s*[A-Z][\w-]*\s+is\b", s):
+        if m and own_voice(s) or m and re.match(r"\s*[A-Z][\w-]*\s+is\b", s):
             # '... compatible with various architectures | and outperforms ...': a new verb
             named = re.split(r"\s+and\s+(?=[a-z]+s\b)", m.group(1))[0].rstrip(" .,;:")
             # 'compatible with various architectures' names nothing a reader could check
@@ -287,7 +283,7 @@ def _own_claims(abstract: str) -> list[str]:
     """The sentences that claim something of the paper's own work: not of others' methods
     ('existing methods run in real time'), nor a hope or a gap."""
     return [s for s in sentences(abstract)
-            if _own(s) and not _OTHERS_SAY.search(s) and not _HOPE.search(s)]  # fmt: skip
+            if own_voice(s) and not _OTHERS_SAY.search(s) and not _HOPE.search(s)]  # fmt: skip
 
 
 _OTHERS_SAY = re.compile(r"\b(?:existing|previous|prior|current|conventional)\s+(?:\w+\s+){0,2}"
@@ -369,7 +365,7 @@ def _free(abstract: str, title: str) -> bool:
         return True
     if not title_training_free(title, abstract):
         return False
-    return not any(_own(s) and (_affirms_training(s) or _TRAINED_ALSO.search(s))
+    return not any(own_voice(s) and (_affirms_training(s) or _TRAINED_ALSO.search(s))
                    for s in sentences(abstract))  # fmt: skip
 
 

@@ -131,3 +131,10 @@ def drop_list_numbers(text: str) -> str:
         return m.group(0) if _TAKES_NUMBER.search(text[: m.start()]) else " "
 
     return _LIST_NUMBER.sub(keep, text)
+
+
+def mentions(text: str, names: tuple[str, ...], *, ignore_case: bool = False) -> bool:
+    """True when `text` writes one of `names` as a whole word ('CoDe', not 'CoDec'; 'F-HOI',
+    not 'F-HOI-2')."""
+    flags = re.IGNORECASE if ignore_case else 0
+    return any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text, flags) for n in names)
