@@ -140,6 +140,9 @@ def _plain(text: str) -> str:
         text,
     )
     text = re.sub(r"^novel ", "", text)
+    # 'a Offset Shifting Denoiser' as the abstract wrote it (round 12's readers); not 'a one-step',
+    # 'a unified', 'a Euclidean'
+    text = re.sub(r"\ba (?=[AaIi]|[Ee](?![Uu])|[Oo](?!ne))", "an ", text)
     return re.sub(
         r",? to (?:address|tackle|solve|overcome|mitigate|fill|bridge) (?:this|these"
         r"|that|those|such|the) [\w -]{0,30}$",

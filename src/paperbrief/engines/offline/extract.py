@@ -118,6 +118,8 @@ def clean(text: str) -> str:
         text = _LATEX_CMD.sub("", text.replace("$", ""))  # "\times$x": the $ goes first
     else:
         text = text.replace("$", "")
+    if "**" in text:  # Markdown bold an author typed: '**C**hinese **I**mage ... **CII-Bench**'
+        text = text.replace("**", "")
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)
     text = _MARK_BEFORE_MARK.sub("", text)
     return " ".join(text.split())
