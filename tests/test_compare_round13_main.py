@@ -9,7 +9,8 @@ from tests/fixtures/hf-2024-papers-2000.jsonl and hf-2024-round13-main.jsonl.
 
 from __future__ import annotations
 
-from paperbrief.engines.offline.compare import _profile, compare_papers
+from paperbrief.engines.offline.compare import _names, _profile, compare_papers
+from paperbrief.engines.offline.compare_cells import _title_evaluates, approach_cell
 from paperbrief.engines.offline.compare_does import _names_only, does
 from paperbrief.engines.offline.compare_facts import lost_name, whole_tail
 from paperbrief.engines.offline.compare_names import short_name
@@ -109,3 +110,34 @@ def test_a_finding_whose_subject_was_a_lost_macro_is_no_cell():
     cells = [d.a for d in comparison.differences] + [comparison.summary]
     assert not any("that can significantly" in cell for cell in cells), cells
     assert not lost_name("Evaluations demonstrate that PCM significantly outperforms LCM.")
+
+
+def _approach(paper_id: str) -> str:
+    paper = _papers()[paper_id]
+    profile = _profile(paper, short_name(paper, paper.abstract) or "the paper")
+    return approach_cell(paper.title, paper.abstract, profile.roles.method, _names(paper, profile))
+
+
+def test_a_benchmark_beside_the_method_the_title_is_about_is_not_the_approach():
+    # VINE (2410.18775, 'Robust Watermarking Using Generative Priors Against Image Editing: From
+    # Benchmarking to Advances') introduces W-Bench and proposes VINE; both readers of round 12
+    # found W-Bench in the approach row and VINE in the results row
+    assert _approach("2410.18775").startswith("We propose VINE, a watermarking method")
+    # a title that says the paper is a benchmark keeps its benchmark first, and a dataset named
+    # new stays ahead of a sentence that names nothing (MultiUI, 2410.13824)
+    assert _title_evaluates("GATE OpenING: A Comprehensive Benchmark for Judging Open-ended")
+    assert _title_evaluates("Interactive Medical Image Segmentation: A Benchmark Dataset and")
+    assert _title_evaluates("Benchmarking Agentic Workflow Generation")
+    assert not _title_evaluates("Robust Watermarking Using Generative Priors Against Image "
+                                "Editing: From Benchmarking to Advances")  # fmt: skip
+    assert _approach("2410.13824").startswith("We introduce MultiUI, a dataset")
+
+
+def test_the_summary_gives_both_papers_a_clause_of_their_own_size():
+    # GS^3 (2410.11419) and VeGaS (2411.11024): 'GS^3 presents ... representation and a triple
+    # splatting process, while VeGaS proposes a family of Folded-Gaussian distributions.' gave
+    # one paper a long clause and cut the other's before what it is for
+    papers = _papers()
+    summary = compare_papers(papers["2410.11419"], papers["2411.11024"]).summary
+    assert "VeGaS proposes a family of Folded-Gaussian distributions designed to capture" in summary
+    assert len(summary.split()) <= 30, summary

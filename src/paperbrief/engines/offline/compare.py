@@ -48,7 +48,7 @@ from paperbrief.models import (
     Difference,
     Paper,
 )
-from paperbrief.text import STOPWORDS, squash, stem
+from paperbrief.text import STOPWORDS, content_tokens, squash, stem
 
 SUMMARY_WORDS = 30
 SHORT_WORDS = 24  # a summary this short is tried first
@@ -298,8 +298,12 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     firsts = [f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
               if f and not _mostly_shared(f, pa.label, a, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
-    # the longest pair of clauses within SHORT_WORDS words, else within SUMMARY_WORDS
+    # within SHORT_WORDS words, else within SUMMARY_WORDS, the pair of clauses whose shorter
+    # clause is longest, then the longest pair: not a whole clause for one paper beside a bare
+    # name for the other ('DynamicScaler introduces an Offset Shifting Denoiser.' where its
+    # clause goes on to say what the denoiser does: round 13's paired readers)
     for cap in (SHORT_WORDS, SUMMARY_WORDS):
+        fitting = []
         for first in firsts:
             verb = first[len(pa.label) :].split()[0]
             if verb not in by_verb:
@@ -310,7 +314,12 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
                 joined = f"{first}, while {second}"
                 text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
                 if _fits(text, cap):
-                    return _line(text)
+                    sizes_said = (len(first.split()) - len(pa.label.split()),
+                                  len(second.split()) - len(pb.label.split()))  # fmt: skip
+                    mains = _from_main(first, pa) + _from_main(second, pb)
+                    fitting.append((mains, min(sizes_said), sum(sizes_said), text))
+        if fitting:  # the main contributions first (compare_does), then the balance
+            return _line(max(fitting, key=lambda f: f[:3])[3])
     # no clause for each: never the shared-ground line again, but what sets the two apart when
     # it is known for sure (their kinds), with the shared figures. Never 'B is about <one of its
     # phrases>': blind readers (round 5) found such phrases were as often what the paper argues
@@ -324,6 +333,12 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if lead and not thin:
         return _line(lead)
     return ""  # no summary of its own: the shared ground alone (renderers show it once)
+
+
+def _from_main(clause: str, p: Profile) -> bool:
+    """True when most of the clause's words are its paper's main contribution's."""
+    words = set(content_tokens(clause[len(p.label) :]))
+    return bool(p.main) and len(words & set(content_tokens(p.main))) * 2 >= len(words)
 
 
 _KIND_IS = {

@@ -303,13 +303,51 @@ _NAMES_NEW = re.compile(r"^(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+|first\
                         r"|dubbed)\s+)?(?-i:[A-Z][\w.+-]*[\w+])", re.IGNORECASE)  # fmt: skip
 
 
+# a benchmark or dataset the paper builds ('We introduce W-Bench, the first comprehensive
+# benchmark ...'), not a training corpus
+_EVALUATION_ARTIFACT = re.compile(
+    r"^(?:we|this (?:paper|work|study))\s+(?:\w+ly\s+|first\s+|also\s+)?(?:introduce|propose"
+    r"|present|develop|build|design|release|construct|curate|create)\w*\s+(?:[^,.;]{0,40},\s+)?"
+    r"(?:(?:an?|the|our)\s+)?(?:[\w-]+\s+){0,4}?(?<!training )(?<!tuning )(?<!instruction )"
+    r"(?:benchmarks?|datasets?|corpus|corpora|testbeds?|leaderboards?)\b",
+    re.IGNORECASE)  # fmt: skip
+_TITLE_CUE = re.compile(r"bench\b|\bbenchmark|\bleaderboard\b|\barena\b|\bdataset|\bcorpus\b"
+                        r"|\bdata set\b", re.IGNORECASE)  # fmt: skip
+# where a title's head noun phrase stops: 'Massive ... Comprehension Benchmark | for ...'
+_HEAD_ENDS = re.compile(r"\s(?:for|of|with|on|in|to|from|via|using|through|against|and|by)\s",
+                        re.IGNORECASE)  # fmt: skip
+
+
+def _title_evaluates(title: str) -> bool:
+    """True when the title says the paper is a benchmark or dataset: in its words before a
+    colon ('Benchmarking Agentic Workflow Generation') or in the head noun phrase after one
+    ('GATE OpenING: A Comprehensive Benchmark for ...', 'Interactive Medical Image
+    Segmentation: A Benchmark Dataset and Baseline'); not 'From Benchmarking to Advances'
+    after VINE's colon, whose head is a method."""
+    head, _, rest = title.partition(":")
+    if _TITLE_CUE.search(head):
+        return True
+    rest = re.sub(r"^\s*(?:an?|the)\s+", "", rest, flags=re.IGNORECASE)
+    if not rest or _HEAD_ENDS.match(" " + rest.split()[0] + " "):
+        return False
+    return bool(_TITLE_CUE.search(_HEAD_ENDS.split(rest, 1)[0]))
+
+
+def _off_kind(line: str, title: str) -> bool:
+    """True for a benchmark or dataset sentence of a paper whose title is about something
+    else (VINE's W-Bench beside the method its title is about: round 12's readers), and for
+    any other sentence of a paper whose title says it is a benchmark or dataset."""
+    return bool(_EVALUATION_ARTIFACT.match(line)) != _title_evaluates(title)
+
+
 def _main_order(line: str, abstract: str, title: str, names: tuple[str, ...]
-                ) -> tuple[bool, bool, bool, int]:  # fmt: skip
+                ) -> tuple[bool, bool, bool, bool, int]:  # fmt: skip
     """Sentences with the paper's own name first ('F-HOI'); then an evaluation artifact added
     to the main one ('Additionally, we introduce MotionBench, the first ... dataset') after;
-    then those naming a new artifact, then the selector's order."""
+    then those naming a new artifact, of those one of the kind the title says (a benchmark for
+    a benchmark paper, else not a benchmark or dataset), then the selector's order."""
     return (not _names_paper(line, names), added(line, abstract), not _NAMES_NEW.match(line),
-            main_rank(line, abstract, title))  # fmt: skip
+            _off_kind(line, title), main_rank(line, abstract, title))  # fmt: skip
 
 
 def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
