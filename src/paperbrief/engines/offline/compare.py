@@ -32,7 +32,7 @@ from paperbrief.engines.offline.compare_facts import (
 )
 from paperbrief.engines.offline.compare_ground import MAX_PHRASE_SHARE, Ground, link, paper_phrases
 from paperbrief.engines.offline.compare_ground import share as phrase_share
-from paperbrief.engines.offline.compare_names import named, short_name
+from paperbrief.engines.offline.compare_names import introduced, named, short_name
 from paperbrief.engines.offline.compare_phrases import head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_reasons import has_method, reasons
 from paperbrief.engines.offline.compare_text import balanced, drop_list_numbers
@@ -415,9 +415,11 @@ def _central(terms: list[str], title: str, main: str) -> list[str]:
 
 
 def _names(paper: Paper, p: Profile | str) -> tuple[str, ...]:
-    """What the paper calls itself: its short label (`p`'s) and the name it gives its artifact."""
+    """What the paper calls itself: its short label (`p`'s) and the names it gives its
+    artifacts (in the title or not: 'STRING shifts ...' says what the paper does)."""
     label = p if isinstance(p, str) else p.label
-    return tuple(n for n in (label, named(paper)) if n and not n.startswith("the "))
+    said = (label, named(paper), *introduced(paper))
+    return tuple(n for n in dict.fromkeys(said) if n and not n.startswith("the "))
 
 
 def _released(p: Profile) -> str:

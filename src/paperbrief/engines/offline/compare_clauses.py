@@ -164,6 +164,14 @@ def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> s
         inner = third_person(m.group(1))
         if inner:
             return None if _DEICTIC.match(m.group(2)) else f"\x00{inner} {m.group(2)}"
+    for known in sorted(filter(None, {label, name}), key=len, reverse=True):
+        # 'LiveXiv: A scalable evolving live benchmark ...', 'PhysGame as a pioneering
+        # benchmark to evaluate ...': what follows the name says what it is (round 13)
+        if m := re.match(re.escape(known) + r"(?::\s+|\s+as\s+)(?=an?\s|the\s|A\s|An\s|The\s)",
+                         rest, re.IGNORECASE):  # fmt: skip
+            rest = rest[m.end() :]
+            rest = rest[:1].lower() + rest[1:] if re.match(r"(?:An?|The)\s", rest) else rest
+            break
     rest = rest.split(": ", 1)[0]
     for known in sorted(filter(None, {label, name}), key=len, reverse=True):
         if rest.lower().startswith(known.lower()):

@@ -117,7 +117,7 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
     last = body.rstrip(" .").split()[-1].lower().strip(",;:")
     if body.rstrip(" .").endswith((",", ";", ":")) or last in _OPEN_ENDS:
         return False  # 'combines Mamba-2,', 'capable of generating up', 'a Video-LLM adept'
-    if _JOINS.search(body) and _next_word(body, paper.abstract) in ("with", "into", "and"):
+    if _JOINS.search(body) and _next_word(body, paper.abstract) in ("with", "into", "and", "from"):
         return False  # 'combines Mamba-2 | with Selective Attention Layers': half of what it joins
     if last in _CLAIM_ENDS or (
             "not only" in body and " but " not in body):  # fmt: skip

@@ -424,9 +424,10 @@ _LOST_NAME = re.compile(
     # placeholder's braces ('a framework named {}')
     r"|\b(?:of|for|with|by|via|from|than|named|called|dubbed|termed)\s*[,;:.)](?!\d)|[{}]"
     # a subject lost after 'that' ('evaluations demonstrate that can significantly outperform':
-    # OmniEdit's macro, round 12's readers)
+    # OmniEdit's macro, round 12's readers; 'Llama 3.1 70B with even achieves': STRING's, round 13)
     r"|\b(?:demonstrat|show|confirm|indicat|reveal|find|found|prove|verif)\w*\s+that\s+"
-    r"(?:can|could|achieves|outperforms|surpasses|significantly|consistently|substantially)\b",
+    r"(?:can|could|achieves|outperforms|surpasses|significantly|consistently|substantially)\b"
+    r"|\bwith\s+(?:even\s+|also\s+)?(?:achieves|outperforms|surpasses|attains)\b",
     re.IGNORECASE,
 )
 # a slogan is no approach: 'brings back the magic of flip-book animation', 'just draw your idea'

@@ -50,6 +50,22 @@ def named(paper: Paper) -> str | None:
     return None
 
 
+def introduced(paper: Paper) -> tuple[str, ...]:
+    """Every name the abstract gives its own artifact and uses again, in the title or not: 'We
+    introduce ShifTed Rotray position embeddING (STRING). STRING shifts ...' gives STRING (a
+    sentence led by it says what the paper does); `named` keeps only a name the title uses."""
+    abstract = squash(paper.abstract)
+    found = [m.group(1) for m in _INTRODUCED.finditer(abstract)
+             if _NAME_LIKE.match(m.group(1)) and len(m.group(1)) > 2]  # fmt: skip
+    for sentence in sentences(abstract):
+        if re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB, sentence,
+                     re.I):  # fmt: skip
+            found += [m.group(2) for m in _ACRONYM.finditer(sentence)
+                      if sum(c.isupper() for c in m.group(2)) >= 3]  # fmt: skip
+    return tuple(n for n in dict.fromkeys(found)
+                 if len(re.findall(rf"(?<![\w-]){re.escape(n)}(?![\w-])", abstract)) >= 2)
+
+
 def short_name(paper: Paper, grounding: str) -> str | None:
     """What a reader would call the paper: the title's head before a colon, the name it gives
     its own artifact, or a short cut of the title; None if none is short and grounded."""
