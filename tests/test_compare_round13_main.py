@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from paperbrief.engines.offline.compare import _names, _profile, compare_papers
 from paperbrief.engines.offline.compare_cells import _title_evaluates, approach_cell
-from paperbrief.engines.offline.compare_does import _names_only, does
+from paperbrief.engines.offline.compare_does import does
 from paperbrief.engines.offline.compare_facts import lost_name, whole_tail
 from paperbrief.engines.offline.compare_names import short_name
+from paperbrief.engines.offline.compare_reasons import names_only as _names_only
 from tests.compare_support import papers_with
 
 

@@ -19,7 +19,6 @@ from paperbrief.engines.offline.compare_facts import (
     whole_clause,
     whole_tail,
 )
-from paperbrief.engines.offline.compare_reasons import names_only
 from paperbrief.engines.offline.compare_roles import (
     argument,
     boilerplate,
@@ -425,7 +424,11 @@ def _names_only(cell: str) -> bool:
     """'We introduce a novel method named Visuals Music Bridge.': the name and nothing else."""
     body = re.sub(r"^(?:we|this (?:paper|work))\s+(?:\w+\s+)?(?:introduce|propose|present"
                   r"|develop)\w*\s+", "", cell.rstrip(". "), flags=re.IGNORECASE)
-    return body != cell.rstrip(". ") and names_only(body)
+    # (stricter than a summary clause's check, compare_reasons.names_only: every capitalised
+    # word counts as the name here, so 'We propose a zero-shot Multi-Instance Video Editing
+    # framework, called MIVE.' gives way to the sentence that says what MIVE's modules do)
+    rest = re.sub(r"\b(?:named|called|dubbed|termed|coined)\b|\b[A-Z][\w^+-]*", " ", body)
+    return body != cell.rstrip(". ") and content_free(rest)
 
 
 def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:

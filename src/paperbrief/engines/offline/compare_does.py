@@ -17,6 +17,7 @@ from paperbrief.engines.offline.compare_cells import PITCH
 from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import content_free, lost_name, whole_tail
 from paperbrief.engines.offline.compare_phrases import Phrases
+from paperbrief.engines.offline.compare_reasons import names_only
 from paperbrief.engines.offline.compare_roles import cut_list
 from paperbrief.engines.offline.facts import Roles
 from paperbrief.engines.offline.standalone import repeats
@@ -76,22 +77,19 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
     return ""
 
 
-# the paper's name right after its verb, before an appositive ('introduces Divot, a ...'), or
-# after 'named' / 'called': a name only. An acronym elsewhere is content ('proposes a KD
-# framework for pre-training LMs'; compare_reasons.names_only drops every capitalised word, which
-# turned away 31 of the 80 main-contribution clauses the summaries of the held-out digest lost)
-_NAME_AFTER_VERB = re.compile(r"^(?:puts forward|\S+)\s+(?:the\s+)?[A-Z][\w.^+-]*"
-                              r"(?:\s+[A-Z0-9][\w.^+-]*){0,5}(?:\s+(?:model|framework|method"
-                              r"|approach|system|pipeline|architecture|algorithm))?\s*(?=,|$)")
-_NAME_AFTER_NAMED = re.compile(r"\b(?:named|called|dubbed|termed|coined)\s+(?:[A-Z][\w.^+-]*\s*)+")
+# an object of praise words and a kind of thing only ('introduces a scalable and cost-effective
+# method': round 14's readers): says that there is a method, not what it does
+_PRAISE_ONLY = re.compile(
+    r"^\S+(?:\s+forward)?\s+(?:an?|the|its)\s+(?:(?:simple|scalable|efficient|effective"
+    r"|cost-effective|robust|general|generic|unified|lightweight|powerful|novel|new|flexible"
+    r"|versatile|practical|principled|universal|strong|fast|accurate|high-quality|comprehensive"
+    r"|first|innovative|elegant|straightforward|easy-to-use|plug-and-play)(?:,|\s+and|\s+yet)?\s+)+"
+    r"(?:method|approach|framework|model|technique|pipeline|system|solution|strategy|algorithm"
+    r"|paradigm|dataset|benchmark|tool|recipe)s?$", re.IGNORECASE)  # fmt: skip
 
 
-def _names_only(body: str) -> bool:
-    """True when the clause says no more than that the paper has something with a name
-    ('introduces a method named Visuals Music Bridge'); 'presents Motion DUSt3R, a
-    geometry-first approach' says what it is (two content words past the name and stock words;
-    a compound counts as two)."""
-    return content_free(_NAME_AFTER_NAMED.sub(" ", _NAME_AFTER_VERB.sub(" ", body)), least=2)
+def _praise_only(body: str) -> bool:
+    return bool(_PRAISE_ONLY.match(body.rstrip(" .")))
 
 
 # the verbs of a paper's main contribution ('we propose/introduce/present ...')
@@ -112,8 +110,10 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
         return False
     if lost_name(body) or content_free(body) or _refers_back(body):
         return False
-    if _names_only(body) or PITCH.search(body):  # 'introduces a method named X', 'represents a
-        return False  # significant step towards ...': no more than a name or a pitch (round 7)
+    # 'introduces a method named X', 'represents a significant step towards ...', 'introduces
+    # a scalable and cost-effective method': no more than a name, a pitch or praise (round 7, 14)
+    if _praise_only(body) or names_only(body) or PITCH.search(body):
+        return False
     last = body.rstrip(" .").split()[-1].lower().strip(",;:")
     if body.rstrip(" .").endswith((",", ";", ":")) or last in _OPEN_ENDS:
         return False  # 'combines Mamba-2,', 'capable of generating up', 'a Video-LLM adept'

@@ -327,7 +327,10 @@ _OBJECT_INFINITIVE = re.compile(r"\b(?:enabl|allow|help|teach|train|forc|requir|
                                 r"ask|want|guid|caus|permit|instruct|empower|let|make|get|abilit|capabilit|"
                                 r"potential|capacit|tendenc|attempt|effort|need|way|opportunit|"
                                 r"propensit|failure|struggl)\w*"
-                                r"(?:\s+\S+){1,3}$", re.IGNORECASE)  # fmt: skip
+                                r"(?:\s+\S+){1,3}$"
+                                # 'learns model weights with the ability | to ...' (round 14)
+                                r"|\b(?:abilit|capabilit|capacit|potential|tendenc|opportunit"
+                                r"|propensit)\w*$", re.IGNORECASE)  # fmt: skip
 # 'between latency | and accuracy', 'both A | and B', 'simultaneously achieves token
 # compression | and ...': the pair is cut in two
 _PAIRED = re.compile(r"\b(?:between|both|either|neither|among|whether|simultaneously|jointly"
@@ -401,14 +404,27 @@ def whole_tail(text: str, abstract: str) -> bool:
         return False
     if re.search(r"\b(?:that|which|who)\s+\S+$", text, re.IGNORECASE):  # 'an LLM that acts'
         return False
+    # a question or a 'the first ...' the abstract goes on with ('examines why directly applying
+    # SAEs | to ... fails', 'presents the first high-quality dataset | for egocentric video
+    # generation': round 14's readers) ends whole only where the abstract's sentence or clause does
+    question, first = _OPEN_QUESTION.search(text), _FIRST.search(text)
     flat = squash(tidy(clean(abstract))).lower()
     for size in (3, 2):  # 'develops a theoretical' is 'develop a theoretical' in the abstract
         tail = " ".join(words[-size:]).lower()
         ends = [m.end() for m in re.finditer(re.escape(tail), flat)]
+        if ends and question:
+            return any(re.match(r"\s*(?:[.,;:)!?]|$)", flat[end:]) for end in ends)
+        if ends and first and not any(_FIRST_SCOPE.match(flat, end) is None for end in ends):
+            return False
         if ends:
             return any(_GOES_ON.match(flat, end) or _goes_on_after(words, flat, end)
                        for end in ends)  # fmt: skip
     return True  # rewritten beyond its last two words: the last word was checked
+
+
+_OPEN_QUESTION = re.compile(r"\b(?:how(?!\s+to\b)|why|whether|what)\b(?:\s+\S+){1,5}$", re.I)
+_FIRST = re.compile(r"\bthe first\s+(?:[\w-]+\s+){0,3}[\w-]+$", re.IGNORECASE)
+_FIRST_SCOPE = re.compile(r"\s+(?:for|tailored|designed|dedicated|specifically)\b", re.IGNORECASE)
 
 
 # --- cells with content ---------------------------------------------------------------------
