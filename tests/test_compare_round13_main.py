@@ -103,9 +103,10 @@ def test_markdown_bold_in_an_abstract_never_reaches_a_cell():
     assert any("Chinese Image Implication understanding Benchmark" in text for text in said)
 
 
-def test_a_finding_whose_subject_was_a_lost_macro_is_no_cell():
+def test_a_finding_whose_subject_was_a_lost_macro_is_never_shown_garbled():
     # OmniEdit (2411.07199) writes 'demonstrate that \omniedit can significantly outperform';
-    # cleaned, 'demonstrate that can significantly outperform' was its results cell
+    # cleaned, 'demonstrate that can significantly outperform' was its results cell (round 15
+    # puts the name back: tests/test_compare_round15_cuts.py)
     papers = _papers()
     comparison = compare_papers(papers["2411.07199"], papers["2412.04280"])  # vs HumanEdit
     cells = [d.a for d in comparison.differences] + [comparison.summary]

@@ -7,8 +7,8 @@ tests/fixtures/hf-2024-papers-2000.jsonl and hf-2024-round13-main.jsonl.
 
 from __future__ import annotations
 
-from paperbrief.engines.offline.compare import _names, _profile
-from paperbrief.engines.offline.compare_cells import approach_cell
+from paperbrief.engines.offline.compare import _names, _profile, compare_papers
+from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
 from paperbrief.engines.offline.compare_does import _praise_only, does
 from paperbrief.engines.offline.compare_facts import whole_tail
 from paperbrief.engines.offline.compare_names import short_name
@@ -74,3 +74,18 @@ def test_an_approach_cell_is_still_more_than_a_named_framework():
     paper, profile = _profiled("2412.12877")
     cell = approach_cell(paper.title, paper.abstract, profile.roles.method, _names(paper, profile))
     assert cell.startswith("MIVE introduces two key modules"), cell
+
+
+def test_a_name_lost_to_a_macro_is_put_back_in_a_finding():
+    # OmniEdit (2411.07199) writes 'demonstrate that \omniedit can significantly outperform';
+    # round 13 dropped the garbled finding, and round 15's paired readers missed it: the name
+    # goes back where the macro was (the sentence alone, garbled, is still no cell)
+    papers = papers_with("hf-2024-round13-main.jsonl")
+    omniedit, humanedit = papers["2411.07199"], papers["2412.04280"]
+    cell = results_cell(omniedit.title, omniedit.abstract, ("OmniEdit",))
+    assert cell.startswith("Both automatic evaluation and human evaluations demonstrate that "
+                           "OmniEdit can significantly outperform"), cell  # fmt: skip
+    comparison = compare_papers(omniedit, humanedit)
+    assert any(d.aspect == "results" for d in comparison.differences)
+    # a cut title is no name to put back
+    assert results_cell(omniedit.title, omniedit.abstract, ("Both automatic evaluation",)) != cell
