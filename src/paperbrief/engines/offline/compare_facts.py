@@ -312,6 +312,28 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     return balanced(text[: heads[-1]].rstrip(" ,;:")) + "."
 
 
+# where a long sentence's head may end before a modifier or a second part ('We introduce AceMath,
+# a suite of frontier math models that excel in solving complex math problems | , along with
+# highly effective reward models ...')
+_SOFT_BREAK = re.compile(r",?\s(?=(?:and|along with|including|together with|as well as|that"
+                         r"|which|designed|capable|to|by|via|through|using|with|for)\s)")
+
+
+def whole_head(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
+    """The longest head of a sentence too long for a cell (see `whole_clause`) that ends where
+    a phrase of the abstract ends (`whole_tail`), at least eight words; '' when none does."""
+    text = squash(balanced(tidy(line))).rstrip(".")
+    if not text or dangles(text):
+        return ""
+    ends = [m.start() for m in _SOFT_BREAK.finditer(text)
+            if 8 <= len(text[: m.start()].split()) <= max_words]  # fmt: skip
+    for end in reversed(ends):
+        head = text[:end].rstrip(" ,;:")
+        if whole_tail(head, abstract):
+            return balanced(head) + "."
+    return ""
+
+
 _OPEN_TAIL = frozenset("them it its their this these that allowing enabling making using driven "
                        "designed based aimed called named such drawn built taken given known shown "
                        "chosen written grown seen".split())  # fmt: skip
