@@ -1,4 +1,5 @@
-"""Round 16: a main sentence too long for a cell, and a design property read as a finding, no
+"""Round 16: a main sentence too long for a cell (cut at a comma or colon), and a design
+property read as a finding, no
 longer hand the approach row to a side part (round 15's blind readers, seed 8686: AceMath's
 'We first construct AceMath-RewardBench', PVIT's 'We present a benchmark called P-Bench',
 CLEAR's 'We investigate favorable properties in the distilled attention layers'). Real abstracts
@@ -11,6 +12,7 @@ from paperbrief.engines.offline.compare import _names, _profile, compare_papers
 from paperbrief.engines.offline.compare_cells import approach_cell, approach_sentence
 from paperbrief.engines.offline.compare_facts import whole_clause, whole_head
 from paperbrief.engines.offline.compare_names import short_name
+from paperbrief.engines.offline.compare_roles import never_approach
 from paperbrief.text import sentences
 from tests.compare_support import papers_with
 
@@ -35,11 +37,12 @@ def test_a_long_main_sentence_gives_its_longest_whole_head():
     head = whole_head(main, paper.abstract)
     assert head.startswith("We introduce AceMath, a suite of frontier math models"), head
     assert _approach("2412.15084").startswith("We introduce AceMath, a suite of frontier math")
-    # PVIT (2410.07113): its framework, not its P-Bench
-    approach = _approach("2410.07113")
-    assert approach.startswith("We introduce Personalized Visual Instruction Tuning, a novel data"
-                               " curation and training framework"), approach  # fmt: skip
-    assert approach.endswith("within an image."), approach
+    # only at a comma: PVIT's (2410.07113) 'We introduce Personalized Visual Instruction Tuning,
+    # a novel data curation and training framework designed to enable MLLMs to identify target
+    # individuals within an image | and engage in ...' would read as cut (bench/content.py)
+    paper = _papers()["2410.07113"]
+    pvit = next(s for s in sentences(paper.abstract) if "Personalized Visual Instruction" in s)
+    assert whole_head(pvit, paper.abstract) == ""
 
 
 def test_a_design_that_achieves_a_property_is_an_approach():
@@ -60,3 +63,14 @@ def test_a_finding_that_says_it_after_another_names_the_paper():
     results = [d for d in comparison.differences if d.aspect == "results"]
     assert results and results[0].b.startswith("CLEAR reduces attention computations by 99.5%")
     assert not any(d.b.startswith("Simultaneously, it") for d in comparison.differences)
+
+
+def test_comparing_with_baselines_is_the_experiments_not_the_approach():
+    # DreamRunner (2411.16657): 'We compare DreamRunner with various SVG baselines, demonstrating
+    # state-of-the-art performance ...' was its approach cell (round 12's readers); its main
+    # sentence, too long, is cut at its colon ('... story-to-video generation method: First, ...')
+    assert never_approach("We compare DreamRunner with various SVG baselines, demonstrating "
+                          "state-of-the-art performance in character consistency.")  # fmt: skip
+    assert not never_approach("We compare two ways of tokenizing speech.")
+    approach = _approach("2411.16657")
+    assert approach == "We propose DreamRunner, a novel story-to-video generation method.", approach

@@ -312,11 +312,13 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     return balanced(text[: heads[-1]].rstrip(" ,;:")) + "."
 
 
-# where a long sentence's head may end before a modifier or a second part ('We introduce AceMath,
-# a suite of frontier math models that excel in solving complex math problems | , along with
-# highly effective reward models ...')
-_SOFT_BREAK = re.compile(r",?\s(?=(?:and|along with|including|together with|as well as|that"
-                         r"|which|designed|capable|to|by|via|through|using|with|for)\s)")
+# where a long sentence's head may end: at a comma before a modifier or a second part ('We
+# introduce AceMath, a suite of frontier math models that excel in solving complex math problems
+# | , along with highly effective reward models ...') or at a colon ('We propose DreamRunner, a
+# novel story-to-video generation method | : First, ...'); never without the comma, where the cell
+# would read as cut (bench/content.py's "cut cells")
+_SOFT_BREAK = re.compile(r"[,;]\s(?=(?:and|along with|including|together with|as well as|that"
+                         r"|which|designed|capable|to|by|via|through|using|with|for)\s)|:\s")
 
 
 def whole_head(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:

@@ -40,6 +40,10 @@ _EXPERIMENTS = re.compile(
     # 'We implement discrete baselines for each variant and ...': the baselines are compared to
     r"|^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|then\s+|first\s+)?"
     r"(?:implement|build|train|construct|establish)\w*\s+(?:[\w-]+\s+){0,2}?baselines?\b"
+    # 'We compare DreamRunner with various SVG baselines, demonstrating ...' (round 16)
+    r"|^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|then\s+)?compare\w*\s+"
+    r"[^.]{0,60}?\b(?:with|against|to)\s+(?:[\w-]+\s+){0,3}(?:baselines?|methods|approaches"
+    r"|models|state-of-the-art|competitors)\b"
     r"|^(?:extensive|comprehensive|experimental|empirical|our)\s+(?:[\w-]+\s+){0,2}?"
     r"(?:experiments?|evaluations?|results?|studies|analys[ie]s)\b",
     re.IGNORECASE,
