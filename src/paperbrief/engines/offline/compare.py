@@ -298,28 +298,29 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     firsts = [f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
               if f and not _mostly_shared(f, pa.label, a, b)]  # fmt: skip
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
-    # within SHORT_WORDS words, else within SUMMARY_WORDS, the pair of clauses whose shorter
-    # clause is longest, then the longest pair: not a whole clause for one paper beside a bare
-    # name for the other ('DynamicScaler introduces an Offset Shifting Denoiser.' where its
-    # clause goes on to say what the denoiser does: round 13's paired readers)
-    for cap in (SHORT_WORDS, SUMMARY_WORDS):
-        fitting = []
-        for first in firsts:
-            verb = first[len(pa.label) :].split()[0]
-            if verb not in by_verb:
-                by_verb[verb] = [c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
-                                                          for w in sizes)
-                                 if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
-            for second in by_verb[verb]:
-                joined = f"{first}, while {second}"
-                text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
-                if _fits(text, cap):
-                    sizes_said = (len(first.split()) - len(pa.label.split()),
-                                  len(second.split()) - len(pb.label.split()))  # fmt: skip
-                    mains = _from_main(first, pa) + _from_main(second, pb)
-                    fitting.append((mains, min(sizes_said), sum(sizes_said), text))
-        if fitting:  # the main contributions first (compare_does), then the balance
-            return _line(max(fitting, key=lambda f: f[:3])[3])
+    # the pair of clauses that are both papers' main contributions, within SHORT_WORDS words
+    # before SUMMARY_WORDS, then the pair whose shorter clause is longest, then the longest: not a
+    # whole clause for one paper beside a bare name for the other ('DynamicScaler introduces an
+    # Offset Shifting Denoiser.' where its clause goes on to say what the denoiser does: round
+    # 13's paired readers; VINE's main clause beside a shorter side one: round 17)
+    fitting = []
+    for first in firsts:
+        verb = first[len(pa.label) :].split()[0]
+        if verb not in by_verb:
+            by_verb[verb] = [c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
+                                                      for w in sizes)
+                             if c and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
+        for second in by_verb[verb]:
+            joined = f"{first}, while {second}"
+            text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
+            if _fits(text, SUMMARY_WORDS):
+                sizes_said = (len(first.split()) - len(pa.label.split()),
+                              len(second.split()) - len(pb.label.split()))  # fmt: skip
+                mains = _from_main(first, pa) + _from_main(second, pb)
+                fitting.append((mains, _fits(text, SHORT_WORDS), min(sizes_said),
+                                sum(sizes_said), text))  # fmt: skip
+    if fitting:  # the main contributions first (compare_does), then a short line, the balance
+        return _line(max(fitting, key=lambda f: f[:4])[4])
     # no clause for each: never the shared-ground line again, but what sets the two apart when
     # it is known for sure (their kinds), with the shared figures. Never 'B is about <one of its
     # phrases>': blind readers (round 5) found such phrases were as often what the paper argues

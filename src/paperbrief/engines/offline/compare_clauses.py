@@ -20,7 +20,10 @@ from paperbrief.text import sentences
 
 _SUBJECT = re.compile(
     r"(?:^|,\s+)(?:(?:in|with) (?:this|the present|our) (?:paper|work|study|article|report),? )?"
-    r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study))\s+"
+    # ('Our approach uses diffusion models with only a reconstruction loss': Face Anonymization
+    # Made Simple's main sentence gave no clause, and 'validated its results' took its place)
+    r"(?:we|this (?:paper|work|study|article|report|survey)|our (?:paper|work|study|approach"
+    r"|method|model|framework|system|pipeline))\s+"
     r"(?:also |further |first |then |here |therefore |thus |rather |instead |systematically "
     r"|comprehensively |rigorously |thoroughly |empirically |carefully )?"
     r"(?:(?:address|tackle|fill|bridge|close)\w* (?:this|these|that|the|such) (?:[\w-]+ ){0,3}?"

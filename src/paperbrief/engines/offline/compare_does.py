@@ -103,7 +103,7 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
     if len(body.split()) < 3 or any(figure in body for figure in said):
         return False
     if (k and not _DOING.match(body)) or re.match(r"(?:releases|open-sources|opens? source)\b",
-                                                 body):
+                                                 body) or _CHECKS_ITSELF.match(body):
         return False  # past the method sentence: not 'validates the effectiveness of SSO'
     if re.search(r"\b(?:aforementioned|above-mentioned|former|latter)\b|\bfuture (?:work"
                  r"|research|avenues|directions)|\bavenues\b", body):  # fmt: skip
@@ -125,6 +125,15 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
     if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
         return False  # 'proposes which uses ...', 'integrates communication, perception,'
     return not _restates(text, p) and whole_tail(body, paper.abstract)
+
+
+# how the paper checks its own work, or what it finds, is no clause of what it does ('validated
+# its results on two public benchmarks', 'presents an empirical analysis and find that,
+# although ...': round 16's readers)
+_CHECKS_ITSELF = re.compile(r"(?:validat|verif|evaluat|test|assess)\w*\s+(?:its|the proposed"
+                            r"|the effectiveness)\b|.*\band\s+(?:find|finds|found|show|shows"
+                            r"|observe|observes|reveal|reveals)\s+that\b",
+                            re.IGNORECASE)  # fmt: skip
 
 
 # past its method sentence, a paper's clause must say what it does ('proposes', 'trains',

@@ -243,6 +243,10 @@ _OPEN_SELF = re.compile(r"\b(?:we (?:introduce|present|propose|release|build|dev
                         r" open[- ]source\b", re.IGNORECASE)  # fmt: skip
 
 
+_VAGUE_RELEASE = re.compile(r"\b(?:resources|materials|artifacts|everything)\s+(?:are\s+|is\s+)?"
+                            r"(?:publicly\s+|freely\s+|openly\s+)?available\b", re.IGNORECASE)
+
+
 def release_unknown(abstract: str) -> bool:
     """True when the abstract uses a release verb ('we fully open-source VBench++') or calls what
     it introduces open-source, but what it releases, or promises, is not parsed: a comparison
@@ -251,6 +255,8 @@ def release_unknown(abstract: str) -> bool:
         return False
     if _OPEN_SELF.search(squash(abstract)) or re.search(r"\bopen[- ]weights?\b", abstract, re.I):
         return True  # 'Open-weight offerings include base and instruction-tuned models' (Qwen2.5)
+    if _VAGUE_RELEASE.search(abstract):
+        return True  # 'Resources available at: ...' (MMCOMPOSITION): something is, not said what
     return any(
         _RELEASE_VERB.search(s) and not re.search(r"\breleased by\b", s)
         for s in sentences(abstract)
