@@ -7,6 +7,7 @@ of the title, always grounded in the abstracts.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_text import initials, squeeze, trim
 from paperbrief.models import Paper
@@ -22,6 +23,9 @@ _INTRODUCED = re.compile(
     r"(?:(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:called|named|dubbed|termed)\s+)?"
     r"([A-Z][\w.+-]*[A-Za-z0-9])(?![\w.+-]*[A-Za-z0-9])(?!\s+[A-Z])"
 )
+# a sentence in which the paper introduces something of its own ('we propose', 'this work presents')
+_INTRO_SENTENCE = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB,
+                             re.IGNORECASE)  # fmt: skip
 _ACRONYM = re.compile(r"((?:[A-Z][\w-]*\s+){1,6})\(([A-Z][A-Za-z0-9-]{1,11})\)")
 _NAME_LIKE = re.compile(r"^[A-Z].*(?:[A-Z0-9]|\.[a-z]+$)")
 
@@ -35,8 +39,7 @@ def named(paper: Paper) -> str | None:
         if _NAME_LIKE.match(name) and len(name) > 2 and squeeze(name) in title:
             return name
     for sentence in sentences(abstract):
-        if not re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB,
-                         sentence, re.I):  # fmt: skip
+        if not _INTRO_SENTENCE.search(sentence):
             continue
         for m in _ACRONYM.finditer(sentence):
             expansion, acronym = m.group(1), m.group(2)
@@ -54,12 +57,15 @@ def introduced(paper: Paper) -> tuple[str, ...]:
     """Every name the abstract gives its own artifact and uses again, in the title or not: 'We
     introduce ShifTed Rotray position embeddING (STRING). STRING shifts ...' gives STRING (a
     sentence led by it says what the paper does); `named` keeps only a name the title uses."""
-    abstract = squash(paper.abstract)
+    return _introduced(squash(paper.abstract))
+
+
+@lru_cache(maxsize=4096)  # asked for each cell of each pair a paper is in
+def _introduced(abstract: str) -> tuple[str, ...]:
     found = [m.group(1) for m in _INTRODUCED.finditer(abstract)
              if _NAME_LIKE.match(m.group(1)) and len(m.group(1)) > 2]  # fmt: skip
     for sentence in sentences(abstract):
-        if re.search(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?" + _INTRO_VERB, sentence,
-                     re.I):  # fmt: skip
+        if _INTRO_SENTENCE.search(sentence):
             found += [m.group(2) for m in _ACRONYM.finditer(sentence)
                       if sum(c.isupper() for c in m.group(2)) >= 3]  # fmt: skip
     return tuple(n for n in dict.fromkeys(found)
