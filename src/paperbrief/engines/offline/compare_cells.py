@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from paperbrief.engines.offline.compare_facts import (
+    LOST_SUBJECT,
     content_free,
     lost_name,
     whole_clause,
@@ -82,13 +83,13 @@ def approach_sentence(text: str, names: tuple[str, ...]) -> bool:
     a finding."""
     text = text.strip()
     found = [m.group(0).lower() for m in _FINDING_TOO.finditer(text)]
+    we_do = _WE_DO.match(text) is not None
     # 'We introduce ... CLEAR, which limits feature interactions to a local window ... and thus
     # achieves linear complexity': a property of the design, no measured finding (round 15)
-    designed = _WE_DO.match(text) and not re.search(r"\d", text) and all(
-        f.startswith("achieve") for f in found)  # fmt: skip
+    designed = we_do and not re.search(r"\d", text) and all(f.startswith("achieve") for f in found)
     if found and not designed:
         return False
-    if _WE_DO.match(text):
+    if we_do:
         return True
     for name in names:
         if not name:
@@ -440,16 +441,6 @@ def _names_only(cell: str) -> bool:
     return body != cell.rstrip(". ") and content_free(rest)
 
 
-# where a LaTeX macro naming the paper's method was cleaned away before a verb ('evaluations
-# demonstrate that \omniedit can significantly outperform', 'Llama 3.1 70B with \method even
-# achieves'): round 15's paired readers kept such a finding, garbled, over none
-_LOST_SUBJECT = re.compile(
-    r"\b((?:demonstrat|show|confirm|indicat|reveal|find|found|prove|verif)\w*\s+that)\s+"
-    r"(?=(?:can|could|achieves|outperforms|surpasses|significantly|consistently"
-    r"|substantially)\b)|\b(with)\s+(?=(?:even\s+|also\s+)?(?:achieves|outperforms|surpasses"
-    r"|attains)\b)", re.IGNORECASE)  # fmt: skip
-
-
 def _short_name(names: tuple[str, ...]) -> str:
     """The paper's short name ('OmniEdit', 'STRING'), never a cut title; '' when it has none."""
     return next((n for n in (*names[1:], *names[:1])
@@ -457,7 +448,8 @@ def _short_name(names: tuple[str, ...]) -> str:
 
 
 def _with_subject(line: str, names: tuple[str, ...]) -> str:
-    """The line with the paper's own name put back where a macro held it, or for the 'it' of
+    """The line with the paper's own name put back where a macro held it (compare_facts:
+    round 15's paired readers kept such a finding, garbled, over none), or for the 'it' of
     a finding that follows another ('Simultaneously, it reduces attention computations by
     99.5%': CLEAR), when the paper has a short name; else the line as it is (an 'it' line
     then dangles and is no cell)."""
@@ -465,7 +457,7 @@ def _with_subject(line: str, names: tuple[str, ...]) -> str:
     if not name:
         return line
     line = _IT_AGAIN.sub(f"{name} ", line)
-    return _LOST_SUBJECT.sub(lambda m: f"{m.group(1) or m.group(2)} {name} ", line)
+    return LOST_SUBJECT.sub(lambda m: f"{m.group(1) or m.group(2)} {name} ", line)
 
 
 _IT_AGAIN = re.compile(r"^(?:(?:simultaneously|moreover|additionally|furthermore|also|in addition"

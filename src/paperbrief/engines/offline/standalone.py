@@ -15,7 +15,8 @@ import re
 DANGLING_OPENING = re.compile(
     r"^(?:these|those|such|it|its|they|their|them|thus|hence|therefore|however|moreover|"
     r"furthermore|additionally|also|then|finally|further|instead|here|there|similarly|"
-    r"specifically|simultaneously|nevertheless|nonetheless|consequently|accordingly|meanwhile|conversely|"
+    r"specifically|simultaneously|nevertheless|nonetheless|consequently|accordingly|meanwhile|"
+    r"conversely|"
     r"this(?!\s+(?:paper|work|study|article|survey|report|thesis|position|technical|tutorial|"
     r"review|chapter|note|letter|dissertation|manuscript|project)\b)|"
     r"in addition|in particular|in contrast|in this way|in doing so|as a result|for example|"
