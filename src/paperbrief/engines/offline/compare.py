@@ -15,6 +15,7 @@ and `compare B A` and the digest say the same).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from paperbrief.engines.offline.compare_cells import (
     approach_cell,
@@ -117,6 +118,10 @@ def _profile(paper: Paper, label: str) -> Profile:
 
 
 _STRONG = ("survey", "benchmark", "dataset", "position")
+# a title that evaluates is a benchmark's title too ('INCLUDE: Evaluating Multilingual Language
+# Understanding ...', 'Comprehensive and Practical Evaluation of RAG Systems ...': round 18's
+# readers missed the contribution-type row of such a benchmark against a method)
+_EVALUATES = re.compile(r"(?:^|:\s*)(?:evaluating|benchmarking)\b|\bevaluation of\b", re.I)
 _POSITION = re.compile(r"\bposition paper\b", re.IGNORECASE)
 
 
@@ -135,7 +140,8 @@ def kind(title: str, abstract: str) -> str:
         return ""  # W-Bench and VINE: a benchmark and a method, no benchmark-only paper
     if guess in ("survey", "benchmark", "dataset"):
         in_title, in_abstract = TYPE_CUES[guess]
-        return guess if in_title.search(title) and in_abstract.search(abstract) else ""
+        titled = in_title.search(title) or guess == "benchmark" and _EVALUATES.search(title)
+        return guess if titled and in_abstract.search(abstract) else ""
     if guess == "method":
         for other in _STRONG:
             in_title, in_abstract = TYPE_CUES[other]
@@ -143,6 +149,20 @@ def kind(title: str, abstract: str) -> str:
                 return ""
         return "method"
     return ""
+
+
+def _kinds_set_apart(pa: Profile, pb: Profile, a: Paper, b: Paper) -> tuple[Profile, Profile]:
+    """The profiles, a paper of no sure kind called a method when the other is a benchmark,
+    dataset, survey or position paper and it proposes a method of its own that the cues call
+    a method or a system (round 18's readers: ShadowKV against SCBench, a benchmark, had no
+    contribution-type row and SCBench no 'a way to evaluate models' line)."""
+    def settled(me: Profile, other: Profile, paper: Paper) -> Profile:
+        if me.kind or other.kind not in _STRONG or not me.proposes:
+            return me
+        guess = classify(paper.title, paper.abstract)
+        return replace(me, kind="method") if guess in ("method", "system") else me
+
+    return settled(pa, pb, a), settled(pb, pa, b)
 
 
 def compare_papers(a: Paper, b: Paper) -> ComparisonDraft:
@@ -165,7 +185,7 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     name_a, name_b = short_name(a, grounding), short_name(b, grounding)
     if not name_a or not name_b or name_a.lower() == name_b.lower():
         name_a, name_b = "the first paper", "the second paper"
-    pa, pb = _profile(a, name_a), _profile(b, name_b)
+    pa, pb = _kinds_set_apart(_profile(a, name_a), _profile(b, name_b), a, b)
     linked = link(a, b)
     shared, results, thin = linked.ground, linked.results, linked.thin
     names = [name_a, name_b, named(a) or "", named(b) or ""]

@@ -101,12 +101,18 @@ _PROMISE = re.compile(r"\b(?:will|would|shall)\b|\bto be (?:made |released|open)
                       r"soon\b|\bplan(?:s|ned)? to\b|\bsoon\b", re.IGNORECASE)  # fmt: skip
 
 
-def _kinds(found: list[str], repository: bool = False) -> str:
+def _kinds(found: list[str], repository: bool = False, abstract: str = "",
+           promised: bool = False) -> str:  # fmt: skip
     # what is released is named before the release's purpose or use ('... our codebase with
     # support for training on Open X-Embodiment datasets' releases no data); `repository`: a
     # sentence links a GitHub repository and names nothing else, which is code
     text = " ".join(_released_part(_object(s)) for s in found) + (" code" if repository else "")
-    text = _LINK.sub(" ", text)  # '.../Cheating-LLM-Benchmarks' names a repository, no data
+    # (a benchmark at a '/datasets/' link is the benchmark, not data besides it)
+    text += " " + " ".join(k for k in _hub_kinds(abstract, promised)
+                           if k != "dataset" or not re.search(r"\bbenchmarks?\b", text, re.I))
+    if not promised and _OPEN_WEIGHTS.search(abstract):
+        text += " weights"  # 'Open-weight offerings include base and instruction-tuned models'
+    text = _named_data(_LINK.sub(" ", text), abstract)
     text = _MODIFIER.sub(" ", text)
     text = _THING_OF.sub(r"\1", text)  # 'the code of our benchmark' releases code (OmniEval)
     text = _MODEL_OF.sub(" ", text)
@@ -114,6 +120,49 @@ def _kinds(found: list[str], repository: bool = False) -> str:
     if len(kinds) <= 1:
         return "".join(kinds)
     return ", ".join(kinds[:-1]) + " and " + kinds[-1]
+
+
+# a Hugging Face link says what it holds: '/datasets/' data, '/spaces/' a demo (nothing
+# released), '<org>/<name>' a model (round 18's readers: HelpSteer2's 'openly release the trained
+# Reward Model at https://huggingface.co/nvidia/...' and HumanEdit's 'we release HumanEdit at
+# https://huggingface.co/datasets/...' went unsaid)
+_HUB = re.compile(r"huggingface\.co/(?:(datasets)/|(spaces|papers|docs|blog|collections)/|)"
+                  r"[\w.-]+/[\w.-]*\w", re.IGNORECASE)  # fmt: skip
+# the paper's own open weights ('Open-weight offerings include ...': Qwen2.5), not others'
+# ('the best open-weight models struggle')
+_OPEN_WEIGHTS = re.compile(r"\bopen[- ]weights?\s+offerings\b|\b(?:our|its)\s+open[- ]weights?\b"
+                           r"|\b(?:release|provide|offer)\w*\s+(?:the\s+|its\s+|our\s+)?"
+                           r"open[- ]weights?\b", re.IGNORECASE)  # fmt: skip
+
+
+def _hub_kinds(abstract: str, promised: bool) -> list[str]:
+    """The thing words for the Hugging Face links of sentences that release (or, `promised`,
+    promise) what they link to."""
+    out = []
+    for s in sentences(abstract):
+        if bool(_PROMISE.search(s)) != promised or not _RELEASE_VERB.search(s) and not re.search(
+                r"\bavailable\b|\bat\s+https?:", s, re.I):  # fmt: skip
+            continue
+        for m in _HUB.finditer(s):
+            if not m.group(2):
+                out.append("dataset" if m.group(1) else "weights")
+    return out
+
+
+def _named_data(text: str, abstract: str) -> str:
+    """The released part with a name the abstract calls a dataset or benchmark said as such:
+    'we release the IMed-361M and model' releases data, for 'we introduce the IMed-361M
+    benchmark dataset' (round 18's readers: 'Model weights released' for a dataset paper)."""
+    for name in set(re.findall(r"(?<![\w-])([A-Z][\w.+-]*[A-Z0-9][\w+-]*|[A-Z][a-z]+[A-Z]\w*)",
+                               text)):  # fmt: skip
+        said = re.escape(name)
+        what = re.search(rf"(?<![\w-]){said}(?:\s+benchmark)?\s+(dataset|corpus|benchmark)\b"
+                         rf"|(?<![\w-]){said}\s*,\s+(?:a|an|the)\s+(?:[\w,-]+\s+){{0,6}}?"
+                         rf"(dataset|corpus|benchmark)\b", abstract)  # fmt: skip
+        if what:
+            text = re.sub(rf"(?<![\w-]){said}(?![\w-])", f" {what.group(1) or what.group(2)} ",
+                          text)  # fmt: skip
+    return text
 
 
 # '<thing> of our <thing>': the second names whose the first is, not a release of its own
@@ -197,7 +246,7 @@ def releases(abstract: str) -> str:
     them joined: 'code and model weights'), from explicit release or availability statements
     only, a promise ('will be available') not counted; '' when it states none."""
     return _kinds([s for s in _statements(abstract) if not _PROMISE.search(s)],
-                  any(not _PROMISE.search(s) for s in _repositories(abstract)))  # fmt: skip
+                  any(not _PROMISE.search(s) for s in _repositories(abstract)), abstract)
 
 
 # a GitHub repository of the paper's own ('Project website: https://github.com/sled-group/
@@ -268,7 +317,8 @@ def promises(abstract: str) -> str:
     does not say it releases; '' when it promises nothing more."""
     released = releases(abstract)
     promised = _kinds([s for s in _statements(abstract) if _PROMISE.search(s)],
-                      any(_PROMISE.search(s) for s in _repositories(abstract)))  # fmt: skip
+                      any(_PROMISE.search(s) for s in _repositories(abstract)), abstract,
+                      promised=True)  # fmt: skip
     return "" if not promised or promised == released else promised
 
 

@@ -218,10 +218,16 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
         for k in singles
     )
     named = {w for k in chosen[:MAX_LISTED] for w in k}
+    # (or a modifier of the subject one title names, 'parallel' and 'autoregressive' beside
+    # 'visual generation', 'multilingual' beside 'evaluation suite': round 18's readers found
+    # the phrase alone too broad)
     also = [_surface(k, pa, pb) for k in singles if _surface(k, pa, pb) in seen
-            and k[0] not in named and weight(k) > BACKGROUND and share(k) <= ALSO_SHARE
-            and k in pa.in_title and k in pb.in_title and k[0] not in _names(texts)
-            and k[0] not in _GENRE and not _spelled_in(k[0], named, defined)]  # fmt: skip
+            and k[0] not in named and weight(k) > BACKGROUND
+            and (share(k) <= ALSO_SHARE and k in pa.in_title and k in pb.in_title
+                 or _surface(k, pa, pb) in adjectives and adjective(_surface(k, pa, pb))
+                 and (k in pa.in_title or k in pb.in_title))
+            and k[0] not in _names(texts) and k[0] not in _GENRE and not set(k) & _DOCUMENT
+            and not _spelled_in(k[0], named, defined)]  # fmt: skip
     return Ground(
         also=also if chosen else [],
         phrases=[_surface(k, pa, pb) for k in chosen[:MAX_LISTED]],

@@ -104,6 +104,10 @@ class Sentence:
     problem: bool
 
 
+_LOST_TIMES = re.compile(r"(?<=\d)times(?=\d|\b)")
+_LOST_SIM = re.compile(r"(?<![A-Za-z])sim\s?!?\s?(?=\d)")
+
+
 def clean(text: str) -> str:
     """Drop parentheticals, bracketed citations and URLs; tidy the spacing around punctuation."""
     # (each pattern is tried only where the character it needs is in the text: most sentences
@@ -118,6 +122,10 @@ def clean(text: str) -> str:
         text = _LATEX_CMD.sub("", text.replace("$", ""))  # "\times$x": the $ goes first
     else:
         text = text.replace("$", "")
+    if "times" in text:  # '128\times128' whose backslash the listing lost: '128times128'
+        text = _LOST_TIMES.sub("×", text)
+    if "sim" in text:  # '\sim\!30 FPS' whose backslashes the listing lost: 'sim!30 FPS'
+        text = _LOST_SIM.sub("~", text)
     if "**" in text:  # Markdown bold an author typed: '**C**hinese **I**mage ... **CII-Bench**'
         text = text.replace("**", "")
     text = _SPACE_BEFORE_MARK.sub(r"\1", text)

@@ -19,8 +19,8 @@ DANGLING_OPENING = re.compile(
     r"conversely|"
     r"this(?!\s+(?:paper|work|study|article|survey|report|thesis|position|technical|tutorial|"
     r"review|chapter|note|letter|dissertation|manuscript|project)\b)|"
-    r"in addition|in particular|in contrast|in this way|in doing so|as a result|for example|"
-    r"for instance|to this end|to do so|to that end|to address this|to address these|"
+    r"in addition|in particular|in contrast|in this way|in doing so|as a result|as such|"
+    r"for example|for instance|to this end|to do so|to that end|to address this|to address these|"
     r"on the other hand|by doing so|by contrast|"
     r"we (?:then|also|further|next|finally|additionally|thus|therefore|additionally)|"
     r"our (?:results|findings|experiments|analysis|analyses) (?:also|further))\b",
