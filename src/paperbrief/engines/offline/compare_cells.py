@@ -571,8 +571,6 @@ def problem_cell(title: str, abstract: str, problem_line: str, names: tuple[str,
     cell = whole_clause(line[:1].upper() + line[1:], abstract)
     if not _usable(cell, title) or approach_sentence(cell, names) or not _GAP.search(cell):
         return ""
-    if _REFERS_BACK_ANYWHERE.search(cell) or re.match(r"similar\b", cell, re.IGNORECASE):
-        return ""  # 'the evaluation of this capability remains insufficient' (round 18)
     if re.match(r"^(?:we|our)\b", cell, re.IGNORECASE) and finding(cell):
         return ""  # 'We find that ...': the paper's own finding
     return cell

@@ -175,6 +175,13 @@ def _object(rest: str, label: str, name: str | None, verb: str, title: str) -> s
             rest = rest[m.end() :]
             rest = rest[:1].lower() + rest[1:] if re.match(r"(?:An?|The)\s", rest) else rest
             break
+    for known in sorted(filter(None, {label, name}), key=len, reverse=True):
+        # '... a new task: customized manga generation and introduce DiffSensei, an innovative
+        # framework ...': the paper's own name joined by a second verb is what it introduces
+        m = re.search(r"\band\s+(introduce|present|propose|develop)\s+(?:the\s+)?"
+                      + re.escape(known) + r"\s*,\s+((?:an?|the)\s.+)$", rest)
+        if m and not re.search(r"\b(?:we|us)\b", m.group(2), re.I):
+            return f"\x00{third_person(m.group(1))} {m.group(2)}"
     rest = rest.split(": ", 1)[0]
     for known in sorted(filter(None, {label, name}), key=len, reverse=True):
         if rest.lower().startswith(known.lower()):
@@ -275,8 +282,9 @@ def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
     for text in texts:  # a clause led by the paper's own name: "LLMCompiler executes ...",
         # "Using video diffusion models as the foundation, AniDoc emerges as a ... tool"
         for known in filter(None, (name, label)):
-            m = re.search(r"(?:^|,\s+)" + re.escape(known) + r"\s+((?:is an?|[a-z]+s(?: as)?))"
-                          r"\s+(.+)$", text)  # fmt: skip
+            # (or after a sentence that ends on the name: '..., Emma-X. Emma-X leverages ...')
+            m = re.search(r"(?:^|,\s+|\.\s+)" + re.escape(known)
+                          + r"\s+((?:is an?|[a-z]+s(?: as)?))\s+(.+)$", text)  # fmt: skip
             if m is None or m.start() > len(text) * 0.5:
                 continue
             head, obj = m.group(1), m.group(2)
@@ -287,5 +295,6 @@ def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
                 continue  # a bare 'X is', 'X has', 'X was'
             if is_a:  # 'X is a ...': the article is the object's
                 obj = head[3:] + " " + obj
+            obj = re.sub(r"\bour\b", "its", obj)  # 'leverages our constructed ... dataset'
             if len(obj.split()) >= 4:
                 yield f"{label} {'is' if is_a else head} {_shorten(_plain(obj), words)}"

@@ -292,7 +292,7 @@ def _as_written(text: str, word: str, pa: Phrases, pb: Phrases) -> str:
     word itself; a count noun keeps its plural ('heads and avatars')."""
     if text.lower() == word.lower() or text.lower() in pa.lowercase | pb.lowercase:
         return text
-    if "-" in word or word.lower().endswith(("ular", "al", "ic", "ary")):
+    if "-" in word or word.lower().endswith(("ular", "al", "ic", "ary", "motor", "ive", "ous")):
         return word
     return text
 
