@@ -124,7 +124,18 @@ def _reads_whole(paper: Paper, p: Profile, k: int, text: str, said: tuple[str, .
         return False  # 'creates two new benchmarks ..., and show', 'not only perform well'
     if re.match(r"^\S+\s+(?:which|that|who|where)\b", body) or _cut_list(body, paper):
         return False  # 'proposes which uses ...', 'integrates communication, perception,'
+    if _SHOWCASE.search(body) or _FIRST_ITEM.search(body):
+        return False  # 'provides 68s video generation results and more examples', '...: 1 RVQ-VAE'
     return not _restates(text, p) and whole_tail(body, paper.abstract)
+
+
+# what a project page shows is no contribution ('LinGen provides 68s video generation results
+# and more examples', round 19), nor is a list cut after its first item ('Mogo consists of only
+# two main components: 1 RVQ-VAE', its '(1)' dropped)
+_SHOWCASE = re.compile(r"\b(?:more|additional|further)\s+(?:\w+\s+)?(?:examples|results|demos"
+                       r"|visuali[sz]ations|samples)\b|\bresults and (?:more )?examples\b"
+                       r"|^provides?\s+(?:\S+\s+){0,4}(?:results|examples|demos|samples)\b", re.I)
+_FIRST_ITEM = re.compile(r":\s+\(?(?:1|i|a)\)?\s+\S+(?:\s+\S+){0,3}\s*$")
 
 
 # how the paper checks its own work, or what it finds, is no clause of what it does ('validated
