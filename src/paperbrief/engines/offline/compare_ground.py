@@ -226,6 +226,7 @@ def ground(pa: Phrases, pb: Phrases, texts: tuple[str, str] | None = None,
             and (share(k) <= ALSO_SHARE and k in pa.in_title and k in pb.in_title
                  or _surface(k, pa, pb) in adjectives and adjective(_surface(k, pa, pb))
                  and (k in pa.in_title or k in pb.in_title))
+            and not _negated(_surface(k, pa, pb), texts)
             and k[0] not in _names(texts) and k[0] not in _GENRE and not set(k) & _DOCUMENT
             and not _spelled_in(k[0], named, defined)]  # fmt: skip
     return Ground(
@@ -263,6 +264,13 @@ def loose(pa: Phrases, pb: Phrases, shared: Ground, results: bool,
         return False
     key = shared.keys[0]
     return all(share((word,)) > COMMON_WORD_SHARE for word in key)
+
+
+def _negated(word: str, texts: tuple[str, str] | None) -> bool:
+    """True when a text says the word's opposite: 'non-autoregressive' (Meissonic) beside
+    another paper's 'autoregressive' is no shared word (round 20's paired readers)."""
+    return any(re.search(r"\b(?:non|not)[- ]" + re.escape(word), t, re.IGNORECASE)
+               for t in texts or ())  # fmt: skip
 
 
 def _spelled_in(word: str, named: set[str], defined: dict[str, str] | None) -> bool:
