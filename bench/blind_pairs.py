@@ -9,12 +9,17 @@ ground, the aspect table, the prefer lines), then an empty score line with issue
 for an independent reader.
 
     python bench/blind_pairs.py [--data PATH] [--out build/blind-pairs.md] [--n 30] [--seed 22]
+                                [--exclude PAIRS.md ...]
+
+`--exclude` leaves out the pairs of earlier pairs files (their 'arXiv <id>' lines): a reading
+of pairs no earlier round read or tuned on.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -63,18 +68,32 @@ def render(i: int, a: Paper, b: Paper, c: Comparison) -> str:
     return "\n".join(lines)
 
 
+def _read_pairs(path: Path) -> set[tuple[str, str]]:
+    """The pairs (sorted arXiv ids) a pairs file holds: the first two 'arXiv <id>' lines of
+    each '## Pair' section."""
+    out = set()
+    for part in path.read_text(encoding="utf-8").split("## Pair ")[1:]:
+        ids = re.findall(r"^arXiv (\S+)", part, re.MULTILINE)
+        if len(ids) >= 2:
+            out.add(tuple(sorted(ids[:2])))
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "blind-pairs.md")
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--exclude", type=Path, nargs="*", default=[])
     args = parser.parse_args()
     papers = [p for p in read_file(need(args.data)).papers if str(p.published) >= HELD_OUT_FROM]
     plan = plan_digest(papers, top=len(papers))
     engine = OfflineEngine()
     # the pairs the digest shows a comparison of (engines.offline.compare_shown)
-    shown = [(a, b) for a, b in plan.pairs if substantive(engine.compare(a, b).value)]
+    seen = {pair for path in args.exclude for pair in _read_pairs(path)}
+    shown = [(a, b) for a, b in plan.pairs if substantive(engine.compare(a, b).value)
+             and tuple(sorted((a.id, b.id))) not in seen]  # fmt: skip
     pairs = random.Random(args.seed).sample(shown, min(args.n, len(shown)))
     parts = [f"# Blind reading: {len(pairs)} offline comparisons", "",
              f"Drawn with seed {args.seed} from the {len(shown)} pairs a digest of "
