@@ -53,6 +53,7 @@ from paperbrief.text import STOPWORDS, content_tokens, squash, stem
 
 SUMMARY_WORDS = 30
 SHORT_WORDS = 24  # a summary this short is tried first
+_CLAUSE_SIZES = (14, 12, 9, 7)  # words per paper's clause, longest first (`does` cuts shorter)
 _BOTH_ARE = {
     "benchmark": "both build benchmarks", "dataset": "both build datasets",
     "survey": "both are surveys", "position": "both are position papers",
@@ -98,10 +99,11 @@ def _one_per_head(terms: list[str]) -> list[str]:
     out, heads, words = [], set(), set()
     for term in dict.fromkeys(terms):
         head = stem(term.split()[-1].lower())
-        own = {stem(w) for w in re.split(r"[\s-]+", term.lower()) if w} - _STOCK_HEADS
+        stems = {stem(w) for w in re.split(r"[\s-]+", term.lower()) if w}
+        own = stems - _STOCK_HEADS
         if head not in heads and not (own and own <= words):
             heads.add(head)
-            words |= {stem(w) for w in re.split(r"[\s-]+", term.lower()) if w}
+            words |= stems
             out.append(term)
     return out
 
@@ -331,7 +333,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if thin:
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
-    sizes = (14, 12, 9, 7)  # words per paper's clause, longest first (`does` tries shorter cuts)
+    sizes = _CLAUSE_SIZES
     firsts = [f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
               if f and _true_to_kind(f, pa) and not _mostly_shared(f, pa.label, a, b)]
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
@@ -398,7 +400,7 @@ def _one_clause(a: Paper, b: Paper, pa: Profile, pb: Profile, firsts: list[str],
     A's, and A has a clause that fits: its main contribution's first, the longest."""
     if pa.kind == pb.kind and pa.kind != "survey":  # (two surveys: each 'reviews the field')
         return ""
-    seconds = [c for c in dict.fromkeys(does(b, pb, own_b, None, w, said) for w in (14, 12, 9, 7))
+    seconds = [c for c in dict.fromkeys(does(b, pb, own_b, None, w, said) for w in _CLAUSE_SIZES)
                if c and _true_to_kind(c, pb) and not _mostly_shared(c, pb.label, b, a)]
     options = [(f"{first}, while {pb.label} {_KIND_IS[pb.kind]}", first, pa)
                for first in firsts if pb.kind]  # fmt: skip

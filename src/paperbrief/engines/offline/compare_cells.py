@@ -208,7 +208,7 @@ _SETUP = re.compile(
     r"(?:evaluations?|experiments?|analys[ie]s|studies|benchmarking|assessments?)\b"
     r"|\b(?:has|have)\s+been\s+(?:\w+ly\s+)?(?:improved|enhanced|upgraded|expanded)\b(?!\s+by\b)"
     r"|^(?:our|this)\s+(?:work|study|paper)\s+(?:is|serves|presents|provides|offers)\b"
-    r"|^(?:this|our)\s+(?:work|survey|review|paper)\s+serves\b"
+    r"|^(?:this|our)\s+(?:survey|review)\s+serves\b"
     r"|\bwe\s+(?:\w+ly\s+)?(?:categori[sz]e|review|summari[sz]e|discuss|outline)\b",
     re.IGNORECASE,
 )

@@ -9,6 +9,7 @@ Hand rules over the abstract's own words; each is tested on real abstracts
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_figures import Reported as Reported
 from paperbrief.engines.offline.compare_figures import reported as reported
@@ -241,6 +242,7 @@ _CLAUSES = re.compile(r",\s+(?:and|but|while|whereas)\s+(?=(?:the|our|all|its|th
                       re.IGNORECASE)  # fmt: skip
 
 
+@lru_cache(maxsize=2048)  # asked by the profile, promises, release_unknown and the reasons
 def releases(abstract: str) -> str:
     """What the abstract says it releases ('code', 'model weights', 'data', or two or three of
     them joined: 'code and model weights'), from explicit release or availability statements
