@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from paperbrief.engines.offline.compare_text import mentions
+from paperbrief.engines.offline.extract import LOST_TIMES
 from paperbrief.text import sentences, squash
 
 # the title's head before a colon ('OminiControl', 'Stable Flow'): a name when it is short
@@ -183,7 +184,7 @@ def token_figure(title: str, abstract: str) -> str:
         m = _TOKENS_SHARE.search(s)
         if m and not _NEGATED.search(s[: m.start()]):
             said = squash(m.group(0))
-            said = re.sub(r"(\d)times\b", "\\1×", said).replace("\\%", "%")
+            said = LOST_TIMES.sub("×", said).replace("\\%", "%")
             # 'with less than 10% tokens' is said as 'using less than 10% tokens'
             said = re.sub(r"^(?:with|using|uses?|requires?|needs?)\b", "using", said, flags=re.I)
             return re.sub(r"^reduc\w*", "reducing", said, flags=re.I)

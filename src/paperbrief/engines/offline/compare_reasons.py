@@ -24,6 +24,7 @@ from paperbrief.engines.offline.compare_prefer import (
     trains_named,
 )
 from paperbrief.engines.offline.compare_text import mentions
+from paperbrief.engines.offline.extract import LOST_TIMES
 from paperbrief.text import sentences, squash
 
 # nouns a method paper gives what it proposes
@@ -157,7 +158,7 @@ def speed_figure(abstract: str, names: tuple[str, ...] = ()) -> tuple[str, bool]
         m = _SPEED.search(s)
         if m and (own_voice(s) or mentions(s, names) or re.match(r"\s*(?:it|this)\b", s, re.I)):
             # '2.33times': a LaTeX '\times' whose backslash the listing lost
-            said = re.sub(r"(\d)times\b", "\\1×", squash(m.group(0)))
+            said = LOST_TIMES.sub("×", squash(m.group(0)))
             # what it is measured against, when the sentence says ('higher throughput than
             # diffusion models'): not to be read as a gain over the other paper (round 6)
             against = _AGAINST.match(s[m.end() :])
