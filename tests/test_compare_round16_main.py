@@ -73,4 +73,4 @@ def test_comparing_with_baselines_is_the_experiments_not_the_approach():
                           "state-of-the-art performance in character consistency.")  # fmt: skip
     assert not never_approach("We compare two ways of tokenizing speech.")
     approach = _approach("2411.16657")
-    assert approach == "We propose DreamRunner, a novel story-to-video generation method.", approach
+    assert approach == "We propose DreamRunner, a story-to-video generation method.", approach

@@ -48,7 +48,7 @@ def test_the_papers_own_name_after_a_second_verb():
     # 'We propose a new task: customized manga generation and introduce DiffSensei, an
     # innovative framework specifically designed for generating manga ...'
     clause = _does("2412.07589")
-    assert clause.startswith("DiffSensei introduces an innovative framework specifically "
+    assert clause.startswith("DiffSensei introduces a framework specifically "
                              "designed for generating manga"), clause
     # '..., Emma-X. Emma-X leverages our constructed hierarchical embodiment dataset ...': the
     # sentence led by its name, not 'Additionally, we introduce a trajectory segmentation ...'

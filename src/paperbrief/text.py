@@ -66,7 +66,25 @@ def _sentences(text: str) -> tuple[str, ...]:
                 out[-1] = f"{out[-1]} {piece}"
             else:
                 out.append(piece)
-    return tuple(out)
+    return tuple(part for piece in out for part in _unmerged(piece))
+
+
+# the segmenter reads a full stop after a version or a figure ('GPT-3.5.', '1.4x.', 'HARE-1.1B.')
+# or after 'etc.' and 'state-of-the-art.' as part of the word and runs two sentences together
+# ('... achieves a new state-of-the-art. Comprehensive analysis ...'): split there by hand (a
+# list's marker, '2. Temporal', has no dot inside and stays)
+_RUN_ON = re.compile(r"(\S+)\.\s+(?=[A-Z][a-z]+\b)")
+_ENDS_SENTENCE = re.compile(r"(?:^|[^\w])(?:etc|art)$|\d.*\.\d[\w%+-]*$"
+                            r"|\d(?:[.,]\d+)?(?:x|×|B|%|times)$")
+
+
+def _unmerged(piece: str) -> list[str]:
+    parts, start = [], 0
+    for m in _RUN_ON.finditer(piece):
+        if _ENDS_SENTENCE.search(m.group(1)) and m.start() > start:
+            parts.append(piece[start : m.end(1) + 1])
+            start = m.end()
+    return [*parts, piece[start:]] if parts else [piece]
 
 
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.I)

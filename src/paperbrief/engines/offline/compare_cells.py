@@ -21,6 +21,14 @@ from paperbrief.engines.offline.compare_facts import (
     whole_head,
     whole_tail,
 )
+from paperbrief.engines.offline.compare_findings import (
+    MEANS_ONLY,
+    RESULTS_SAY,
+    finding,
+    plain_claim,
+    unpitched,
+    weight,
+)
 from paperbrief.engines.offline.compare_roles import (
     argument,
     boilerplate,
@@ -28,7 +36,7 @@ from paperbrief.engines.offline.compare_roles import (
     never_approach,
     theory_claim,
 )
-from paperbrief.engines.offline.compare_text import drop_list_numbers, mentions
+from paperbrief.engines.offline.compare_text import drop_list_numbers, mentions, unpraised
 from paperbrief.engines.offline.extract import CLAIM_LEAD, clean, strip_lead_in
 from paperbrief.engines.offline.standalone import dangles, repeats
 from paperbrief.text import sentences
@@ -102,62 +110,6 @@ def approach_sentence(text: str, names: tuple[str, ...]) -> bool:
     return False
 
 
-_NUMBER_FINDING = re.compile(
-    r"\d(?:[\d,.]*\d)?\s?(?:%|×|x\b|-fold|times\b|per cent|percentage points?|points?\b|pp\b)"
-    r"|\bfrom\s+\d[\d.,]*\s+to\s+\d|\bby\s+\d|\b\d+(?:\.\d+)?\s+(?:vs\.?|versus)\s+\d",
-    re.IGNORECASE,
-)
-_FINDING = re.compile(
-    # not a purpose ('can be applied to achieve ...') nor a hope ('future improvements')
-    r"outperform|surpass|\bbeats?\b|\bexceed|(?<!\bto )\bachiev"
-    r"|(?<!to )(?<!future )(?<!for )\bimprov(?:es|ed|ements?)\b"
-    r"|\bshow(?:s|ed|n)?\s+(?:\w+\s+)?"
-    r"that\b|\bdemonstrat\w*\b|\breveal\w*\s+that\b|\bfind(?:s|ings?)?\s+(?:\w+\s+)?that\b"
-    # state of the art reached, not an adjective of others' work ('evaluations of both
-    # state-of-the-art commercial LLMs and open-source models': round 18)
-    r"|\bfound\s+that\b|\bstate-of-the-art\s+(?:performance|results?|accuracy|quality)\b"
-    r"|\b(?:achiev|obtain|reach|set|establish|attain|deliver)\w*\s+(?:a\s+)?(?:new\s+)?"
-    r"state-of-the-art\b|\b(?:than|over|outperform\w*|surpass\w*)\s+(?:the\s+)?state-of-the-art"
-    r"|\bSOTA\b|speed-?up"
-    r"|\breveal\w*\s+(?:the\s+|a\s+)?(?:\w+\s+)?(?:limitations?|gaps?|weakness\w*)\b"
-    # 'reduces X by 40 %', not 'we reduce the sampling steps to one by introducing ...'
-    r"|\breduc\w+\b[^.]{0,60}\bby\s+(?:up to\s+|over\s+|about\s+|nearly\s+|roughly\s+|\d|half\b"
-    r"|a factor\b|an order\b|orders\b)"
-    r"|\b(?:higher|lower|better|faster|fewer|less|more|smaller|larger)\s+(?:[\w-]+\s+){0,3}than\b"
-    r"|\b(?:significantly|substantially|consistently|much|markedly)\s+(?:higher|lower|better"
-    r"|faster)\b|\bcompetitive\b|\bcomparable\b|\bon par\b"
-    r"|\bmatch(?:es|ing)\b|\bsuperior\b|\bgains?\b|\bsets? (?:a )?new\b|\bstruggle"
-    r"|\bfail(?:s|ed)? to\b"
-    # 'FoPE can maintain a more stable perplexity ... compared to RoPE and ALiBi'
-    r"|\b(?:more|less|better|higher|lower|fewer|faster)\b[^.;]{0,80}\bcompared (?:to|with)\b"
-    r"|\byield\w*\b|\bscores?\b|\bremains? (?:far )?(?:below|behind)\b|\bwins?\b"
-    # '... into 1280 tokens, while baselines need 6144 or 8192 tokens' (CoordTok)
-    r"|\b(?:while|whereas)\s+(?:the\s+)?(?:baselines?|prior|existing|previous)\b[^.;]{0,40}?"
-    r"\b(?:need|require|take|use)s?\s+\d",
-    re.IGNORECASE,
-)
-_STRONG_FINDING = re.compile(r"outperform|surpass|\bbeats?\b|\bexceed|\bachiev|\bSOTA\b"
-                             r"|state-of-the-art|speed-?up|\bsets? (?:a )?new\b", re.I)
-# what is no finding: what the paper builds, hopes or offers ('We hope MIR could be', 'we
-# provide practitioners immediate access', 'will drive further advancements')
-_NOT_FINDING = re.compile(
-    r"^(?:we|this (?:paper|work))\s+(?:\w+ly\s+|also\s+|further\s+|first\s+|then\s+)?(?:propose"
-    r"|introduce|present|develop|design|build|construct|curate|collect|create|provide|offer"
-    r"|release|hope|believe|expect|envision|anticipate|aim|plan|make|open-source)\w*\b"
-    r"|\b(?:we hope|we believe|we expect|we envision|we anticipate|will (?:drive|inspire|serve"
-    r"|facilitate|enable|benefit|pave|help|foster|spur|open|advance|support|contribute|become)"
-    r"|could (?:serve|be|inspire|help|facilitate|enable|pave)|may (?:serve|inspire|help"
-    r"|facilitate|enable|pave)|is (?:publicly )?available|are (?:publicly )?available"
-    r"|paves? the way|pav(?:es|ing) (?:a|the) (?:way|path)|lays? the (?:foundation|groundwork)"
-    r"|opens? (?:up )?(?:new )?(?:avenues|possibilities|doors|directions)|sheds? light)\b",
-    re.IGNORECASE,
-)
-_SECONDARY = re.compile(r"^(?:also|moreover|furthermore|additionally|in addition|besides|finally"
-                        r"|further)\b|\b(?:also|even)\s+(?:excels?|works?|performs?|generali[sz]es"
-                        r"|transfers?|applies|helps|benefits)\b", re.IGNORECASE)  # fmt: skip
-
-
-_CONCESSIVE = re.compile(r"(?:while|although|though|despite|whereas)\b", re.IGNORECASE)
 # a reference the reader cannot resolve, anywhere in a cell ('these LoRA variants', 'eliminates
 # these constraints', 'approximates this optimal estimator', 'to this problem', the boilerplate
 # 'effectively addresses these challenges')
@@ -173,79 +125,7 @@ _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|firstly|second
 # how a finding was reached, before 'we find that': the finding is what follows
 _MEANS_LEAD = re.compile(r"^(?:through|via|with|across|by|from|after|based on)\b[^,]{0,60},\s+"
                          r"(?=we\s+(?:\w+ly\s+)?(?:find|discover|show|observe|demonstrate|reveal"
-                         r"|confirm)\w*\s+that\b)", re.IGNORECASE)  # fmt: skip
-# a means without its main clause: 'by scaling a transformer architecture ... to this problem'
-_MEANS_ONLY = re.compile(r"^(?:by|through|via)\s+\w+ing\b", re.IGNORECASE)
-_INTRODUCES = re.compile(r"\b(?:propose|present|introduce)\w*\b", re.IGNORECASE)
-
-
-_SHOWN = re.compile(r"\b(?:show|demonstrate|find)s?\s+that\b", re.IGNORECASE)
-
-
-# 'demonstrate the effectiveness of X' says nothing found unless a figure or a comparison
-# follows ('outperforms', 'than', 'over the baselines')
-_VAGUE = re.compile(r"\b(?:demonstrat|show|validat|verif|confirm|prov)\w*\s+(?:the\s+)?(?:\w+\s+)?"
-                    r"(?:effectiveness|efficacy|efficiency|superiority|potential|feasibility"
-                    r"|usefulness|versatility|ability|capabilit\w*)\b", re.IGNORECASE)  # fmt: skip
-_COMPARED = re.compile(r"\bthan\b|\bover\b|\bbaselines?\b|\bcompared\b|\bagainst\b", re.I)
-
-
-# what others do or what might happen is no finding of the paper's: 'Existing state-of-the-art
-# DM inversion approaches rely on training ...', 'an adversary could use LLMs to ...' (blind
-# readers, round 5: background and hedges shown as a result)
-_OTHERS = re.compile(r"^(?:(?:most|many|some)\s+)?(?:existing|current|previous|prior"
-                     r"|conventional|traditional|recent|state-of-the-art|these|such)\b",
-                     re.IGNORECASE)  # fmt: skip
-_HEDGE = re.compile(r"\b(?:could|might|may)\b", re.IGNORECASE)
-
-
-# how the paper was evaluated, or what it is, is no finding (round 18's readers: 'Utilizing
-# MedRGB, we conduct extensive evaluations of ...', 'Compared to previous iterations, Qwen 2.5
-# has been significantly improved during both the pre-training and post-training stages', 'Our
-# work is the first systematic study on ...'): unless a figure or a found verb follows
-_SETUP = re.compile(
-    r"\bwe\s+(?:\w+ly\s+)?(?:conduct|perform|carry out|run|undertake)\w*\s+(?:\w+\s+){0,3}?"
-    r"(?:evaluations?|experiments?|analys[ie]s|studies|benchmarking|assessments?)\b"
-    r"|\b(?:has|have)\s+been\s+(?:\w+ly\s+)?(?:improved|enhanced|upgraded|expanded)\b(?!\s+by\b)"
-    r"|^(?:our|this)\s+(?:work|study|paper)\s+(?:is|serves|presents|provides|offers)\b"
-    r"|^(?:this|our)\s+(?:survey|review)\s+serves\b"
-    r"|\bwe\s+(?:\w+ly\s+)?(?:categori[sz]e|review|summari[sz]e|discuss|outline)\b",
-    re.IGNORECASE,
-)
-_FOUND_AFTER = re.compile(r"\b(?:show|find|reveal|demonstrat|observe|achiev|outperform|surpass)\w*",
-                          re.IGNORECASE)  # fmt: skip
-# others' work set against the paper's own, before its claim: 'Unlike existing methods that often
-# yield imprecise outputs ..., our approach possesses ...' (the finding word is the others')
-_UNLIKE_LEAD = re.compile(r"^(?:unlike|in contrast to|whereas)\b[^,]{0,160},\s*", re.IGNORECASE)
-
-
-def finding(text: str) -> bool:
-    """True when the text states a finding: a number with what it measures, 'outperforms',
-    'improves ... by', 'shows that ...', 'achieves ...'; never what the paper builds or hopes,
-    how it was evaluated, nor what other work does or what might happen (without a figure of
-    the paper's own)."""
-    text = _UNLIKE_LEAD.sub("", text.strip())
-    setup = _SETUP.search(text)
-    if setup and not (_NUMBER_FINDING.search(text) or _FOUND_AFTER.search(text, setup.end())):
-        return False
-    if _OTHERS.match(text) or (_HEDGE.search(text) and not _NUMBER_FINDING.search(text)):
-        return False
-    if _NOT_FINDING.search(text) and not (_SHOWN.search(text) and _NUMBER_FINDING.search(text)):
-        return False  # 'We created two benchmarks ... and show that ... improves ... by 5-10%'
-    if _VAGUE.search(text) and not (_NUMBER_FINDING.search(text) or _STRONG_FINDING.search(text)
-                                    or _COMPARED.search(text)):  # fmt: skip
-        return False  # 'Extensive experiments are provided to demonstrate the effectiveness of X'
-    return bool(_FINDING.search(text) or _NUMBER_FINDING.search(text))
-
-
-def _weight(text: str) -> int:
-    """How much of a headline finding a sentence is: a number with a unit or a from-to change
-    counts most, a strong verb ('outperforms', 'achieves') next; a secondary finding ('DD also
-    excels on ...') less."""
-    weight = 3 * bool(_NUMBER_FINDING.search(text)) + bool(_STRONG_FINDING.search(text))
-    return weight - 2 * bool(_SECONDARY.search(text)) - 2 * bool(_CONCESSIVE.match(text))
-
-
+                         r"|confirm|identify)\w*\s+that\b)", re.IGNORECASE)  # fmt: skip
 def _line(raw: str) -> str:
     text = strip_lead_in(drop_list_numbers(clean(raw).lstrip()))
     return text[:1].upper() + text[1:]
@@ -412,7 +292,7 @@ def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str,
     # 'introduce' ('We introduce denoising trajectory alignment and token pre-filling methods'
     # is a side component: round 9's readers)
     said = approach_cells(title, abstract, method_line, names)
-    return min(said, default="", key=lambda c: _main_order(c, abstract, title, names))
+    return unpraised(min(said, default="", key=lambda c: _main_order(c, abstract, title, names)))
 
 
 # '..., we thus propose Wavelet Flow VAE (WF-VAE), an autoencoder ...': the paper's own clause
@@ -499,6 +379,25 @@ _IT_AGAIN = re.compile(r"^(?:(?:simultaneously|moreover|additionally|furthermore
                        r"|meanwhile|notably|besides),\s+)?it\s+(?=[a-z]+s\b)", re.IGNORECASE)
 
 
+def _found(line: str, abstract: str, vouched: bool) -> str:
+    """The finding `line` states, as a whole cell: the sentence, else its head before a
+    participle that goes on to what it may mean ('..., suggesting they may just rely on
+    experience'); '' when neither states a finding. A claim its sentence says was found
+    (`vouched`) needs no finding word of its own, only no hedge and no plan."""
+    heads = [m.start() for m in _GOES_ON_TO.finditer(line) if len(line[: m.start()].split()) >= 6]
+    for text in [line] + [line[:h].rstrip(" ,;") + "." for h in heads[:1]]:
+        if argument(text):
+            continue
+        if finding(text) or (vouched and plain_claim(text)):
+            cell = _unreferred(whole_clause(text, abstract), abstract)
+            if cell and (finding(cell) or (vouched and plain_claim(cell))):
+                return unpitched(cell)
+    return ""
+
+
+# a participle after a comma that goes on from the finding to what it may mean or promise
+_GOES_ON_TO = re.compile(r",\s(?=(?:suggesting|indicating|implying|highlighting|underscoring"
+                         r"|shedding|paving|positioning|marking|demonstrating|showcasing)\b)")
 def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
     """The results cell: the abstract's headline finding as a whole sentence or clause (one
     with a number and what it measures before one without, the first of equals), '' when
@@ -518,27 +417,34 @@ def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
         line = _ORDINAL.sub("", line)
         line = _MEANS_LEAD.sub("", line)  # 'Through extensive empirical investigation, we ...'
         line = line[:1].upper() + line[1:]
-        lead = CLAIM_LEAD.match(line)
+        said_whole = line
+        lead = CLAIM_LEAD.match(line) or RESULTS_SAY.match(line)
         claim = line[lead.end() :] if lead and lead.group(0).rstrip().endswith("that") else line
         if lead and re.match(r"that,?\s", line[lead.end() :]):  # '... show that, within ...'
             said = re.sub(r"^that,?\s+", "", line[lead.end() :])
             claim = said if finding(said) else claim  # (else the lead says it is a finding)
+        # what the paper's results say they found is a finding in its own words ('The results
+        # surprisingly indicate that LLMs hardly think about intermediate steps')
+        # (not 'we observe that ...': an observation that motivates the method, round 9's
+        # video VAE: 'First, we observe that entangling spatial and temporal compression ...')
+        vouched = bool(lead) and claim != line and not re.search(r"\bobserv", lead.group(0))
         if len(claim.split()) >= 4 and claim != line:
             line = claim[:1].upper() + claim[1:]
-        if approach_sentence(line, names) or not finding(line) or argument(line):
+        cell = "" if approach_sentence(line, names) else _found(line, abstract, vouched)
+        if not cell and vouched and not approach_sentence(said_whole, names):
+            cell = _found(said_whole, abstract, False)  # 'Our evaluation shows that current ...'
+        if not cell:
             continue
-        cell = _unreferred(whole_clause(line, abstract), abstract)
-        if not _usable(cell, title) or not finding(cell) or argument(cell) or boilerplate(
-                cell, names):  # fmt: skip
+        if not _usable(cell, title) or argument(cell) or boilerplate(cell, names):
             continue
-        if _MEANS_ONLY.match(re.sub(r"^.*?\b(?:show|find|demonstrate)s?\s+that\s+", "", cell)):
+        if MEANS_ONLY.match(re.sub(r"^.*?\b(?:show|find|demonstrate)s?\s+that\s+", "", cell)):
             continue  # 'In this work we show that by scaling a transformer ... to this problem.'
 
         # a claim reached by theory ranks below any measured finding (round 9: 'Using Discrete
         # Signal Processing theory, we show that RoPE enables ...' over the perplexity results)
-        weight = _weight(cell) - 5 * theory_claim(cell)
-        if best is None or weight > best[0]:
-            best = (weight, index, cell)
+        rank = weight(cell) - 5 * theory_claim(cell)
+        if best is None or rank > best[0]:
+            best = (rank, index, cell)
     return best[2] if best else ""
 
 

@@ -11,7 +11,14 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from paperbrief.engines.offline.compare_names import named
-from paperbrief.engines.offline.compare_text import initials, phrase_end, squeeze, tidy, trim
+from paperbrief.engines.offline.compare_text import (
+    initials,
+    phrase_end,
+    squeeze,
+    tidy,
+    trim,
+    unpraised,
+)
 from paperbrief.engines.offline.extract import clean, strip_lead_in
 from paperbrief.engines.offline.facts import Roles
 from paperbrief.models import Paper
@@ -134,7 +141,8 @@ def _trim_verbs(words: list[str]) -> list[str]:
 
 def _plain(text: str) -> str:
     """Drop 'novel' and the article it leaves wrong ('a novel end' -> 'an end'), and a
-    trailing 'to address this issue'."""
+    trailing 'to address this issue'; other praise too ('a simple yet effective method')."""
+    text = unpraised(text)
     text = re.sub(r"\b(?:a|an) novel(?:,| and) (\w)",  # 'a novel and lightweight benchmark'
                   lambda m: ("an " if m.group(1) in "aeiouAEIOU" else "a ") + m.group(1), text)
     text = re.sub(

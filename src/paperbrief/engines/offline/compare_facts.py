@@ -341,7 +341,7 @@ CELL_WORDS = 30
 # propose a different design approach: we run LLM workers in parallel ...'); a participle
 # phrase after a comma starts a new one ('..., still cannot beat traditional ML models | ,
 # shedding light on ...'): the clause before it is whole
-_CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby|shedding"
+CLAUSE_END = re.compile(r";\s|,\s(?=(?:while|whereas|but|which|and|where|thereby|shedding"
                          r"|suggesting|indicating|highlighting|underscoring|revealing|leading"
                          r"|resulting|allowing|enabling)\b)|\s[-–—]+\s")  # fmt: skip
 
@@ -363,7 +363,7 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
     whole = _ends_whole(text, squash(tidy(abstract)))
     if whole and len(text.split()) <= max_words:
         return text + "."
-    heads = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() > 0]
+    heads = [m.start() for m in CLAUSE_END.finditer(text) if m.start() > 0]
     heads = [h for h in heads if 6 <= len(text[:h].split()) <= max_words]
     if not heads:
         return ""
@@ -376,6 +376,11 @@ def whole_clause(line: str, abstract: str, max_words: int = CELL_WORDS) -> str:
 # novel story-to-video generation method | : First, ...'); never without the comma, where the cell
 # would read as cut (bench/content.py's "cut cells")
 _SOFT_BREAK = re.compile(r"[,;]\s(?=(?:and|along with|including|together with|as well as|that"
+                         # a participle phrase goes on from the whole clause before it ('We
+                         # introduce VisionZip, a method that selects ... model | , reducing
+                         # visual token redundancy and improving efficiency ...')
+                         r"|reducing|improving|enabling|allowing|achieving|yielding|thereby"
+                         r"|facilitating|ensuring|maintaining|preserving|resulting|leading"
                          r"|which|designed|capable|to|by|via|through|using|with|for)\s)|:\s")
 
 

@@ -138,3 +138,32 @@ def mentions(text: str, names: tuple[str, ...], *, ignore_case: bool = False) ->
     not 'F-HOI-2')."""
     flags = re.IGNORECASE if ignore_case else 0
     return any(n and re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", text, flags) for n in names)
+
+
+# praise the abstract gives its own work before what it is ('a simple yet effective method',
+# 'an innovative framework', 'two novel distillation approaches'): a comparison says what the
+# work does, not how the authors rate it (round 21's readers: 'proposes a simple yet powerful
+# encoder-free MLLM'). Words that can name a property ('efficient', 'robust', 'unified',
+# 'scalable', 'lightweight', 'simple' alone) stay. A hand list: no library tells praise from
+# description.
+_PRAISE = r"(?:novel|innovative|powerful|elegant|remarkable|groundbreaking|pioneering|cutting-edge)"
+_PRAISED = re.compile(
+    r"\b(an?|the|two|three|our|its)\s+((?:" + _PRAISE + r"|simple,?\s+(?:yet|but|and)\s+"
+    r"(?:effective|powerful))(?:,?\s+(?:and|yet)\s+(?:effective|" + _PRAISE[3:] + r")?\s+)"
+    r"(?!(?:and|or|but|yet)\b)(?=[\w(])", re.IGNORECASE)  # fmt: skip
+
+
+def unpraised(text: str) -> str:
+    """`text` without the praise before a noun phrase ('a simple yet effective method that
+    selects ...' -> 'a method that selects ...'), its article agreeing again."""
+
+    def drop(m: re.Match[str]) -> str:
+        article, rest = m.group(1), text[m.end() :]
+        if article.lower() in ("a", "an"):
+            vowel = bool(re.match(r"[aeiou]|(?:hou|hon)", rest, re.IGNORECASE)) and not re.match(
+                r"(?:uni|use|one|eu)", rest, re.IGNORECASE)  # fmt: skip
+            article = ("An" if vowel else "A") if article[0].isupper() else (
+                "an" if vowel else "a")  # fmt: skip
+        return article + " "
+
+    return _PRAISED.sub(drop, text)
