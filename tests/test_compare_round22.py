@@ -1,4 +1,4 @@
-"""Round 22: results rows for the papers whose findings the cells missed, praise left out of
+"""Rounds 22 and 23: results rows for the papers whose findings the cells missed, praise left out of
 what a paper does, and sentences the segmenter ran together.
 
 On the 442 papers of the held-out digest's 288 shown pairs, 135 had no results cell, so half
@@ -17,6 +17,7 @@ from paperbrief.engines.offline.compare_cells import (
     finding,
     results_cell,
 )
+from paperbrief.engines.offline.compare_does import does, fresh, restates
 from paperbrief.engines.offline.compare_findings import vouched_for
 from paperbrief.engines.offline.compare_names import short_name
 from paperbrief.engines.offline.compare_text import unpraised
@@ -104,3 +105,35 @@ def test_sentences_the_segmenter_ran_together_are_split():
         "Pooling takes 0.5 s and 2.5 s with GPT-3.5 in our tests."]
     assert len(sentences("Types include color, shape, etc. These matter. GPT-3.5 scored 71.0. "
                          "Ours scored 80.2.")) == 4  # fmt: skip
+
+
+# --- round 23: the main contribution, said again rather than only the paper's kind ---------
+
+
+def test_the_main_sentence_measured_without_its_praise_is_the_approach():
+    # 'We introduce Personalized Visual Instruction Tuning (PVIT), a novel data curation and
+    # training framework designed to ...' is 31 words, 30 without 'novel': it is the approach
+    # row, not the side benchmark P-Bench (round 22's readers)
+    approach = _cells("2410.07113")[0]
+    assert approach.startswith("We introduce Personalized Visual Instruction Tuning, a data "
+                               "curation and training framework"), approach  # fmt: skip
+    assert "P-Bench" not in approach
+    # Concentric Causal Attention had no approach row at all
+    assert _cells("2410.15926")[0].startswith("We propose Concentric Causal Attention, a "
+                                              "positional alignment strategy")  # fmt: skip
+
+
+def test_a_clause_that_repeats_the_takeaway_only_rather_than_the_kind_alone():
+    papers = papers_2024()
+    # 'COAT proposes a method' said nothing the title does not (round 22's readers); its only
+    # clause repeats its takeaway, and says what COAT is
+    summary = compare_papers(papers["2410.19313"], papers["2411.02355"]).summary
+    assert summary.startswith("COAT introduces a FP8 training framework"), summary
+    assert "proposes a method" not in summary
+    coat = papers["2410.19313"]
+    profile = _profile(coat, "COAT")
+    again = does(coat, profile, [], None, 14)
+    assert restates(again, profile), again
+    # never while a clause that does not repeat it is there (the summary keeps those first)
+    other = "COAT quantizes optimizer states and activations"
+    assert fresh([again, other], profile) == [other] and fresh([again], profile) == [again]

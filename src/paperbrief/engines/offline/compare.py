@@ -24,7 +24,7 @@ from paperbrief.engines.offline.compare_cells import (
     results_cell,
 )
 from paperbrief.engines.offline.compare_central import focus_term, with_digits
-from paperbrief.engines.offline.compare_does import Profile, does
+from paperbrief.engines.offline.compare_does import Profile, does, fresh, restates
 from paperbrief.engines.offline.compare_facts import (
     Reported,
     promises,
@@ -334,8 +334,8 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
     sizes = _CLAUSE_SIZES
-    firsts = [f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
-              if f and _true_to_kind(f, pa) and not _mostly_shared(f, pa.label, a, b)]
+    firsts = fresh([f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
+                    if f and _true_to_kind(f, pa) and not _mostly_shared(f, pa.label, a, b)], pa)
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the pair of clauses that are both papers' main contributions, within SHORT_WORDS words
     # before SUMMARY_WORDS, then the pair whose shorter clause is longest, then the longest: not a
@@ -346,10 +346,10 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     for first in firsts:
         verb = first[len(pa.label) :].split()[0]
         if verb not in by_verb:
-            by_verb[verb] = [c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
-                                                      for w in sizes)
-                             if c and _true_to_kind(c, pb)
-                             and not _mostly_shared(c, pb.label, b, a)]  # fmt: skip
+            by_verb[verb] = fresh([c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
+                                                            for w in sizes)
+                                   if c and _true_to_kind(c, pb)
+                                   and not _mostly_shared(c, pb.label, b, a)], pb)  # fmt: skip
         for second in by_verb[verb]:
             joined = f"{first}, while {second}"
             text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
@@ -400,8 +400,10 @@ def _one_clause(a: Paper, b: Paper, pa: Profile, pb: Profile, firsts: list[str],
     A's, and A has a clause that fits: its main contribution's first, the longest."""
     if pa.kind == pb.kind and pa.kind != "survey":  # (two surveys: each 'reviews the field')
         return ""
-    seconds = [c for c in dict.fromkeys(does(b, pb, own_b, None, w, said) for w in _CLAUSE_SIZES)
-               if c and _true_to_kind(c, pb) and not _mostly_shared(c, pb.label, b, a)]
+    seconds = fresh([c for c in dict.fromkeys(does(b, pb, own_b, None, w, said)
+                                              for w in _CLAUSE_SIZES)
+                     if c and _true_to_kind(c, pb) and not _mostly_shared(c, pb.label, b, a)],
+                    pb)  # fmt: skip
     options = [(f"{first}, while {pb.label} {_KIND_IS[pb.kind]}", first, pa)
                for first in firsts if pb.kind]  # fmt: skip
     options += [(f"{pa.label} {_KIND_IS[pa.kind]}, while {second}", second, pb)
@@ -410,8 +412,9 @@ def _one_clause(a: Paper, b: Paper, pa: Profile, pb: Profile, firsts: list[str],
     for joined, clause, profile in options:
         text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
         if _fits(text, SUMMARY_WORDS):
-            fitting.append((_from_main(clause, profile), len(text.split()), text))
-    return max(fitting)[2] if fitting else ""
+            fitting.append((not restates(clause, profile), _from_main(clause, profile),
+                            len(text.split()), text))  # fmt: skip
+    return max(fitting)[3] if fitting else ""
 
 
 # what a survey's clause says when it is true to the paper: it surveys, reviews, sorts
