@@ -1,4 +1,4 @@
-"""Rounds 22 and 23: results rows for the papers whose findings the cells missed, praise left out of
+"""Rounds 22 to 24: results rows for the papers whose findings the cells missed, praise left out of
 what a paper does, and sentences the segmenter ran together.
 
 On the 442 papers of the held-out digest's 288 shown pairs, 135 had no results cell, so half
@@ -12,6 +12,7 @@ sentence goes on to a hedge or a pitch, and claims after 'we identify that'. Rea
 from __future__ import annotations
 
 from paperbrief.engines.offline.compare import _names, _profile, compare_papers
+from paperbrief.engines.offline.compare_built import builds_any, built, built_reasons
 from paperbrief.engines.offline.compare_cells import (
     approach_cell,
     finding,
@@ -137,3 +138,45 @@ def test_a_clause_that_repeats_the_takeaway_only_rather_than_the_kind_alone():
     # never while a clause that does not repeat it is there (the summary keeps those first)
     other = "COAT quantizes optimizer states and activations"
     assert fresh([again, other], profile) == [other] and fresh([again], profile) == [again]
+
+
+# --- round 24: a benchmark or dataset a method paper builds beside its method ------------
+
+
+def test_a_side_benchmark_is_a_reason_to_prefer_the_paper():
+    papers = papers_2024()
+    motionshop, lscene = papers["2412.05355"], papers["2412.01292"]
+    # 'Additionally, we introduce MotionBench, the first motion transfer dataset ...'
+    assert built(motionshop.title, motionshop.abstract) == ("MotionBench", "dataset")
+    # 'we further introduce a cross-room understanding benchmark, XR-Scene, ...'
+    assert built(lscene.title, lscene.abstract) == ("XR-Scene", "benchmark")
+    genex = papers["2411.11844"]  # 'we create a synthetic urban scene dataset, Genex-DB'
+    assert built(genex.title, genex.abstract) == ("Genex-DB", "dataset")
+    coat = papers["2410.19313"]  # a method paper that builds no benchmark or dataset
+    assert built_reasons((lscene.title, lscene.abstract), (coat.title, coat.abstract)) == [
+        "if you need a benchmark too: it introduces XR-Scene (the other builds none)"]
+    # none against a paper that builds one too, and none for a benchmark paper's own benchmark
+    assert built_reasons((lscene.title, lscene.abstract), (genex.title, genex.abstract)) == []
+    assert built_reasons((coat.title, coat.abstract), (lscene.title, lscene.abstract)) == []
+    for benchmark_paper in ("2410.05363", "2410.07869"):  # PhyGenBench, WorFBench
+        p = papers[benchmark_paper]
+        assert built_reasons((p.title, p.abstract), (coat.title, coat.abstract)) == []
+    # a word of the sentence is no name ('we create a dataset containing 12M ...')
+    assert built("T", "We create a dataset containing 12M instruction-response pairs.") == ("", "")
+
+
+def test_the_other_builds_none_only_when_it_builds_no_data_in_any_words():
+    # round 24's paired readers: "the other builds none" was false beside a benchmark paper
+    # whose title does not say so (MMCOMPOSITION), released 'annotated datasets'
+    # (GaussianProperty), promised datasets (DCE) and 'world data curated from Unreal Engine'
+    assert builds_any("MMCOMPOSITION", "We propose MMCOMPOSITION, a novel human-annotated "
+                      "benchmark for evaluating VLMs.")  # fmt: skip
+    assert builds_any("G", "Online demo, code and annotated datasets are available at "
+                      "https://example.github.io.")  # fmt: skip
+    assert builds_any("D", "The complete source code of DCE pipeline and datasets will be "
+                      "available at https://github.com/syp2ysy/DCE.")  # fmt: skip
+    assert builds_any("GenEx", "Leveraging scalable 3D world data curated from Unreal Engine, "
+                      "our generative model is rounded in the physical world.")  # fmt: skip
+    # using a dataset is not building one
+    assert not builds_any("R", "We have experimented with a dataset comprising of queries and "
+                          "documents from Facebook.")  # fmt: skip

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from paperbrief.engines.offline.compare_built import built_reasons
 from paperbrief.engines.offline.compare_facts import content_free, releases
 from paperbrief.engines.offline.compare_prefer import (
     budget_reasons,
@@ -352,6 +353,7 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out += [r for r in data_reasons((titles[0], mine), (titles[1], other))
             if (not r.startswith("if data is scarce") or _trained(other, titles[1]))
             and (not r.startswith("if data scale") or usable)]  # fmt: skip
+    out += built_reasons((titles[0], mine), (titles[1], other))
     if real_robot(mine) and simulation_only(other):
         out.append("for real robots: it reports real-world robot experiments, the other "
                    "simulation only")  # fmt: skip
