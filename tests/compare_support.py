@@ -27,3 +27,15 @@ def papers_with(*fixtures: str) -> dict[str, Paper]:
             r = json.loads(line)
             out[r["id"]] = Paper(id=r["id"], title=r["title"], abstract=r["abstract"], source="t")
     return out
+
+
+def approach_and_results(paper: Paper) -> tuple[str, str]:
+    """The approach and results cells of one paper, as the comparison fills them."""
+    from paperbrief.engines.offline.compare import _names, _profile
+    from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
+    from paperbrief.engines.offline.compare_names import short_name
+
+    profile = _profile(paper, short_name(paper, paper.abstract) or "the paper")
+    names = _names(paper, profile)
+    return (approach_cell(paper.title, paper.abstract, profile.roles.method, names),
+            results_cell(paper.title, paper.abstract, names))  # fmt: skip

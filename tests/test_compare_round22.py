@@ -11,27 +11,21 @@ sentence goes on to a hedge or a pitch, and claims after 'we identify that'. Rea
 
 from __future__ import annotations
 
-from paperbrief.engines.offline.compare import _names, _profile, compare_papers
+from paperbrief.engines.offline.compare import _profile, compare_papers
 from paperbrief.engines.offline.compare_built import builds_any, built, built_reasons
 from paperbrief.engines.offline.compare_cells import (
-    approach_cell,
     finding,
     results_cell,
 )
 from paperbrief.engines.offline.compare_does import does, fresh, restates
 from paperbrief.engines.offline.compare_findings import vouched_for
-from paperbrief.engines.offline.compare_names import short_name
 from paperbrief.engines.offline.compare_text import unpraised
 from paperbrief.text import sentences
-from tests.compare_support import papers_2024
+from tests.compare_support import approach_and_results, papers_2024
 
 
 def _cells(paper_id: str) -> tuple[str, str]:
-    paper = papers_2024()[paper_id]
-    profile = _profile(paper, short_name(paper, paper.abstract) or "X")
-    names = _names(paper, profile)
-    return (approach_cell(paper.title, paper.abstract, profile.roles.method, names),
-            results_cell(paper.title, paper.abstract, names))  # fmt: skip
+    return approach_and_results(papers_2024()[paper_id])
 
 
 def test_a_claim_the_results_say_they_found_is_a_result():

@@ -18,6 +18,7 @@ from functools import cache
 from paperbrief.engines.offline.compare_facts import whole_tail
 from paperbrief.engines.offline.engine import OfflineEngine
 from paperbrief.models import Comparison, Paper
+from tests.compare_support import approach_and_results
 from tests.conftest import FIXTURES
 
 
@@ -128,15 +129,7 @@ def test_a_font_command_that_lost_its_backslash_is_made_plain():
 
 
 def _cells(paper_id: str) -> tuple[str, str]:
-    from paperbrief.engines.offline.compare import _names, _profile
-    from paperbrief.engines.offline.compare_cells import approach_cell, results_cell
-    from paperbrief.engines.offline.compare_names import short_name
-
-    paper = papers()[paper_id]
-    profile = _profile(paper, short_name(paper, paper.abstract) or "the paper")
-    names = _names(paper, profile)
-    return (approach_cell(paper.title, paper.abstract, profile.roles.method, names),
-            results_cell(paper.title, paper.abstract, names))  # fmt: skip
+    return approach_and_results(papers()[paper_id])
 
 
 def test_a_method_sentence_is_no_results_cell():
