@@ -64,9 +64,7 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
     shorter cut of it is whole. First comes `p.main`'s clause, whatever its verb (round 9)."""
     if p.main:  # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
         role = replace(p.roles, method=p.main)
-        # a clause that repeats the takeaway only when no other cut of the main one reads
-        # whole: the main contribution again beats a side part (round 22's readers: RAP
-        # 'designs a pipeline for data collection' where its takeaway is the RAP framework)
+        # (a cut that repeats the takeaway comes last, below)
         main = _main_clause(paper, p, role, avoid, words, said, restating=False)
         if main:
             return main
@@ -77,8 +75,9 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
                         paper, p, k, text, said):  # fmt: skip
                     return text
     # no other clause: the main one even though it says the takeaway again, rather than only
-    # the paper's kind ('COAT proposes a method': round 22's readers). (Before a side part
-    # too, 15 % of the held-out summaries would repeat a takeaway: issue 22 allows 10 %.)
+    # the paper's kind ('COAT proposes a method': round 22's readers). Not before a side part
+    # (RAP's 'designs a pipeline for data collection' stays): then 15 % of the held-out
+    # summaries would repeat a takeaway, and issue 22 allows 10 %.
     if p.main:
         return _main_clause(paper, p, replace(p.roles, method=p.main), avoid, words, said, True)
     return ""
