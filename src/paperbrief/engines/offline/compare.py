@@ -333,9 +333,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     if thin:
         lead = f"Loosely related (both mention {_listing(shared.named)})"
     said = tuple(r.value for pair in results for r in pair)
-    sizes = _CLAUSE_SIZES
-    firsts = fresh([f for f in dict.fromkeys(does(a, pa, own_a, None, w, said) for w in sizes)
-                    if f and _true_to_kind(f, pa) and not _mostly_shared(f, pa.label, a, b)], pa)
+    firsts = _clauses(a, b, pa, own_a, None, said)
     by_verb: dict[str | None, list[str]] = {}  # the second paper's clauses, per verb to avoid
     # the pair of clauses that are both papers' main contributions, within SHORT_WORDS words
     # before SUMMARY_WORDS, then the pair whose shorter clause is longest, then the longest: not a
@@ -346,10 +344,7 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     for first in firsts:
         verb = first[len(pa.label) :].split()[0]
         if verb not in by_verb:
-            by_verb[verb] = fresh([c for c in dict.fromkeys(does(b, pb, own_b, verb, w, said)
-                                                            for w in sizes)
-                                   if c and _true_to_kind(c, pb)
-                                   and not _mostly_shared(c, pb.label, b, a)], pb)  # fmt: skip
+            by_verb[verb] = _clauses(b, a, pb, own_b, verb, said)
         for second in by_verb[verb]:
             joined = f"{first}, while {second}"
             text = f"{lead}: {joined}" if thin else "; ".join(p for p in (lead, joined) if p)
@@ -383,6 +378,17 @@ def _summary(a: Paper, b: Paper, pa: Profile, pb: Profile, shared: Ground,
     return ""  # no summary of its own: the shared ground alone (renderers show it once)
 
 
+def _clauses(paper: Paper, other: Paper, p: Profile, own: list[str], avoid: str | None,
+             said: tuple[str, ...]) -> list[str]:  # fmt: skip
+    """What `paper` does, a clause per size in _CLAUSE_SIZES (`avoid`: a verb the other clause
+    has), each true to the paper's kind and not mostly what `other` says too; those that do not
+    repeat the paper's takeaway first (compare_does.fresh)."""
+    return fresh([c for c in dict.fromkeys(does(paper, p, own, avoid, w, said)
+                                           for w in _CLAUSE_SIZES)
+                  if c and _true_to_kind(c, p) and not _mostly_shared(c, p.label, paper, other)],
+                 p)  # fmt: skip
+
+
 TWIN_SHARE = 0.6  # of the two abstracts' content words, shared (the next pair held-out: 0.34)
 
 
@@ -400,10 +406,7 @@ def _one_clause(a: Paper, b: Paper, pa: Profile, pb: Profile, firsts: list[str],
     A's, and A has a clause that fits: its main contribution's first, the longest."""
     if pa.kind == pb.kind and pa.kind != "survey":  # (two surveys: each 'reviews the field')
         return ""
-    seconds = fresh([c for c in dict.fromkeys(does(b, pb, own_b, None, w, said)
-                                              for w in _CLAUSE_SIZES)
-                     if c and _true_to_kind(c, pb) and not _mostly_shared(c, pb.label, b, a)],
-                    pb)  # fmt: skip
+    seconds = _clauses(b, a, pb, own_b, None, said)
     options = [(f"{first}, while {pb.label} {_KIND_IS[pb.kind]}", first, pa)
                for first in firsts if pb.kind]  # fmt: skip
     options += [(f"{pa.label} {_KIND_IS[pa.kind]}, while {second}", second, pb)

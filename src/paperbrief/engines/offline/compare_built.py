@@ -65,9 +65,10 @@ _DATA_MADE = re.compile(r"\b(?:data|datasets?|corpus|benchmarks?)\s+(?:\w+\s+)?(
 
 
 def builds_any(title: str, abstract: str) -> bool:
-    """True when the paper builds data or a benchmark of its own, named or not, or releases or
-    promises data ('annotated datasets are available', 'datasets will be available')."""
-    if re.search(r"\bdata", releases(abstract) + " " + promises(abstract)):
+    """True when the paper builds data or a benchmark of its own, named or not (its title
+    says it is one, or its abstract that it builds one), or releases or promises data
+    ('annotated datasets are available', 'datasets will be available')."""
+    if _TITLED.search(title) or re.search(r"\bdata", releases(abstract) + " " + promises(abstract)):
         return True
     return any(p.search(s) for s in sentences(abstract) for p in (*_BUILT, _OWN_DATA, _DATA_MADE))
 
@@ -78,6 +79,6 @@ def built_reasons(mine: tuple[str, str], other: tuple[str, str]) -> list[str]:
     other paper builds none."""
     name, kind = built(*mine)
     # (a paper whose title says it is a benchmark or dataset is one: its artifact is no side)
-    if not name or _TITLED.search(mine[0]) or _TITLED.search(other[0]) or builds_any(*other):
+    if not name or _TITLED.search(mine[0]) or builds_any(*other):
         return []
     return [f"if you need a {kind} too: it introduces {name} (the other builds none)"]

@@ -23,6 +23,7 @@ from paperbrief.engines.offline.compare_facts import (
 )
 from paperbrief.engines.offline.compare_findings import (
     MEANS_ONLY,
+    PITCH_PARTICIPLES,
     RESULTS_SAY,
     finding,
     plain_claim,
@@ -126,6 +127,8 @@ _ORDINAL = re.compile(r"^(?:first|second|third|fourth|fifth|sixth|firstly|second
 _MEANS_LEAD = re.compile(r"^(?:through|via|with|across|by|from|after|based on)\b[^,]{0,60},\s+"
                          r"(?=we\s+(?:\w+ly\s+)?(?:find|discover|show|observe|demonstrate|reveal"
                          r"|confirm|identify)\w*\s+that\b)", re.IGNORECASE)  # fmt: skip
+
+
 def _line(raw: str) -> str:
     text = strip_lead_in(drop_list_numbers(clean(raw).lstrip()))
     return text[:1].upper() + text[1:]
@@ -401,8 +404,10 @@ def _found(line: str, abstract: str, vouched: bool) -> str:
 
 
 # a participle after a comma that goes on from the finding to what it may mean or promise
-_GOES_ON_TO = re.compile(r",\s(?=(?:suggesting|indicating|implying|highlighting|underscoring"
-                         r"|shedding|paving|positioning|marking|demonstrating|showcasing)\b)")
+_GOES_ON_TO = re.compile(r",\s(?=(?:suggesting|indicating|implying|shedding|" + PITCH_PARTICIPLES
+                         + r")\b)")  # fmt: skip
+
+
 def results_cell(title: str, abstract: str, names: tuple[str, ...] = ()) -> str:
     """The results cell: the abstract's headline finding as a whole sentence or clause (one
     with a number and what it measures before one without, the first of equals), '' when

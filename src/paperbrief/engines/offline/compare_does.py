@@ -62,12 +62,12 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
     paper's main contribution ('introduces an egocentric world exploration framework') comes
     before a sub-step ('creates a synthetic urban scene dataset, Genex-DB') even when only a
     shorter cut of it is whole. First comes `p.main`'s clause, whatever its verb (round 9)."""
-    if p.main:  # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
-        role = replace(p.roles, method=p.main)
-        # (a cut that repeats the takeaway comes last, below)
-        main = _main_clause(paper, p, role, avoid, words, said, restating=False)
-        if main:
-            return main
+    # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
+    role = replace(p.roles, method=p.main) if p.main else None
+    if role:  # (a cut that repeats the takeaway comes last, below)
+        clause = _main_clause(paper, p, role, avoid, words, said, restating=False)
+        if clause:
+            return clause
     for main in (True, False):
         for size in range(words, 4, -1):
             for k, text in _heads(clauses(paper, p.label, p.roles, avoid, size)):
@@ -78,9 +78,7 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
     # the paper's kind ('COAT proposes a method': round 22's readers). Not before a side part
     # (RAP's 'designs a pipeline for data collection' stays): then 15 % of the held-out
     # summaries would repeat a takeaway, and issue 22 allows 10 %.
-    if p.main:
-        return _main_clause(paper, p, replace(p.roles, method=p.main), avoid, words, said, True)
-    return ""
+    return _main_clause(paper, p, role, avoid, words, said, restating=True) if role else ""
 
 
 def _main_clause(paper: Paper, p: Profile, role: Roles, avoid: str | None, words: int,

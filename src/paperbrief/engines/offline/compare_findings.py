@@ -154,11 +154,11 @@ RESULTS_SAY = re.compile(
     r"that\s+", re.IGNORECASE)  # fmt: skip
 
 
-# ... of which a pitch says nothing found ('DiffSensei outperforms existing models | , marking a
-# significant advancement in manga generation')
-_PITCH_TAIL = re.compile(r",\s+(?:thereby\s+)?(?:paving|positioning|marking|opening"
-                         r"|demonstrating|highlighting|underscoring|showcasing|offering new)\b"
-                         r"[^;]*$")  # fmt: skip
+# participles that go on from a finding to a pitch ('DiffSensei outperforms existing models | ,
+# marking a significant advancement in manga generation'): a pitch says nothing found
+PITCH_PARTICIPLES = r"paving|positioning|marking|demonstrating|highlighting|underscoring|showcasing"
+_PITCH_TAIL = re.compile(r",\s+(?:thereby\s+)?(?:" + PITCH_PARTICIPLES + r"|opening|offering new)"
+                         r"\b[^;]*$")  # fmt: skip
 
 
 def unpitched(cell: str) -> str:

@@ -367,7 +367,6 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     return out
 
 
-
 def _speed_number(abstract: str) -> bool:
     """True when a sentence speaks of speed or cost with a figure of any kind ('reduces the
     number of model forward passes by up to 91%', 'a threefold on-device speedup'): a wider net
