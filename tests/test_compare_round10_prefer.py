@@ -190,12 +190,12 @@ def test_data_scale_is_a_reason_only_against_a_paper_with_no_large_data():
     # round 9 pair 17: OminiControl's Subjects200K against Stable Flow, which builds no data
     stable, omini = "2411.14430", "2411.15098"
     line = prefer(compare(stable, omini), omini)
-    assert "if data scale matters: its data has over 200,000 identity-consistent images" in line
-    assert line.index("data scale") < line.index("to build on its data")
+    assert "if you need data: its data has over 200,000 identity-consistent images" in line
+    assert line.index("if you need data") < line.index("to build on its data")
     # round 9 pair 4: ReachQA (20k Q&A pairs) against MPO, whose MMPR is 'a high-quality,
     # large-scale ... dataset' with no count: MMPR may be larger, so nothing is said either way
     c = compare("2410.18798", "2411.10442")
-    assert "data scale" not in c.prefer_a_when + c.prefer_b_when
+    assert "if you need data" not in c.prefer_a_when + c.prefer_b_when
 
 
 def test_needing_little_data_is_a_reason_and_compute_is_not_data():

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from paperbrief.engines.offline.compare_names import named
 from paperbrief.engines.offline.compare_text import (
+    by_doing,
     initials,
     phrase_end,
     squeeze,
@@ -243,6 +244,7 @@ def _candidate_texts(abstract: str, method: str) -> tuple[str, ...]:
     """The method sentence, then every sentence, cleaned (cached: `clauses` is asked once per
     size for each paper of each pair)."""
     texts = [method] + [strip_lead_in(clean(s)) for s in sentences(abstract)]
+    texts = [by_doing(t, relative_only=True) for t in texts]  # 'VisRAG, which establishes ...'
     return tuple(_dashes(tidy(_NAMED_LEAD.sub(r"\1 ", t))).rstrip(".") for t in texts)
 
 
@@ -264,10 +266,12 @@ def _self_reference(rest: str, names: set[str]) -> str | None:
     return rest
 
 
-def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
-            words: int, first_only: bool = False) -> Iterator[str]:  # fmt: skip
+def clauses(paper: Paper, label: str, role: Roles, avoid: str | None, words: int,
+            first_only: bool = False, names: tuple[str, ...] = ()) -> Iterator[str]:  # fmt: skip
     """Every 'X proposes ...' clause the abstract gives, the method sentence's first (the
-    caller takes the first that reads well); with `first_only`, the method sentence's only."""
+    caller takes the first that reads well); with `first_only`, the method sentence's only.
+    `names`: more names of the paper's own artifact that may lead a clause ('SL-HyDE
+    leverages ...')."""
     name = named(paper)
     texts = _candidates(paper, role)[:1] if first_only else _candidates(paper, role)
     for text in texts:
@@ -289,7 +293,7 @@ def clauses(paper: Paper, label: str, role: Roles, avoid: str | None,
         yield f"{label} {verb} {_shorten(_plain(obj), words)}"
     for text in texts:  # a clause led by the paper's own name: "LLMCompiler executes ...",
         # "Using video diffusion models as the foundation, AniDoc emerges as a ... tool"
-        for known in filter(None, (name, label)):
+        for known in filter(None, (name, label, *names)):
             # (or after a sentence that ends on the name: '..., Emma-X. Emma-X leverages ...')
             m = re.search(r"(?:^|,\s+|\.\s+)" + re.escape(known)
                           + r"\s+((?:is an?|[a-z]+s(?: as)?))\s+(.+)$", text)  # fmt: skip

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from paperbrief.engines.offline.compare_cells import PITCH
 from paperbrief.engines.offline.compare_clauses import clauses
 from paperbrief.engines.offline.compare_facts import content_free, lost_name, whole_tail
+from paperbrief.engines.offline.compare_names import described_by, introduced
 from paperbrief.engines.offline.compare_phrases import Phrases
 from paperbrief.engines.offline.compare_reasons import names_only
 from paperbrief.engines.offline.compare_roles import cut_list
@@ -65,7 +66,8 @@ def does(paper: Paper, p: Profile, own: list[str], avoid: str | None, words: int
     # 'generalizes the speculative decoding ...', not a later 'introduces <a part>'
     role = replace(p.roles, method=p.main) if p.main else None
     if role:  # (a cut that repeats the takeaway comes last, below)
-        clause = _main_clause(paper, p, role, avoid, words, said, restating=False)
+        clause = _main_clause(paper, p, role, avoid, words, said, restating=False) or (
+            _described(paper, p, avoid, words, said))
         if clause:
             return clause
     for main in (True, False):
@@ -90,6 +92,40 @@ def _main_clause(paper: Paper, p: Profile, role: Roles, avoid: str | None, words
             if _reads_whole(paper, p, k, text, said, restating):
                 return text
     return ""
+
+
+def _described(paper: Paper, p: Profile, avoid: str | None, words: int,
+               said: tuple[str, ...]) -> str:  # fmt: skip
+    """When the main sentence only names what it introduces ('we introduce a novel approach
+    called SL-HyDE to tackle this issue'), the clause of the next sentence led by that name
+    ('SL-HyDE leverages large language models as generators to generate hypothetical
+    documents'), said of the paper; '' when there is none."""
+    text = described_by(paper.abstract, p.main)
+    if text:
+        names = introduced(paper)
+        role = replace(p.roles, method=text)
+        for size in range(words, 4, -1):
+            for k, clause in _heads(clauses(paper, p.label, role, avoid, size, first_only=True,
+                                            names=names)):  # fmt: skip
+                if _reads_whole(paper, p, k, clause, said) and not _in_list(clause, paper):
+                    return clause
+    return ""
+
+
+# a list opened in the clause: 'three major tasks: molecule editing', 'six tasks i.e., action
+# count, direction, rotation' (the abstract goes on with the list's other items)
+_LIST_OPENS = re.compile(r":\s|\bi\.e\.|\be\.g\.|\bsuch as\b|\bincluding\b", re.IGNORECASE)
+
+
+def _in_list(clause: str, paper: Paper) -> bool:
+    """True when the clause opens a list and stops before the abstract's sentence does."""
+    if re.search(r"\b(?:i\.e|e\.g)\.?$", clause.rstrip(" ,")):
+        return True  # 'spanning six tasks i.e.'
+    if not _LIST_OPENS.search(clause):
+        return False
+    tail = " ".join(clause.rstrip(" .").split()[-2:])
+    m = re.search(re.escape(tail) + r"\S*\s*(\S)", squash(paper.abstract))
+    return bool(m) and m.group(1) != "."
 
 
 # an object of praise words and a kind of thing only ('introduces a scalable and cost-effective

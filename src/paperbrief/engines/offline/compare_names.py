@@ -72,6 +72,27 @@ def _introduced(abstract: str) -> tuple[str, ...]:
                  if len(re.findall(rf"(?<![\w-]){re.escape(n)}(?![\w-])", abstract)) >= 2)
 
 
+def described_by(abstract: str, line: str) -> str:
+    """The sentence that says what `line`'s sentence only names: the next one or the one after,
+    led by a name the line's sentence (the abstract's sentence sharing most words with it: a
+    cleaned line lost its '(SL-HyDE)') introduces. 'We introduce a novel approach called
+    Self-Learning Hypothetical Document Embeddings (SL-HyDE) to tackle this issue. SL-HyDE
+    leverages large language models (LLMs) as generators ...' gives the second; '' when no
+    sentence follows so."""
+    flat = [squash(s) for s in sentences(abstract)]
+    words = set(line.lower().split())
+    if not flat or not words:
+        return ""
+    at = max(range(len(flat)), key=lambda i: len(words & set(flat[i].lower().split())))
+    names = [n for n in _introduced(squash(abstract))
+             if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", flat[at])]  # fmt: skip
+    for sentence in flat[at + 1 : at + 3]:
+        if any(re.match(re.escape(n) + r"(?:\s*\([^()]{1,40}\))?,?\s+[a-z]", sentence)
+               for n in names):  # fmt: skip
+            return sentence
+    return ""
+
+
 def short_name(paper: Paper, grounding: str) -> str | None:
     """What a reader would call the paper: the title's head before a colon, the name it gives
     its own artifact, or a short cut of the title; None if none is short and grounded."""

@@ -15,10 +15,12 @@ from __future__ import annotations
 import re
 
 from paperbrief.engines.offline.compare_built import built_reasons
+from paperbrief.engines.offline.compare_costs import cost_reasons
 from paperbrief.engines.offline.compare_facts import content_free, releases
 from paperbrief.engines.offline.compare_prefer import (
     budget_reasons,
     data_reasons,
+    own_claims,
     own_names,
     own_voice,
     title_training_free,
@@ -328,6 +330,11 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out = []
     if _free(mine, titles[0]) and _trained(other, titles[1]):
         out.append("if you cannot train a model: it is training-free, the other needs training")
+    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other):
+        # (round 22's readers missed STRING's 'without additional training' beside FoPE, whose
+        # abstract says nothing of training either way)
+        out.append("if you cannot train a model: it needs no training (the other does not say "
+                   "whether it does)")  # fmt: skip
     speed, device = speed_figure(mine, own_names(titles[0], mine))
     where = " on a mobile device" if device else ""
     # a speed-up is over what the paper measures against, never over the other paper (round
@@ -343,6 +350,7 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
         # paired readers kept these lines, said over the paper's own baselines)
         out.append(f"if speed{where} matters: it reports {speed} (the other gives no figure)")
     out += budget_reasons((titles[0], mine), (titles[1], other))
+    out += cost_reasons((titles[0], mine), (titles[1], other))
     # needing little data is a reason only against a paper that trains too (SmoothCache
     # calibrates on 'a small calibration set' and trains nothing: CLEAR's 'only 10K
     # self-generated samples' says nothing against it); data scale only for data a reader can
@@ -352,7 +360,7 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
         re.search(r"\b(?:dataset|corpus|data)\b", titles[0], re.IGNORECASE))
     out += [r for r in data_reasons((titles[0], mine), (titles[1], other))
             if (not r.startswith("if data is scarce") or _trained(other, titles[1]))
-            and (not r.startswith("if data scale") or usable)]  # fmt: skip
+            and (not r.startswith("if you need data:") or usable)]  # fmt: skip
     out += built_reasons((titles[0], mine), (titles[1], other))
     if real_robot(mine) and simulation_only(other):
         out.append("for real robots: it reports real-world robot experiments, the other "
@@ -384,6 +392,45 @@ def _free(abstract: str, title: str) -> bool:
         return False
     return not any(own_voice(s) and (_affirms_training(s) or _TRAINED_ALSO.search(s))
                    for s in sentences(abstract))  # fmt: skip
+
+
+# a part of the method, not the method: 'Second, we propose a training-free method called NASA'
+# (SNOOPI's distillation trains); a sentence on training in several settings ('across
+# training-free, training-from-scratch, and post-training settings': SepLLM)
+_PART = re.compile(r"^(?:second|third|finally|additionally|moreover|furthermore|also|besides)\b"
+                   r"|\b(?:called|named|dubbed|termed)\b", re.IGNORECASE)  # fmt: skip
+_TRAINING_WORD = re.compile(r"\btrain|\bfine-?tun", re.IGNORECASE)
+
+
+# the other paper may need no training either: a decoding method, an inference framework, an
+# agent loop, or models 'not explicitly trained for' it (round 25's paired readers: 'DeCoRe
+# needs no training' beside DeCo's decoding and GenMAC's agents set up a false contrast; the
+# same readers kept it beside ChatGen, whose prompts are no such cue, and PAR's 'inference')
+_INFERENCE_ONLY = re.compile(_NO_TRAINING_WORDS.pattern + r"|\bdecod\w*|\binference (?:framework"
+                             r"|engine|method)|\btest-time\b|\bagents?\b|\b(?:not|never|no)\s+"
+                             r"(?:\w+\s+){0,2}(?:trained|training|fine-?tun\w*)",
+                             re.IGNORECASE)  # fmt: skip
+
+
+def _free_by_name(title: str, abstract: str) -> bool:
+    """Training-free said of the paper's whole method in its own claims ('without additional
+    training, STRING dramatically improves ...', 'we introduce Add-it, a training-free
+    approach'), not of a part of it nor beside other training, and no sentence of the paper's
+    own trains."""
+    names = own_names(title, abstract)
+    said = False
+    for s in own_claims(title, abstract):
+        m = _TRAINING_FREE.search(s)
+        if m is None or _OTHERS.search(s[: m.start()]):
+            continue
+        part = _PART.search(s)
+        if part and not (part.group(0)[0].islower() and mentions(s[part.end() :], names)):
+            continue
+        if _TRAINING_WORD.search(_TRAINING_FREE.sub(" ", s)):
+            continue
+        said = True
+    return said and not any(own_voice(s) and (_affirms_training(s) or _TRAINED_ALSO.search(s))
+                            for s in sentences(abstract))  # fmt: skip
 
 
 def _trained(abstract: str, title: str) -> bool:

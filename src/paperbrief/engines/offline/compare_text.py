@@ -167,3 +167,42 @@ def unpraised(text: str) -> str:
         return article + " "
 
     return _PRAISED.sub(drop, text)
+
+
+# a clause that answers the sentence before by doing something ('VisRAG, which tackles this
+# issue by establishing a VLM-based RAG pipeline'): what it does is the gerund (round 23's
+# readers found VisRAG described by its retriever's training data instead)
+_BY_DOING = re.compile(
+    r"\b(?:address|tackl|solv|overcom|bridg|fill|clos|mitigat|alleviat|resolv)(?P<s>e?s|e)?\s+"
+    r"(?:this|these|that|those|such|the)\s+(?:[\w-]+\s+){0,2}?by\s+(?P<g>[a-z]+)ing\b"
+)
+# the gerunds a contribution is said with, and their base forms (no lemmatiser is a
+# dependency: these are the ones abstracts write after 'by')
+_GERUND_BASE = {g: b for b, g in (
+    (b, b[:-1] if b.endswith("e") else b) for b in """introduce propose present develop
+    establish build design leverage use employ construct create combine integrate train learn
+    formulate decompose incorporate explore exploit adopt utilize utilise curate generate
+    model reformulate unify apply""".split())}  # fmt: skip
+
+
+def _third(base: str) -> str:
+    if base.endswith("y") and base[-2] not in "aeiou":
+        return base[:-1] + "ies"
+    return base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
+
+
+def by_doing(text: str, relative_only: bool = False) -> str:
+    """'which tackles this issue by establishing X' -> 'which establishes X'; 'we address
+    these challenges by introducing X' -> 'we introduce X' (not with `relative_only`: the
+    summary's clauses read that form themselves, compare_clauses._SUBJECT); other text
+    unchanged."""
+
+    def verb(m: re.Match[str]) -> str:
+        base = _GERUND_BASE.get(m.group("g"))
+        if base is None:
+            return m.group(0)
+        if relative_only and not re.search(r"\bwhich\s+$", text[: m.start()]):
+            return m.group(0)
+        return _third(base) if (m.group("s") or "").endswith("s") else base
+
+    return _BY_DOING.sub(verb, text)
