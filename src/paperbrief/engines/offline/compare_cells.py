@@ -12,6 +12,7 @@ abstract's own sentences, tested on real abstracts (tests/test_compare_cells.py)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from paperbrief.engines.offline.compare_facts import (
     LOST_SUBJECT,
@@ -193,26 +194,39 @@ _THEREFORE = re.compile(r"^(we)\s+(?:therefore|thus|hence|consequently|according
                         re.IGNORECASE)  # fmt: skip
 
 
+def _read(line: str) -> str:
+    """A line as a cell or the main line reads it: the paper's own clause after a reason or a
+    purpose, an answer 'by introducing X' said directly, no 'therefore'."""
+    return _THEREFORE.sub(r"\1 ", _direct(_from_we(line)))
+
+
+def _lines(abstract: str, method_line: str) -> list[str]:
+    """The method line, then each sentence of the abstract, read (`_read`)."""
+    return [_read(line) for line in [method_line] + [_line(s) for s in sentences(abstract)]]
+
+
+def _cell(line: str, title: str, abstract: str, names: tuple[str, ...]) -> str:
+    """The approach cell one line gives: a whole clause that stands alone, '' when it says no
+    approach or reads no whole clause."""
+    if not line or not approach_sentence(line, names) or never_approach(line):
+        return ""
+    # a sentence too long for a cell and with no clause break gives its longest whole head
+    # (AceMath's and PVIT's main sentences gave no cell: round 15's readers found a side
+    # benchmark in their approach rows)
+    # else measured without its praise ('a novel data curation and training framework
+    # designed to ...' fits whole without 'novel': PVIT's approach row was its benchmark)
+    plain = unpraised(line)
+    cell = _unreferred(whole_clause(line, abstract) or whole_head(line, abstract) or (
+        whole_clause(plain, abstract) if plain != line else ""), abstract)  # fmt: skip
+    return cell if _usable(cell, title) and approach_sentence(cell, names) else ""
+
+
 def approach_cells(title: str, abstract: str, method_line: str, names: tuple[str, ...]
                    ) -> list[str]:  # fmt: skip
     """Every cell that could fill the approach row: each sentence (the method line first) that
     says what the paper does, as a whole clause that stands alone, in abstract order."""
-    lines = [_THEREFORE.sub(r"\1 ", _direct(_from_we(line)))
-             for line in [method_line] + [_line(s) for s in sentences(abstract)]]  # fmt: skip
-    cells = []
-    for line in lines:
-        if not line or not approach_sentence(line, names) or never_approach(line):
-            continue
-        # a sentence too long for a cell and with no clause break gives its longest whole head
-        # (AceMath's and PVIT's main sentences gave no cell: round 15's readers found a side
-        # benchmark in their approach rows)
-        # else measured without its praise ('a novel data curation and training framework
-        # designed to ...' fits whole without 'novel': PVIT's approach row was its benchmark)
-        plain = unpraised(line)
-        cell = _unreferred(whole_clause(line, abstract) or whole_head(line, abstract) or (
-            whole_clause(plain, abstract) if plain != line else ""), abstract)  # fmt: skip
-        if _usable(cell, title) and approach_sentence(cell, names) and cell not in cells:
-            cells.append(cell)
+    cells = list(dict.fromkeys(c for line in _lines(abstract, method_line)
+                               if (c := _cell(line, title, abstract, names))))  # fmt: skip
     # a sentence that only names the method ('We introduce a novel method named Visuals Music
     # Bridge.') or pitches it ('This work represents a significant step towards ...') says
     # less than the next one that says what it does (round 7's readers)
@@ -227,14 +241,14 @@ def _names_paper(line: str, names: tuple[str, ...]) -> bool:
     return mentions(line, names, ignore_case=True)
 
 
+@lru_cache(maxsize=1024)  # asked by the profile and by the approach cell, for each pair
 def main_line(title: str, abstract: str, method_line: str, names: tuple[str, ...]) -> str:
     """The sentence of the paper's main contribution, whole (the summary cuts its clause from
     it): of the sentences that say what the paper does, one naming the paper's own artifact
     first, then the one the takeaway selector ranks most TLDR-like; '' when none does."""
-    lines = [_THEREFORE.sub(r"\1 ", _direct(_from_we(line)))
-             for line in [method_line] + [_line(s) for s in sentences(abstract)]]  # fmt: skip
-    said = [line for line in lines if line and approach_sentence(line, names)
-            and not never_approach(line) and not PITCH.search(line)]  # fmt: skip
+    said = [line for line in _lines(abstract, method_line)
+            if line and approach_sentence(line, names) and not never_approach(line)
+            and not PITCH.search(line)]  # fmt: skip
     return min(said, default="", key=lambda line: _main_order(line, abstract, title, names))
 
 
@@ -311,10 +325,11 @@ def approach_cell(title: str, abstract: str, method_line: str, names: tuple[str,
     # issue. SL-HyDE leverages ...': round 25's readers found AutoMIR's side benchmark here)
     main = main_line(title, abstract, method_line, names)
     if main and _names_only(_unreferred(whole_clause(main, abstract) or main, abstract) or main):
-        follow = described_by(abstract, main)
-        cells = approach_cells(title, abstract, _line(follow), names) if follow else []
-        if cells and cells[0].split()[0] == _line(follow).split()[0]:  # the follow-up's own
-            return unpraised(cells[0])
+        follow = _line(described_by(abstract, main))
+        cell = _cell(_read(follow), title, abstract, names) if follow else ""
+        if cell and cell.split()[0] == follow.split()[0] and not _names_only(cell) and (
+                not PITCH.search(cell) or _names_paper(cell, names)):  # fmt: skip
+            return unpraised(cell)
     return unpraised(min(said, default="", key=lambda c: _main_order(c, abstract, title, names)))
 
 

@@ -12,10 +12,12 @@ from functools import lru_cache
 
 from paperbrief.engines.offline.compare_names import named
 from paperbrief.engines.offline.compare_text import (
+    base_of,
     by_doing,
     initials,
     phrase_end,
     squeeze,
+    third_person_of,
     tidy,
     trim,
     unpraised,
@@ -85,24 +87,17 @@ def third_person(verb: str, after_we: bool = True) -> str | None:
                                or (word.endswith("ies") and word[:-3] + "y" in _VERBS)):
         return word  # already third person ('our work presents', or 'we presents' mistyped)
     if word.endswith("ing"):
-        for base in _VERBS:
-            stem = base[:-1] if base.endswith("e") else base
-            if word == stem + "ing":
-                word = base
-                break
-        else:
+        base = base_of(word, _VERBS)
+        if base is None:
             return None
+        word = base
     if word.endswith(("ed", "es")) and word[:-1] in _VERBS:
         word = word[:-1]
     if word.endswith("ed") and word[:-2] in _VERBS:
         word = word[:-2]
     if (word.endswith("ed") and not word.endswith(("eed", "bed"))) or word in _PAST:
         return word  # a past tense reads right after any subject ('we added' -> 'X added')
-    if word.endswith("y") and word[-2] not in "aeiou":
-        return word[:-1] + "ies"
-    if word.endswith(("s", "sh", "ch", "x", "z")):
-        return word + "es"
-    return word + "s"
+    return third_person_of(word)
 
 
 def _shorten(text: str, words: int) -> str:

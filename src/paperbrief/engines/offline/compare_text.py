@@ -176,16 +176,24 @@ _BY_DOING = re.compile(
     r"\b(?:address|tackl|solv|overcom|bridg|fill|clos|mitigat|alleviat|resolv)(?P<s>e?s|e)?\s+"
     r"(?:this|these|that|those|such|the)\s+(?:[\w-]+\s+){0,2}?by\s+(?P<g>[a-z]+)ing\b"
 )
-# the gerunds a contribution is said with, and their base forms (no lemmatiser is a
-# dependency: these are the ones abstracts write after 'by')
-_GERUND_BASE = {g: b for b, g in (
-    (b, b[:-1] if b.endswith("e") else b) for b in """introduce propose present develop
-    establish build design leverage use employ construct create combine integrate train learn
-    formulate decompose incorporate explore exploit adopt utilize utilise curate generate
-    model reformulate unify apply""".split())}  # fmt: skip
+# the verbs abstracts write after 'by' to say what the paper does (no lemmatiser is a
+# dependency: `base_of` knows only the verbs it is given)
+_BY_VERBS = """introduce propose present develop establish build design leverage use employ
+    construct create combine integrate train learn formulate decompose incorporate explore
+    exploit adopt utilize utilise curate generate model reformulate unify apply""".split()
 
 
-def _third(base: str) -> str:
+def base_of(gerund: str, verbs: list[str]) -> str | None:
+    """The verb of `verbs` whose -ing form `gerund` is ('establishing' -> 'establish',
+    'introducing' -> 'introduce'), else None."""
+    for base in verbs:
+        if gerund == (base[:-1] if base.endswith("e") else base) + "ing":
+            return base
+    return None
+
+
+def third_person_of(base: str) -> str:
+    """'establish' -> 'establishes', 'apply' -> 'applies', 'use' -> 'uses'."""
     if base.endswith("y") and base[-2] not in "aeiou":
         return base[:-1] + "ies"
     return base + ("es" if base.endswith(("s", "sh", "ch", "x", "z")) else "s")
@@ -198,11 +206,11 @@ def by_doing(text: str, relative_only: bool = False) -> str:
     unchanged."""
 
     def verb(m: re.Match[str]) -> str:
-        base = _GERUND_BASE.get(m.group("g"))
+        base = base_of(m.group("g") + "ing", _BY_VERBS)
         if base is None:
             return m.group(0)
         if relative_only and not re.search(r"\bwhich\s+$", text[: m.start()]):
             return m.group(0)
-        return _third(base) if (m.group("s") or "").endswith("s") else base
+        return third_person_of(base) if (m.group("s") or "").endswith("s") else base
 
     return _BY_DOING.sub(verb, text)
