@@ -90,3 +90,18 @@ def test_a_task_the_label_already_says_is_not_said_again():
     assert task_reason(mine, other, ("Multimodal Music Generation", "DAWN")) == ""
     assert task_reason(mine, other, ("MMG", "DAWN")).startswith(
         "for multimodal music generation (DAWN is for talking head animation)")
+
+
+def test_no_line_when_the_other_task_is_named_in_the_rest_of_the_title():
+    # 'EVER: Exact Volumetric Ellipsoid Rendering for Real-time View Synthesis' against 3D
+    # Convex Splatting's 'Radiance Field Rendering': one task in other words (round 26's fresh
+    # readers rated the pair 2, and a paired reader voted for the text without the line)
+    ever, convex = _paper("2410.01804"), _paper("2411.14974")
+    c = compare_papers(ever, convex)
+    assert " is for " not in c.prefer_a_when + c.prefer_b_when
+    assert "if you need real time" in c.prefer_a_when  # its other line stays
+    # SemanticSDS ('Semantic Score Distillation Sampling for ...') against DreamPolish's
+    # 'Domain Score Distillation': DreamPolish's method, not a task apart
+    sds, polish = _paper("2410.09009"), _paper("2411.01602")
+    labels = ("SemanticSDS", "DreamPolish")
+    assert task_reason((sds.title, sds.abstract), (polish.title, polish.abstract), labels) == ""

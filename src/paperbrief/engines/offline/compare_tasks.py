@@ -123,6 +123,14 @@ def task_reason(mine: tuple[str, str], other: tuple[str, str], labels: tuple[str
     task, theirs = title_task(*mine), title_task(*other)
     if not task or not theirs or not _apart(task, theirs):
         return ""
+    # one task in other words: the other's last word in the rest of this paper's title ('EVER:
+    # Exact Volumetric Ellipsoid Rendering for Real-time View Synthesis' against 3D Convex
+    # Splatting's 'Radiance Field Rendering'; SemanticSDS's 'Score Distillation Sampling'
+    # against DreamPolish's 'Domain Score Distillation': round 26's readers)
+    for said, (title, _), own in ((task, other, theirs), (theirs, mine, task)):
+        rest = title.lower().replace(own.lower(), " ")
+        if said.split()[-1].lower() in re.split(r"[\s:,]+", rest):
+            return ""
     for said, text, name in ((task, other, label), (theirs, mine, other_label)):
         if not _stems(said) - _stems(f"{text[0]} {text[1]}") or _stems(said) <= _stems(name):
             return ""
