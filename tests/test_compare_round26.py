@@ -11,7 +11,7 @@ ids below) from tests/fixtures/hf-2024-papers-2000.jsonl.
 from __future__ import annotations
 
 from paperbrief.engines.offline.compare import compare_papers
-from paperbrief.engines.offline.compare_tasks import task_reason, title_task
+from paperbrief.engines.offline.compare_tasks import task_reasons, title_task
 from tests.compare_support import papers_with
 
 
@@ -79,16 +79,25 @@ def test_no_line_on_one_side_only_nor_for_one_task_in_other_words():
     # task (round 26 pair 7): the same last word
     sjd, csd = _paper("2410.01699"), _paper("2411.11925")
     labels = ("SJD", "CSpD")
-    assert task_reason((sjd.title, sjd.abstract), (csd.title, csd.abstract), labels) == ""
-    assert task_reason((csd.title, csd.abstract), (sjd.title, sjd.abstract), labels[::-1]) == ""
+    assert task_reasons((sjd.title, sjd.abstract), (csd.title, csd.abstract), labels) == ("", "")
+    assert task_reasons((csd.title, csd.abstract), (sjd.title, sjd.abstract), labels[::-1]) == (
+        "", "")
+    # MotionCLR ('Motion Generation and Training-free Editing') against Move-in-2D
+    # ('2D-Conditioned Human Motion Generation'): apart one way, not the other, so neither
+    # paper gets the line (a line on one side only is what the readers rejected)
+    motion = ("MotionCLR: Motion Generation and Training-free Editing via Understanding "
+              "Attention Mechanisms", "")
+    move = ("Move-in-2D: 2D-Conditioned Human Motion Generation", "")
+    assert task_reasons(motion, move, ("MotionCLR", "Move-in-2D")) == ("", "")
+    assert task_reasons(move, motion, ("Move-in-2D", "MotionCLR")) == ("", "")
 
 
 def test_a_task_the_label_already_says_is_not_said_again():
     # 'Prefer Multimodal Music Generation for multimodal music generation' says nothing
     mine = ("Multimodal Music Generation with Explicit Bridges", "We generate music from video.")
     other = ("DAWN: Dynamic Frame Avatar for Talking Head Animation", "We animate heads.")
-    assert task_reason(mine, other, ("Multimodal Music Generation", "DAWN")) == ""
-    assert task_reason(mine, other, ("MMG", "DAWN")).startswith(
+    assert task_reasons(mine, other, ("Multimodal Music Generation", "DAWN")) == ("", "")
+    assert task_reasons(mine, other, ("MMG", "DAWN"))[0].startswith(
         "for multimodal music generation (DAWN is for talking head animation)")
 
 
@@ -104,4 +113,5 @@ def test_no_line_when_the_other_task_is_named_in_the_rest_of_the_title():
     # 'Domain Score Distillation': DreamPolish's method, not a task apart
     sds, polish = _paper("2410.09009"), _paper("2411.01602")
     labels = ("SemanticSDS", "DreamPolish")
-    assert task_reason((sds.title, sds.abstract), (polish.title, polish.abstract), labels) == ""
+    assert task_reasons((sds.title, sds.abstract), (polish.title, polish.abstract), labels) == (
+        "", "")

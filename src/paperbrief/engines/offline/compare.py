@@ -36,7 +36,7 @@ from paperbrief.engines.offline.compare_ground import share as phrase_share
 from paperbrief.engines.offline.compare_names import introduced, named, short_name
 from paperbrief.engines.offline.compare_phrases import head_complete, own_phrases, phrases
 from paperbrief.engines.offline.compare_reasons import has_method, reasons
-from paperbrief.engines.offline.compare_tasks import task_reason
+from paperbrief.engines.offline.compare_tasks import task_reasons
 from paperbrief.engines.offline.compare_text import balanced, drop_list_numbers
 from paperbrief.engines.offline.facts import FIELD_WORDS, TYPE_CUES, fit, roles
 from paperbrief.engines.offline.facts import contribution_type as classify
@@ -212,11 +212,10 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     kinds = (pa.kind, pb.kind)
     # the task each title names, when it sets the paper apart (round 25's readers: no line
     # where two papers serve different tasks), before the facts
-    task_a = task_reason((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
-    task_b = task_reason((b.title, b.abstract), (a.title, a.abstract), (pb.label, pa.label))
-    prefer_a = _prefer(pa, pb, [t for t in [task_a] if t]
+    tasks = task_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
+    prefer_a = _prefer(pa, pb, [t for t in tasks[:1] if t]
                        + reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
-    prefer_b = _prefer(pb, pa, [t for t in [task_b] if t]
+    prefer_b = _prefer(pb, pa, [t for t in tasks[1:] if t]
                        + reasons(b.abstract, a.abstract, kinds, (b.title, a.title)))
     shared_line = _ground_line(pa, pb, shared, results, own_a, own_b, thin,
                                (f"{a.title}. {a.abstract}", f"{b.title}. {b.abstract}"))

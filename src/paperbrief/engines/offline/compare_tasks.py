@@ -101,7 +101,8 @@ def _apart(task: str, theirs: str) -> bool:
     """Two tasks that differ: their last words differ ('multi-view video diffusion' against
     'fine-grained video motion control') and they share under half the shorter one's words
     (round 26's paired readers: 'auto-regressive text-to-image generation' against
-    'autoregressive image generation' is one task)."""
+    'autoregressive image generation' is one task). Asked both ways (task_reasons): the
+    hyphen merge reads the first task's words only."""
     mine, other = _stems(task), _stems(theirs)
     if stem(task.split()[-1].lower()) == stem(theirs.split()[-1].lower()):
         return False
@@ -111,27 +112,30 @@ def _apart(task: str, theirs: str) -> bool:
     return len(mine & other) * 2 < min(len(mine), len(other))
 
 
-def task_reason(mine: tuple[str, str], other: tuple[str, str], labels: tuple[str, str]) -> str:
-    """'for <task> (<other label> is for <its task>)' when both titles name a task and the
-    two differ: each has a word the other paper (title and abstract) never writes, neither is
-    the paper's label reworded, and their last words differ (_apart). Else ''. Round 26's
-    paired readers found a line on one side only ('for web navigation, the task its title
-    names') a title echo, and misleading where the other paper works on the same task in
-    other words; the two-sided contrast they kept. `mine` and `other` are (title, abstract);
-    `labels` the two papers' labels, the paper's first."""
-    label, other_label = labels
-    task, theirs = title_task(*mine), title_task(*other)
-    if not task or not theirs or not _apart(task, theirs):
-        return ""
+def task_reasons(a: tuple[str, str], b: tuple[str, str],
+                 labels: tuple[str, str]) -> tuple[str, str]:  # fmt: skip
+    """The two papers' task lines, 'for <task> (<other label> is for <its task>)', when both
+    titles name a task and the two differ: apart both ways (_apart), each with a word the other
+    paper (title and abstract) never writes, neither the paper's label reworded, and neither
+    title naming the other's last word outside its own task. Else ('', ''): both or neither,
+    since round 26's paired readers found a line on one side only ('for web navigation, the
+    task its title names') a title echo, and misleading where the other paper works on the same
+    task in other words; the two-sided contrast they kept. `a` and `b` are (title, abstract);
+    `labels` the two papers' labels."""
+    none = ("", "")
+    task_a, task_b = title_task(*a), title_task(*b)
+    if not task_a or not task_b or not (_apart(task_a, task_b) and _apart(task_b, task_a)):
+        return none
     # one task in other words: the other's last word in the rest of this paper's title ('EVER:
     # Exact Volumetric Ellipsoid Rendering for Real-time View Synthesis' against 3D Convex
     # Splatting's 'Radiance Field Rendering'; SemanticSDS's 'Score Distillation Sampling'
     # against DreamPolish's 'Domain Score Distillation': round 26's readers)
-    for said, (title, _), own in ((task, other, theirs), (theirs, mine, task)):
+    for said, (title, _), own in ((task_a, b, task_b), (task_b, a, task_a)):
         rest = title.lower().replace(own.lower(), " ")
         if said.split()[-1].lower() in re.split(r"[\s:,]+", rest):
-            return ""
-    for said, text, name in ((task, other, label), (theirs, mine, other_label)):
+            return none
+    for said, text, name in ((task_a, b, labels[0]), (task_b, a, labels[1])):
         if not _stems(said) - _stems(f"{text[0]} {text[1]}") or _stems(said) <= _stems(name):
-            return ""
-    return f"for {task} ({other_label} is for {theirs})"
+            return none
+    return (f"for {task_a} ({labels[1]} is for {task_b})",
+            f"for {task_b} ({labels[0]} is for {task_a})")  # fmt: skip
