@@ -25,6 +25,7 @@ from paperbrief.engines.offline.compare_cells import (
 )
 from paperbrief.engines.offline.compare_central import focus_term, with_digits
 from paperbrief.engines.offline.compare_does import Profile, does, fresh, restates
+from paperbrief.engines.offline.compare_domains import domain_reasons
 from paperbrief.engines.offline.compare_facts import (
     Reported,
     promises,
@@ -149,6 +150,8 @@ def kind(title: str, abstract: str) -> str:
         return "position" if _POSITION.search(title + " " + abstract) else ""
     if guess == "survey" and re.search(r"\bsurvey\b", title, re.IGNORECASE):
         return "survey"  # 'A Comprehensive Survey of ...'
+    if guess in ("benchmark", "dataset") and _named_artifact(title, abstract) == guess:
+        return guess  # 'we propose MMCOMPOSITION, a novel human-annotated benchmark'
     if guess in ("benchmark", "dataset") and has_method(abstract):
         return ""  # W-Bench and VINE: a benchmark and a method, no benchmark-only paper
     if guess in ("survey", "benchmark", "dataset"):
@@ -164,12 +167,39 @@ def kind(title: str, abstract: str) -> str:
     return ""
 
 
+# 'we propose MMCOMPOSITION, a novel human-annotated benchmark': the paper's own name (the title's
+# head) said to be a benchmark or dataset, a few describing words between (round 26's readers: a
+# benchmark whose title says 'Revisiting the Compositionality of ...' got no benchmark-vs-method
+# row or line); not 'a multilingual LLM trained on PangeaIns, a ... dataset'
+_ARTIFACT = (r"(?i)\b(?:propos|introduc|present|construct|build|buil|develop|curat|releas)\w*"
+             r"\s+(?:the\s+)?{name}(?:\s+\([^()]{{1,40}}\))?,\s+(?:a|an|the first(?:-ever)?)\s+"
+             r"(?:(?!(?:trained|on|with|for|that|which|to|of|and)\b)[\w\-(),~]+\s+){{0,8}}?"
+             r"(benchmark|dataset|corpus)\b")  # fmt: skip
+
+
+def _named_artifact(title: str, abstract: str) -> str:
+    """'benchmark' or 'dataset' when the abstract says the title's name is one, else ''."""
+    head = re.match(r"\s*([^:]{1,40}?)\s*:", title)
+    if not head or len(head.group(1).split()) > 3:
+        return ""
+    found = re.search(_ARTIFACT.format(name=re.escape(head.group(1))), abstract)
+    if not found:
+        return ""
+    return "dataset" if found.group(1).lower() == "corpus" else found.group(1).lower()
+
+
 def _kinds_set_apart(pa: Profile, pb: Profile, a: Paper, b: Paper) -> tuple[Profile, Profile]:
     """The profiles, a paper of no sure kind called a method when the other is a benchmark,
     dataset, survey or position paper and it proposes a method of its own that the cues call
     a method or a system (round 18's readers: ShadowKV against SCBench, a benchmark, had no
     contribution-type row and SCBench no 'a way to evaluate models' line)."""
     def settled(me: Profile, other: Profile, paper: Paper) -> Profile:
+        if me.kind in ("", "method") and other.kind in ("benchmark", "dataset") and re.search(
+                rf"\b(?:a|an|our)\s+(?:(?!(?:with|on|of|in|for|to|the|and)\b)[\w-]+\s+){{0,4}}"
+                rf"{other.kind}\b", paper.abstract, re.I):
+            # 'a data synthesis method ..., together with a massive synthetic dataset'
+            # (MegaPairs against Infinity-MM: round 27's paired readers) builds one too
+            return replace(me, kind="")
         if me.kind or other.kind not in _STRONG or not me.proposes:
             return me
         if any(TYPE_CUES[k][1].search(paper.abstract) for k in _STRONG):
@@ -213,6 +243,8 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     # the task each title names, when it sets the paper apart (round 25's readers: no line
     # where two papers serve different tasks), before the facts
     tasks = task_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
+    if not any(tasks):  # else the data (round 26's readers: 'video vs speech is left implicit')
+        tasks = domain_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
     prefer_a = _prefer(pa, pb, [t for t in tasks[:1] if t]
                        + reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
     prefer_b = _prefer(pb, pa, [t for t in tasks[1:] if t]
@@ -410,8 +442,8 @@ def _one_clause(a: Paper, b: Paper, pa: Profile, pb: Profile, firsts: list[str],
                 own_b: list[str], said: tuple[str, ...], lead: str, thin: bool) -> str:  # fmt: skip
     """'A <does>, while B <its kind>' (or the other way round) when B's kind is known and not
     A's, and A has a clause that fits: its main contribution's first, the longest."""
-    if pa.kind == pb.kind and pa.kind != "survey":  # (two surveys: each 'reviews the field')
-        return ""
+    if pa.kind == pb.kind and pa.kind not in ("survey", "benchmark", "dataset"):
+        return ""  # (two surveys: each 'reviews the field'; two benchmarks: each builds one)
     seconds = _clauses(b, a, pb, own_b, None, said)
     options = [(f"{first}, while {pb.label} {_KIND_IS[pb.kind]}", first, pa)
                for first in firsts if pb.kind]  # fmt: skip
