@@ -76,7 +76,9 @@ _NEGATED = re.compile(r"\b(?:not|no|without|never|nor)\s+(?:[\w-]+\s+){0,2}$", r
 # when it has none of them (a wider net than the positive rule: when unsure, say nothing)
 _NO_TRAINING_WORDS = re.compile(r"training[- ]free|tuning[- ]free|without\b[^.;]{0,40}(?:train|"
                                 r"fine-?tun)|\bno\b[^.;]{0,20}(?:train|fine-?tun)|zero-shot|"
-                                r"plug-and-play|off-the-shelf|out of the box|inference-time|at inference time",
+                                r"plug-and-play|off-the-shelf|out of the box|inference-time"
+                                # ('at inference time', not HarmoniCa's 'per-step inference time')
+                                r"|at inference time",
                                 re.IGNORECASE)  # fmt: skip
 # a learned model of its own: 'we propose the Mask-Aware Dual Diffusion (MADD) model'
 _MODEL_CUE = re.compile(r"(?i:\bwe\s+(?:\w+\s+)?(?:propose|introduce|present|develop)\w*\s+)"
