@@ -78,3 +78,44 @@ def test_a_learning_based_method_trains_and_inference_time_is_no_cue():
     draft = compare_papers(_paper("2410.01723"), _paper("2411.19108"))  # against TeaCache
     assert "it is training-free, the other needs training" in draft.prefer_b_when
     assert "training-free" not in draft.prefer_a_when
+
+
+def test_a_multimodal_paper_against_a_text_only_one_gets_a_line_each():
+    # GSM-Symbolic (LLMs, never an image) against DynaMath (a visual math benchmark for VLMs)
+    pa, pb = _paper("2410.05229"), _paper("2411.00836")
+    draft = compare_papers(pa, pb)
+    assert "if you work on text-only language models (DynaMath works on multimodal models)" in (
+        draft.prefer_a_when)
+    assert "if you work on multimodal models" in draft.prefer_b_when
+
+
+def test_a_benchmark_a_title_says_it_benchmarks_is_one_by_any_name():
+    # 'Benchmarking Agentic Workflow Generation': 'we introduce WorFBench, a unified workflow
+    # generation benchmark' (round 27's fresh readers: 'WorFBench not marked as a benchmark')
+    bench = _paper("2410.07869")
+    assert kind(bench.title, bench.abstract) == "benchmark"
+
+
+def test_a_paper_that_builds_data_is_no_plain_method_against_a_benchmark():
+    # LLaVA-Video: 'creating a high-quality synthetic dataset ... LLaVA-Video-178K' and a model;
+    # against LOKI, a benchmark, 'a method to apply' misrepresented it (round 27's readers)
+    draft = compare_papers(_paper("2410.02713"), _paper("2410.09732"))
+    assert "contribution type" not in {d.aspect for d in draft.differences}
+    assert "a method to apply" not in draft.prefer_a_when
+    # Critic-V only uses a dataset ('leveraging a preference dataset'): still a method
+    draft = compare_papers(_paper("2410.09733"), _paper("2411.18203"))
+    assert "a method to apply" in draft.prefer_b_when
+
+
+def test_no_training_unknown_when_the_other_speaks_of_its_training():
+    # PrefixQuant 'without re-training' against BitNet a4.8's 'equivalent training costs': the
+    # other does say something of training
+    draft = compare_papers(_paper("2410.05265"), _paper("2411.04965"))
+    assert "does not say whether" not in draft.prefer_a_when
+
+
+def test_data_processing_code_is_a_code_release():
+    # MathCoder2: 'All of our data processing and training code is open-sourced'
+    from paperbrief.engines.offline.compare_facts import releases
+
+    assert releases(_paper("2410.08196").abstract) == "code"

@@ -24,7 +24,7 @@ from paperbrief.engines.offline.compare_cells import (
 )
 from paperbrief.engines.offline.compare_central import focus_term, with_digits
 from paperbrief.engines.offline.compare_does import Profile, does, fresh, restates
-from paperbrief.engines.offline.compare_domains import domain_reasons
+from paperbrief.engines.offline.compare_domains import domain_reasons, modality_reasons
 from paperbrief.engines.offline.compare_facts import (
     Reported,
     promises,
@@ -165,6 +165,9 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     tasks = task_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
     if not any(tasks):  # else the data (round 26's readers: 'video vs speech is left implicit')
         tasks = domain_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
+    if not any(tasks):
+        tasks = modality_reasons((a.title, a.abstract), (b.title, b.abstract),
+                                 (pa.label, pb.label))  # fmt: skip
     prefer_a = _prefer(pa, pb, [t for t in tasks[:1] if t]
                        + reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
     prefer_b = _prefer(pb, pa, [t for t in tasks[1:] if t]

@@ -93,5 +93,39 @@ def domain_reasons(a: tuple[str, str], b: tuple[str, str], labels: tuple[str, st
             f"if you work on {db} ({labels[0]} works on {da})")
 
 
+# a multimodal model against a text-only language model (round 27's readers: "VLM versus text
+# LLM", "LVLM versus LLM" left unstated)
+_MULTIMODAL = re.compile(r"(?-i:\b(?:MLLMs?|LVLMs?|VLMs?|LMMs?)\b)|\bmulti-?modal\b"
+                         r"|\bvision[- ]language\b", re.IGNORECASE)  # fmt: skip
+_PERCEPTION = re.compile(r"\b(?:images?|visual|vision|videos?|speech|audio|pixels?|multi-?modal)\b"
+                         r"|(?-i:\b(?:MLLMs?|LVLMs?|VLMs?|LMMs?)\b)", re.IGNORECASE)  # fmt: skip
+_TEXT_LM = re.compile(r"(?-i:\bLLMs?\b)|\blanguage models?\b", re.IGNORECASE)
+
+
+def _modality(title: str, abstract: str) -> str:
+    """'multimodal' for a paper on multimodal models (named in its title, or at least twice),
+    'text' for one on language models (named in its title) that never writes of images,
+    vision, video, speech or audio, else ''."""
+    text = f"{title} {abstract}"
+    if _MULTIMODAL.search(title) or len(_MULTIMODAL.findall(text)) >= 2:
+        return "multimodal"
+    if _TEXT_LM.search(title) and not _PERCEPTION.search(text):
+        return "text"
+    return ""
+
+
+def modality_reasons(a: tuple[str, str], b: tuple[str, str], labels: tuple[str, str]
+                     ) -> tuple[str, str]:  # fmt: skip
+    """'if you work on text-only language models (X works on multimodal models)' and its mirror
+    when one paper is plainly on multimodal models and the other on text alone, else two empty
+    strings."""
+    ma, mb = _modality(*a), _modality(*b)
+    if {ma, mb} != {"text", "multimodal"}:
+        return "", ""
+    said = {"text": "text-only language models", "multimodal": "multimodal models"}
+    return (f"if you work on {said[ma]} ({labels[1]} works on {said[mb]})",
+            f"if you work on {said[mb]} ({labels[0]} works on {said[ma]})")
+
+
 def _count(name: str, text: str) -> int:
     return len(_DOMAINS[name].findall(text))

@@ -61,6 +61,10 @@ _KINDS = (("code", r"(?<!evaluation )\b(?:source code|code|codes|codebase|implem
 # a thing word naming another ('benchmark code', 'model weights', 'dataset toolkit') is no
 # release of its own: the noun it modifies is what is released
 _MODIFIER = re.compile(r"\b" + _THING + r"\s+(?=" + _THING + r"\b)", re.IGNORECASE)
+# 'data' naming the work on data is no data release ('All of our data processing and training
+# code is open-sourced': MathCoder2, round 27's readers)
+_DATA_WORK = re.compile(r"\bdata(?=\s+(?:processing|collection|generation|curation|synthesis"
+                        r"|cleaning|preparation|filtering|pipeline)\b)", re.IGNORECASE)  # fmt: skip
 # a link's own words are no released thing ('https://github.com/.../Cheating-LLM-Benchmarks')
 _LINK = re.compile(r"(?:https?://|www\.)\S+|[\w.-]+\.(?:com|org|io|co|ai|net)/\S*", re.I)
 # 'model' naming another noun is no model release: 'model responses', 'model outputs', 'model
@@ -115,6 +119,7 @@ def _kinds(found: list[str], repository: bool = False, abstract: str = "",
         text += " weights"  # 'Open-weight offerings include base and instruction-tuned models'
     text = _named_data(_LINK.sub(" ", text), abstract)
     text = _MODIFIER.sub(" ", text)
+    text = _DATA_WORK.sub(" ", text)  # 'our data processing and training code' is code only
     text = _THING_OF.sub(r"\1", text)  # 'the code of our benchmark' releases code (OmniEval)
     text = _MODEL_OF.sub(" ", text)
     kinds = [kind for kind, pattern in _KINDS if re.search(pattern, text, re.IGNORECASE)]

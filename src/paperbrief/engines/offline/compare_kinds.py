@@ -68,12 +68,28 @@ _ARTIFACT = (r"(?i)\b(?:propos|introduc|present|construct|build|buil|develop|cur
 def _named_artifact(title: str, abstract: str) -> str:
     """'benchmark' or 'dataset' when the abstract says the title's name is one, else ''."""
     head = re.match(r"\s*([^:]{1,40}?)\s*:", title)
-    if not head or len(head.group(1).split()) > 3:
+    if head and len(head.group(1).split()) <= 3:
+        name = re.escape(head.group(1))
+    elif _EVALUATES.search(title):
+        # a title that says it benchmarks names no artifact: any name the abstract gives one
+        # ('Benchmarking Agentic Workflow Generation': 'we introduce WorFBench, a unified
+        # workflow generation benchmark', round 27's readers)
+        name = r"[A-Z][\w.+-]*[A-Za-z0-9+]"
+    else:
         return ""
-    found = re.search(_ARTIFACT.format(name=re.escape(head.group(1))), abstract)
+    found = re.search(_ARTIFACT.format(name=name), abstract)
     if not found:
         return ""
     return "dataset" if found.group(1).lower() == "corpus" else found.group(1).lower()
+
+
+# a dataset or benchmark the paper makes itself ('by creating a high-quality synthetic dataset',
+# 'together with a massive synthetic dataset'), not one it uses ('leveraging a preference
+# dataset of critiques': Critic-V)
+_BUILDS = re.compile(r"(?i)\b(?:creat|construct|build|buil|curat|collect|introduc|releas|present"
+                     r"|propos|develop|generat)\w*\b[^.;]{0,160}?\b(?:a|an|our)\s+"
+                     r"(?:(?!(?:with|on|of|in|for|to|the|and)\b)[\w-]+\s+){0,4}"
+                     r"(?:dataset|benchmark|corpus)\b")  # fmt: skip
 
 
 def kinds_set_apart(pa: Profile, pb: Profile, a: Paper, b: Paper) -> tuple[Profile, Profile]:
@@ -82,9 +98,8 @@ def kinds_set_apart(pa: Profile, pb: Profile, a: Paper, b: Paper) -> tuple[Profi
     a method or a system (round 18's readers: ShadowKV against SCBench, a benchmark, had no
     contribution-type row and SCBench no 'a way to evaluate models' line)."""
     def settled(me: Profile, other: Profile, paper: Paper) -> Profile:
-        if me.kind in ("", "method") and other.kind in ("benchmark", "dataset") and re.search(
-                rf"\b(?:a|an|our)\s+(?:(?!(?:with|on|of|in|for|to|the|and)\b)[\w-]+\s+){{0,4}}"
-                rf"{other.kind}\b", paper.abstract, re.I):
+        if me.kind in ("", "method") and other.kind in ("benchmark", "dataset") and _BUILDS.search(
+                paper.abstract):
             # 'a data synthesis method ..., together with a massive synthetic dataset'
             # (MegaPairs against Infinity-MM: round 27's paired readers) builds one too
             return replace(me, kind="")

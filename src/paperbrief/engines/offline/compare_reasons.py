@@ -333,7 +333,10 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out = []
     if _free(mine, titles[0]) and _trained(other, titles[1]):
         out.append("if you cannot train a model: it is training-free, the other needs training")
-    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other):
+    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other) and not re.search(
+            r"\btraining\b|\btrains?\b|\bfine-?tun", other, re.IGNORECASE):
+        # (an abstract that speaks of its training at all says something: BitNet a4.8's
+        # 'equivalent training costs', round 27's readers)
         # (round 22's readers missed STRING's 'without additional training' beside FoPE, whose
         # abstract says nothing of training either way)
         out.append("if you cannot train a model: it needs no training (the other does not say "
