@@ -112,6 +112,7 @@ def test_no_training_unknown_when_the_other_speaks_of_its_training():
     # other does say something of training
     draft = compare_papers(_paper("2410.05265"), _paper("2411.04965"))
     assert "does not say whether" not in draft.prefer_a_when
+    assert "if you cannot train a model: it needs no training" in draft.prefer_a_when
 
 
 def test_data_processing_code_is_a_code_release():
@@ -119,3 +120,11 @@ def test_data_processing_code_is_a_code_release():
     from paperbrief.engines.offline.compare_facts import releases
 
     assert releases(_paper("2410.08196").abstract) == "code"
+
+
+def test_a_paper_that_names_vlms_once_in_brackets_is_not_multimodal():
+    # OHRBench ('OCR Hinders RAG') writes 'Vision-Language Models (VLMs)' in a discussion: one
+    # mention, not a multimodal paper against StructRAG (round 27's paired readers)
+    draft = compare_papers(_paper("2410.08815"), _paper("2412.02592"))
+    assert "multimodal" not in draft.prefer_a_when + draft.prefer_b_when
+    assert "a way to evaluate models" in draft.prefer_b_when

@@ -333,10 +333,14 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out = []
     if _free(mine, titles[0]) and _trained(other, titles[1]):
         out.append("if you cannot train a model: it is training-free, the other needs training")
-    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other) and not re.search(
-            r"\btraining\b|\btrains?\b|\bfine-?tun", other, re.IGNORECASE):
-        # (an abstract that speaks of its training at all says something: BitNet a4.8's
-        # 'equivalent training costs', round 27's readers)
+    elif _free_by_name(titles[0], mine) and _free_by_name(titles[1], other):
+        pass  # both need none: no fact sets either apart (GrounDiT and Regional Prompting)
+    elif _free_by_name(titles[0], mine) and re.search(r"\btraining\b|\btrains?\b|\bfine-?tun",
+                                                       other, re.IGNORECASE):  # fmt: skip
+        # an abstract that speaks of its training says something of it (BitNet a4.8's
+        # 'equivalent training costs'): the fact alone, nothing of the other (round 27's readers)
+        out.append("if you cannot train a model: it needs no training")
+    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other):
         # (round 22's readers missed STRING's 'without additional training' beside FoPE, whose
         # abstract says nothing of training either way)
         out.append("if you cannot train a model: it needs no training (the other does not say "
