@@ -7,6 +7,7 @@ Nothing here reads a command line or writes to stdout; warnings go to the "paper
 
 from __future__ import annotations
 
+import atexit
 import logging
 import sys
 import threading
@@ -135,7 +136,22 @@ def preload(module: str) -> None:
         with suppress(Exception):  # the import where the module is needed reports it
             importlib.import_module(module)
 
-    threading.Thread(target=load, name=f"import {module}", daemon=True).start()
+    thread = threading.Thread(target=load, name=f"import {module}", daemon=True)
+    thread.start()
+    if not _LOADING:
+        # a run that ends early (a refused lock: exit 75) waits for the import before the
+        # interpreter shuts down: finalising one mid-import of a C extension crashed (SIGSEGV,
+        # exit -11 in CI's overlapping-run test)
+        atexit.register(_finish_loading)
+    _LOADING.append(thread)
+
+
+_LOADING: list[threading.Thread] = []
+
+
+def _finish_loading() -> None:
+    for thread in _LOADING:
+        thread.join(timeout=60)
 
 
 def relate_process() -> Any:
