@@ -162,12 +162,11 @@ def _compare(a: Paper, b: Paper) -> ComparisonDraft:
     kinds = (pa.kind, pb.kind)
     # the task each title names, when it sets the paper apart (round 25's readers: no line
     # where two papers serve different tasks), before the facts
-    tasks = task_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
-    if not any(tasks):  # else the data (round 26's readers: 'video vs speech is left implicit')
-        tasks = domain_reasons((a.title, a.abstract), (b.title, b.abstract), (pa.label, pb.label))
-    if not any(tasks):
-        tasks = modality_reasons((a.title, a.abstract), (b.title, b.abstract),
-                                 (pa.label, pb.label))  # fmt: skip
+    # the tasks, else the data (round 26's readers: 'video vs speech is left implicit'), else
+    # text-only against multimodal models: the first that sets the two apart
+    sides, labels = ((a.title, a.abstract), (b.title, b.abstract)), (pa.label, pb.label)
+    tasks = next((t for split in (task_reasons, domain_reasons, modality_reasons)
+                  if any(t := split(*sides, labels))), ("", ""))  # fmt: skip
     prefer_a = _prefer(pa, pb, [t for t in tasks[:1] if t]
                        + reasons(a.abstract, b.abstract, kinds, (a.title, b.title)))
     prefer_b = _prefer(pb, pa, [t for t in tasks[1:] if t]

@@ -5,9 +5,10 @@ Round 26's fresh readers missed, in pair after pair, a prefer line where the two
 different data: "video + motion control vs image/stylization is clear", "training-free change
 for image diffusion vs finetuning for music", "video vs speech is left to the titles", "medical
 imaging vs language modeling is left implicit". The line is said only when each paper's data is
-plain (named in its title, or the data its abstract names most and at least three times) and
-neither abstract ever names the other's: a video paper that writes "image" once gets no line
-against an image paper.
+plain (named in its title, or the data its abstract names most and at least three times), one
+of the two never names the other's, each names its own more often, and no kind is named twice
+by both. Round 27's fresh readers asked for text-only against multimodal language models too
+(`modality_reasons`).
 
 A hand-written word list: the data kinds are few and stable, their names are ordinary words,
 and a keyword model (tags, phrases) ranks what is distinctive, not what kind of data it is.
@@ -62,8 +63,7 @@ def domain(title: str, abstract: str) -> str:
         return in_title[0]
     if in_title:
         return ""  # 'Video and Image ...', 'Speech-to-Text': two kinds, none plain
-    counts = {name: len(words.findall(abstract)) for name, words in _DOMAINS.items()}
-    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    ranked = sorted(_counts(abstract).items(), key=lambda item: -item[1])
     (top, most), (_, next_most) = ranked[0], ranked[1]
     return top if most >= MIN_MENTIONS and most >= 2 * next_most else ""
 
@@ -71,23 +71,20 @@ def domain(title: str, abstract: str) -> str:
 def domain_reasons(a: tuple[str, str], b: tuple[str, str], labels: tuple[str, str]
                    ) -> tuple[str, str]:  # fmt: skip
     """The two prefer reasons ('if you work on video (FLUX works on images)'), one per paper,
-    when the papers (title, abstract) work on plainly different data and neither abstract ever
-    names the other's; else two empty strings (a line on one side only reads as a title echo:
-    round 26)."""
+    when the papers (title, abstract) work on plainly different data; else two empty strings (a
+    line on one side only reads as a title echo: round 26)."""
     da, db = domain(*a), domain(*b)
     if not da or not db or da == db or {da, db} in _OVERLAP:
         return "", ""
-    ta, tb = a[0] + " " + a[1], b[0] + " " + b[1]
+    ca, cb = _counts(f"{a[0]} {a[1]}"), _counts(f"{b[0]} {b[1]}")
     # one of the two never names the other's data ('subject-driven video customization' from a
     # reference image against an image paper that never writes 'video'), and each names its
     # own more often than the other's
-    if _DOMAINS[da].search(tb) and _DOMAINS[db].search(ta):
-        return "", ""
-    if _count(da, ta) <= _count(db, ta) or _count(db, tb) <= _count(da, tb):
+    if cb[da] and ca[db] or ca[da] <= ca[db] or cb[db] <= cb[da]:
         return "", ""
     # data both write of more than once is common ground, not a split (EchoPrime's
     # echocardiography videos against a medical vision-language model: both are medicine)
-    if any(_count(name, ta) >= 2 and _count(name, tb) >= 2 for name in _DOMAINS):
+    if any(ca[name] >= 2 and cb[name] >= 2 for name in _DOMAINS):
         return "", ""
     return (f"if you work on {da} ({labels[1]} works on {db})",
             f"if you work on {db} ({labels[0]} works on {da})")
@@ -95,10 +92,11 @@ def domain_reasons(a: tuple[str, str], b: tuple[str, str], labels: tuple[str, st
 
 # a multimodal model against a text-only language model (round 27's readers: "VLM versus text
 # LLM", "LVLM versus LLM" left unstated)
-_MULTIMODAL = re.compile(r"(?-i:\b(?:MLLMs?|LVLMs?|VLMs?|LMMs?)\b)|\bmulti-?modal\b"
-                         r"|\bvision[- ]language\b", re.IGNORECASE)  # fmt: skip
-_PERCEPTION = re.compile(r"\b(?:images?|visual|vision|videos?|speech|audio|pixels?|multi-?modal)\b"
-                         r"|(?-i:\b(?:MLLMs?|LVLMs?|VLMs?|LMMs?)\b)", re.IGNORECASE)  # fmt: skip
+_MODEL_ACRONYMS = r"(?-i:\b(?:MLLMs?|LVLMs?|VLMs?|LMMs?)\b)"
+_MULTIMODAL = re.compile(_MODEL_ACRONYMS + r"|\bmulti-?modal\b|\bvision[- ]language\b",
+                         re.IGNORECASE)  # fmt: skip
+_PERCEPTION = re.compile(r"\b(?:images?|visual|vision|videos?|speech|audio|pixels?|multi-?modal)\b|"
+                         + _MODEL_ACRONYMS, re.IGNORECASE)  # fmt: skip
 _TEXT_LM = re.compile(r"(?-i:\bLLMs?\b)|\blanguage models?\b", re.IGNORECASE)
 
 
@@ -129,5 +127,6 @@ def modality_reasons(a: tuple[str, str], b: tuple[str, str], labels: tuple[str, 
             f"if you work on {said[mb]} ({labels[0]} works on {said[ma]})")
 
 
-def _count(name: str, text: str) -> int:
-    return len(_DOMAINS[name].findall(text))
+def _counts(text: str) -> dict[str, int]:
+    """How often `text` names each kind of data."""
+    return {name: len(words.findall(text)) for name, words in _DOMAINS.items()}

@@ -59,7 +59,9 @@ def kind(title: str, abstract: str) -> str:
 # head) said to be a benchmark or dataset, a few describing words between (round 26's readers: a
 # benchmark whose title says 'Revisiting the Compositionality of ...' got no benchmark-vs-method
 # row or line); not 'a multilingual LLM trained on PangeaIns, a ... dataset'
-_ARTIFACT = (r"(?i)\b(?:propos|introduc|present|construct|build|buil|develop|curat|releas)\w*"
+# the verbs of a paper making something (stems: 'proposes', 'introducing', 'built')
+_MAKING = r"propos|introduc|present|construct|build|buil|develop|curat|releas"
+_ARTIFACT = (r"(?i)\b(?:" + _MAKING + r")\w*"
              r"\s+(?:the\s+)?{name}(?:\s+\([^()]{{1,40}}\))?,\s+(?:a|an|the first(?:-ever)?)\s+"
              r"(?:(?!(?:trained|on|with|for|that|which|to|of|and)\b)[\w\-(),~]+\s+){{0,8}}?"
              r"(benchmark|dataset|corpus)\b")  # fmt: skip
@@ -86,8 +88,8 @@ def _named_artifact(title: str, abstract: str) -> str:
 # a dataset or benchmark the paper makes itself ('by creating a high-quality synthetic dataset',
 # 'together with a massive synthetic dataset'), not one it uses ('leveraging a preference
 # dataset of critiques': Critic-V)
-_BUILDS = re.compile(r"(?i)\b(?:creat|construct|build|buil|curat|collect|introduc|releas|present"
-                     r"|propos|develop|generat)\w*\b[^.;]{0,160}?\b(?:a|an|our)\s+"
+_BUILDS = re.compile(r"(?i)\b(?:" + _MAKING + r"|creat|collect|generat)\w*\b[^.;]{0,160}?"
+                     r"\b(?:a|an|our)\s+"
                      r"(?:(?!(?:with|on|of|in|for|to|the|and)\b)[\w-]+\s+){0,4}"
                      r"(?:dataset|benchmark|corpus)\b")  # fmt: skip
 
@@ -96,7 +98,8 @@ def kinds_set_apart(pa: Profile, pb: Profile, a: Paper, b: Paper) -> tuple[Profi
     """The profiles, a paper of no sure kind called a method when the other is a benchmark,
     dataset, survey or position paper and it proposes a method of its own that the cues call
     a method or a system (round 18's readers: ShadowKV against SCBench, a benchmark, had no
-    contribution-type row and SCBench no 'a way to evaluate models' line)."""
+    contribution-type row and SCBench no 'a way to evaluate models' line); a method that builds
+    a dataset or benchmark itself is of no sure kind against a benchmark or dataset paper."""
     def settled(me: Profile, other: Profile, paper: Paper) -> Profile:
         if me.kind in ("", "method") and other.kind in ("benchmark", "dataset") and _BUILDS.search(
                 paper.abstract):

@@ -333,18 +333,17 @@ def reasons(mine: str, other: str, kinds: tuple[str, str] = ("", ""),
     out = []
     if _free(mine, titles[0]) and _trained(other, titles[1]):
         out.append("if you cannot train a model: it is training-free, the other needs training")
-    elif _free_by_name(titles[0], mine) and _free_by_name(titles[1], other):
-        pass  # both need none: no fact sets either apart (GrounDiT and Regional Prompting)
-    elif _free_by_name(titles[0], mine) and re.search(r"\btraining\b|\btrains?\b|\bfine-?tun",
-                                                       other, re.IGNORECASE):  # fmt: skip
-        # an abstract that speaks of its training says something of it (BitNet a4.8's
-        # 'equivalent training costs'): the fact alone, nothing of the other (round 27's readers)
-        out.append("if you cannot train a model: it needs no training")
-    elif _free_by_name(titles[0], mine) and not _INFERENCE_ONLY.search(other):
-        # (round 22's readers missed STRING's 'without additional training' beside FoPE, whose
-        # abstract says nothing of training either way)
-        out.append("if you cannot train a model: it needs no training (the other does not say "
-                   "whether it does)")  # fmt: skip
+    elif _free_by_name(titles[0], mine) and not _free_by_name(titles[1], other):
+        # (when both need none, no fact sets either apart: GrounDiT and Regional Prompting)
+        if re.search(r"\btraining\b|\btrains?\b|\bfine-?tun", other, re.IGNORECASE):
+            # an abstract that speaks of its training says something of it (BitNet a4.8's
+            # 'equivalent training costs'): the fact alone, nothing of the other (round 27)
+            out.append("if you cannot train a model: it needs no training")
+        elif not _INFERENCE_ONLY.search(other):
+            # (round 22's readers missed STRING's 'without additional training' beside FoPE,
+            # whose abstract says nothing of training either way)
+            out.append("if you cannot train a model: it needs no training (the other does not "
+                       "say whether it does)")  # fmt: skip
     speed, device = speed_figure(mine, own_names(titles[0], mine))
     where = " on a mobile device" if device else ""
     # a speed-up is over what the paper measures against, never over the other paper (round
